@@ -1,0 +1,93 @@
+//! What a rule's check function sees, and how it reports.
+
+use std::path::Path;
+
+use crate::diagnostic::{Diagnostic, Fix};
+use crate::edits::TextLines;
+use crate::model::ConfigModel;
+use crate::placement::PlacementSite;
+use crate::rule::Rule;
+use crate::span::{LineIndex, Span};
+use crate::syntax::{Format, ParsedConfig};
+
+pub struct Context<'a> {
+    pub path: &'a Path,
+    pub text: &'a str,
+    pub lines: &'a LineIndex,
+    pub parsed: &'a ParsedConfig,
+    pub model: ConfigModel<'a>,
+    /// Every `placement` written in the file, with the environments that use it.
+    pub placements: Vec<PlacementSite<'a>>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> Context<'a> {
+    pub(crate) fn new(
+        path: &'a Path,
+        text: &'a str,
+        lines: &'a LineIndex,
+        parsed: &'a ParsedConfig,
+    ) -> Self {
+        let model = ConfigModel::new(&parsed.root);
+        let placements = PlacementSite::collect(&model);
+        Self {
+            path,
+            text,
+            lines,
+            parsed,
+            model,
+            placements,
+            diagnostics: Vec::new(),
+        }
+    }
+
+    pub fn format(&self) -> Format {
+        self.parsed.format
+    }
+
+    pub fn source(&self) -> TextLines<'a> {
+        TextLines {
+            text: self.text,
+            lines: self.lines,
+        }
+    }
+
+    /// Reports a diagnostic at `span` in the config file with the rule's default severity;
+    /// the returned reference sets help, environments, a fix or related locations.
+    pub fn report(
+        &mut self,
+        rule: &'static Rule,
+        span: Span,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        self.diagnostics.push(Diagnostic {
+            rule,
+            severity: rule.severity,
+            file: self.path.to_path_buf(),
+            span,
+            message: message.into(),
+            help: None,
+            environments: Vec::new(),
+            fix: None,
+            related: Vec::new(),
+        });
+        self.diagnostics.last_mut().expect("just pushed")
+    }
+}
+
+impl Diagnostic {
+    pub fn with_help(&mut self, help: impl Into<String>) -> &mut Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_environments(&mut self, environments: Vec<String>) -> &mut Self {
+        self.environments = environments;
+        self
+    }
+
+    pub fn with_fix(&mut self, fix: Fix) -> &mut Self {
+        self.fix = Some(fix);
+        self
+    }
+}

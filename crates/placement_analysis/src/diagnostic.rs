@@ -1,0 +1,104 @@
+//! What a rule reports: a diagnostic with a location, a message, help, and maybe a fix.
+
+use std::path::PathBuf;
+
+use crate::rule::Rule;
+use crate::span::Span;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// Whether applying a fix keeps the config's meaning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Applicability {
+    /// Keeps meaning (removing a field wrangler ignores): `--fix` applies it.
+    Safe,
+    /// Changes behaviour (a rename, a removed target): only with `--unsafe-fixes`.
+    Unsafe,
+}
+
+impl Applicability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applicability::Safe => "safe",
+            Applicability::Unsafe => "unsafe",
+        }
+    }
+}
+
+/// Replace the text in `span` with `content`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    pub span: Span,
+    pub content: String,
+}
+
+impl Edit {
+    pub fn replace(span: Span, content: impl Into<String>) -> Self {
+        Self {
+            span,
+            content: content.into(),
+        }
+    }
+
+    pub fn delete(span: Span) -> Self {
+        Self::replace(span, "")
+    }
+
+    pub fn insert(at: usize, content: impl Into<String>) -> Self {
+        Self::replace(Span::empty(at), content)
+    }
+}
+
+/// Text edits in the diagnostic's file; they never overlap.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    pub title: String,
+    pub applicability: Applicability,
+    pub edits: Vec<Edit>,
+}
+
+/// A second location that explains the diagnostic (the middleware file behind a warning, the
+/// first of two duplicate keys).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Related {
+    pub file: PathBuf,
+    pub span: Span,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub rule: &'static Rule,
+    pub severity: Severity,
+    /// The file the span is in.
+    pub file: PathBuf,
+    pub span: Span,
+    pub message: String,
+    pub help: Option<String>,
+    /// The `[env.NAME]` environments (and `previews`) this affects besides the top level; empty
+    /// when only the top level is affected.
+    pub environments: Vec<String>,
+    pub fix: Option<Fix>,
+    pub related: Vec<Related>,
+}
+
+impl Diagnostic {
+    pub fn code(&self) -> &'static str {
+        self.rule.code
+    }
+}

@@ -1,0 +1,171 @@
+//! Building text edits that keep the file's formatting and comments.
+
+use crate::diagnostic::Edit;
+use crate::span::{LineIndex, Span};
+use crate::syntax::{Entry, Format, Table, TableStyle};
+
+/// Source text with its line index, for edits that work on whole lines.
+pub struct TextLines<'a> {
+    pub text: &'a str,
+    pub lines: &'a LineIndex,
+}
+
+impl TextLines<'_> {
+    /// The whole lines covering `span`, line breaks included.
+    pub fn full_lines(&self, span: Span) -> Span {
+        let first = self.lines.line_of(span.start);
+        let last = self
+            .lines
+            .line_of(span.end.saturating_sub(1).max(span.start));
+        Span::new(
+            self.lines.line_start(first),
+            self.lines.next_line_start(last),
+        )
+    }
+
+    /// Whether only white space stands before `offset` on its line.
+    fn starts_line(&self, offset: usize) -> bool {
+        let start = self.lines.line_start(self.lines.line_of(offset));
+        self.text[start..offset].trim().is_empty()
+    }
+
+    /// Whether only a comma, white space or a comment follow `offset` on its line.
+    fn ends_line(&self, offset: usize, format: Format) -> bool {
+        let line = self.lines.line_of(offset);
+        let end = self.lines.line_end(self.text, line).max(offset);
+        let rest = self.text[offset..end].trim_start();
+        let rest = rest.strip_prefix(',').unwrap_or(rest).trim_start();
+        rest.is_empty() || rest.starts_with(format.comment_prefix())
+    }
+}
+
+/// An edit removing `table.entries[index]` with its separator, leaving valid syntax behind.
+pub fn remove_entry(source: &TextLines<'_>, format: Format, table: &Table, index: usize) -> Edit {
+    let entry = &table.entries[index];
+    let whole = entry.key_span.cover(entry.value.span);
+    let line_based = match table.style {
+        // TOML key/value pairs outside inline tables always own their lines.
+        TableStyle::Root | TableStyle::Header | TableStyle::Implicit => true,
+        TableStyle::Inline | TableStyle::Object => {
+            source.starts_line(whole.start) && source.ends_line(whole.end, format)
+        }
+    };
+    if line_based {
+        return Edit::delete(source.full_lines(whole));
+    }
+    let span = if let Some(next) = table.entries.get(index + 1) {
+        Span::new(whole.start, next.key_span.start)
+    } else if let Some(previous) = index.checked_sub(1).map(|i| &table.entries[i]) {
+        Span::new(previous.value.span.end, whole.end)
+    } else {
+        // The only entry: take a trailing comma with it.
+        let rest = &source.text[whole.end..];
+        let trimmed = rest.trim_start();
+        let end = if trimmed.starts_with(',') {
+            whole.end + (rest.len() - trimmed.len()) + 1
+        } else {
+            whole.end
+        };
+        Span::new(whole.start, end)
+    };
+    Edit::delete(span)
+}
+
+/// An edit renaming `entry`'s key, keeping JSON quotes.
+pub fn rename_key(format: Format, entry: &Entry, new_key: &str) -> Edit {
+    let content = match format {
+        Format::Json => format!("\"{new_key}\""),
+        Format::Toml => new_key.to_owned(),
+    };
+    Edit::replace(entry.key_span, content)
+}
+
+/// A string literal holding `value` (a plain identifier-like value needs no escaping).
+pub fn string_literal(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('"');
+    for ch in value.chars() {
+        match ch {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            ch if ch.is_control() => out.push_str(&format!("\\u{:04X}", ch as u32)),
+            ch => out.push(ch),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::{Format, parse};
+
+    fn remove(text: &str, format: Format, path: &[&str], key: &str) -> String {
+        let parsed = parse(text, format);
+        assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+        let mut table = &parsed.root;
+        for part in path {
+            table = table.get_table(part).unwrap();
+        }
+        let index = table.entries.iter().position(|e| e.key == key).unwrap();
+        let lines = LineIndex::new(text);
+        let source = TextLines {
+            text,
+            lines: &lines,
+        };
+        let edit = remove_entry(&source, format, table, index);
+        let mut out = text.to_owned();
+        out.replace_range(edit.span.start..edit.span.end, &edit.content);
+        assert!(
+            parse(&out, format).errors.is_empty(),
+            "broken output: {out}"
+        );
+        out
+    }
+
+    #[test]
+    fn removes_toml_lines_and_inline_entries() {
+        let text = "[placement]\nmode = \"smart\"\nhint = \"x\" # legacy\nregion = 1\n";
+        assert_eq!(
+            remove(text, Format::Toml, &["placement"], "hint"),
+            "[placement]\nmode = \"smart\"\nregion = 1\n"
+        );
+        let text = "placement = { mode = \"smart\", hint = \"x\" }\n";
+        assert_eq!(
+            remove(text, Format::Toml, &["placement"], "hint"),
+            "placement = { mode = \"smart\" }\n"
+        );
+        let text = "placement = { hint = \"x\", mode = \"smart\" }\n";
+        assert_eq!(
+            remove(text, Format::Toml, &["placement"], "hint"),
+            "placement = { mode = \"smart\" }\n"
+        );
+        let text = "placement.mode = \"smart\"\nplacement.hint = \"x\"\n";
+        assert_eq!(
+            remove(text, Format::Toml, &["placement"], "hint"),
+            "placement.mode = \"smart\"\n"
+        );
+    }
+
+    #[test]
+    fn removes_json_entries() {
+        let text = "{\n  \"placement\": {\n    \"mode\": \"smart\",\n    \"hint\": \"x\" // legacy\n  }\n}\n";
+        assert_eq!(
+            remove(text, Format::Json, &["placement"], "hint"),
+            "{\n  \"placement\": {\n    \"mode\": \"smart\",\n  }\n}\n"
+        );
+        let text = "{\"placement\": {\"hint\": \"x\", \"mode\": \"smart\"}}";
+        assert_eq!(
+            remove(text, Format::Json, &["placement"], "hint"),
+            "{\"placement\": {\"mode\": \"smart\"}}"
+        );
+        let text = "{\"placement\": {\"hint\": \"x\",}}";
+        assert_eq!(
+            remove(text, Format::Json, &["placement"], "hint"),
+            "{\"placement\": {}}"
+        );
+    }
+}

@@ -1,0 +1,151 @@
+//! Applying fixes: repeated until nothing changes, never producing text that does not parse.
+
+use std::path::Path;
+
+use crate::diagnostic::{Applicability, Diagnostic, Edit};
+use crate::rule::Rule;
+use crate::span::Span;
+use crate::{check_config, format_of, syntax};
+
+/// How many rounds of check-then-fix at most (a fix can reveal another).
+const MAX_ROUNDS: usize = 10;
+
+/// Applies non-overlapping `edits` to `text`.
+pub fn apply_edits(text: &str, edits: &[Edit]) -> String {
+    let mut sorted: Vec<&Edit> = edits.iter().collect();
+    sorted.sort_by_key(|edit| (edit.span.start, edit.span.end));
+    let mut out = String::with_capacity(text.len());
+    let mut cursor = 0;
+    for edit in sorted {
+        let start = edit.span.start.clamp(cursor, text.len());
+        let end = edit.span.end.clamp(start, text.len());
+        out.push_str(&text[cursor..start]);
+        out.push_str(&edit.content);
+        cursor = end;
+    }
+    out.push_str(&text[cursor..]);
+    out
+}
+
+/// The outcome of fixing one file.
+#[derive(Debug, Clone)]
+pub struct FixOutcome {
+    /// The fixed text (equal to the input when nothing applied).
+    pub text: String,
+    /// `(code, fix title)` of every fix applied, in order.
+    pub applied: Vec<(&'static str, String)>,
+    /// The diagnostics that remain in the fixed text.
+    pub remaining: Vec<Diagnostic>,
+}
+
+/// Applies every fix allowed by `include_unsafe` and `selected`, round after round, until no
+/// more applies. A file with syntax errors is left alone, and a fix whose result does not parse
+/// is skipped.
+pub fn fix_config(
+    path: &Path,
+    text: &str,
+    include_unsafe: bool,
+    selected: &dyn Fn(&Rule) -> bool,
+) -> FixOutcome {
+    let format = format_of(path);
+    let mut current = text.to_owned();
+    let mut applied = Vec::new();
+    let mut remaining = check_config(path, &current);
+    if !syntax::parse(&current, format).errors.is_empty() {
+        return FixOutcome {
+            text: current,
+            applied,
+            remaining,
+        };
+    }
+    for _ in 0..MAX_ROUNDS {
+        let mut candidates: Vec<&Diagnostic> = remaining
+            .iter()
+            .filter(|d| selected(d.rule))
+            .filter(|d| {
+                d.fix
+                    .as_ref()
+                    .is_some_and(|fix| include_unsafe || fix.applicability == Applicability::Safe)
+            })
+            .collect();
+        if candidates.is_empty() {
+            break;
+        }
+        // Last fix first, so that applying one leaves the offsets of the others valid.
+        candidates.sort_by_key(|d| std::cmp::Reverse(fix_extent(d)));
+        let mut changed = false;
+        let mut floor = usize::MAX;
+        for diagnostic in candidates {
+            let fix = diagnostic.fix.as_ref().expect("filtered on fix");
+            let extent = fix_extent(diagnostic);
+            if extent.end > floor || (extent.end == floor && !extent.is_empty()) {
+                continue; // overlaps a fix already applied this round
+            }
+            let next = apply_edits(&current, &fix.edits);
+            if next == current || !syntax::parse(&next, format).errors.is_empty() {
+                continue;
+            }
+            current = next;
+            floor = extent.start;
+            changed = true;
+            applied.push((diagnostic.code(), fix.title.clone()));
+        }
+        remaining = check_config(path, &current);
+        if !changed {
+            break;
+        }
+    }
+    FixOutcome {
+        text: current,
+        applied,
+        remaining,
+    }
+}
+
+fn fix_extent(diagnostic: &Diagnostic) -> Span {
+    let edits = diagnostic
+        .fix
+        .as_ref()
+        .map_or(&[][..], |fix| &fix.edits[..]);
+    edits
+        .iter()
+        .map(|edit| edit.span)
+        .reduce(Span::cover)
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn applies_safe_fixes_to_a_fixed_point() {
+        let text = "name = \"w\"\n[placement]\nmode = \"smart\"\nhint = \"enam\"\n\n[env.staging.placement]\nmode = \"smart\"\nhint = \"weur\"\n";
+        let outcome = fix_config(Path::new("wrangler.toml"), text, false, &|_| true);
+        assert_eq!(
+            outcome.text,
+            "name = \"w\"\n[placement]\nmode = \"smart\"\n\n[env.staging.placement]\nmode = \"smart\"\n"
+        );
+        assert_eq!(outcome.applied.len(), 2);
+        let again = fix_config(Path::new("wrangler.toml"), &outcome.text, false, &|_| true);
+        assert!(again.applied.is_empty());
+        assert_eq!(again.text, outcome.text);
+    }
+
+    #[test]
+    fn leaves_unparsable_files_alone() {
+        let text = "[placement]\nmode = \"smart\"\nhint = \"x\"\nbroken = \n";
+        let outcome = fix_config(Path::new("wrangler.toml"), text, true, &|_| true);
+        assert_eq!(outcome.text, text);
+        assert!(outcome.applied.is_empty());
+    }
+
+    #[test]
+    fn unsafe_fixes_need_opt_in() {
+        let text = "{ \"placement\": { \"mode\": \"smrat\" } }";
+        let safe = fix_config(Path::new("wrangler.json"), text, false, &|_| true);
+        assert_eq!(safe.text, text);
+        let all = fix_config(Path::new("wrangler.json"), text, true, &|_| true);
+        assert_eq!(all.text, "{ \"placement\": { \"mode\": \"smart\" } }");
+    }
+}

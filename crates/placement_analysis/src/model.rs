@@ -1,0 +1,133 @@
+//! The config's scopes (top level, each `[env.NAME]`, `[previews]`) and inheritance between them.
+
+use crate::catalog::INHERITABLE_KEYS;
+use crate::syntax::{Entry, Table};
+
+/// Keys that `[previews]` inherits from the top level when it does not set them.
+const PREVIEWS_INHERITABLE_KEYS: &[&str] = &["placement", "limits", "observability", "logpush"];
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ScopeKind {
+    TopLevel,
+    Env(String),
+    Previews,
+}
+
+/// A table that wrangler validates as one deployable configuration.
+#[derive(Debug, Clone)]
+pub struct Scope<'a> {
+    pub kind: ScopeKind,
+    pub table: &'a Table,
+}
+
+impl Scope<'_> {
+    /// The environment name used in diagnostics (`None` for the top level).
+    pub fn environment(&self) -> Option<&str> {
+        match &self.kind {
+            ScopeKind::TopLevel => None,
+            ScopeKind::Env(name) => Some(name),
+            ScopeKind::Previews => Some("previews"),
+        }
+    }
+
+    /// The dotted path of a key in this scope, as wrangler names it (`env.staging.placement`).
+    pub fn path(&self, key: &str) -> String {
+        match &self.kind {
+            ScopeKind::TopLevel => key.to_owned(),
+            ScopeKind::Env(name) => format!("env.{name}.{key}"),
+            ScopeKind::Previews => format!("previews.{key}"),
+        }
+    }
+
+    fn inherits(&self, key: &str) -> bool {
+        match self.kind {
+            ScopeKind::TopLevel => false,
+            ScopeKind::Env(_) => INHERITABLE_KEYS.contains(&key),
+            ScopeKind::Previews => PREVIEWS_INHERITABLE_KEYS.contains(&key),
+        }
+    }
+}
+
+/// All scopes of one config, the top level first.
+#[derive(Debug, Clone)]
+pub struct ConfigModel<'a> {
+    pub root: &'a Table,
+    pub scopes: Vec<Scope<'a>>,
+}
+
+impl<'a> ConfigModel<'a> {
+    pub fn new(root: &'a Table) -> Self {
+        let mut scopes = vec![Scope {
+            kind: ScopeKind::TopLevel,
+            table: root,
+        }];
+        if let Some(previews) = root.get_table("previews") {
+            scopes.push(Scope {
+                kind: ScopeKind::Previews,
+                table: previews,
+            });
+        }
+        if let Some(envs) = root.get_table("env") {
+            for entry in &envs.entries {
+                // A repeated JSON key: wrangler keeps the last one.
+                let is_last = envs
+                    .get(&entry.key)
+                    .is_some_and(|last| std::ptr::eq(last, entry));
+                if let (true, Some(table)) = (is_last, entry.value.as_table()) {
+                    scopes.push(Scope {
+                        kind: ScopeKind::Env(entry.key.clone()),
+                        table,
+                    });
+                }
+            }
+        }
+        Self { root, scopes }
+    }
+
+    pub fn top_level(&self) -> &Scope<'a> {
+        &self.scopes[0]
+    }
+
+    /// The entry for `key` that applies in `scope`: its own, or the inherited top-level one.
+    pub fn effective(&self, scope: &Scope<'a>, key: &str) -> Option<&'a Entry> {
+        scope
+            .table
+            .get(key)
+            .or_else(|| scope.inherits(key).then(|| self.root.get(key)).flatten())
+    }
+
+    /// The environments that use the `key` written in `scope`: the scope itself (unless it is
+    /// the top level) and, for a top-level key, every scope that inherits it.
+    pub fn environments_using(&self, scope: &Scope<'a>, key: &str) -> Vec<String> {
+        match scope.kind {
+            ScopeKind::TopLevel => self.scopes[1..]
+                .iter()
+                .filter(|other| other.inherits(key) && other.table.get(key).is_none())
+                .filter_map(|other| other.environment().map(str::to_owned))
+                .collect(),
+            _ => scope.environment().map(str::to_owned).into_iter().collect(),
+        }
+    }
+}
+
+/// "environment `staging`" style wording for messages; empty for the top level alone.
+pub fn environments_suffix(environments: &[String], own_scope_is_top_level: bool) -> String {
+    if environments.is_empty() {
+        return String::new();
+    }
+    let names = environments
+        .iter()
+        .map(|name| format!("`{name}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let noun = if environments.len() == 1 {
+        "environment"
+    } else {
+        "environments"
+    };
+    if own_scope_is_top_level {
+        format!(" (inherited by {noun} {names})")
+    } else {
+        format!(" (in {noun} {names})")
+    }
+}

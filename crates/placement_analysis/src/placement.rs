@@ -1,0 +1,112 @@
+//! The facts every placement rule needs about one written `placement` value.
+
+use crate::catalog::PLACEMENT_TARGETS;
+use crate::model::{ConfigModel, Scope, environments_suffix};
+use crate::syntax::{Entry, Table};
+
+/// One `placement` key as written in the file (top level, an environment or `[previews]`).
+#[derive(Debug, Clone)]
+pub struct PlacementSite<'a> {
+    pub scope: Scope<'a>,
+    /// The `placement` entry itself.
+    pub entry: &'a Entry,
+    /// Environments using it besides the top level (see [`ConfigModel::environments_using`]).
+    pub environments: Vec<String>,
+}
+
+impl<'a> PlacementSite<'a> {
+    pub(crate) fn collect(model: &ConfigModel<'a>) -> Vec<Self> {
+        model
+            .scopes
+            .iter()
+            .filter_map(|scope| {
+                let entry = scope.table.get("placement")?;
+                Some(PlacementSite {
+                    scope: scope.clone(),
+                    entry,
+                    environments: model.environments_using(scope, "placement"),
+                })
+            })
+            .collect()
+    }
+
+    /// The placement table, when `placement` is one.
+    pub fn table(&self) -> Option<&'a Table> {
+        self.entry.value.as_table()
+    }
+
+    pub fn field(&self, key: &str) -> Option<&'a Entry> {
+        self.table()?.get(key)
+    }
+
+    /// `mode`'s string value, if it is a string.
+    pub fn mode(&self) -> Option<&'a str> {
+        self.field("mode")?.value.as_str()
+    }
+
+    /// The explicit targets present (`region`, `host`, `hostname`), in document order.
+    pub fn targets(&self) -> Vec<&'a Entry> {
+        let Some(table) = self.table() else {
+            return Vec::new();
+        };
+        PLACEMENT_TARGETS
+            .iter()
+            .filter_map(|key| table.get(key))
+            .fold(Vec::new(), |mut found, entry| {
+                found.push(entry);
+                found.sort_by_key(|entry| entry.key_span.start);
+                found
+            })
+    }
+
+    /// `placement.KEY` in wrangler's naming for this scope (`env.staging.placement.mode`).
+    pub fn path(&self, key: &str) -> String {
+        self.scope.path(&format!("placement.{key}"))
+    }
+
+    /// " (inherited by environments `a`, `b`)" for a top-level placement that environments
+    /// inherit; "" otherwise (the path in the message names the environment).
+    pub fn environments_suffix(&self) -> String {
+        match self.scope.environment() {
+            None => environments_suffix(&self.environments, true),
+            Some(_) => String::new(),
+        }
+    }
+
+    /// Whether this placement moves the Worker away from the user (smart or explicit).
+    pub fn moves_worker(&self) -> bool {
+        self.mode() == Some("smart") || !self.targets().is_empty()
+    }
+}
+
+/// Which of wrangler's validation paths a placement takes; the placement rules follow the same
+/// branches so that they report an error exactly where wrangler rejects the config.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// `placement` is not a table.
+    NotTable,
+    /// `hint` together with `region`/`host`/`hostname`: rejected before anything else.
+    HintWithTargets,
+    /// `hint` without targets: `mode` must be `off` or `smart`, `hint` only with `smart`.
+    Hint,
+    /// One or more targets: `mode`, if any, must be `targeted`.
+    Targeted,
+    /// Neither: `mode` is required, and `targeted` requires a target.
+    ModeOnly,
+}
+
+impl PlacementSite<'_> {
+    pub fn shape(&self) -> Shape {
+        let Some(table) = self.table() else {
+            return Shape::NotTable;
+        };
+        let has_hint = table.get("hint").is_some();
+        let has_targets = !self.targets().is_empty();
+        match (has_hint, has_targets) {
+            (true, true) => Shape::HintWithTargets,
+            (true, false) => Shape::Hint,
+            (false, true) => Shape::Targeted,
+            (false, false) => Shape::ModeOnly,
+        }
+    }
+}

@@ -1,0 +1,151 @@
+use crate::context::Context;
+use crate::diagnostic::{Applicability, Fix, Related};
+use crate::edits::remove_entry;
+use crate::rule::{FixAvailability, declare_rule};
+use crate::syntax::{Node, NodeKind, Table};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a key written twice in one JSON object, at the earlier occurrence.
+    ///
+    /// ## Why is this bad?
+    /// wrangler parses `wrangler.json` and `wrangler.jsonc` keeping only the last value of a
+    /// repeated key, without a warning. A second `"placement"` block further down (often pasted
+    /// from another project) silently replaces the first, so the placement you read at the top is
+    /// not the one deployed. (In TOML a repeated key is a syntax error: PL001.)
+    ///
+    /// ## Example
+    /// ```jsonc
+    /// {
+    ///   "placement": { "mode": "smart" },
+    ///   "main": "src/index.ts",
+    ///   "placement": { "mode": "off" }
+    /// }
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```jsonc
+    /// {
+    ///   "main": "src/index.ts",
+    ///   "placement": { "mode": "off" }
+    /// }
+    /// ```
+    ///
+    /// ## Fix safety
+    /// Removing the earlier occurrence is safe: wrangler ignores it already.
+    ///
+    /// ## References
+    /// - [Wrangler configuration](https://developers.cloudflare.com/workers/wrangler/configuration/)
+    pub static DUPLICATE_KEY = {
+        code: "PL005",
+        name: "duplicate-key",
+        severity: Warning,
+        fix: FixAvailability::Always(Applicability::Safe),
+        summary: "A key repeated in one JSON object (wrangler silently keeps the last value)",
+    }
+}
+
+pub(crate) fn check(ctx: &mut Context<'_>) {
+    if ctx.format() != crate::Format::Json {
+        return;
+    }
+    let root = &ctx.parsed.root;
+    visit_table(ctx, root, "");
+}
+
+fn visit_table(ctx: &mut Context<'_>, table: &Table, path: &str) {
+    for (index, entry) in table.entries.iter().enumerate() {
+        let full_path = if path.is_empty() {
+            entry.key.clone()
+        } else {
+            format!("{path}.{}", entry.key)
+        };
+        let last = table.get(&entry.key).expect("the key itself");
+        if !std::ptr::eq(last, entry) {
+            let line = ctx.lines.line_column(ctx.text, last.key_span.start).line;
+            let message = format!(
+                "`{full_path}` is written again on line {line}; wrangler silently keeps only the \
+                 last value, so this one is ignored"
+            );
+            let edit = remove_entry(&ctx.source(), ctx.format(), table, index);
+            let file = ctx.path.to_path_buf();
+            ctx.report(&DUPLICATE_KEY, entry.key_span, message)
+                .with_help("remove this occurrence, or merge what it sets into the last one")
+                .with_fix(Fix {
+                    title: format!("Remove the ignored `{}`", entry.key),
+                    applicability: Applicability::Safe,
+                    edits: vec![edit],
+                })
+                .related
+                .push(Related {
+                    file,
+                    span: last.key_span,
+                    message: "the value wrangler uses".to_owned(),
+                });
+        }
+        visit_node(ctx, &entry.value, &full_path);
+    }
+}
+
+fn visit_node(ctx: &mut Context<'_>, node: &Node, path: &str) {
+    match &node.kind {
+        NodeKind::Table(table) => visit_table(ctx, table, path),
+        NodeKind::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                visit_node(ctx, item, &format!("{path}[{index}]"));
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::syntax::Format;
+    use crate::testing::{apply_fix, assert_rule};
+
+    #[test]
+    fn fires_on_earlier_duplicates_in_jsonc() {
+        let diagnostics = assert_rule(
+            "PL005",
+            Format::Json,
+            r#"{
+  "placement": { "mode": "smart", "mode": "off" },
+                 ^^^^^^ PL005
+  "env": { "staging": { "placement": { "mode": "smart" }, "placement": { "mode": "off" } } }
+                        ^^^^^^^^^^^ PL005
+}"#,
+        );
+        assert!(
+            diagnostics[0]
+                .message
+                .contains("`placement.mode` is written again on line 2")
+        );
+    }
+
+    #[test]
+    fn never_fires_in_toml_or_on_distinct_keys() {
+        assert_rule(
+            "PL005",
+            Format::Json,
+            r#"{ "placement": { "mode": "smart" }, "main": "a" }"#,
+        );
+        assert_rule(
+            "PL005",
+            Format::Toml,
+            "[placement]\nmode = \"smart\"\n[env.staging.placement]\nmode = \"smart\"\n",
+        );
+    }
+
+    #[test]
+    fn fix_removes_the_ignored_occurrence() {
+        assert_eq!(
+            apply_fix(
+                "PL005",
+                Format::Json,
+                "{\n  \"placement\": { \"mode\": \"smart\" },\n  \"main\": \"a.js\",\n  \"placement\": { \"mode\": \"off\" }\n}\n"
+            ),
+            "{\n  \"main\": \"a.js\",\n  \"placement\": { \"mode\": \"off\" }\n}\n"
+        );
+    }
+}

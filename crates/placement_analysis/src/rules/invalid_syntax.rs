@@ -1,0 +1,123 @@
+use crate::context::Context;
+use crate::rule::{FixAvailability, declare_rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a `wrangler.toml`, `wrangler.json` or `wrangler.jsonc` that does not parse, at the
+    /// exact place the parser stopped.
+    ///
+    /// ## Why is this bad?
+    /// wrangler refuses to deploy a config it cannot read, so no placement setting in it takes
+    /// effect. In TOML the other rules still run on what could be read; a JSON file that does not
+    /// parse is not checked further.
+    ///
+    /// JSON configs (both `wrangler.json` and `wrangler.jsonc`) allow comments and trailing commas,
+    /// as wrangler does, and nothing more lenient: no single quotes, unquoted keys or hex numbers.
+    /// A key repeated in TOML is an error too.
+    ///
+    /// ## Example
+    /// ```toml
+    /// [placement]
+    /// mode = "smart
+    /// ```
+    /// ```jsonc
+    /// { "placement": { 'mode': "smart" } }
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```toml
+    /// [placement]
+    /// mode = "smart"
+    /// ```
+    /// ```jsonc
+    /// { "placement": { "mode": "smart" } }
+    /// ```
+    ///
+    /// ## Fix safety
+    /// No fix: the intended text cannot be known.
+    ///
+    /// ## References
+    /// - [Wrangler configuration](https://developers.cloudflare.com/workers/wrangler/configuration/)
+    pub static INVALID_SYNTAX = {
+        code: "PL001",
+        name: "invalid-syntax",
+        severity: Error,
+        fix: FixAvailability::None,
+        summary: "The config file does not parse as TOML or JSON(C)",
+    }
+}
+
+pub(crate) fn report(ctx: &mut Context<'_>) {
+    let kind = match ctx.format() {
+        crate::Format::Toml => "TOML",
+        crate::Format::Json => "JSON",
+    };
+    for error in &ctx.parsed.errors {
+        let message = format!("invalid {kind}: {}", error.message);
+        ctx.report(&INVALID_SYNTAX, error.span, message).with_help(
+            "wrangler cannot read this file, so none of its settings (placement included) apply; \
+             fix the syntax at the marked location",
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::syntax::Format;
+    use crate::testing::assert_rule;
+
+    #[test]
+    fn toml_errors_are_located() {
+        let diagnostics = crate::check_config(
+            std::path::Path::new("wrangler.toml"),
+            "[placement]\nmode = \"smart\n",
+        );
+        let error = diagnostics
+            .iter()
+            .find(|d| d.code() == "PL001")
+            .expect("PL001");
+        assert_eq!(error.span.start, "[placement]\nmode = \"smart".len());
+    }
+
+    #[test]
+    fn toml_duplicate_key_is_an_error() {
+        assert_rule(
+            "PL001",
+            Format::Toml,
+            "[placement]\nmode = \"smart\"\nmode = \"off\"\n^^^^ PL001\n",
+        );
+    }
+
+    #[test]
+    fn jsonc_allows_comments_and_trailing_commas_only() {
+        assert_rule(
+            "PL001",
+            Format::Json,
+            "{\n  // ok\n  \"placement\": { \"mode\": \"smart\", },\n}\n",
+        );
+        assert_rule(
+            "PL001",
+            Format::Json,
+            "{ \"placement\": { 'mode': \"smart\" } }\n                 ^ PL001\n",
+        );
+    }
+
+    #[test]
+    fn json_must_be_an_object() {
+        assert_rule("PL001", Format::Json, "[1, 2]\n^^^^^^ PL001\n");
+    }
+
+    #[test]
+    fn valid_files_have_no_syntax_errors() {
+        assert_rule(
+            "PL001",
+            Format::Toml,
+            "[env.staging.placement]\nmode = \"off\"\n",
+        );
+        assert_rule(
+            "PL001",
+            Format::Json,
+            "{ \"env\": { \"staging\": { \"placement\": { \"mode\": \"off\" } } } }",
+        );
+    }
+}

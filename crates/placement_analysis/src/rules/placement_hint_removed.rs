@@ -1,0 +1,168 @@
+use crate::context::Context;
+use crate::diagnostic::{Applicability, Fix};
+use crate::edits::remove_entry;
+use crate::placement::Shape;
+use crate::rule::{FixAvailability, declare_rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports `placement.hint` next to `mode = "smart"`.
+    ///
+    /// ## Why is this bad?
+    /// `hint` was added in wrangler 3.77.0 and never publicly documented; Cloudflare's placement
+    /// reference now marks it removed and lists only `mode`, `region`, `host` and `hostname`.
+    /// wrangler still uploads it, but nothing promises it steers Smart Placement, so a config that
+    /// relies on it may place the Worker differently from what its author expects. Since 2026,
+    /// "Placement Hints" means explicit placement: `region`, `host` or `hostname`.
+    ///
+    /// ## Example
+    /// ```toml
+    /// [placement]
+    /// mode = "smart"
+    /// hint = "wnam"
+    /// ```
+    /// ```jsonc
+    /// { "placement": { "mode": "smart", "hint": "wnam" } }
+    /// ```
+    ///
+    /// ## Use instead
+    /// Smart Placement alone, or explicit placement near the back end:
+    /// ```toml
+    /// [placement]
+    /// mode = "smart"
+    /// ```
+    /// ```jsonc
+    /// { "placement": { "region": "aws:us-west-2" } }
+    /// ```
+    ///
+    /// ## Fix safety
+    /// Removing `hint` is safe: Smart Placement chooses the location by measuring request
+    /// duration either way.
+    ///
+    /// ## References
+    /// - [Placement](https://developers.cloudflare.com/workers/configuration/placement/)
+    /// - [Changelog: New Placement Hints for Workers (2026-01-22)](https://developers.cloudflare.com/changelog/)
+    pub static PLACEMENT_HINT_REMOVED = {
+        code: "PL101",
+        name: "placement-hint-removed",
+        severity: Warning,
+        fix: FixAvailability::Always(Applicability::Safe),
+        summary: "`placement.hint` is a legacy field that Cloudflare marks removed",
+    }
+}
+
+pub(crate) fn check(ctx: &mut Context<'_>) {
+    let sites = ctx.placements.clone();
+    for site in &sites {
+        // With mode "smart" only: every other combination is an error (PL102/PL104).
+        if site.shape() != Shape::Hint || site.mode() != Some("smart") {
+            continue;
+        }
+        let table = site.table().expect("a Hint shape is a table");
+        let Some(index) = table.entries.iter().rposition(|entry| entry.key == "hint") else {
+            continue;
+        };
+        let hint = &table.entries[index];
+        let message = format!(
+            "`{}` is a legacy field that Cloudflare's placement docs mark removed{}: Smart \
+             Placement decides by measured request duration, and this hint is not documented to \
+             steer it",
+            site.path("hint"),
+            site.environments_suffix()
+        );
+        let edit = remove_entry(&ctx.source(), ctx.format(), table, index);
+        ctx.report(&PLACEMENT_HINT_REMOVED, hint.key_span, message)
+            .with_help(
+                "remove `hint`; to run near a known back end, use explicit placement instead: \
+                 `region = \"aws:us-east-1\"`, `host = \"db.example.com:5432\"` or \
+                 `hostname = \"api.example.com\"` (without `mode = \"smart\"`)",
+            )
+            .with_environments(site.environments.clone())
+            .with_fix(Fix {
+                title: "Remove `hint`".to_owned(),
+                applicability: Applicability::Safe,
+                edits: vec![edit],
+            });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::syntax::Format;
+    use crate::testing::{apply_fix, assert_rule};
+
+    #[test]
+    fn fires_in_toml_at_top_level_and_in_environments() {
+        let diagnostics = assert_rule(
+            "PL101",
+            Format::Toml,
+            r#"[placement]
+mode = "smart"
+hint = "wnam"
+^^^^ PL101
+[env.staging]
+name = "s"
+[env.production]
+placement = { mode = "smart", hint = "enam" }
+                              ^^^^ PL101
+"#,
+        );
+        // The top-level hint is one diagnostic, naming the environment that inherits it.
+        assert_eq!(diagnostics[0].environments, ["staging"]);
+        assert!(
+            diagnostics[0]
+                .message
+                .contains("inherited by environment `staging`")
+        );
+        assert_eq!(diagnostics[1].environments, ["production"]);
+    }
+
+    #[test]
+    fn fires_in_jsonc() {
+        assert_rule(
+            "PL101",
+            Format::Json,
+            r#"{
+  "placement": { "mode": "smart", "hint": "wnam" },
+                                  ^^^^^^ PL101
+  "env": { "a": { "placement": { "mode": "smart", "hint": "x" } } }
+                                                  ^^^^^^ PL101
+}"#,
+        );
+    }
+
+    #[test]
+    fn does_not_fire_without_hint_or_on_errors() {
+        assert_rule("PL101", Format::Toml, "[placement]\nmode = \"smart\"\n");
+        assert_rule(
+            "PL101",
+            Format::Toml,
+            "[placement]\nmode = \"off\"\nhint = \"x\"\n",
+        );
+        assert_rule(
+            "PL101",
+            Format::Json,
+            r#"{ "placement": { "hint": "x", "region": "aws:us-east-1" } }"#,
+        );
+    }
+
+    #[test]
+    fn fix_removes_the_hint() {
+        assert_eq!(
+            apply_fix(
+                "PL101",
+                Format::Toml,
+                "[placement]\nmode = \"smart\"\nhint = \"wnam\" # from the old docs\n\n[vars]\n"
+            ),
+            "[placement]\nmode = \"smart\"\n\n[vars]\n"
+        );
+        assert_eq!(
+            apply_fix(
+                "PL101",
+                Format::Json,
+                "{\n  \"placement\": {\n    \"mode\": \"smart\",\n    \"hint\": \"wnam\"\n  }\n}\n"
+            ),
+            "{\n  \"placement\": {\n    \"mode\": \"smart\",\n  }\n}\n"
+        );
+    }
+}

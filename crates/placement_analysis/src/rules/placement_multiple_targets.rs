@@ -1,0 +1,151 @@
+use crate::context::Context;
+use crate::diagnostic::{Applicability, Fix};
+use crate::edits::remove_entry;
+use crate::rule::{FixAvailability, declare_rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports more than one of `region`, `host` and `hostname` in one `placement`, at each target
+    /// after the first.
+    ///
+    /// ## Why is this bad?
+    /// Explicit placement runs the Worker near exactly one back end. wrangler rejects the config:
+    /// `"placement" fields "region", "host" are mutually exclusive. Only one can be specified.`
+    ///
+    /// ## Example
+    /// ```toml
+    /// [placement]
+    /// region = "aws:us-east-1"
+    /// host = "db.example.com:5432"
+    /// ```
+    /// ```jsonc
+    /// { "placement": { "host": "db.example.com:5432", "hostname": "api.example.com" } }
+    /// ```
+    ///
+    /// ## Use instead
+    /// Keep the one your Worker talks to most (a database it queries several times per request is
+    /// usually the one that matters):
+    /// ```toml
+    /// [placement]
+    /// host = "db.example.com:5432"
+    /// ```
+    ///
+    /// ## Fix safety
+    /// Removing the later target is unsafe: it decides where the Worker runs.
+    ///
+    /// ## References
+    /// - [Placement](https://developers.cloudflare.com/workers/configuration/placement/)
+    pub static PLACEMENT_MULTIPLE_TARGETS = {
+        code: "PL105",
+        name: "placement-multiple-targets",
+        severity: Error,
+        fix: FixAvailability::Always(Applicability::Unsafe),
+        summary: "More than one of `region`, `host`, `hostname`",
+    }
+}
+
+pub(crate) fn check(ctx: &mut Context<'_>) {
+    let sites = ctx.placements.clone();
+    for site in &sites {
+        let targets = site.targets();
+        let Some((first, extra)) = targets.split_first() else {
+            continue;
+        };
+        let table = site.table().expect("targets live in a table");
+        for target in extra {
+            let message = format!(
+                "`{}` and `{}` are both set{}: explicit placement takes exactly one target, and \
+                 wrangler rejects the config",
+                site.path(&first.key),
+                target.key,
+                site.environments_suffix()
+            );
+            let index = table
+                .entries
+                .iter()
+                .position(|entry| std::ptr::eq(entry, *target))
+                .expect("the target is an entry of the table");
+            let edit = remove_entry(&ctx.source(), ctx.format(), table, index);
+            ctx.report(&PLACEMENT_MULTIPLE_TARGETS, target.key_span, message)
+                .with_help(format!(
+                    "keep the back end the Worker makes the most round trips to: remove `{}` or `{}`",
+                    target.key, first.key
+                ))
+                .with_environments(site.environments.clone())
+                .with_fix(Fix {
+                    title: format!("Remove `{}`", target.key),
+                    applicability: Applicability::Unsafe,
+                    edits: vec![edit],
+                });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::syntax::Format;
+    use crate::testing::{apply_fix, assert_rule};
+
+    #[test]
+    fn fires_in_toml() {
+        assert_rule(
+            "PL105",
+            Format::Toml,
+            r#"[placement]
+region = "aws:us-east-1"
+host = "db.example.com:5432"
+^^^^ PL105
+hostname = "api.example.com"
+^^^^^^^^ PL105
+[env.a]
+placement = { host = "db:5432", region = "aws:us-east-1" }
+                                ^^^^^^ PL105
+"#,
+        );
+    }
+
+    #[test]
+    fn fires_in_jsonc() {
+        assert_rule(
+            "PL105",
+            Format::Json,
+            r#"{ "env": { "a": { "placement": { "host": "db:5432", "hostname": "api.example.com" } } } }
+                                                    ^^^^^^^^^^ PL105
+"#,
+        );
+    }
+
+    #[test]
+    fn one_target_does_not_fire() {
+        assert_rule(
+            "PL105",
+            Format::Toml,
+            "[placement]\nhostname = \"api.example.com\"\n",
+        );
+        assert_rule(
+            "PL105",
+            Format::Json,
+            r#"{ "placement": { "mode": "targeted", "region": "gcp:us-east4" } }"#,
+        );
+    }
+
+    #[test]
+    fn fix_removes_the_later_target() {
+        assert_eq!(
+            apply_fix(
+                "PL105",
+                Format::Toml,
+                "[placement]\nregion = \"aws:us-east-1\"\nhost = \"db.example.com:5432\"\n"
+            ),
+            "[placement]\nregion = \"aws:us-east-1\"\n"
+        );
+        assert_eq!(
+            apply_fix(
+                "PL105",
+                Format::Json,
+                r#"{ "placement": { "host": "db:5432", "hostname": "api.example.com" } }"#
+            ),
+            r#"{ "placement": { "host": "db:5432" } }"#
+        );
+    }
+}

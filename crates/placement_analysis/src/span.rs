@@ -1,0 +1,159 @@
+//! Byte ranges and line/column positions.
+
+/// A half-open byte range `[start, end)` into one file's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub const fn new(start: usize, end: usize) -> Self {
+        Self { start, end }
+    }
+
+    pub const fn empty(at: usize) -> Self {
+        Self { start: at, end: at }
+    }
+
+    pub const fn len(&self) -> usize {
+        self.end - self.start
+    }
+
+    pub const fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+
+    pub const fn contains(&self, offset: usize) -> bool {
+        self.start <= offset && offset < self.end
+    }
+
+    /// The smallest span covering both.
+    pub fn cover(self, other: Span) -> Span {
+        Span::new(self.start.min(other.start), self.end.max(other.end))
+    }
+}
+
+impl From<std::ops::Range<usize>> for Span {
+    fn from(range: std::ops::Range<usize>) -> Self {
+        Span::new(range.start, range.end)
+    }
+}
+
+/// A 1-based line and a 1-based column counted in Unicode scalar values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineColumn {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// Start offsets of every line, for offset to line/column conversion in `O(log lines)`.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    line_starts: Vec<usize>,
+    len: usize,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(memchr_newlines(text).map(|i| i + 1));
+        Self {
+            line_starts,
+            len: text.len(),
+        }
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// The 0-based line holding `offset` (clamped to the text).
+    pub fn line_of(&self, offset: usize) -> usize {
+        let offset = offset.min(self.len);
+        match self.line_starts.binary_search(&offset) {
+            Ok(line) => line,
+            Err(next) => next - 1,
+        }
+    }
+
+    /// Byte offset where 0-based `line` starts (clamped to the text).
+    pub fn line_start(&self, line: usize) -> usize {
+        self.line_starts.get(line).copied().unwrap_or(self.len)
+    }
+
+    /// Byte offset just past 0-based `line`'s content, before its line break.
+    pub fn line_end(&self, text: &str, line: usize) -> usize {
+        let next = self.line_starts.get(line + 1).copied().unwrap_or(self.len);
+        let bytes = text.as_bytes();
+        let mut end = next;
+        if end > self.line_start(line) && end <= bytes.len() && end > 0 && bytes[end - 1] == b'\n' {
+            end -= 1;
+            if end > self.line_start(line) && bytes[end - 1] == b'\r' {
+                end -= 1;
+            }
+        }
+        end
+    }
+
+    /// Byte offset of the start of the next line (or the end of the text).
+    pub fn next_line_start(&self, line: usize) -> usize {
+        self.line_starts.get(line + 1).copied().unwrap_or(self.len)
+    }
+
+    /// 1-based line and column (in Unicode scalar values) of `offset`, which is clamped to the
+    /// text and moved back to a character boundary.
+    pub fn line_column(&self, text: &str, offset: usize) -> LineColumn {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.line_of(offset);
+        let start = self.line_start(line);
+        let column = text[start..offset].chars().count() + 1;
+        LineColumn {
+            line: line + 1,
+            column,
+        }
+    }
+}
+
+fn memchr_newlines(text: &str) -> impl Iterator<Item = usize> + '_ {
+    text.bytes()
+        .enumerate()
+        .filter_map(|(i, b)| (b == b'\n').then_some(i))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_count_scalar_values() {
+        let text = "a = 1\né😀 = 2\n";
+        let index = LineIndex::new(text);
+        let offset = text.find('=').unwrap();
+        assert_eq!(
+            index.line_column(text, offset),
+            LineColumn { line: 1, column: 3 }
+        );
+        let second = text.rfind('=').unwrap();
+        assert_eq!(
+            index.line_column(text, second),
+            LineColumn { line: 2, column: 4 }
+        );
+        assert_eq!(
+            index.line_column(text, 10_000),
+            LineColumn { line: 3, column: 1 }
+        );
+    }
+
+    #[test]
+    fn line_end_excludes_crlf() {
+        let text = "ab\r\ncd";
+        let index = LineIndex::new(text);
+        assert_eq!(index.line_end(text, 0), 2);
+        assert_eq!(index.line_end(text, 1), 6);
+        assert_eq!(index.next_line_start(0), 4);
+    }
+}

@@ -1,0 +1,176 @@
+//! One spanned tree for TOML and JSON(C), in document order.
+//!
+//! Both formats lower into [`Table`]/[`Node`] so that every rule is written once. Parsing never
+//! fails: it returns whatever could be read together with the syntax errors found.
+
+mod json;
+mod toml;
+
+use crate::span::Span;
+
+/// The configuration's file format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    Toml,
+    /// `wrangler.json` and `wrangler.jsonc`: both allow comments and trailing commas.
+    Json,
+}
+
+impl Format {
+    /// The format of a wrangler config file name, if it is one.
+    pub fn from_file_name(name: &str) -> Option<Format> {
+        match name {
+            "wrangler.toml" => Some(Format::Toml),
+            "wrangler.json" | "wrangler.jsonc" => Some(Format::Json),
+            _ => None,
+        }
+    }
+
+    /// The line comment marker.
+    pub fn comment_prefix(self) -> &'static str {
+        match self {
+            Format::Toml => "#",
+            Format::Json => "//",
+        }
+    }
+}
+
+/// How a table was written; rules and fixes depend on it (a key under a `[header]` is on its own
+/// line, an inline table's entries are comma separated).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TableStyle {
+    /// The document itself.
+    Root,
+    /// `[name]` or an element of `[[name]]`; the node's span is the header.
+    Header,
+    /// `name = { ... }` in TOML.
+    Inline,
+    /// Created by a dotted key (`name.key = ...`) or as the parent of a header (`[env.x]`
+    /// creates `env`); the node's span is the first key naming it.
+    Implicit,
+    /// A JSON object.
+    Object,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    pub style: TableStyle,
+    pub entries: Vec<Entry>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub key: String,
+    /// The key as written (in JSON with its quotes). For a dotted TOML key, only its last part.
+    pub key_span: Span,
+    pub value: Node,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub span: Span,
+    pub kind: NodeKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum NodeKind {
+    Table(Table),
+    Array(Vec<Node>),
+    String(String),
+    /// Integers and floats, as written.
+    Number(String),
+    Bool(bool),
+    Datetime(String),
+    Null,
+}
+
+impl Table {
+    /// The entry wrangler would read for `key`: the last one, as JSON keeps the last duplicate.
+    pub fn get(&self, key: &str) -> Option<&Entry> {
+        self.entries.iter().rev().find(|entry| entry.key == key)
+    }
+
+    pub fn get_table(&self, key: &str) -> Option<&Table> {
+        self.get(key).and_then(|entry| entry.value.as_table())
+    }
+}
+
+impl Node {
+    pub fn as_table(&self) -> Option<&Table> {
+        match &self.kind {
+            NodeKind::Table(table) => Some(table),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.kind {
+            NodeKind::String(text) => Some(text),
+            _ => None,
+        }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match self.kind {
+            NodeKind::Bool(value) => Some(value),
+            _ => None,
+        }
+    }
+
+    pub fn as_array(&self) -> Option<&[Node]> {
+        match &self.kind {
+            NodeKind::Array(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    /// The type name wrangler uses in its messages.
+    pub fn type_name(&self) -> &'static str {
+        match self.kind {
+            NodeKind::Table(_) => "object",
+            NodeKind::Array(_) => "array",
+            NodeKind::String(_) => "string",
+            NodeKind::Number(_) => "number",
+            NodeKind::Bool(_) => "boolean",
+            NodeKind::Datetime(_) => "datetime",
+            NodeKind::Null => "null",
+        }
+    }
+
+    /// A short rendering of the value for messages, such as `"smart"`, `1` or `an array`.
+    pub fn describe(&self) -> String {
+        match &self.kind {
+            NodeKind::String(text) => format!("{text:?}"),
+            NodeKind::Number(text) | NodeKind::Datetime(text) => text.clone(),
+            NodeKind::Bool(value) => value.to_string(),
+            NodeKind::Null => "null".to_owned(),
+            NodeKind::Table(_) => "a table".to_owned(),
+            NodeKind::Array(_) => "an array".to_owned(),
+        }
+    }
+}
+
+/// A syntax error at a location.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntaxError {
+    pub span: Span,
+    pub message: String,
+}
+
+/// The result of parsing: a root table (empty when nothing could be read) and the errors.
+#[derive(Debug, Clone)]
+pub struct ParsedConfig {
+    pub format: Format,
+    pub root: Table,
+    pub errors: Vec<SyntaxError>,
+    /// Start of the first `[table]` header, where keys meant for the top level must go (TOML).
+    pub first_header: Option<usize>,
+}
+
+/// Parses a config file's text. Never fails and never panics.
+pub fn parse(text: &str, format: Format) -> ParsedConfig {
+    match format {
+        Format::Toml => toml::parse(text),
+        Format::Json => json::parse(text),
+    }
+}

@@ -1,0 +1,89 @@
+//! Rule tests as data: a fixture with `^^^ CODE` lines under the expected spans.
+//!
+//! A line whose first non-blank character is `^` is an annotation for the line above it (the
+//! nearest line that is not an annotation); it is removed before the text is checked.
+
+use std::path::Path;
+
+use crate::diagnostic::Diagnostic;
+use crate::span::Span;
+use crate::syntax::Format;
+
+/// Splits a fixture into the text to check and the expected `(code, span)` pairs.
+pub fn parse_fixture(fixture: &str) -> (String, Vec<(String, Span)>) {
+    let mut text = String::new();
+    let mut expected = Vec::new();
+    let mut previous_line_start = 0;
+    for line in fixture.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with('^') {
+            let column = line.len() - trimmed.len();
+            let carets = trimmed.chars().take_while(|c| *c == '^').count();
+            let code = trimmed[carets..].trim().to_owned();
+            let start = previous_line_start + column;
+            expected.push((code, Span::new(start, start + carets)));
+        } else {
+            previous_line_start = text.len();
+            text.push_str(line);
+        }
+    }
+    (text, expected)
+}
+
+fn file_name(format: Format) -> &'static Path {
+    match format {
+        Format::Toml => Path::new("wrangler.toml"),
+        Format::Json => Path::new("wrangler.jsonc"),
+    }
+}
+
+/// Checks `fixture` and asserts that the diagnostics of `code` are exactly the annotated ones.
+/// Returns them for further assertions.
+#[track_caller]
+pub fn assert_rule(code: &str, format: Format, fixture: &str) -> Vec<Diagnostic> {
+    let (text, expected) = parse_fixture(fixture);
+    let diagnostics: Vec<Diagnostic> = crate::check_config(file_name(format), &text)
+        .into_iter()
+        .filter(|d| d.code() == code)
+        .collect();
+    let actual: Vec<(String, Span)> = diagnostics
+        .iter()
+        .map(|d| (d.code().to_owned(), d.span))
+        .collect();
+    let mut expected = expected;
+    expected.sort_by_key(|(_, span)| (span.start, span.end));
+    let render = |items: &[(String, Span)]| {
+        items
+            .iter()
+            .map(|(code, span)| format!("{code} {:?}", &text[span.start..span.end]))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        render(&actual),
+        render(&expected),
+        "diagnostics of {code} differ; all: {:#?}",
+        diagnostics.iter().map(|d| &d.message).collect::<Vec<_>>()
+    );
+    diagnostics
+}
+
+/// Applies the fix of the only `code` diagnostic in `before` and returns the new text.
+#[track_caller]
+pub fn apply_fix(code: &str, format: Format, before: &str) -> String {
+    let diagnostics: Vec<Diagnostic> = crate::check_config(file_name(format), before)
+        .into_iter()
+        .filter(|d| d.code() == code)
+        .collect();
+    assert_eq!(
+        diagnostics.len(),
+        1,
+        "expected one {code}: {diagnostics:#?}"
+    );
+    let fix = diagnostics[0].fix.as_ref().expect("a fix");
+    let after = crate::fix::apply_edits(before, &fix.edits);
+    assert!(
+        crate::syntax::parse(&after, format).errors.is_empty(),
+        "fix output does not parse:\n{after}"
+    );
+    after
+}
