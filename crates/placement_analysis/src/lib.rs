@@ -9,6 +9,7 @@ mod edits;
 pub mod fix;
 pub mod model;
 pub mod placement;
+pub mod project;
 pub mod rule;
 pub mod rules;
 pub mod span;
