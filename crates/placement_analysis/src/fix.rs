@@ -47,10 +47,23 @@ pub fn fix_config(
     include_unsafe: bool,
     selected: &dyn Fn(&Rule) -> bool,
 ) -> FixOutcome {
+    fix_with(path, text, include_unsafe, selected, &|text| check_config(path, text))
+}
+
+/// Like [`fix_config`], with the check to run on each round's text (for example
+/// [`crate::project::check_project`] over the project's files). Only fixes of diagnostics in
+/// the config file itself are applied.
+pub fn fix_with(
+    path: &Path,
+    text: &str,
+    include_unsafe: bool,
+    selected: &dyn Fn(&Rule) -> bool,
+    check: &dyn Fn(&str) -> Vec<Diagnostic>,
+) -> FixOutcome {
     let format = format_of(path);
     let mut current = text.to_owned();
     let mut applied = Vec::new();
-    let mut remaining = check_config(path, &current);
+    let mut remaining = check(&current);
     if !syntax::parse(&current, format).errors.is_empty() {
         return FixOutcome {
             text: current,
@@ -61,7 +74,7 @@ pub fn fix_config(
     for _ in 0..MAX_ROUNDS {
         let mut candidates: Vec<&Diagnostic> = remaining
             .iter()
-            .filter(|d| selected(d.rule))
+            .filter(|d| selected(d.rule) && d.file == path)
             .filter(|d| {
                 d.fix
                     .as_ref()
@@ -90,7 +103,7 @@ pub fn fix_config(
             changed = true;
             applied.push((diagnostic.code(), fix.title.clone()));
         }
-        remaining = check_config(path, &current);
+        remaining = check(&current);
         if !changed {
             break;
         }

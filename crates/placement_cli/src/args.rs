@@ -1,0 +1,77 @@
+//! Command-line arguments.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Lints Cloudflare Wrangler configuration for Smart Placement pitfalls.
+#[derive(Debug, Parser)]
+#[command(
+    name = "placement-lint",
+    version,
+    about,
+    args_conflicts_with_subcommands = true,
+    after_help = "Run `placement-lint PATH` as a shorthand for `placement-lint check PATH`."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub check: CheckArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check config files, project folders or any folder (the default command).
+    Check(CheckArgs),
+    /// Print a rule's documentation.
+    Rule {
+        /// The rule's code (PL101) or name (placement-hint-removed).
+        code: String,
+    },
+    /// List every rule.
+    Rules {
+        #[arg(long, value_enum, default_value_t = RulesFormat::Human)]
+        output_format: RulesFormat,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Human,
+    Json,
+    Sarif,
+    Github,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CheckArgs {
+    /// Config files (wrangler.toml, wrangler.json, wrangler.jsonc) or folders to search.
+    /// Defaults to the current folder.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// How to print diagnostics.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub output_format: OutputFormat,
+    /// Apply safe fixes in place.
+    #[arg(long)]
+    pub fix: bool,
+    /// Apply unsafe fixes too (implies --fix).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Only report these rules: codes, code prefixes (PL1) or names, comma-separated.
+    #[arg(long, value_delimiter = ',', value_name = "CODE")]
+    pub select: Vec<String>,
+    /// Never report these rules: codes, code prefixes or names, comma-separated.
+    #[arg(long, value_delimiter = ',', value_name = "CODE")]
+    pub ignore: Vec<String>,
+    /// Exit with status 1 when warnings are found, not only errors.
+    #[arg(long)]
+    pub deny_warnings: bool,
+}

@@ -1,0 +1,166 @@
+//! Checking (and fixing) the discovered configs, in parallel.
+
+use std::path::{Path, PathBuf};
+
+use placement_analysis::fix::fix_with;
+use placement_analysis::project::check_project;
+use placement_analysis::rules::invalid_syntax::INVALID_SYNTAX;
+use placement_analysis::rules::shadowed_config_file;
+use placement_analysis::{Diagnostic, Span};
+use rayon::prelude::*;
+
+use crate::discover::{Discovery, describe_io};
+use crate::files::DiskFiles;
+use crate::selection::RuleSelection;
+use crate::write::write_atomically;
+
+/// What `--fix` / `--unsafe-fixes` asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FixMode {
+    Off,
+    Safe,
+    SafeAndUnsafe,
+}
+
+/// The result of checking one config.
+#[derive(Debug)]
+pub struct FileResult {
+    pub path: PathBuf,
+    /// The config's text (after fixes), for code frames.
+    pub text: String,
+    pub diagnostics: Vec<Diagnostic>,
+    /// `(code, title)` of each fix applied.
+    pub fixes_applied: Vec<(&'static str, String)>,
+}
+
+/// A file that could not be read or written: reported on stderr, exit status 2.
+#[derive(Debug)]
+pub struct FileError {
+    pub path: PathBuf,
+    pub message: String,
+}
+
+pub struct CheckRun {
+    pub results: Vec<FileResult>,
+    pub errors: Vec<FileError>,
+}
+
+pub fn run(discovery: &Discovery, selection: &RuleSelection, fix: FixMode) -> CheckRun {
+    let outcomes: Vec<Result<FileResult, FileError>> = discovery
+        .configs
+        .par_iter()
+        .map(|path| check_file(path, selection, fix))
+        .collect();
+    let mut results = Vec::new();
+    let mut errors = Vec::new();
+    for outcome in outcomes {
+        match outcome {
+            Ok(result) => results.push(result),
+            Err(error) => errors.push(error),
+        }
+    }
+    if selection.is_selected(&shadowed_config_file::SHADOWED_CONFIG_FILE) {
+        for (shadowed, winner) in &discovery.shadowed {
+            let text = std::fs::read_to_string(shadowed).unwrap_or_default();
+            let winner_display = crate::paths::display(winner);
+            let diagnostic =
+                shadowed_config_file::shadowed(shadowed, &text, winner, &winner_display);
+            match results.iter_mut().find(|r| &r.path == shadowed) {
+                Some(result) => result.diagnostics.insert(0, diagnostic),
+                None => results.push(FileResult {
+                    path: shadowed.clone(),
+                    text,
+                    diagnostics: vec![diagnostic],
+                    fixes_applied: Vec::new(),
+                }),
+            }
+        }
+    }
+    results.sort_by(|a, b| a.path.cmp(&b.path));
+    for result in &mut results {
+        placement_analysis::sort_diagnostics(&mut result.diagnostics);
+    }
+    CheckRun { results, errors }
+}
+
+fn check_file(
+    path: &Path,
+    selection: &RuleSelection,
+    fix: FixMode,
+) -> Result<FileResult, FileError> {
+    let bytes = std::fs::read(path).map_err(|error| FileError {
+        path: path.to_path_buf(),
+        message: format!("cannot read: {}", describe_io(&error)),
+    })?;
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(error) => {
+            let offset = error.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
+            return Ok(FileResult {
+                path: path.to_path_buf(),
+                diagnostics: invalid_utf8(path, offset, &text, selection),
+                text,
+                fixes_applied: Vec::new(),
+            });
+        }
+    };
+    let check = |text: &str| {
+        let mut diagnostics = check_project(path, text, &DiskFiles);
+        diagnostics.retain(|d| selection.is_selected(d.rule));
+        diagnostics
+    };
+    if fix == FixMode::Off {
+        return Ok(FileResult {
+            path: path.to_path_buf(),
+            diagnostics: check(&text),
+            text,
+            fixes_applied: Vec::new(),
+        });
+    }
+    let outcome = fix_with(
+        path,
+        &text,
+        fix == FixMode::SafeAndUnsafe,
+        &|rule| selection.is_selected(rule),
+        &check,
+    );
+    if !outcome.applied.is_empty() {
+        write_atomically(path, outcome.text.as_bytes()).map_err(|error| FileError {
+            path: path.to_path_buf(),
+            message: format!("cannot write fixes: {}", describe_io(&error)),
+        })?;
+    }
+    Ok(FileResult {
+        path: path.to_path_buf(),
+        text: outcome.text,
+        diagnostics: outcome.remaining,
+        fixes_applied: outcome.applied,
+    })
+}
+
+fn invalid_utf8(
+    path: &Path,
+    offset: usize,
+    text: &str,
+    selection: &RuleSelection,
+) -> Vec<Diagnostic> {
+    if !selection.is_selected(&INVALID_SYNTAX) {
+        return Vec::new();
+    }
+    let end = text[offset..]
+        .char_indices()
+        .nth(1)
+        .map_or(text.len(), |(i, _)| offset + i);
+    vec![Diagnostic {
+        rule: &INVALID_SYNTAX,
+        severity: INVALID_SYNTAX.severity,
+        file: path.to_path_buf(),
+        span: Span::new(offset, end),
+        message: format!("the file is not valid UTF-8 (byte {offset}): wrangler cannot read it"),
+        help: Some("save the file as UTF-8".to_owned()),
+        environments: Vec::new(),
+        fix: None,
+        related: Vec::new(),
+    }]
+}
