@@ -1,0 +1,52 @@
+//! Finding the pinned wrangler (`tests/wrangler` at the repository root) for the tests that
+//! compare placement-lint with wrangler's own validation and schema.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Set (to `1`) in CI: a missing wrangler install fails the test instead of skipping it.
+pub const REQUIRE_ENV: &str = "PLACEMENT_LINT_REQUIRE_WRANGLER";
+
+/// `tests/wrangler` at the repository root.
+pub fn wrangler_project() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/wrangler")
+        .canonicalize()
+        .unwrap_or_else(|_| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/wrangler"))
+}
+
+/// The installed wrangler package, or `None` (after printing why) when it is not installed and
+/// not required. Panics when it is missing but [`REQUIRE_ENV`] is set.
+pub fn installed_wrangler(test: &str) -> Option<PathBuf> {
+    let package = wrangler_project().join("node_modules/wrangler");
+    if package.join("package.json").is_file() {
+        return Some(package);
+    }
+    let install = "npm ci --ignore-scripts --prefix tests/wrangler";
+    if std::env::var(REQUIRE_ENV).is_ok_and(|value| value == "1") {
+        panic!(
+            "{test}: wrangler is not installed at {} but {REQUIRE_ENV}=1; run `{install}`",
+            package.display()
+        );
+    }
+    eprintln!(
+        "SKIPPED {test}: wrangler is not installed at {}; run `{install}` to enable it \
+         (set {REQUIRE_ENV}=1 to make this a failure)",
+        package.display()
+    );
+    None
+}
+
+/// A `node` command with wrangler's side effects confined to `scratch`: no user config is read
+/// or written and no metrics are sent. `PLACEMENT_LINT_NODE` overrides the binary.
+#[allow(dead_code)] // used by some of the test binaries that include this module
+pub fn node_command(scratch: &Path) -> Command {
+    let node = std::env::var("PLACEMENT_LINT_NODE").unwrap_or_else(|_| "node".to_owned());
+    let mut command = Command::new(node);
+    command
+        .env("XDG_CONFIG_HOME", scratch)
+        .env("WRANGLER_SEND_METRICS", "false")
+        .env("NO_COLOR", "1")
+        .env("CI", "1");
+    command
+}
