@@ -36,7 +36,10 @@ pub(super) fn parse(text: &str) -> ParsedConfig {
             Some(Value::Object(object)) => {
                 let node = lower_value(Value::Object(object));
                 match node.kind {
-                    NodeKind::Table(table) => (table, Vec::new()),
+                    NodeKind::Table(table) => {
+                        let errors = control_characters(text, &table);
+                        (table, errors)
+                    }
                     _ => (empty(), Vec::new()),
                 }
             }
@@ -78,6 +81,45 @@ pub(super) fn parse(text: &str) -> ParsedConfig {
         errors,
         first_header: None,
     }
+}
+
+/// Raw control characters (tab included) inside strings: wrangler's JSONC reader rejects them,
+/// while `jsonc-parser` lets them through.
+fn control_characters(text: &str, root: &Table) -> Vec<SyntaxError> {
+    fn visit(text: &str, node_spans: &mut Vec<Span>, table: &Table) {
+        for entry in &table.entries {
+            node_spans.push(entry.key_span);
+            visit_node(text, node_spans, &entry.value);
+        }
+    }
+    fn visit_node(text: &str, node_spans: &mut Vec<Span>, node: &Node) {
+        match &node.kind {
+            NodeKind::String(_) => node_spans.push(node.span),
+            NodeKind::Table(table) => visit(text, node_spans, table),
+            NodeKind::Array(items) => items.iter().for_each(|item| visit_node(text, node_spans, item)),
+            _ => {}
+        }
+    }
+    if !text.bytes().any(|b| b < 0x20 && b != b'\n' && b != b'\r') {
+        return Vec::new();
+    }
+    let mut spans = Vec::new();
+    visit(text, &mut spans, root);
+    spans
+        .into_iter()
+        .filter_map(|span| {
+            let raw = &text.as_bytes()[span.start..span.end];
+            let at = raw.iter().position(|b| *b < 0x20)?;
+            let offset = span.start + at;
+            Some(SyntaxError {
+                span: Span::new(offset, offset + 1),
+                message: format!(
+                    "a raw control character (U+{:04X}) in a string; write it escaped, as \\u{:04x}",
+                    raw[at], raw[at]
+                ),
+            })
+        })
+        .collect()
 }
 
 fn with_article(type_name: &str) -> String {
