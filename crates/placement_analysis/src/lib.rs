@@ -5,6 +5,7 @@ pub mod catalog;
 mod context;
 pub mod diagnostic;
 pub mod discovery;
+pub mod docs;
 mod edits;
 pub mod fix;
 pub mod model;
