@@ -47,7 +47,9 @@ pub fn fix_config(
     include_unsafe: bool,
     selected: &dyn Fn(&Rule) -> bool,
 ) -> FixOutcome {
-    fix_with(path, text, include_unsafe, selected, &|text| check_config(path, text))
+    fix_with(path, text, include_unsafe, selected, &|text| {
+        check_config(path, text)
+    })
 }
 
 /// Like [`fix_config`], with the check to run on each round's text (for example

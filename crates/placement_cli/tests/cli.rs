@@ -17,9 +17,15 @@ fn exit_statuses() {
     assert_eq!(run(&["check", HINT_TOML]).status, 0, "warnings only");
     assert_eq!(run(&["check", "--deny-warnings", HINT_TOML]).status, 1);
     assert_eq!(run(&["check", CONFLICT_TOML]).status, 1, "errors");
-    assert_eq!(run(&["check", "--ignore", "PL102", CONFLICT_TOML]).status, 0);
+    assert_eq!(
+        run(&["check", "--ignore", "PL102", CONFLICT_TOML]).status,
+        0
+    );
     assert_eq!(run(&["check", "--select", "PL1", CONFLICT_TOML]).status, 1);
-    assert_eq!(run(&["check", "--select", "placement-hint-removed", CONFLICT_TOML]).status, 0);
+    assert_eq!(
+        run(&["check", "--select", "placement-hint-removed", CONFLICT_TOML]).status,
+        0
+    );
 }
 
 #[test]
@@ -33,7 +39,11 @@ fn usage_errors_exit_2_with_one_line() {
         let output = run(&args);
         assert_eq!(output.status, 2, "{args:?}: {}", output.transcript());
         assert!(!output.stderr.trim().is_empty(), "{args:?}: no message");
-        assert!(output.stdout.is_empty(), "{args:?}: {}", output.transcript());
+        assert!(
+            output.stdout.is_empty(),
+            "{args:?}: {}",
+            output.transcript()
+        );
     }
     let missing = run(&["check", "does/not/exist"]);
     insta::assert_snapshot!(missing.stderr, @"placement-lint: error: cannot read `does/not/exist`: no such file or folder");
@@ -45,7 +55,11 @@ fn a_folder_without_configs_is_an_error() {
     fs::write(empty.path().join("README.md"), "nothing here").unwrap();
     let output = run_in(empty.path(), &["check", "."]);
     assert_eq!(output.status, 2);
-    assert!(output.stderr.contains("no wrangler.toml, wrangler.json or wrangler.jsonc found"));
+    assert!(
+        output
+            .stderr
+            .contains("no wrangler.toml, wrangler.json or wrangler.jsonc found")
+    );
 }
 
 #[test]
@@ -57,14 +71,30 @@ fn json_output_contract() {
     assert_eq!(value["summary"]["files"], 1);
     assert_eq!(value["summary"]["errors"], 2);
     let first = &value["diagnostics"][0];
-    for key in ["code", "name", "severity", "message", "file", "environments", "range", "fix", "url"] {
+    for key in [
+        "code",
+        "name",
+        "severity",
+        "message",
+        "file",
+        "environments",
+        "range",
+        "fix",
+        "url",
+    ] {
         assert!(first.get(key).is_some(), "missing {key}: {first}");
     }
     assert_eq!(first["code"], "PL102");
     assert_eq!(first["file"], format!("{CONFLICT_TOML}/wrangler.toml"));
-    assert_eq!(first["range"]["start"], serde_json::json!({"line": 5, "column": 8, "offset": 65}));
+    assert_eq!(
+        first["range"]["start"],
+        serde_json::json!({"line": 5, "column": 8, "offset": 65})
+    );
     assert_eq!(first["fix"]["applicability"], "unsafe");
-    assert_eq!(value["diagnostics"][1]["environments"], serde_json::json!(["staging"]));
+    assert_eq!(
+        value["diagnostics"][1]["environments"],
+        serde_json::json!(["staging"])
+    );
 }
 
 #[test]
@@ -108,7 +138,10 @@ fn sarif_output_shape() {
     let result = &run["results"][0];
     assert_eq!(result["ruleId"], "PL102");
     assert_eq!(result["level"], "error");
-    assert_eq!(result["locations"][0]["physicalLocation"]["region"]["startLine"], 5);
+    assert_eq!(
+        result["locations"][0]["physicalLocation"]["region"]["startLine"],
+        5
+    );
     assert!(result["fixes"][0]["artifactChanges"][0]["replacements"].is_array());
     if let Some(schema) = std::env::var_os("SARIF_SCHEMA") {
         validate_with_check_jsonschema(&output.stdout, &schema);
@@ -127,23 +160,43 @@ fn validate_with_check_jsonschema(sarif: &str, schema: &std::ffi::OsStr) {
         .arg(&file)
         .status()
         .expect("check-jsonschema is installed when SARIF_SCHEMA is set");
-    assert!(status.success(), "SARIF output does not match the 2.1.0 schema");
+    assert!(
+        status.success(),
+        "SARIF output does not match the 2.1.0 schema"
+    );
 }
 
 #[test]
 fn fix_writes_the_file_atomically_and_only_safe_fixes() {
     let scratch = tempfile::tempdir().unwrap();
     let config = scratch.path().join("wrangler.toml");
-    let original = "name = \"w\"\n\n[placement]\nmode = \"smart\"\nhint = \"wnam\" # old\nregion = \"\"\n";
+    let original =
+        "name = \"w\"\n\n[placement]\nmode = \"smart\"\nhint = \"wnam\" # old\nregion = \"\"\n";
     fs::write(&config, original).unwrap();
     let output = run_in(scratch.path(), &["check", "--fix", "."]);
     // `hint` with a target is PL102 (an unsafe fix): --fix alone leaves it.
-    assert_eq!(fs::read_to_string(&config).unwrap(), original, "{}", output.transcript());
-    fs::write(&config, "[placement]\nmode = \"smart\"\nhint = \"wnam\" # old\n").unwrap();
+    assert_eq!(
+        fs::read_to_string(&config).unwrap(),
+        original,
+        "{}",
+        output.transcript()
+    );
+    fs::write(
+        &config,
+        "[placement]\nmode = \"smart\"\nhint = \"wnam\" # old\n",
+    )
+    .unwrap();
     let output = run_in(scratch.path(), &["check", "--fix", "."]);
     assert_eq!(output.status, 0, "{}", output.transcript());
-    assert_eq!(fs::read_to_string(&config).unwrap(), "[placement]\nmode = \"smart\"\n");
-    assert!(output.stdout.contains("Fixed 1 problem."), "{}", output.stdout);
+    assert_eq!(
+        fs::read_to_string(&config).unwrap(),
+        "[placement]\nmode = \"smart\"\n"
+    );
+    assert!(
+        output.stdout.contains("Fixed 1 problem."),
+        "{}",
+        output.stdout
+    );
     let leftovers: Vec<_> = fs::read_dir(scratch.path()).unwrap().collect();
     assert_eq!(leftovers.len(), 1, "no temporary file left behind");
 }
@@ -156,19 +209,30 @@ fn suppression_comments() {
         "[placement]\nmode = \"smart\"\n# placement-lint-disable-next-line PL101, PL003\nhint = \"wnam\"\n",
     )
     .unwrap();
-    assert_eq!(run_in(scratch.path(), &["check", "--deny-warnings", "."]).status, 0);
+    assert_eq!(
+        run_in(scratch.path(), &["check", "--deny-warnings", "."]).status,
+        0
+    );
     fs::remove_file(scratch.path().join("wrangler.toml")).unwrap();
     fs::write(
         scratch.path().join("wrangler.jsonc"),
         "{\n  \"placement\": {\n    \"mode\": \"smart\",\n    // placement-lint-disable-next-line PL101\n    \"hint\": \"x\"\n  }\n}\n",
     )
     .unwrap();
-    assert_eq!(run_in(scratch.path(), &["check", "--deny-warnings", "."]).status, 0);
+    assert_eq!(
+        run_in(scratch.path(), &["check", "--deny-warnings", "."]).status,
+        0
+    );
 }
 
 #[test]
 fn monorepo_root_jsonc_shadows_app_toml() {
-    let output = run(&["check", "--output-format", "json", "fixtures/rules/PL002-shadowed-config-file/toml/apps/api"]);
+    let output = run(&[
+        "check",
+        "--output-format",
+        "json",
+        "fixtures/rules/PL002-shadowed-config-file/toml/apps/api",
+    ]);
     let value: serde_json::Value = serde_json::from_str(&output.stdout).unwrap();
     let codes: Vec<&str> = value["diagnostics"]
         .as_array()
@@ -177,10 +241,12 @@ fn monorepo_root_jsonc_shadows_app_toml() {
         .map(|d| d["code"].as_str().unwrap())
         .collect();
     assert!(codes.contains(&"PL002"), "{codes:?}");
-    assert!(value["diagnostics"][0]["message"]
-        .as_str()
-        .unwrap()
-        .contains("fixtures/rules/PL002-shadowed-config-file/toml/wrangler.jsonc"));
+    assert!(
+        value["diagnostics"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("fixtures/rules/PL002-shadowed-config-file/toml/wrangler.jsonc")
+    );
 }
 
 #[test]
@@ -189,7 +255,11 @@ fn walking_skips_node_modules_and_gitignored_folders() {
     let root = scratch.path();
     for folder in ["node_modules/pkg", ".wrangler/tmp", "ignored", "app"] {
         fs::create_dir_all(root.join(folder)).unwrap();
-        fs::write(root.join(folder).join("wrangler.toml"), "placement = \"smart\"\n").unwrap();
+        fs::write(
+            root.join(folder).join("wrangler.toml"),
+            "placement = \"smart\"\n",
+        )
+        .unwrap();
     }
     fs::write(root.join(".gitignore"), "ignored/\n").unwrap();
     let output = run_in(root, &["check", "--output-format", "json", "."]);
@@ -200,7 +270,12 @@ fn walking_skips_node_modules_and_gitignored_folders() {
     {
         std::os::unix::fs::symlink(root, root.join("app/loop")).unwrap();
         let output = run_in(root, &["check", "--output-format", "json", "."]);
-        assert_eq!(output.status, 1, "a symlink loop is harmless: {}", output.transcript());
+        assert_eq!(
+            output.status,
+            1,
+            "a symlink loop is harmless: {}",
+            output.transcript()
+        );
     }
 }
 
@@ -208,11 +283,23 @@ fn walking_skips_node_modules_and_gitignored_folders() {
 fn bad_input_never_panics() {
     let scratch = tempfile::tempdir().unwrap();
     let cases: Vec<(&str, &str, Vec<u8>)> = vec![
-        ("invalid-utf8", "wrangler.toml", b"name = \"\xff\xfe\"\n".to_vec()),
+        (
+            "invalid-utf8",
+            "wrangler.toml",
+            b"name = \"\xff\xfe\"\n".to_vec(),
+        ),
         ("nul", "wrangler.jsonc", b"{\"name\": \"a\0b\"}".to_vec()),
         ("nul-toml", "wrangler.toml", b"name = \"a\0b\"\n".to_vec()),
-        ("deep-toml", "wrangler.toml", format!("a = {}{}\n", "[".repeat(100_000), "]".repeat(100_000)).into_bytes()),
-        ("deep-json", "wrangler.json", format!("{{\"a\": {}{}}}", "[".repeat(100_000), "]".repeat(100_000)).into_bytes()),
+        (
+            "deep-toml",
+            "wrangler.toml",
+            format!("a = {}{}\n", "[".repeat(100_000), "]".repeat(100_000)).into_bytes(),
+        ),
+        (
+            "deep-json",
+            "wrangler.json",
+            format!("{{\"a\": {}{}}}", "[".repeat(100_000), "]".repeat(100_000)).into_bytes(),
+        ),
         ("empty-json", "wrangler.json", Vec::new()),
     ];
     for (name, file, contents) in cases {
@@ -221,8 +308,16 @@ fn bad_input_never_panics() {
         fs::write(folder.join(file), contents).unwrap();
         let output = run_in(&folder, &["check", "--output-format", "json", "."]);
         assert_eq!(output.status, 1, "{name}: {}", output.transcript());
-        assert!(output.stdout.contains("\"PL001\""), "{name}: {}", output.stdout);
-        assert!(!output.stderr.contains("panicked"), "{name}: {}", output.stderr);
+        assert!(
+            output.stdout.contains("\"PL001\""),
+            "{name}: {}",
+            output.stdout
+        );
+        assert!(
+            !output.stderr.contains("panicked"),
+            "{name}: {}",
+            output.stderr
+        );
         let human = run_in(&folder, &["check", "."]);
         assert_eq!(human.status, 1, "{name}: {}", human.transcript());
     }
@@ -231,7 +326,9 @@ fn bad_input_never_panics() {
 #[test]
 fn a_20_megabyte_config_is_checked() {
     let scratch = tempfile::tempdir().unwrap();
-    let mut text = String::from("name = \"big\"\nmain = \"src/index.ts\"\n[placement]\nmode = \"smart\"\nhint = \"x\"\n[vars]\n");
+    let mut text = String::from(
+        "name = \"big\"\nmain = \"src/index.ts\"\n[placement]\nmode = \"smart\"\nhint = \"x\"\n[vars]\n",
+    );
     let mut index = 0;
     while text.len() < 20 * 1024 * 1024 {
         text.push_str(&format!("VAR_{index} = \"{}\"\n", "v".repeat(64)));
@@ -268,12 +365,18 @@ fn rule_docs_and_list() {
     assert_eq!(output.status, 0);
     assert!(output.stdout.contains("# PL101 (placement-hint-removed)"));
     assert!(output.stdout.contains("## Why is this bad?"));
-    assert_eq!(run(&["rule", "placement-hint-removed"]).stdout, output.stdout);
+    assert_eq!(
+        run(&["rule", "placement-hint-removed"]).stdout,
+        output.stdout
+    );
     let list = run(&["rules"]);
     for rule in placement_analysis::all_rules() {
         assert!(list.stdout.contains(rule.code) && list.stdout.contains(rule.name));
     }
     let json = run(&["rules", "--output-format", "json"]);
     let value: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
-    assert_eq!(value.as_array().unwrap().len(), placement_analysis::all_rules().count());
+    assert_eq!(
+        value.as_array().unwrap().len(),
+        placement_analysis::all_rules().count()
+    );
 }

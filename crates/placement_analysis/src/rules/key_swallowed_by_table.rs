@@ -113,7 +113,18 @@ fn move_above_first_header(
     value: crate::span::Span,
 ) -> Option<Fix> {
     let first_header = ctx.parsed.first_header?;
-    let insert_at = ctx.lines.line_start(ctx.lines.line_of(first_header));
+    // After the last top-level line: above the blank lines and comments that lead into the header.
+    let mut line = ctx.lines.line_of(first_header);
+    while line > 0 {
+        let previous =
+            &ctx.text[ctx.lines.line_start(line - 1)..ctx.lines.line_end(ctx.text, line - 1)];
+        let previous = previous.trim();
+        if !(previous.is_empty() || previous.starts_with('#')) {
+            break;
+        }
+        line -= 1;
+    }
+    let insert_at = ctx.lines.line_start(line);
     let lines = ctx.source().full_lines(key.cover(value));
     let mut moved = ctx.text[lines.start..lines.end].trim_start().to_owned();
     if !moved.ends_with('\n') {
@@ -182,7 +193,7 @@ routes = []
                 Format::Toml,
                 "name = \"api\"\n\n[placement]\nmode = \"smart\"\nworkers_dev = false\n"
             ),
-            "name = \"api\"\n\nworkers_dev = false\n[placement]\nmode = \"smart\"\n"
+            "name = \"api\"\nworkers_dev = false\n\n[placement]\nmode = \"smart\"\n"
         );
     }
 }

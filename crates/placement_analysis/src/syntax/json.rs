@@ -96,7 +96,9 @@ fn control_characters(text: &str, root: &Table) -> Vec<SyntaxError> {
         match &node.kind {
             NodeKind::String(_) => node_spans.push(node.span),
             NodeKind::Table(table) => visit(text, node_spans, table),
-            NodeKind::Array(items) => items.iter().for_each(|item| visit_node(text, node_spans, item)),
+            NodeKind::Array(items) => items
+                .iter()
+                .for_each(|item| visit_node(text, node_spans, item)),
             _ => {}
         }
     }
