@@ -10,4 +10,11 @@ if [ ! -d tests/wrangler/node_modules/wrangler ]; then
 fi
 export PLACEMENT_LINT_REQUIRE_WRANGLER=1
 
+# The official SARIF 2.1.0 schema and a validator for the SARIF output test.
+if [ ! -d tests/sarif/node_modules/@microsoft/sarif-multitool-linux ]; then
+  npm ci --prefix tests/sarif --no-audit --no-fund --loglevel=error
+fi
+command -v check-jsonschema >/dev/null || python3 -m pip install --quiet check-jsonschema
+export SARIF_SCHEMA="$PWD/tests/sarif/node_modules/@microsoft/sarif-multitool-linux/sarif-2.1.0.json"
+
 cargo test --workspace --locked
