@@ -2,10 +2,11 @@
 
 use std::path::Path;
 
-use crate::diagnostic::{Diagnostic, Fix};
+use crate::diagnostic::{Diagnostic, Fix, Related};
 use crate::edits::TextLines;
 use crate::model::ConfigModel;
 use crate::placement::PlacementSite;
+use crate::project::Project;
 use crate::rule::Rule;
 use crate::span::{LineIndex, Span};
 use crate::syntax::{Format, ParsedConfig};
@@ -18,6 +19,9 @@ pub struct Context<'a> {
     pub model: ConfigModel<'a>,
     /// Every `placement` written in the file, with the environments that use it.
     pub placements: Vec<PlacementSite<'a>>,
+    /// The files around the config, when checking a project (`None` for the config alone:
+    /// the project rules then do nothing).
+    pub project: Option<&'a Project>,
     pub(crate) diagnostics: Vec<Diagnostic>,
 }
 
@@ -37,6 +41,7 @@ impl<'a> Context<'a> {
             parsed,
             model,
             placements,
+            project: None,
             diagnostics: Vec::new(),
         }
     }
@@ -88,6 +93,11 @@ impl Diagnostic {
 
     pub fn with_fix(&mut self, fix: Fix) -> &mut Self {
         self.fix = Some(fix);
+        self
+    }
+
+    pub fn with_related(&mut self, related: Related) -> &mut Self {
+        self.related.push(related);
         self
     }
 }

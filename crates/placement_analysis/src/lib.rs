@@ -68,7 +68,19 @@ pub fn check_parsed(
     lines: &LineIndex,
     parsed: &syntax::ParsedConfig,
 ) -> Vec<Diagnostic> {
+    check_parsed_in_project(path, text, lines, parsed, None)
+}
+
+/// Runs every rule; the project rules only when `project` is given.
+pub(crate) fn check_parsed_in_project(
+    path: &Path,
+    text: &str,
+    lines: &LineIndex,
+    parsed: &syntax::ParsedConfig,
+    project: Option<&project::Project>,
+) -> Vec<Diagnostic> {
     let mut context = Context::new(path, text, lines, parsed);
+    context.project = project;
     rules::invalid_syntax::report(&mut context);
     for (_, check) in rules::REGISTRY {
         if let Some(check) = check {
@@ -76,7 +88,16 @@ pub fn check_parsed(
         }
     }
     let mut diagnostics = context.diagnostics;
-    suppression::apply(&mut diagnostics, text, lines, parsed.format);
+    // Config suppression comments apply to the config's diagnostics; diagnostics in the
+    // project's source files honour comments in those files.
+    let (mut in_config, mut elsewhere): (Vec<_>, Vec<_>) =
+        diagnostics.drain(..).partition(|d| d.file == path);
+    suppression::apply(&mut in_config, text, lines, parsed.format);
+    if let Some(project) = project {
+        project::apply_source_suppressions(project, &mut elsewhere);
+    }
+    diagnostics = in_config;
+    diagnostics.extend(elsewhere);
     sort_diagnostics(&mut diagnostics);
     diagnostics
 }

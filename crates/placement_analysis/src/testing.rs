@@ -87,3 +87,99 @@ pub fn apply_fix(code: &str, format: Format, before: &str) -> String {
     );
     after
 }
+
+/// An in-memory project: files by path, folders derived from the paths.
+pub struct MemoryFiles {
+    files: std::collections::BTreeMap<std::path::PathBuf, String>,
+}
+
+impl MemoryFiles {
+    pub fn new(files: &[(&str, &str)]) -> Self {
+        Self {
+            files: files
+                .iter()
+                .map(|(path, text)| (std::path::PathBuf::from(path), (*text).to_owned()))
+                .collect(),
+        }
+    }
+}
+
+impl crate::project::ProjectFiles for MemoryFiles {
+    fn read(&self, path: &Path) -> Option<String> {
+        self.files.get(path).cloned()
+    }
+
+    fn list_dir(&self, path: &Path) -> Option<Vec<crate::project::DirEntry>> {
+        let mut entries: Vec<crate::project::DirEntry> = Vec::new();
+        for file in self.files.keys() {
+            let Ok(rest) = file.strip_prefix(path) else {
+                continue;
+            };
+            let mut parts = rest.iter();
+            let Some(first) = parts.next() else { continue };
+            let entry = crate::project::DirEntry {
+                name: first.to_string_lossy().into_owned(),
+                is_dir: parts.next().is_some(),
+            };
+            if !entries.contains(&entry) {
+                entries.push(entry);
+            }
+        }
+        (!entries.is_empty()).then_some(entries)
+    }
+}
+
+/// Checks a project given as `(path, fixture)` pairs, the config among them (a file named
+/// `wrangler.toml`, `wrangler.json` or `wrangler.jsonc` at the root), and asserts that the
+/// diagnostics of `code` are exactly those annotated with `^^^ CODE` in any of the files.
+#[track_caller]
+pub fn assert_project_rule(code: &str, fixtures: &[(&str, &str)]) -> Vec<Diagnostic> {
+    let mut texts: Vec<(String, String)> = Vec::new();
+    let mut expected: Vec<String> = Vec::new();
+    for (path, fixture) in fixtures {
+        let (text, annotations) = parse_fixture(fixture);
+        for (annotated, span) in annotations {
+            expected.push(format!(
+                "{annotated} {path} {:?}",
+                &text[span.start..span.end]
+            ));
+        }
+        texts.push(((*path).to_owned(), text));
+    }
+    let borrowed: Vec<(&str, &str)> = texts
+        .iter()
+        .map(|(path, text)| (path.as_str(), text.as_str()))
+        .collect();
+    let files = MemoryFiles::new(&borrowed);
+    let (config, config_text) = texts
+        .iter()
+        .find(|(path, _)| crate::syntax::Format::from_file_name(path).is_some())
+        .expect("a config among the fixtures");
+    let diagnostics: Vec<Diagnostic> =
+        crate::project::check_project(Path::new(config), config_text, &files)
+            .into_iter()
+            .filter(|d| d.code() == code)
+            .collect();
+    let actual: Vec<String> = diagnostics
+        .iter()
+        .map(|d| {
+            let path = d.file.to_string_lossy().into_owned();
+            let text = &texts
+                .iter()
+                .find(|(p, _)| *p == path)
+                .expect("a known file")
+                .1;
+            format!("{} {path} {:?}", d.code(), &text[d.span.start..d.span.end])
+        })
+        .collect();
+    expected.sort();
+    let mut sorted_actual = actual.clone();
+    sorted_actual.sort();
+    assert_eq!(
+        sorted_actual,
+        expected,
+        "diagnostics of {code} differ; messages: {:#?}",
+        diagnostics.iter().map(|d| &d.message).collect::<Vec<_>>()
+    );
+    diagnostics
+}

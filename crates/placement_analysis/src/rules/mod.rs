@@ -3,9 +3,12 @@
 use crate::context::Context;
 use crate::rule::Rule;
 
+pub mod analytics_call_blocks_response;
+pub mod assets_fetch_smart_placement;
 pub mod duplicate_key;
 pub mod invalid_syntax;
 pub mod key_swallowed_by_table;
+pub mod pages_middleware_smart_placement;
 pub mod placement_empty_target;
 pub mod placement_hint_removed;
 pub mod placement_invalid_mode;
@@ -13,8 +16,14 @@ pub mod placement_malformed_target;
 pub mod placement_missing_target;
 pub mod placement_mode_conflict;
 pub mod placement_multiple_targets;
+pub mod placement_without_main;
+pub mod run_worker_first_smart_placement;
 pub mod shadowed_config_file;
+pub mod smart_placement_without_fetch_handler;
+pub mod smart_placement_without_functions;
+pub mod source_parse_error;
 pub mod unknown_key;
+pub mod wrangler_too_old_for_placement;
 pub mod wrong_type;
 
 type Check = fn(&mut Context<'_>);
@@ -58,5 +67,42 @@ pub(crate) static REGISTRY: &[(&Rule, Option<Check>)] = &[
     (
         &key_swallowed_by_table::KEY_SWALLOWED_BY_TABLE,
         Some(key_swallowed_by_table::check),
+    ),
+    // Project rules: they read `ctx.project` (the config alone for PL203 and PL205).
+    (
+        &source_parse_error::SOURCE_PARSE_ERROR,
+        Some(source_parse_error::check),
+    ),
+    (
+        &pages_middleware_smart_placement::PAGES_MIDDLEWARE_SMART_PLACEMENT,
+        Some(pages_middleware_smart_placement::check),
+    ),
+    (
+        &assets_fetch_smart_placement::ASSETS_FETCH_SMART_PLACEMENT,
+        Some(assets_fetch_smart_placement::check),
+    ),
+    (
+        &run_worker_first_smart_placement::RUN_WORKER_FIRST_SMART_PLACEMENT,
+        Some(run_worker_first_smart_placement::check),
+    ),
+    (
+        &smart_placement_without_fetch_handler::SMART_PLACEMENT_WITHOUT_FETCH_HANDLER,
+        Some(smart_placement_without_fetch_handler::check),
+    ),
+    (
+        &placement_without_main::PLACEMENT_WITHOUT_MAIN,
+        Some(placement_without_main::check),
+    ),
+    (
+        &wrangler_too_old_for_placement::WRANGLER_TOO_OLD_FOR_PLACEMENT,
+        Some(wrangler_too_old_for_placement::check),
+    ),
+    (
+        &analytics_call_blocks_response::ANALYTICS_CALL_BLOCKS_RESPONSE,
+        Some(analytics_call_blocks_response::check),
+    ),
+    (
+        &smart_placement_without_functions::SMART_PLACEMENT_WITHOUT_FUNCTIONS,
+        Some(smart_placement_without_functions::check),
     ),
 ];

@@ -1,0 +1,264 @@
+//! The config as each environment deploys it: its effective placement, `main`, `assets` and
+//! bindings. Project rules evaluate each environment on its own and report a diagnostic once
+//! at its cause, listing the environments it affects.
+
+use crate::diagnostic::Related;
+use crate::model::{ConfigModel, Scope};
+use crate::placement::PlacementSite;
+use crate::span::Span;
+use crate::syntax::{Entry, Node, Table};
+
+/// One deployable configuration: the top level, an `[env.NAME]` or `[previews]`.
+#[derive(Debug, Clone)]
+pub struct Deployment<'a> {
+    pub scope: Scope<'a>,
+    /// Index into the placements of the context: the `placement` this environment uses.
+    pub placement: Option<usize>,
+    /// `main`, own or inherited.
+    pub main: Option<&'a Entry>,
+    /// `assets`, own or inherited.
+    pub assets: Option<&'a Entry>,
+}
+
+impl<'a> Deployment<'a> {
+    /// The environment's name for diagnostics (`None` for the top level).
+    pub fn environment(&self) -> Option<&str> {
+        self.scope.environment()
+    }
+
+    /// The placement it uses, when that placement moves the Worker away from the user.
+    pub fn moving_placement<'p>(
+        &self,
+        placements: &'p [PlacementSite<'a>],
+    ) -> Option<&'p PlacementSite<'a>> {
+        self.placement
+            .map(|index| &placements[index])
+            .filter(|site| site.moves_worker())
+    }
+
+    /// `main` as written, when it is a non-empty string.
+    pub fn main_path(&self) -> Option<&'a str> {
+        self.main
+            .and_then(|entry| entry.value.as_str())
+            .filter(|path| !path.trim().is_empty())
+    }
+
+    pub fn assets_table(&self) -> Option<&'a Table> {
+        self.assets.and_then(|entry| entry.value.as_table())
+    }
+
+    /// `assets.binding`: the name the Worker's code reaches its static assets by.
+    pub fn assets_binding(&self) -> Option<&'a str> {
+        self.assets_table()?
+            .get("binding")?
+            .value
+            .as_str()
+            .filter(|name| !name.is_empty())
+    }
+
+    pub fn run_worker_first(&self) -> Option<&'a Entry> {
+        self.assets_table()?.get("run_worker_first")
+    }
+
+    /// Binding names of `d1_databases` (bindings are not inherited by environments).
+    pub fn d1_bindings(&self) -> Vec<&'a str> {
+        binding_names(self.scope.table, "d1_databases")
+    }
+
+    /// Binding names of `services`.
+    pub fn service_bindings(&self) -> Vec<&'a str> {
+        binding_names(self.scope.table, "services")
+    }
+}
+
+fn binding_names<'a>(table: &'a Table, key: &str) -> Vec<&'a str> {
+    table
+        .get(key)
+        .and_then(|entry| entry.value.as_array())
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(Node::as_table)
+        .filter_map(|binding| binding.get("binding")?.value.as_str())
+        .collect()
+}
+
+/// Every environment of the config, the top level first.
+pub fn deployments<'a>(
+    model: &ConfigModel<'a>,
+    placements: &[PlacementSite<'a>],
+) -> Vec<Deployment<'a>> {
+    model
+        .scopes
+        .iter()
+        .map(|scope| {
+            let placement = model.effective(scope, "placement").and_then(|entry| {
+                placements
+                    .iter()
+                    .position(|site| std::ptr::eq(site.entry, entry))
+            });
+            Deployment {
+                scope: scope.clone(),
+                placement,
+                main: model.effective(scope, "main"),
+                assets: model.effective(scope, "assets"),
+            }
+        })
+        .collect()
+}
+
+/// `pages_build_output_dir`, which makes the config a Pages project's (top level only).
+pub fn pages_build_output_dir<'a>(model: &ConfigModel<'a>) -> Option<&'a str> {
+    model.root.get("pages_build_output_dir")?.value.as_str()
+}
+
+/// Which kind of placement moves the Worker, for messages.
+pub fn placement_kind(site: &PlacementSite<'_>) -> String {
+    match site.targets().first() {
+        Some(target) => match target.value.as_str() {
+            Some(value) => format!("explicit placement (`{} = \"{value}\"`)", target.key),
+            None => format!("explicit placement (`{}`)", target.key),
+        },
+        None => "Smart Placement".to_owned(),
+    }
+}
+
+/// Where a diagnostic about a placement points: its `mode` value, else its first target's
+/// value, else the `placement` key.
+pub fn placement_anchor(site: &PlacementSite<'_>) -> Span {
+    site.field("mode")
+        .or_else(|| site.targets().first().copied())
+        .map_or(site.entry.key_span, |entry| entry.value.span)
+}
+
+/// The environments whose placement moves the Worker, grouped by the `placement` they use
+/// (its index in `placements`), in document order.
+pub fn placed_groups<'d, 'a>(
+    deployments: &'d [Deployment<'a>],
+    placements: &[PlacementSite<'a>],
+) -> Vec<(usize, Vec<&'d Deployment<'a>>)> {
+    let mut groups: Vec<(usize, Vec<&'d Deployment<'a>>)> = Vec::new();
+    for deployment in deployments {
+        let Some(index) = deployment.placement else {
+            continue;
+        };
+        if !placements[index].moves_worker() {
+            continue;
+        }
+        match groups.iter_mut().find(|(known, _)| *known == index) {
+            Some((_, members)) => members.push(deployment),
+            None => groups.push((index, vec![deployment])),
+        }
+    }
+    groups.sort_by_key(|(index, _)| placements[*index].entry.key_span.start);
+    groups
+}
+
+/// A related location pointing back at the placement that makes a diagnostic matter.
+pub fn placement_related(config: &std::path::Path, site: &PlacementSite<'_>) -> Related {
+    Related {
+        file: config.to_path_buf(),
+        span: placement_anchor(site),
+        message: format!("{} is set here", placement_kind(site)),
+    }
+}
+
+/// "Serve the front end ... (here: D1 `DB`, service `AUTH`)": the split Cloudflare recommends,
+/// naming the back ends the environments bind.
+pub fn split_advice(affected: &[&Deployment<'_>]) -> String {
+    let mut back_ends: Vec<String> = Vec::new();
+    for deployment in affected {
+        let named = deployment
+            .d1_bindings()
+            .into_iter()
+            .map(|name| format!("D1 `{name}`"))
+            .chain(
+                deployment
+                    .service_bindings()
+                    .into_iter()
+                    .map(|name| format!("service `{name}`")),
+            );
+        for name in named {
+            if !back_ends.contains(&name) {
+                back_ends.push(name);
+            }
+        }
+    }
+    let here = if back_ends.is_empty() {
+        String::new()
+    } else {
+        format!(" (here: {})", back_ends.join(", "))
+    };
+    format!(
+        "serve the front end from a Worker without placement, and move the back-end calls{here} \
+         into a separate Worker with placement, reached through a Service Binding"
+    )
+}
+
+/// The environments (besides the top level) among `affected`, and wording for messages:
+/// "" for the top level alone, " (environments `a`, `b`)" otherwise.
+pub fn affected_environments(affected: &[&Deployment<'_>]) -> (Vec<String>, String) {
+    let names: Vec<String> = affected
+        .iter()
+        .filter_map(|deployment| deployment.environment().map(str::to_owned))
+        .collect();
+    if names.is_empty() {
+        return (names, String::new());
+    }
+    let top_level = affected
+        .iter()
+        .any(|deployment| deployment.environment().is_none());
+    let listed = names
+        .iter()
+        .map(|name| format!("`{name}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let noun = if names.len() == 1 {
+        "environment"
+    } else {
+        "environments"
+    };
+    let wording = if top_level {
+        format!(" (top level and {noun} {listed})")
+    } else {
+        format!(" (in {noun} {listed})")
+    };
+    (names, wording)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::{Format, parse};
+
+    #[test]
+    fn environments_inherit_main_and_assets_but_not_bindings() {
+        let text = r#"
+main = "src/index.ts"
+assets = { directory = "public", binding = "STATIC" }
+d1_databases = [{ binding = "DB", database_name = "d", database_id = "x" }]
+[placement]
+mode = "smart"
+[env.staging]
+name = "s"
+[env.edge]
+main = "src/edge.ts"
+placement = { mode = "off" }
+"#;
+        let parsed = parse(text, Format::Toml);
+        let model = ConfigModel::new(&parsed.root);
+        let placements = PlacementSite::collect(&model);
+        let all = deployments(&model, &placements);
+        assert_eq!(all.len(), 3);
+        assert_eq!(all[0].main_path(), Some("src/index.ts"));
+        assert_eq!(all[0].d1_bindings(), ["DB"]);
+        assert_eq!(all[1].main_path(), Some("src/index.ts"));
+        assert_eq!(all[1].assets_binding(), Some("STATIC"));
+        assert!(all[1].d1_bindings().is_empty());
+        assert!(all[1].moving_placement(&placements).is_some());
+        assert_eq!(all[2].main_path(), Some("src/edge.ts"));
+        assert!(all[2].moving_placement(&placements).is_none());
+        let (names, wording) = affected_environments(&[&all[0], &all[1]]);
+        assert_eq!(names, ["staging"]);
+        assert_eq!(wording, " (top level and environment `staging`)");
+    }
+}

@@ -1,0 +1,447 @@
+//! The project around a config: the files that project-aware rules read (Pages `functions/`,
+//! the Worker's sources, `package.json`). The caller provides them through [`ProjectFiles`], so
+//! the analysis itself does no I/O: the CLI reads the disk, the language server overlays its
+//! open buffers on the disk.
+//!
+//! [`Project::load`] reads only what some rule needs for this config: nothing beyond
+//! `package.json` unless a placement moves the Worker, and then the Pages tree or the Worker's
+//! local modules. Each file is read and parsed at most once.
+
+pub mod deployments;
+pub mod modules;
+pub mod package;
+pub mod pages;
+pub mod source;
+
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::Diagnostic;
+use crate::model::ConfigModel;
+use crate::placement::PlacementSite;
+use crate::span::LineIndex;
+use crate::syntax::{self, Format};
+
+use deployments::{deployments, pages_build_output_dir};
+use modules::{MAX_IMPORT_DEPTH, MAX_MODULES, candidates, normalize};
+use package::{WranglerVersion, declared_range, installed_version};
+use pages::{FunctionFile, MAX_FUNCTIONS_DEPTH, RoutesFile};
+use source::{Export, ExportValue, SourceFile, analyze, is_source_path};
+
+/// One entry of a folder listing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DirEntry {
+    pub name: String,
+    pub is_dir: bool,
+}
+
+/// Read access to the files around a config.
+pub trait ProjectFiles: Sync {
+    /// The text of `path`, or `None` when it does not exist or cannot be read as UTF-8.
+    fn read(&self, path: &Path) -> Option<String>;
+    /// The entries of the folder `path`, or `None` when it is not a readable folder.
+    fn list_dir(&self, path: &Path) -> Option<Vec<DirEntry>>;
+}
+
+/// A project with no files besides its config (tests, and editors showing an unsaved buffer).
+pub struct NoFiles;
+
+impl ProjectFiles for NoFiles {
+    fn read(&self, _path: &Path) -> Option<String> {
+        None
+    }
+
+    fn list_dir(&self, _path: &Path) -> Option<Vec<DirEntry>> {
+        None
+    }
+}
+
+/// The folder a config belongs to (paths in the config are relative to it).
+pub fn project_root(config_path: &Path) -> PathBuf {
+    config_path
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}
+
+/// Checks a config together with its project: every config rule, plus the rules that read the
+/// files around it. Diagnostics may point into those files.
+pub fn check_project(
+    config_path: &Path,
+    config_text: &str,
+    files: &dyn ProjectFiles,
+) -> Vec<Diagnostic> {
+    let format = crate::format_of(config_path);
+    let parsed = syntax::parse(config_text, format);
+    let lines = LineIndex::new(config_text);
+    let model = ConfigModel::new(&parsed.root);
+    let placements = PlacementSite::collect(&model);
+    let project = Project::load(config_path, &model, &placements, files);
+    crate::check_parsed_in_project(config_path, config_text, &lines, &parsed, Some(&project))
+}
+
+/// A Worker's local module graph from its entry point.
+#[derive(Debug, Clone, Default)]
+pub struct ModuleGraph {
+    /// Every local module reached that could be read, entry points first.
+    pub modules: Vec<PathBuf>,
+}
+
+/// A Pages project's files.
+#[derive(Debug, Clone, Default)]
+pub struct PagesProject {
+    /// `pages_build_output_dir`, resolved against the project root.
+    pub output_dir: PathBuf,
+    /// Every source file under `functions/`, sorted by path.
+    pub functions: Vec<FunctionFile>,
+    pub routes: Option<RoutesFile>,
+    /// Advanced mode: `_worker.js`, or `_worker.js/index.js`.
+    pub advanced_worker: Option<PathBuf>,
+    /// The modules that run: the `_worker.js` graph in advanced mode, otherwise the
+    /// Functions and what they import.
+    pub graph: ModuleGraph,
+}
+
+impl PagesProject {
+    /// The middleware for every request: `functions/_middleware.*`.
+    pub fn root_middleware(&self) -> Option<&FunctionFile> {
+        self.functions.iter().find(|file| file.is_root_middleware())
+    }
+
+    /// The function file at `path`, if it is one.
+    pub fn function(&self, path: &Path) -> Option<&FunctionFile> {
+        self.functions.iter().find(|file| file.path == path)
+    }
+}
+
+/// What an export resolves to after following re-exports.
+#[derive(Debug, Clone, Copy)]
+pub enum Resolved<'p> {
+    Value {
+        module: &'p SourceFile,
+        export: &'p Export,
+    },
+    /// The module itself has no export by that name.
+    Missing,
+    /// A package, a file that could not be read or parsed, or a chain too long to follow.
+    Unknown,
+}
+
+/// The files around a config, read and parsed as far as the rules need.
+#[derive(Debug, Clone, Default)]
+pub struct Project {
+    pub root: PathBuf,
+    /// Every source file parsed, by path.
+    pub sources: BTreeMap<PathBuf, SourceFile>,
+    /// Where each module's relative imports lead: `(module, specifier) → file`.
+    links: HashMap<(PathBuf, String), PathBuf>,
+    /// The Worker's module graph for each `main` path of an environment that is placed.
+    pub workers: BTreeMap<PathBuf, ModuleGraph>,
+    /// Set for a Pages config (`pages_build_output_dir`) with a placement that moves it.
+    pub pages: Option<PagesProject>,
+    pub wrangler: WranglerVersion,
+}
+
+impl Project {
+    /// Reads what the rules need for this config from `files`.
+    pub fn load(
+        config_path: &Path,
+        model: &ConfigModel<'_>,
+        placements: &[PlacementSite<'_>],
+        files: &dyn ProjectFiles,
+    ) -> Project {
+        let root = project_root(config_path);
+        let mut loader = Loader {
+            files,
+            project: Project {
+                root: root.clone(),
+                ..Project::default()
+            },
+            missing: HashSet::new(),
+        };
+        if placements.is_empty() {
+            return loader.project;
+        }
+        loader.load_wrangler_version();
+        let deployments = deployments(model, placements);
+        let placed: Vec<_> = deployments
+            .iter()
+            .filter(|deployment| deployment.moving_placement(placements).is_some())
+            .collect();
+        if placed.is_empty() {
+            return loader.project;
+        }
+        if let Some(output_dir) = pages_build_output_dir(model) {
+            loader.load_pages(output_dir);
+        } else {
+            for deployment in placed {
+                if let Some(main) = deployment.main_path() {
+                    let entry = normalize(&root.join(main));
+                    if !loader.project.workers.contains_key(&entry) {
+                        let graph = loader.graph(std::slice::from_ref(&entry));
+                        loader.project.workers.insert(entry, graph);
+                    }
+                }
+            }
+        }
+        loader.project
+    }
+
+    /// `path` (relative to the config's folder, as written in the config) as a project path.
+    pub fn path_of(&self, relative: &str) -> PathBuf {
+        normalize(&self.root.join(relative))
+    }
+
+    /// A project file's path for messages: relative to the config's folder, with `/`.
+    pub fn display(&self, path: &Path) -> String {
+        let relative = path.strip_prefix(&self.root).unwrap_or(path);
+        relative
+            .iter()
+            .map(|part| part.to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+
+    pub fn source(&self, path: &Path) -> Option<&SourceFile> {
+        self.sources.get(path)
+    }
+
+    /// The file a relative import in `module` leads to, if it was read.
+    pub fn link(&self, module: &Path, specifier: &str) -> Option<&Path> {
+        self.links
+            .get(&(module.to_path_buf(), specifier.to_owned()))
+            .map(PathBuf::as_path)
+    }
+
+    /// What `name` exported by `module` is, following `export ... from`, imported bindings
+    /// exported again and `export *`, across files.
+    pub fn resolve_export(&self, module: &Path, name: &str) -> Resolved<'_> {
+        let mut visited = HashSet::new();
+        self.resolve_in(module, name, 0, &mut visited)
+    }
+
+    fn resolve_in<'p>(
+        &'p self,
+        module: &Path,
+        name: &str,
+        depth: usize,
+        visited: &mut HashSet<(PathBuf, String)>,
+    ) -> Resolved<'p> {
+        if depth > MAX_IMPORT_DEPTH || !visited.insert((module.to_path_buf(), name.to_owned())) {
+            return Resolved::Unknown;
+        }
+        let Some(source) = self.source(module) else {
+            return Resolved::Unknown;
+        };
+        if let Some(export) = source.facts.exports.iter().rev().find(|e| e.name == name) {
+            return match &export.value {
+                ExportValue::Forward { specifier, name } => match self.link(module, specifier) {
+                    Some(target) => self.resolve_in(target, name, depth + 1, visited),
+                    None => Resolved::Unknown,
+                },
+                _ => Resolved::Value {
+                    module: source,
+                    export,
+                },
+            };
+        }
+        if name != "default" {
+            for specifier in &source.facts.star_exports {
+                let Some(target) = self.link(module, specifier) else {
+                    return Resolved::Unknown;
+                };
+                if let found @ Resolved::Value { .. } =
+                    self.resolve_in(target, name, depth + 1, visited)
+                {
+                    return found;
+                }
+            }
+        }
+        if source.facts.parse_error.is_some() {
+            return Resolved::Unknown;
+        }
+        Resolved::Missing
+    }
+}
+
+/// Reads files once each and parses sources once each.
+struct Loader<'f> {
+    files: &'f dyn ProjectFiles,
+    project: Project,
+    /// Paths known not to be readable sources.
+    missing: HashSet<PathBuf>,
+}
+
+impl Loader<'_> {
+    /// Reads and parses `path` unless done before; whether it is now a known source.
+    fn load_source(&mut self, path: &Path) -> bool {
+        if self.project.sources.contains_key(path) {
+            return true;
+        }
+        if self.missing.contains(path) || !is_source_path(path) {
+            return false;
+        }
+        match self.files.read(path) {
+            Some(text) => {
+                let facts = analyze(path, &text);
+                self.project.sources.insert(
+                    path.to_path_buf(),
+                    SourceFile {
+                        path: path.to_path_buf(),
+                        text,
+                        facts,
+                    },
+                );
+                true
+            }
+            None => {
+                self.missing.insert(path.to_path_buf());
+                false
+            }
+        }
+    }
+
+    /// Walks the local imports from `entries`, breadth first, bounded in depth and size.
+    fn graph(&mut self, entries: &[PathBuf]) -> ModuleGraph {
+        let mut graph = ModuleGraph::default();
+        let mut seen: HashSet<PathBuf> = HashSet::new();
+        let mut queue: VecDeque<(PathBuf, usize)> =
+            entries.iter().map(|entry| (entry.clone(), 0)).collect();
+        while let Some((module, depth)) = queue.pop_front() {
+            if graph.modules.len() >= MAX_MODULES || !seen.insert(module.clone()) {
+                continue;
+            }
+            if !self.load_source(&module) {
+                continue;
+            }
+            graph.modules.push(module.clone());
+            if depth >= MAX_IMPORT_DEPTH {
+                continue;
+            }
+            let imports = self.project.sources[&module].facts.imports.clone();
+            for specifier in imports {
+                let target = candidates(&module, &specifier)
+                    .into_iter()
+                    .find(|candidate| self.load_source(candidate));
+                if let Some(target) = target {
+                    self.project
+                        .links
+                        .insert((module.clone(), specifier), target.clone());
+                    queue.push_back((target, depth + 1));
+                }
+            }
+        }
+        graph
+    }
+
+    fn load_pages(&mut self, output_dir: &str) {
+        let root = self.project.root.clone();
+        let output_dir = normalize(&root.join(output_dir));
+        let functions_dir = root.join("functions");
+        let mut functions = Vec::new();
+        self.walk_functions(&functions_dir, Path::new(""), 0, &mut functions);
+        functions.sort_by(|a: &FunctionFile, b| a.path.cmp(&b.path));
+        let routes_path = output_dir.join("_routes.json");
+        let routes = self
+            .files
+            .read(&routes_path)
+            .map(|text| RoutesFile::parse(routes_path, &text));
+        let worker_file = output_dir.join("_worker.js");
+        let worker_folder = worker_file.join("index.js");
+        let advanced_worker = if self.load_source(&worker_file) {
+            Some(worker_file)
+        } else if self.load_source(&worker_folder) {
+            Some(worker_folder)
+        } else {
+            None
+        };
+        let roots: Vec<PathBuf> = match &advanced_worker {
+            // Pages ignores `functions/` when `_worker.js` exists.
+            Some(worker) => vec![worker.clone()],
+            None => functions.iter().map(|file| file.path.clone()).collect(),
+        };
+        let graph = self.graph(&roots);
+        self.project.pages = Some(PagesProject {
+            output_dir,
+            functions,
+            routes,
+            advanced_worker,
+            graph,
+        });
+    }
+
+    fn walk_functions(
+        &mut self,
+        folder: &Path,
+        relative: &Path,
+        depth: usize,
+        out: &mut Vec<FunctionFile>,
+    ) {
+        if depth > MAX_FUNCTIONS_DEPTH {
+            return;
+        }
+        let Some(entries) = self.files.list_dir(folder) else {
+            return;
+        };
+        for entry in entries {
+            if entry.name.starts_with('.') || entry.name == "node_modules" {
+                continue;
+            }
+            let path = folder.join(&entry.name);
+            let relative = relative.join(&entry.name);
+            if entry.is_dir {
+                self.walk_functions(&path, &relative, depth + 1, out);
+            } else if is_source_path(&path) && !entry.name.ends_with(".d.ts") {
+                out.push(FunctionFile::new(path, &relative));
+            }
+        }
+    }
+
+    /// The nearest `package.json` naming wrangler, from the config's folder up, and the
+    /// installed wrangler in a `node_modules` between the config and that `package.json`.
+    fn load_wrangler_version(&mut self) {
+        let mut folder = Some(self.project.root.clone());
+        while let Some(current) = folder {
+            if self.project.wrangler.installed.is_none() {
+                let path = current.join("node_modules/wrangler/package.json");
+                if let Some(text) = self.files.read(&path) {
+                    self.project.wrangler.installed = installed_version(path, &text);
+                }
+            }
+            let manifest = current.join("package.json");
+            if let Some(text) = self.files.read(&manifest)
+                && let Some(declared) = declared_range(manifest, &text)
+            {
+                self.project.wrangler.declared = Some(declared);
+                return;
+            }
+            folder = current
+                .parent()
+                .filter(|parent| *parent != current)
+                .map(Path::to_path_buf);
+        }
+    }
+}
+
+/// Diagnostics in a source file honour `// placement-lint-disable-next-line CODE` there.
+pub(crate) fn apply_source_suppressions(project: &Project, diagnostics: &mut Vec<Diagnostic>) {
+    let mut by_file: BTreeMap<PathBuf, Vec<Diagnostic>> = BTreeMap::new();
+    let mut kept = Vec::with_capacity(diagnostics.len());
+    for diagnostic in diagnostics.drain(..) {
+        match project.sources.get(&diagnostic.file) {
+            Some(_) => by_file
+                .entry(diagnostic.file.clone())
+                .or_default()
+                .push(diagnostic),
+            None => kept.push(diagnostic),
+        }
+    }
+    for (path, mut group) in by_file {
+        let source = &project.sources[&path];
+        let lines = LineIndex::new(&source.text);
+        // `//` comments, as in JSONC.
+        crate::suppression::apply(&mut group, &source.text, &lines, Format::Json);
+        kept.extend(group);
+    }
+    *diagnostics = kept;
+}

@@ -1,0 +1,296 @@
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::context::Context;
+use crate::diagnostic::Diagnostic;
+use crate::project::deployments::{
+    Deployment, affected_environments, deployments, placed_groups, placement_kind,
+    placement_related,
+};
+use crate::project::source::{BlockingCall, ExportValue};
+use crate::project::{ModuleGraph, Project, Resolved};
+use crate::rule::{FixAvailability, declare_rule};
+use crate::span::Span;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an awaited `fetch` to an analytics or logging service (Datadog, New Relic,
+    /// Honeycomb, Grafana, Amplitude, Tinybird, Segment, Mixpanel, PostHog, Axiom, Better Stack,
+    /// Sentry, ...) in the fetch handler of a Worker with Smart Placement (or explicit
+    /// placement), when it is not wrapped in `ctx.waitUntil`. It looks at the handler's own body:
+    /// the module Worker's `fetch`, a service worker's `fetch` listener, a Pages Function's
+    /// `onRequest*` handlers and a Pages `_worker.js`. The URL must be written in the file (a
+    /// string, a template's head, a top-level constant).
+    ///
+    /// ## Why is this bad?
+    /// Smart Placement does not consider analytics and logging services as back ends, so it will
+    /// not move the Worker closer to them; awaiting the call holds the response until the
+    /// service answers, on every request. Telemetry belongs off the critical path.
+    ///
+    /// ## Example
+    /// With this config (TOML or JSONC):
+    /// ```toml
+    /// main = "src/index.ts"
+    /// [placement]
+    /// mode = "smart"
+    /// ```
+    /// ```jsonc
+    /// { "main": "src/index.ts", "placement": { "mode": "smart" } }
+    /// ```
+    /// and `src/index.ts`:
+    /// ```ts
+    /// export default {
+    ///   async fetch(request, env, ctx) {
+    ///     const response = await handle(request, env);
+    ///     await fetch("https://http-intake.logs.datadoghq.com/api/v2/logs", { method: "POST" });
+    ///     return response;
+    ///   },
+    /// };
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```ts
+    /// ctx.waitUntil(fetch("https://http-intake.logs.datadoghq.com/api/v2/logs", { method: "POST" }));
+    /// ```
+    ///
+    /// ## Fix safety
+    /// No fix: code after the call may rely on its result.
+    ///
+    /// ## References
+    /// - [Smart Placement](https://developers.cloudflare.com/workers/configuration/placement/)
+    /// - [`ctx.waitUntil`](https://developers.cloudflare.com/workers/runtime-apis/context/#waituntil)
+    pub static ANALYTICS_CALL_BLOCKS_RESPONSE = {
+        code: "PL207",
+        name: "analytics-call-blocks-response",
+        severity: Warning,
+        fix: FixAvailability::None,
+        summary: "An awaited analytics call in the fetch handler of a placed Worker",
+    }
+}
+
+struct Finding<'d, 'a> {
+    call: BlockingCall,
+    deployments: Vec<&'d Deployment<'a>>,
+    sites: Vec<usize>,
+}
+
+pub(crate) fn check(ctx: &mut Context<'_>) {
+    let Some(project) = ctx.project else {
+        return;
+    };
+    let placements = ctx.placements.clone();
+    let all = deployments(&ctx.model, &placements);
+    let mut findings: BTreeMap<(PathBuf, Span), Finding<'_, '_>> = BTreeMap::new();
+    for (site_index, group) in placed_groups(&all, &placements) {
+        for deployment in group {
+            for (path, call) in blocking_calls(project, deployment) {
+                let finding = findings
+                    .entry((path, call.span))
+                    .or_insert_with(|| Finding {
+                        call,
+                        deployments: Vec::new(),
+                        sites: Vec::new(),
+                    });
+                finding.deployments.push(deployment);
+                if !finding.sites.contains(&site_index) {
+                    finding.sites.push(site_index);
+                }
+            }
+        }
+    }
+    for ((path, span), finding) in findings {
+        let (environments, wording) = affected_environments(&finding.deployments);
+        let site = &placements[finding.sites[0]];
+        let service = finding.call.service;
+        let message = format!(
+            "the response waits for this call to {service} (`{}`): {} does not treat analytics \
+             and logging services as back ends to run near, so awaiting it only adds latency to \
+             every request{wording}",
+            finding.call.host,
+            placement_kind(site)
+        );
+        ctx.diagnostics.push(Diagnostic {
+            rule: &ANALYTICS_CALL_BLOCKS_RESPONSE,
+            severity: ANALYTICS_CALL_BLOCKS_RESPONSE.severity,
+            file: path,
+            span,
+            message,
+            help: Some(
+                "send it after the response: `ctx.waitUntil(fetch(...))` (in a Pages Function, \
+                 `context.waitUntil(...)`), without `await`"
+                    .to_owned(),
+            ),
+            environments,
+            fix: None,
+            related: finding
+                .sites
+                .iter()
+                .map(|index| placement_related(ctx.path, &placements[*index]))
+                .collect(),
+        });
+    }
+}
+
+/// The awaited analytics calls on the request path of what `deployment` runs.
+fn blocking_calls(project: &Project, deployment: &Deployment<'_>) -> Vec<(PathBuf, BlockingCall)> {
+    let mut calls = Vec::new();
+    match &project.pages {
+        Some(pages) => match &pages.advanced_worker {
+            Some(worker) => worker_calls(project, worker, &pages.graph, &mut calls),
+            None => {
+                for function in &pages.functions {
+                    let Some(source) = project.source(&function.path) else {
+                        continue;
+                    };
+                    for export in &source.facts.exports {
+                        if let (true, ExportValue::Function(handler)) =
+                            (export.name.starts_with("onRequest"), &export.value)
+                        {
+                            calls.extend(
+                                handler
+                                    .blocking_calls
+                                    .iter()
+                                    .map(|call| (function.path.clone(), call.clone())),
+                            );
+                        }
+                    }
+                }
+            }
+        },
+        None => {
+            if let Some(main) = deployment.main_path() {
+                let entry = project.path_of(main);
+                if let Some(graph) = project.workers.get(&entry) {
+                    worker_calls(project, &entry, graph, &mut calls);
+                }
+            }
+        }
+    }
+    calls
+}
+
+fn worker_calls(
+    project: &Project,
+    entry: &Path,
+    graph: &ModuleGraph,
+    calls: &mut Vec<(PathBuf, BlockingCall)>,
+) {
+    if let Resolved::Value { module, export } = project.resolve_export(entry, "default")
+        && let ExportValue::Object(object) = &export.value
+        && let Some(fetch) = &object.fetch
+    {
+        calls.extend(
+            fetch
+                .blocking_calls
+                .iter()
+                .map(|call| (module.path.clone(), call.clone())),
+        );
+    }
+    for module in &graph.modules {
+        let Some(source) = project.source(module) else {
+            continue;
+        };
+        for listener in &source.facts.fetch_listeners {
+            calls.extend(
+                listener
+                    .blocking_calls
+                    .iter()
+                    .map(|call| (module.clone(), call.clone())),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::assert_project_rule;
+
+    const TOML: &str = "main = \"src/index.ts\"\n[placement]\nmode = \"smart\"\n";
+
+    #[test]
+    fn fires_on_awaited_analytics_in_the_fetch_handler() {
+        let diagnostics = assert_project_rule(
+            "PL207",
+            &[
+                ("wrangler.toml", TOML),
+                (
+                    "src/index.ts",
+                    "const LOGS = 'https://http-intake.logs.datadoghq.com/api/v2/logs';\nexport default {\n  async fetch(request, env, ctx) {\n    await fetch(LOGS, { method: 'POST', body: '{}' });\n          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ PL207\n    return new Response('ok');\n  },\n};\n",
+                ),
+            ],
+        );
+        assert!(diagnostics[0].message.contains("Datadog"));
+        assert_project_rule(
+            "PL207",
+            &[
+                (
+                    "wrangler.jsonc",
+                    "{ \"main\": \"src/index.ts\", \"env\": { \"eu\": { \"placement\": { \"region\": \"aws:eu-west-1\" } } } }",
+                ),
+                ("src/index.ts", "export { default } from './app';\n"),
+                (
+                    "src/app.ts",
+                    "export default { async fetch(req) {\n  const r = await fetch(new Request('https://api.honeycomb.io/1/events/prod', { method: 'POST' }));\n                  ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ PL207\n  return new Response('ok');\n} };\n",
+                ),
+            ],
+        );
+    }
+
+    #[test]
+    fn fires_in_service_workers_and_pages_functions() {
+        assert_project_rule(
+            "PL207",
+            &[
+                ("wrangler.toml", TOML),
+                (
+                    "src/index.ts",
+                    "addEventListener('fetch', async (event) => {\n  await fetch('https://api2.amplitude.com/2/httpapi');\n        ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ PL207\n});\n",
+                ),
+            ],
+        );
+        assert_project_rule(
+            "PL207",
+            &[
+                (
+                    "wrangler.toml",
+                    "pages_build_output_dir = \"dist\"\n[placement]\nmode = \"smart\"\n",
+                ),
+                (
+                    "functions/api/[id].ts",
+                    "export async function onRequestGet(context) {\n  await fetch(`https://api.tinybird.co/v0/events?name=hits`);\n        ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ PL207\n  return new Response('ok');\n}\n",
+                ),
+            ],
+        );
+    }
+
+    #[test]
+    fn silent_for_wait_until_other_hosts_comments_or_no_placement() {
+        let wrapped = "export default { async fetch(req, env, ctx) {\n  ctx.waitUntil(fetch('https://http-intake.logs.datadoghq.com/v1'));\n  // await fetch('https://http-intake.logs.datadoghq.com/v1')\n  const s = \"await fetch('https://api.honeycomb.io')\";\n  await fetch('https://api.example.com/data');\n  return new Response(s);\n} };\n";
+        assert_project_rule(
+            "PL207",
+            &[("wrangler.toml", TOML), ("src/index.ts", wrapped)],
+        );
+        let awaited = "export default { async fetch() { await fetch('https://api.honeycomb.io/1/events/x'); return new Response(''); } };";
+        assert_project_rule(
+            "PL207",
+            &[
+                (
+                    "wrangler.toml",
+                    "main = \"src/index.ts\"\n[placement]\nmode = \"off\"\n",
+                ),
+                ("src/index.ts", awaited),
+            ],
+        );
+        // Outside the fetch handler: a scheduled job may wait.
+        assert_project_rule(
+            "PL207",
+            &[
+                ("wrangler.toml", TOML),
+                (
+                    "src/index.ts",
+                    "export default { fetch() { return new Response(''); }, async scheduled() { await fetch('https://api.honeycomb.io/1/events/x'); } };",
+                ),
+            ],
+        );
+    }
+}

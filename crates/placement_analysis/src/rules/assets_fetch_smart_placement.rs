@@ -1,0 +1,279 @@
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use crate::context::Context;
+use crate::diagnostic::Diagnostic;
+use crate::project::deployments::{
+    Deployment, affected_environments, deployments, placed_groups, placement_kind,
+    placement_related, split_advice,
+};
+use crate::project::{ModuleGraph, Project};
+use crate::rule::{FixAvailability, declare_rule};
+use crate::span::Span;
+
+/// The binding Pages always gives Functions and `_worker.js` for the site's assets.
+const PAGES_ASSETS_BINDING: &str = "ASSETS";
+
+declare_rule! {
+    /// ## What it does
+    /// Reports calls that fetch static assets through the assets binding (`env.ASSETS.fetch`,
+    /// `context.env.ASSETS.fetch`, a destructured `ASSETS.fetch`, or the name set in
+    /// `assets.binding`) in code that Smart Placement (or explicit placement) moves: a Pages
+    /// Function, a Pages `_worker.js`, or the Worker's `main` and the local modules it imports.
+    /// Text in comments and strings never counts: the code is parsed.
+    ///
+    /// ## Why is this bad?
+    /// Assets fetched through the binding are served from where the Worker runs. With placement
+    /// that can be near the back end and far from the visitor, so each asset takes the long way.
+    /// Assets Cloudflare serves directly (without the Worker) stay near the visitor.
+    ///
+    /// ## Example
+    /// With this config (TOML or JSONC):
+    /// ```toml
+    /// main = "src/index.ts"
+    /// assets = { directory = "public", binding = "ASSETS" }
+    /// [placement]
+    /// mode = "smart"
+    /// ```
+    /// ```jsonc
+    /// {
+    ///   "main": "src/index.ts",
+    ///   "assets": { "directory": "public", "binding": "ASSETS" },
+    ///   "placement": { "mode": "smart" }
+    /// }
+    /// ```
+    /// and `src/index.ts`:
+    /// ```ts
+    /// export default {
+    ///   async fetch(request, env) {
+    ///     return env.ASSETS.fetch(request);
+    ///   },
+    /// };
+    /// ```
+    ///
+    /// ## Use instead
+    /// Let Cloudflare serve assets without the Worker (drop the `ASSETS.fetch` fallback and keep
+    /// `run_worker_first` narrow), or serve the front end from a Worker without placement and
+    /// move the back-end calls into a Worker with placement behind a Service Binding.
+    ///
+    /// ## Fix safety
+    /// No fix: how to restructure the Worker is a design decision.
+    ///
+    /// ## References
+    /// - [Smart Placement: static assets](https://developers.cloudflare.com/workers/configuration/placement/)
+    /// - [Static Assets binding](https://developers.cloudflare.com/workers/static-assets/binding/)
+    pub static ASSETS_FETCH_SMART_PLACEMENT = {
+        code: "PL202",
+        name: "assets-fetch-smart-placement",
+        severity: Warning,
+        fix: FixAvailability::None,
+        summary: "Static assets fetched through the assets binding in a Worker that placement moves",
+    }
+}
+
+/// One call, with everything needed to report it once.
+struct Finding<'d, 'a> {
+    binding: String,
+    deployments: Vec<&'d Deployment<'a>>,
+    sites: Vec<usize>,
+}
+
+pub(crate) fn check(ctx: &mut Context<'_>) {
+    let Some(project) = ctx.project else {
+        return;
+    };
+    let placements = ctx.placements.clone();
+    let all = deployments(&ctx.model, &placements);
+    let mut findings: BTreeMap<(PathBuf, Span), Finding<'_, '_>> = BTreeMap::new();
+    for (site_index, group) in placed_groups(&all, &placements) {
+        for deployment in group {
+            let (graph, binding) = match &project.pages {
+                Some(pages) => (Some(&pages.graph), Some(PAGES_ASSETS_BINDING)),
+                None => (
+                    deployment
+                        .main_path()
+                        .and_then(|main| project.workers.get(&project.path_of(main))),
+                    deployment.assets_binding(),
+                ),
+            };
+            let (Some(graph), Some(binding)) = (graph, binding) else {
+                continue;
+            };
+            for (path, span) in binding_calls(project, graph, binding) {
+                let finding = findings.entry((path, span)).or_insert_with(|| Finding {
+                    binding: binding.to_owned(),
+                    deployments: Vec::new(),
+                    sites: Vec::new(),
+                });
+                finding.deployments.push(deployment);
+                if !finding.sites.contains(&site_index) {
+                    finding.sites.push(site_index);
+                }
+            }
+        }
+    }
+    for ((path, span), finding) in findings {
+        let (environments, wording) = affected_environments(&finding.deployments);
+        let site = &placements[finding.sites[0]];
+        let place = match project
+            .pages
+            .as_ref()
+            .and_then(|pages| pages.function(&path))
+        {
+            Some(function) => format!(" in the Pages Function for `{}`", function.route),
+            None => String::new(),
+        };
+        let message = format!(
+            "this call serves static assets through the `{}` binding{place}: they are served \
+             from where the Worker runs, and {} may run it near the back end, far from the \
+             visitor{wording}",
+            finding.binding,
+            placement_kind(site)
+        );
+        ctx.diagnostics.push(Diagnostic {
+            rule: &ASSETS_FETCH_SMART_PLACEMENT,
+            severity: ASSETS_FETCH_SMART_PLACEMENT.severity,
+            file: path,
+            span,
+            message,
+            help: Some(format!(
+                "let Cloudflare serve assets without the Worker where possible, or {}",
+                split_advice(&finding.deployments)
+            )),
+            environments,
+            fix: None,
+            related: finding
+                .sites
+                .iter()
+                .map(|index| placement_related(ctx.path, &placements[*index]))
+                .collect(),
+        });
+    }
+}
+
+/// Calls of `binding.fetch(...)` in the graph's modules.
+fn binding_calls(project: &Project, graph: &ModuleGraph, binding: &str) -> Vec<(PathBuf, Span)> {
+    let mut calls = Vec::new();
+    for module in &graph.modules {
+        let Some(source) = project.source(module) else {
+            continue;
+        };
+        calls.extend(
+            source
+                .facts
+                .binding_fetches
+                .iter()
+                .filter(|call| call.binding == binding)
+                .map(|call| (module.clone(), call.span)),
+        );
+    }
+    calls
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::assert_project_rule;
+
+    const WORKER_TOML: &str = "main = \"src/index.ts\"\nassets = { directory = \"public\", binding = \"STATIC\" }\n[placement]\nmode = \"smart\"\n";
+
+    #[test]
+    fn fires_on_the_configured_binding_in_imported_modules() {
+        let diagnostics = assert_project_rule(
+            "PL202",
+            &[
+                ("wrangler.toml", WORKER_TOML),
+                (
+                    "src/index.ts",
+                    "import { serve } from './serve';\n// env.STATIC.fetch(request) in a comment\nconst note = 'env.STATIC.fetch(request)';\nexport default { fetch: serve };\n",
+                ),
+                (
+                    "src/serve.ts",
+                    "export async function serve(request, env) {\n  return env.STATIC.fetch(request);\n         ^^^^^^^^^^^^^^^^^^^^^^^^^ PL202\n}\n",
+                ),
+            ],
+        );
+        assert_eq!(
+            diagnostics[0].related[0].file.to_str(),
+            Some("wrangler.toml")
+        );
+    }
+
+    #[test]
+    fn fires_in_jsonc_for_environments_and_destructured_env() {
+        let diagnostics = assert_project_rule(
+            "PL202",
+            &[
+                (
+                    "wrangler.jsonc",
+                    r#"{
+  "main": "src/index.js",
+  "assets": { "directory": "public", "binding": "ASSETS" },
+  "env": { "eu": { "placement": { "region": "aws:eu-west-1" } } }
+}"#,
+                ),
+                (
+                    "src/index.js",
+                    "export default { async fetch(request, { ASSETS }) { return ASSETS.fetch(request); } };\n                                                           ^^^^^^^^^^^^^^^^^^^^^ PL202\n",
+                ),
+            ],
+        );
+        assert_eq!(diagnostics[0].environments, ["eu"]);
+    }
+
+    #[test]
+    fn fires_in_pages_functions_with_the_route() {
+        let diagnostics = assert_project_rule(
+            "PL202",
+            &[
+                (
+                    "wrangler.toml",
+                    "pages_build_output_dir = \"dist\"\n[placement]\nmode = \"smart\"\n",
+                ),
+                (
+                    "functions/docs/[[path]].ts",
+                    "export const onRequest = (context) => context.env.ASSETS.fetch(context.request);\n                                      ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ PL202\n",
+                ),
+            ],
+        );
+        assert!(diagnostics[0].message.contains("`/docs/:path*`"));
+    }
+
+    #[test]
+    fn silent_without_placement_binding_or_for_other_bindings() {
+        let source = (
+            "src/index.ts",
+            "export default { fetch(r, env) { return env.ASSETS.fetch(r); } };",
+        );
+        assert_project_rule(
+            "PL202",
+            &[
+                (
+                    "wrangler.toml",
+                    "main = \"src/index.ts\"\nassets = { directory = \"public\", binding = \"ASSETS\" }\n[placement]\nmode = \"off\"\n",
+                ),
+                source,
+            ],
+        );
+        // No `assets.binding`: a Worker has no assets binding at all.
+        assert_project_rule(
+            "PL202",
+            &[
+                (
+                    "wrangler.toml",
+                    "main = \"src/index.ts\"\n[placement]\nmode = \"smart\"\n",
+                ),
+                source,
+            ],
+        );
+        assert_project_rule(
+            "PL202",
+            &[
+                ("wrangler.toml", WORKER_TOML),
+                (
+                    "src/index.ts",
+                    "export default { fetch(r, env) { return env.API.fetch(r); } };",
+                ),
+            ],
+        );
+    }
+}

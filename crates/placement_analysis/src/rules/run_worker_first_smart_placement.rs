@@ -1,0 +1,189 @@
+use crate::context::Context;
+use crate::project::deployments::{
+    affected_environments, deployments, placed_groups, placement_kind, placement_related,
+};
+use crate::rule::{FixAvailability, declare_rule};
+use crate::syntax::{Entry, NodeKind};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports `assets.run_worker_first = true`, or route patterns that send every path to the
+    /// Worker (such as `"/*"`, with or without `!` negations), together with Smart Placement or
+    /// explicit placement. Narrow patterns such as `["/api/*"]` are fine. It reads only the
+    /// config.
+    ///
+    /// ## Why is this bad?
+    /// `run_worker_first` makes requests go through the Worker before Cloudflare looks for a
+    /// static asset. With placement on, the Worker runs near the back end, so every such request,
+    /// and every asset the Worker then serves, takes the detour. Cloudflare's docs list it among
+    /// the reasons Smart Placement can hurt; wrangler warns only for `true` with `mode = "smart"`,
+    /// at deploy time.
+    ///
+    /// ## Example
+    /// ```toml
+    /// main = "src/index.ts"
+    /// assets = { directory = "public", run_worker_first = true }
+    /// [placement]
+    /// mode = "smart"
+    /// ```
+    /// ```jsonc
+    /// {
+    ///   "main": "src/index.ts",
+    ///   "assets": { "directory": "public", "run_worker_first": ["/*", "!/static/*"] },
+    ///   "placement": { "mode": "smart" }
+    /// }
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```toml
+    /// assets = { directory = "public", run_worker_first = ["/api/*"] }
+    /// ```
+    /// ```jsonc
+    /// { "assets": { "directory": "public", "run_worker_first": ["/api/*"] } }
+    /// ```
+    ///
+    /// ## Fix safety
+    /// No fix: narrowing the patterns changes which requests the Worker sees, and only the
+    /// project knows which routes need it. The help names the usual shape.
+    ///
+    /// ## References
+    /// - [Smart Placement](https://developers.cloudflare.com/workers/configuration/placement/)
+    /// - [Static Assets: `run_worker_first`](https://developers.cloudflare.com/workers/static-assets/routing/worker-script/)
+    pub static RUN_WORKER_FIRST_SMART_PLACEMENT = {
+        code: "PL203",
+        name: "run-worker-first-smart-placement",
+        severity: Warning,
+        fix: FixAvailability::None,
+        summary: "`run_worker_first` sends every request through a Worker that placement moves",
+    }
+}
+
+pub(crate) fn check(ctx: &mut Context<'_>) {
+    // Reads only the config, but belongs to the project checks (`check_project`).
+    if ctx.project.is_none() {
+        return;
+    }
+    let placements = ctx.placements.clone();
+    let all = deployments(&ctx.model, &placements);
+    // (the run_worker_first entry, why it covers everything, environments, placements)
+    let mut findings: Vec<(&Entry, String, Vec<_>, Vec<usize>)> = Vec::new();
+    for (site_index, group) in placed_groups(&all, &placements) {
+        for deployment in group {
+            let Some(entry) = deployment.run_worker_first() else {
+                continue;
+            };
+            let Some(reason) = sends_everything(entry) else {
+                continue;
+            };
+            match findings
+                .iter_mut()
+                .find(|(known, ..)| std::ptr::eq(*known, entry))
+            {
+                Some((_, _, members, sites)) => {
+                    members.push(deployment);
+                    if !sites.contains(&site_index) {
+                        sites.push(site_index);
+                    }
+                }
+                None => findings.push((entry, reason, vec![deployment], vec![site_index])),
+            }
+        }
+    }
+    for (entry, reason, members, sites) in findings {
+        let (environments, wording) = affected_environments(&members);
+        let site = &placements[sites[0]];
+        let message = format!(
+            "{reason}, so every request runs the Worker first, and {} runs the Worker near the \
+             back end: requests and the assets it serves take the detour{wording}",
+            placement_kind(site)
+        );
+        let related: Vec<_> = sites
+            .iter()
+            .map(|index| placement_related(ctx.path, &placements[*index]))
+            .collect();
+        let diagnostic = ctx
+            .report(&RUN_WORKER_FIRST_SMART_PLACEMENT, entry.value.span, message)
+            .with_help(
+                "list only the routes that need the Worker, such as `[\"/api/*\"]`, so that \
+                 Cloudflare serves the other assets near the visitor; or turn placement off for \
+                 this Worker",
+            )
+            .with_environments(environments);
+        diagnostic.related = related;
+    }
+}
+
+/// Why `run_worker_first` covers every path, if it does.
+fn sends_everything(entry: &Entry) -> Option<String> {
+    match &entry.value.kind {
+        NodeKind::Bool(true) => Some("`run_worker_first` is `true`".to_owned()),
+        NodeKind::Array(patterns) => patterns
+            .iter()
+            .filter_map(|pattern| pattern.as_str())
+            .find(|pattern| matches!(*pattern, "/*" | "/**" | "*"))
+            .map(|pattern| {
+                format!("the `run_worker_first` pattern `{pattern}` matches every path (negations only carve out exceptions)")
+            }),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::assert_project_rule;
+
+    #[test]
+    fn fires_for_true_and_catch_all_patterns() {
+        assert_project_rule(
+            "PL203",
+            &[(
+                "wrangler.toml",
+                "main = \"src/index.ts\"\nassets = { directory = \"public\", run_worker_first = true }\n                                                    ^^^^ PL203\n[placement]\nmode = \"smart\"\n",
+            )],
+        );
+        let diagnostics = assert_project_rule(
+            "PL203",
+            &[(
+                "wrangler.jsonc",
+                r#"{
+  "main": "src/index.ts",
+  "assets": { "directory": "public", "run_worker_first": ["/*", "!/static/*"] },
+                                                         ^^^^^^^^^^^^^^^^^^^^ PL203
+  "env": { "us": { "placement": { "host": "db.example.com:5432" } } }
+}"#,
+            )],
+        );
+        assert_eq!(diagnostics[0].environments, ["us"]);
+        assert!(diagnostics[0].fix.is_none());
+    }
+
+    #[test]
+    fn fires_once_for_an_inherited_value() {
+        let diagnostics = assert_project_rule(
+            "PL203",
+            &[(
+                "wrangler.toml",
+                "main = \"a.ts\"\n[assets]\ndirectory = \"public\"\nrun_worker_first = true\n                   ^^^^ PL203\n[placement]\nmode = \"smart\"\n[env.staging]\nname = \"s\"\n",
+            )],
+        );
+        assert_eq!(diagnostics[0].environments, ["staging"]);
+    }
+
+    #[test]
+    fn silent_for_narrow_patterns_or_without_placement() {
+        assert_project_rule(
+            "PL203",
+            &[(
+                "wrangler.toml",
+                "main = \"a.ts\"\nassets = { directory = \"p\", run_worker_first = [\"/api/*\"] }\n[placement]\nmode = \"smart\"\n",
+            )],
+        );
+        assert_project_rule(
+            "PL203",
+            &[(
+                "wrangler.jsonc",
+                r#"{ "main": "a.ts", "assets": { "directory": "p", "run_worker_first": true }, "placement": { "mode": "off" } }"#,
+            )],
+        );
+    }
+}
