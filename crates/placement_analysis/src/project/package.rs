@@ -95,19 +95,15 @@ fn parse_partial(text: &str) -> Option<Partial> {
         None => (text, false),
     };
     let mut parts = [None; 3];
-    let mut count = 0;
-    for piece in core.split('.') {
-        if count == 3 {
-            return None;
-        }
-        parts[count] = match piece {
+    for (index, piece) in core.split('.').enumerate() {
+        let slot = parts.get_mut(index)?;
+        *slot = match piece {
             "x" | "X" | "*" => None,
             digits if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) => {
                 Some(digits.parse().ok()?)
             }
             _ => return None,
         };
-        count += 1;
     }
     // A wildcard makes every later part a wildcard too (`4.x.3` is `4.x`).
     if let Some(first_wild) = parts.iter().position(Option::is_none) {

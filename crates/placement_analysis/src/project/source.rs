@@ -277,10 +277,8 @@ impl<'s, 'a> Extractor<'s, 'a> {
 
     fn exports_of(&mut self, statement: &'s Statement<'a>) {
         match statement {
-            Statement::ImportDeclaration(import) => {
-                if !import.import_kind.is_type() {
-                    self.add_import(&import.source.value);
-                }
+            Statement::ImportDeclaration(import) if !import.import_kind.is_type() => {
+                self.add_import(&import.source.value);
             }
             Statement::ExportDefaultDeclaration(export) => {
                 let value = match &export.declaration {
