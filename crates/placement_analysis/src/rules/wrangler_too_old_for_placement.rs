@@ -1,6 +1,6 @@
 use crate::context::Context;
 use crate::diagnostic::{Diagnostic, Related};
-use crate::project::deployments::placement_anchor;
+use crate::project::deployments::{placement_anchor, placement_kind};
 use crate::project::package::Version;
 use crate::rule::{FixAvailability, declare_rule};
 
@@ -84,9 +84,9 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
         .filter(|site| needs(site) == required)
         .collect();
     let feature = if required == TARGETS_SINCE {
-        "explicit placement (`region`, `host`, `hostname`)"
+        placement_kind(requiring[0])
     } else {
-        "`placement`"
+        "`placement`".to_owned()
     };
     let mut environments: Vec<String> = Vec::new();
     for site in &requiring {
