@@ -1,0 +1,111 @@
+//! The project's files as the analysis sees them: open buffers win over the disk.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use placement_analysis::project::{DirEntry, ProjectFiles};
+use ropey::Rope;
+use tower_lsp_server::ls_types::Uri;
+
+/// An open document, frozen at one version (ropes clone in constant time).
+#[derive(Clone)]
+pub struct Buffer {
+    pub uri: Uri,
+    pub rope: Rope,
+    pub version: i32,
+}
+
+/// Open buffers overlaid on the disk.
+#[derive(Default)]
+pub struct Overlay {
+    pub buffers: HashMap<PathBuf, Buffer>,
+}
+
+impl Overlay {
+    pub fn exists(&self, path: &Path) -> bool {
+        self.buffers.contains_key(path) || path.is_file()
+    }
+}
+
+impl ProjectFiles for Overlay {
+    fn read(&self, path: &Path) -> Option<String> {
+        match self.buffers.get(path) {
+            Some(buffer) => Some(buffer.rope.to_string()),
+            None => std::fs::read_to_string(path).ok(),
+        }
+    }
+
+    fn list_dir(&self, path: &Path) -> Option<Vec<DirEntry>> {
+        let mut entries: Vec<DirEntry> = std::fs::read_dir(path)
+            .ok()
+            .map(|read_dir| {
+                read_dir
+                    .filter_map(Result::ok)
+                    .filter_map(|entry| {
+                        Some(DirEntry {
+                            name: entry.file_name().into_string().ok()?,
+                            is_dir: entry.file_type().ok()?.is_dir(),
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let disk_listed = path.is_dir();
+        // A buffer created in the editor and not saved yet is part of the folder already.
+        for buffer_path in self.buffers.keys() {
+            if buffer_path.parent() != Some(path) {
+                continue;
+            }
+            let Some(name) = buffer_path.file_name().and_then(|n| n.to_str()) else {
+                continue;
+            };
+            if !entries.iter().any(|entry| entry.name == name) {
+                entries.push(DirEntry {
+                    name: name.to_owned(),
+                    is_dir: false,
+                });
+            }
+        }
+        if !disk_listed && entries.is_empty() {
+            return None;
+        }
+        entries.sort_by(|a, b| a.name.cmp(&b.name));
+        Some(entries)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    #[test]
+    fn buffers_win_and_join_listings() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.js"), "disk").unwrap();
+        let mut overlay = Overlay::default();
+        for (name, text) in [("a.js", "buffer"), ("new.js", "unsaved")] {
+            let path = dir.path().join(name);
+            overlay.buffers.insert(
+                path.clone(),
+                Buffer {
+                    uri: Uri::from_str("file:///x").unwrap(),
+                    rope: Rope::from_str(text),
+                    version: 1,
+                },
+            );
+        }
+        assert_eq!(
+            overlay.read(&dir.path().join("a.js")).as_deref(),
+            Some("buffer")
+        );
+        let names: Vec<String> = overlay
+            .list_dir(dir.path())
+            .unwrap()
+            .into_iter()
+            .map(|entry| entry.name)
+            .collect();
+        assert_eq!(names, ["a.js", "new.js"]);
+        assert!(overlay.list_dir(&dir.path().join("missing")).is_none());
+    }
+}

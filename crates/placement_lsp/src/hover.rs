@@ -1,0 +1,145 @@
+//! Hover: the docs of the key or value under the cursor, found in the analysis crate's spanned
+//! tree so that TOML and JSONC behave the same.
+
+use placement_analysis::Span;
+use placement_analysis::syntax::{self, Format, Node, NodeKind, Table};
+
+use crate::knowledge;
+
+/// What the cursor is on.
+#[derive(Debug, PartialEq)]
+pub struct HoverInfo {
+    pub markdown: String,
+    pub span: Span,
+}
+
+/// The hover for byte `offset` of `text`, if the cursor is on a documented key or value.
+pub fn hover(text: &str, format: Format, offset: usize) -> Option<HoverInfo> {
+    let parsed = syntax::parse(text, format);
+    let mut path = Vec::new();
+    let hit = find(&parsed.root, offset, &mut path)?;
+    match hit {
+        Hit::Key { path, span } => {
+            let (table, key) = table_and_key(&path)?;
+            let doc = knowledge::key_doc(table, key)?;
+            Some(HoverInfo {
+                markdown: knowledge::key_markdown(doc),
+                span,
+            })
+        }
+        Hit::Value { path, node } => {
+            let (table, key) = table_and_key(&path)?;
+            let value = match &node.kind {
+                NodeKind::String(value) => value.clone(),
+                NodeKind::Bool(value) => value.to_string(),
+                _ => return None,
+            };
+            let markdown = match knowledge::value_doc(table, key, &value) {
+                Some(doc) => knowledge::value_markdown(doc),
+                // An undocumented value still gets the key's docs, accepted values included.
+                None => knowledge::key_markdown(knowledge::key_doc(table, key)?),
+            };
+            Some(HoverInfo {
+                markdown,
+                span: node.span,
+            })
+        }
+    }
+}
+
+enum Hit<'a> {
+    Key { path: Vec<&'a str>, span: Span },
+    Value { path: Vec<&'a str>, node: &'a Node },
+}
+
+/// Walks every entry (a `[header]` table's entries lie outside its node's span, so spans cannot
+/// prune the walk) and returns the key or scalar value holding `offset`.
+fn find<'a>(table: &'a Table, offset: usize, path: &mut Vec<&'a str>) -> Option<Hit<'a>> {
+    for entry in &table.entries {
+        path.push(&entry.key);
+        if entry.key_span.contains(offset) {
+            return Some(Hit::Key {
+                path: path.clone(),
+                span: entry.key_span,
+            });
+        }
+        if let Some(hit) = find_in_node(&entry.value, offset, path) {
+            return Some(hit);
+        }
+        path.pop();
+    }
+    None
+}
+
+fn find_in_node<'a>(node: &'a Node, offset: usize, path: &mut Vec<&'a str>) -> Option<Hit<'a>> {
+    match &node.kind {
+        NodeKind::Table(table) => find(table, offset, path),
+        NodeKind::Array(items) => items
+            .iter()
+            .find_map(|item| find_in_node(item, offset, path)),
+        _ if node.span.contains(offset) => Some(Hit::Value {
+            path: path.clone(),
+            node,
+        }),
+        _ => None,
+    }
+}
+
+/// The documented `(table, key)` of a key path: environments and `previews` hold the same keys
+/// as the top level.
+fn table_and_key<'a>(path: &[&'a str]) -> Option<(&'a str, &'a str)> {
+    let path = scope_relative(path);
+    match path {
+        [key] => Some(("", key)),
+        [table, key] => Some((table, key)),
+        _ => None,
+    }
+}
+
+/// `path` without a leading `env.NAME` or `previews` scope.
+pub fn scope_relative<'p, 'a>(path: &'p [&'a str]) -> &'p [&'a str] {
+    match path {
+        ["env", _, rest @ ..] if !rest.is_empty() => rest,
+        ["previews", rest @ ..] if !rest.is_empty() => rest,
+        _ => path,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hover_at(text: &str, format: Format, needle: &str) -> Option<HoverInfo> {
+        let offset = text.find(needle).expect("needle") + 1;
+        hover(text, format, offset)
+    }
+
+    #[test]
+    fn keys_and_values_in_toml() {
+        let text = "name = \"w\"\n[env.staging.placement]\nmode = \"smart\"\n[assets]\nrun_worker_first = true\n";
+        let mode = hover_at(text, Format::Toml, "mode").unwrap();
+        assert!(mode.markdown.contains("`placement.mode`"));
+        assert!(mode.markdown.contains("\"targeted\""));
+        let smart = hover_at(text, Format::Toml, "\"smart\"").unwrap();
+        assert!(
+            smart
+                .markdown
+                .contains("Smart Placement: Cloudflare measures")
+        );
+        let first = hover_at(text, Format::Toml, "true").unwrap();
+        assert!(first.markdown.contains("run_worker_first = true"));
+        assert!(hover_at(text, Format::Toml, "name").is_none());
+    }
+
+    #[test]
+    fn keys_and_values_in_jsonc() {
+        let text = "{\n  // c\n  \"placement\": { \"mode\": \"off\" },\n  \"main\": \"src/index.ts\",\n}\n";
+        let placement = hover_at(text, Format::Json, "placement").unwrap();
+        assert!(placement.markdown.starts_with("**`placement`**"));
+        let off = hover_at(text, Format::Json, "\"off\"").unwrap();
+        assert!(off.markdown.contains("Default placement"));
+        assert_eq!(&text[off.span.start..off.span.end], "\"off\"");
+        let main = hover_at(text, Format::Json, "\"main\"").unwrap();
+        assert!(main.markdown.contains("assets-only Worker"));
+    }
+}

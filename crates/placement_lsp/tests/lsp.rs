@@ -1,0 +1,755 @@
+//! End-to-end tests over the real service, through a JSON-RPC connection on an in-memory pipe.
+
+mod common;
+
+use std::path::Path;
+use std::time::Duration;
+
+use common::{TestClient, apply_text_edits, capabilities, file_uri, frame, offset_of, position};
+use serde_json::{Value, json};
+
+fn write(path: &Path, text: &str) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// Writes a config with a Worker entry next to it (`main = "src/index.js"`, which has a fetch
+/// handler), so that only the rules a test is about fire.
+fn write_project(config: &Path, text: &str) {
+    write(config, text);
+    write(
+        &config.parent().unwrap().join("src/index.js"),
+        "export default { async fetch(request, env) { return new Response(\"ok\"); } };\n",
+    );
+}
+
+fn codes(params: &Value) -> Vec<String> {
+    params["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn diagnostic<'a>(params: &'a Value, code: &str) -> &'a Value {
+    params["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == code)
+        .unwrap_or_else(|| panic!("no {code} in {params}"))
+}
+
+fn has_version(version: i64) -> impl Fn(&Value) -> bool {
+    move |params| params["version"] == json!(version)
+}
+
+#[tokio::test]
+async fn positions_on_lines_with_emoji_and_accents_in_both_encodings() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "{\n  \"main\": \"src/index.js\",\n  \"name\": \"café 😀\", \"placement\": { \"mode\": \"smart\", \"hint\": \"wnam\" }\n}\n";
+    let path = dir.path().join("wrangler.jsonc");
+    write_project(&path, text);
+    let uri = file_uri(&path);
+    for utf8 in [false, true] {
+        let mut client =
+            TestClient::initialized(capabilities(utf8), json!({}), &[dir.path()]).await;
+        client.open(&uri, "jsonc", 3, text);
+        let params = client.diagnostics_where(&uri, has_version(3)).await;
+        let hint = diagnostic(&params, "PL101");
+        let start = text.find("\"hint\"").unwrap();
+        assert_eq!(
+            hint["range"]["start"],
+            position(text, start, utf8),
+            "utf8={utf8}"
+        );
+        assert_eq!(hint["range"]["end"], position(text, start + 6, utf8));
+        assert_eq!(hint["source"], "placement-lint");
+        assert_eq!(hint["severity"], 2);
+        assert!(
+            hint["codeDescription"]["href"]
+                .as_str()
+                .unwrap()
+                .ends_with("docs/rules.md#pl101")
+        );
+        // The fix travels with the diagnostic, in the same encoding.
+        let fix = &hint["data"]["fix"];
+        assert_eq!(fix["safe"], true);
+        assert_eq!(hint["data"]["version"], 3);
+        assert!(fix["edits"][0]["range"]["start"]["line"].is_number());
+        assert!(client.shutdown().await);
+    }
+    // The UTF-8 and UTF-16 columns really differ on that line.
+    let start = text.find("\"hint\"").unwrap();
+    assert_ne!(position(text, start, true), position(text, start, false));
+}
+
+#[tokio::test]
+async fn quick_fix_applies_and_the_diagnostic_goes() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "name = \"crème\" # 😀 déjà vu\nmain = \"src/index.js\"\n[placement]\nmode = \"smart\"\nhint = \"wnam\" # 🙂\n";
+    let path = dir.path().join("wrangler.toml");
+    write_project(&path, text);
+    let uri = file_uri(&path);
+    let mut client = TestClient::initialized(capabilities(false), json!({}), &[dir.path()]).await;
+    client.open(&uri, "toml", 1, text);
+    let params = client.diagnostics_where(&uri, has_version(1)).await;
+    let hint = diagnostic(&params, "PL101").clone();
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": {"uri": uri},
+                "range": hint["range"],
+                "context": {"diagnostics": [hint], "only": ["quickfix"]},
+            }),
+        )
+        .await;
+    let actions = actions.as_array().unwrap();
+    assert_eq!(actions.len(), 1, "{actions:?}");
+    let action = &actions[0];
+    assert_eq!(action["kind"], "quickfix");
+    assert_eq!(action["isPreferred"], true);
+    let change = &action["edit"]["documentChanges"][0];
+    assert_eq!(change["textDocument"]["version"], 1);
+    let edits = change["edits"].as_array().unwrap();
+    let fixed = apply_text_edits(text, edits);
+    assert_eq!(
+        fixed,
+        "name = \"crème\" # 😀 déjà vu\nmain = \"src/index.js\"\n[placement]\nmode = \"smart\"\n"
+    );
+    // The editor applies the edit and tells the server, incrementally.
+    let mut sorted = edits.clone();
+    sorted.sort_by_key(|edit| std::cmp::Reverse(offset_of(text, &edit["range"]["start"])));
+    let changes: Vec<Value> = sorted
+        .iter()
+        .map(|edit| json!({"range": edit["range"], "text": edit["newText"]}))
+        .collect();
+    client.change(&uri, 2, json!(changes));
+    let params = client.diagnostics_where(&uri, has_version(2)).await;
+    assert!(codes(&params).is_empty(), "{params}");
+
+    // A quick fix computed for version 1 is not offered for version 2.
+    let stale = client
+        .request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": {"uri": uri},
+                "range": hint["range"],
+                "context": {"diagnostics": [hint], "only": ["quickfix"]},
+            }),
+        )
+        .await;
+    assert_eq!(stale, json!([]));
+    assert!(client.shutdown().await);
+}
+
+#[tokio::test]
+async fn fix_all_applies_every_safe_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "{\n  \"main\": \"src/index.js\",\n  \"placement\": { \"mode\": \"smart\", \"hint\": \"wnam\" },\n  \"env\": { \"staging\": { \"placement\": { \"mode\": \"smart\", \"hint\": \"weur\" } } }\n}\n";
+    let path = dir.path().join("wrangler.json");
+    write_project(&path, text);
+    let uri = file_uri(&path);
+    let mut client = TestClient::initialized(capabilities(true), json!({}), &[dir.path()]).await;
+    client.open(&uri, "json", 7, text);
+    let params = client.diagnostics_where(&uri, has_version(7)).await;
+    assert_eq!(codes(&params), ["PL101", "PL101"]);
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": {"uri": uri},
+                "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+                "context": {"diagnostics": [], "only": ["source.fixAll"]},
+            }),
+        )
+        .await;
+    let actions = actions.as_array().unwrap();
+    assert_eq!(actions.len(), 1);
+    assert_eq!(actions[0]["kind"], "source.fixAll.placement-lint");
+    let change = &actions[0]["edit"]["documentChanges"][0];
+    assert_eq!(change["textDocument"]["version"], 7);
+    // Positions are in UTF-8 here, and the text is ASCII, so UTF-16 arithmetic agrees.
+    let fixed = apply_text_edits(text, change["edits"].as_array().unwrap());
+    assert!(!fixed.contains("hint"), "{fixed}");
+    let outcome = placement_analysis::fix::fix_config(&path, text, false, &|_| true);
+    assert_eq!(fixed, outcome.text);
+    assert!(client.shutdown().await);
+}
+
+/// A tiny deterministic generator, so that a failure replays.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self, bound: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        ((self.0 >> 33) as usize) % bound.max(1)
+    }
+}
+
+/// Byte ranges of the key strings' contents (`"key"` at the start of a line).
+fn key_contents(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut line_start = 0;
+    for line in text.split_inclusive('\n') {
+        if let Some(rest) = line.strip_prefix("  \"")
+            && let Some(end) = rest.find('"')
+        {
+            out.push((line_start + 3, line_start + 3 + end));
+        }
+        line_start += line.len();
+    }
+    out
+}
+
+fn char_boundary_in(text: &str, start: usize, end: usize, pick: usize) -> usize {
+    let boundaries: Vec<usize> = (start..=end)
+        .filter(|i| text.is_char_boundary(*i))
+        .collect();
+    boundaries[pick % boundaries.len()]
+}
+
+#[tokio::test]
+async fn five_hundred_incremental_edits_end_in_the_same_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("{\n");
+    for i in 0..20 {
+        text.push_str(&format!("  \"k{i:02}\": 1,\n"));
+    }
+    text.push_str("  \"name\": \"w\"\n}\n");
+    let path = dir.path().join("wrangler.jsonc");
+    write(&path, &text);
+    let uri = file_uri(&path);
+    let mut client = TestClient::initialized(capabilities(false), json!({}), &[dir.path()]).await;
+    client.open(&uri, "jsonc", 0, &text);
+    let pieces = ["a", "é", "😀", "z", "_", "ß", "ñ"];
+    let mut rng = Lcg(42);
+    for version in 1..=500 {
+        // Every tenth notification carries two changes, applied in order.
+        let count = if version % 10 == 0 { 2 } else { 1 };
+        let mut changes = Vec::new();
+        for _ in 0..count {
+            let keys = key_contents(&text);
+            let (start, end) = keys[rng.next(keys.len())];
+            let roll = rng.next(10);
+            let (from, to, insert) = if roll < 6 {
+                let at = char_boundary_in(&text, start, end, rng.next(64));
+                let piece: String = (0..1 + rng.next(3))
+                    .map(|_| pieces[rng.next(pieces.len())])
+                    .collect();
+                (at, at, piece)
+            } else if roll < 9 {
+                let a = char_boundary_in(&text, start, end, rng.next(64));
+                let b = char_boundary_in(&text, start, end, rng.next(64));
+                (a.min(b), a.max(b), String::new())
+            } else {
+                // Replace a whole key line: a range that spans a line break.
+                let line_start = text[..start].rfind('\n').unwrap() + 1;
+                let line_end = line_start + text[line_start..].find('\n').unwrap() + 1;
+                (line_start, line_end, format!("  \"n{version}\": 2,\n"))
+            };
+            changes.push(json!({
+                "range": {"start": position(&text, from, false), "end": position(&text, to, false)},
+                "text": insert,
+            }));
+            text.replace_range(from..to, &insert);
+        }
+        client.change(&uri, version, json!(changes));
+    }
+    let params = client.diagnostics_where(&uri, has_version(500)).await;
+    // The server's text is the client's: every key, with its exact range, is in the diagnostics.
+    let expected = placement_analysis::check_config(&path, &text);
+    let published = params["diagnostics"].as_array().unwrap();
+    assert_eq!(published.len(), expected.len(), "{params}");
+    assert!(expected.len() >= 20);
+    for (published, expected) in published.iter().zip(&expected) {
+        assert_eq!(published["code"], expected.rule.code);
+        assert!(
+            published["message"]
+                .as_str()
+                .unwrap()
+                .starts_with(&expected.message)
+        );
+        assert_eq!(
+            published["range"]["start"],
+            position(&text, expected.span.start, false)
+        );
+        assert_eq!(
+            published["range"]["end"],
+            position(&text, expected.span.end, false)
+        );
+    }
+    assert!(client.shutdown().await);
+}
+
+#[tokio::test]
+async fn stale_versions_are_never_published() {
+    let dir = tempfile::tempdir().unwrap();
+    // A large config (analysis takes a while) whose one unknown key names the version.
+    let mut text = String::from("{\n  \"v0\": 1,\n  \"vars\": {\n");
+    for i in 0..6000 {
+        text.push_str(&format!(
+            "    \"VARIABLE_{i}\": \"value number {i} é😀\",\n"
+        ));
+    }
+    text.push_str("    \"LAST\": \"x\"\n  }\n}\n");
+    let path = dir.path().join("wrangler.jsonc");
+    write(&path, &text);
+    let uri = file_uri(&path);
+    let mut client =
+        TestClient::initialized(capabilities(false), json!({"debounceMs": 0}), &[dir.path()]).await;
+    client.open(&uri, "jsonc", 0, &text);
+    let last = 40;
+    for version in 1..=last {
+        let range = json!({"start": {"line": 1, "character": 3}, "end": {"line": 1, "character": 3 + (version - 1).to_string().len() + 1}});
+        client.change(
+            &uri,
+            version,
+            json!([{"range": range, "text": format!("v{version}")}]),
+        );
+    }
+    let mut published = Vec::new();
+    loop {
+        let batch = client
+            .drain_diagnostics(&uri, Duration::from_millis(200))
+            .await;
+        let done = batch.iter().any(|p| p["version"] == json!(last));
+        published.extend(batch);
+        if done {
+            break;
+        }
+        assert!(published.len() < 1000, "never reached version {last}");
+        let waited = client
+            .diagnostics_where(&uri, |p| p["version"].as_i64().is_some())
+            .await;
+        published.push(waited.clone());
+        if waited["version"] == json!(last) {
+            break;
+        }
+    }
+    let mut previous = -1;
+    for params in &published {
+        let version = params["version"].as_i64().unwrap();
+        assert!(version > previous, "version {version} after {previous}");
+        previous = version;
+        // What is published for a version is the analysis of that version's text.
+        let unknown = diagnostic(params, "PL003");
+        let message = unknown["message"].as_str().unwrap();
+        assert!(
+            message.starts_with(&format!("unknown key `v{version}`")),
+            "{message}"
+        );
+    }
+    assert_eq!(previous, i64::from(last));
+    assert!(client.shutdown().await);
+}
+
+#[tokio::test]
+async fn watched_file_changes_recheck_the_project() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("apps/api/wrangler.toml");
+    let text = "name = \"api\"\nmain = \"src/index.js\"\n[placement]\nmode = \"smart\"\n";
+    write_project(&config, text);
+    let uri = file_uri(&config);
+    let mut client = TestClient::initialized(capabilities(false), json!({}), &[dir.path()]).await;
+    client.open(&uri, "toml", 1, text);
+    let params = client.diagnostics_where(&uri, has_version(1)).await;
+    assert!(codes(&params).is_empty(), "{params}");
+
+    // A wrangler.jsonc appears at the repository root: it now wins over the open config.
+    let winner = dir.path().join("wrangler.jsonc");
+    write(&winner, "{ \"name\": \"root\" }\n");
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": file_uri(&winner), "type": 1}]}),
+    );
+    let params = client
+        .diagnostics_where(&uri, |p| {
+            p["diagnostics"].as_array().is_some_and(|d| !d.is_empty())
+        })
+        .await;
+    let shadowed = diagnostic(&params, "PL002");
+    let related = &shadowed["relatedInformation"][0];
+    assert_eq!(related["location"]["uri"], file_uri(&winner));
+    assert!(
+        shadowed["message"]
+            .as_str()
+            .unwrap()
+            .contains("../../wrangler.jsonc")
+    );
+
+    std::fs::remove_file(&winner).unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": file_uri(&winner), "type": 3}]}),
+    );
+    let params = client
+        .diagnostics_where(&uri, |p| {
+            p["diagnostics"].as_array().is_some_and(Vec::is_empty)
+        })
+        .await;
+    assert_eq!(params["version"], 1);
+    assert!(client.shutdown().await);
+}
+
+#[tokio::test]
+async fn watchers_are_registered_dynamically() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut client = TestClient::initialized(capabilities(false), json!({}), &[dir.path()]).await;
+    let registration = client.server_request("client/registerCapability").await;
+    let registration = &registration["params"]["registrations"][0];
+    assert_eq!(registration["method"], "workspace/didChangeWatchedFiles");
+    let globs: Vec<&str> = registration["registerOptions"]["watchers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["globPattern"].as_str().unwrap())
+        .collect();
+    for expected in [
+        "**/functions/**",
+        "**/_worker.js",
+        "**/_routes.json",
+        "**/package.json",
+    ] {
+        assert!(globs.contains(&expected), "{globs:?}");
+    }
+    assert!(
+        globs
+            .iter()
+            .any(|g| g.contains("wrangler.{toml,json,jsonc}"))
+    );
+    assert!(client.shutdown().await);
+}
+
+#[tokio::test]
+async fn multi_root_workspaces_and_closing() {
+    let first = tempfile::tempdir().unwrap();
+    let second = tempfile::tempdir().unwrap();
+    let toml = first.path().join("wrangler.toml");
+    let toml_text = "main = \"src/index.js\"\n[placement]\nmode = \"smart\"\nhint = \"x\"\n";
+    write_project(&toml, toml_text);
+    let json_path = second.path().join("wrangler.json");
+    let json_text = "{ \"placement\": { \"mode\": \"fast\" }, \"main\": \"src/index.js\" }";
+    write_project(&json_path, json_text);
+    let mut client = TestClient::initialized(
+        capabilities(false),
+        json!({}),
+        &[first.path(), second.path()],
+    )
+    .await;
+    let (toml_uri, json_uri) = (file_uri(&toml), file_uri(&json_path));
+    client.open(&toml_uri, "toml", 1, toml_text);
+    client.open(&json_uri, "json", 1, json_text);
+    let params = client.diagnostics_where(&toml_uri, has_version(1)).await;
+    assert_eq!(codes(&params), ["PL101"]);
+    let params = client.diagnostics_where(&json_uri, has_version(1)).await;
+    assert_eq!(codes(&params), ["PL103"]);
+    client.notify(
+        "workspace/didChangeWorkspaceFolders",
+        json!({"event": {"added": [], "removed": [{"uri": file_uri(second.path()), "name": "second"}]}}),
+    );
+    // Closing a config clears its diagnostics; the other project is untouched.
+    client.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": toml_uri}}),
+    );
+    let params = client
+        .diagnostics_where(&toml_uri, |p| {
+            p["diagnostics"].as_array().is_some_and(Vec::is_empty)
+        })
+        .await;
+    assert!(params["version"].is_null());
+    let hover = client
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": json_uri}, "position": {"line": 0, "character": 4}}),
+        )
+        .await;
+    assert!(
+        hover["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("`placement`")
+    );
+    assert!(client.shutdown().await);
+}
+
+async fn hover_text(client: &mut TestClient, uri: &str, text: &str, needle: &str) -> Value {
+    let offset = text.find(needle).unwrap_or_else(|| panic!("{needle}")) + 1;
+    client
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": position(text, offset, false)}),
+        )
+        .await
+}
+
+async fn completion_labels(
+    client: &mut TestClient,
+    uri: &str,
+    text: &str,
+    at: usize,
+) -> Vec<String> {
+    let result = client
+        .request(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": uri}, "position": position(text, at, false)}),
+        )
+        .await;
+    result
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .map(|item| item["label"].as_str().unwrap().to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn hover_and_completion_in_toml_and_jsonc() {
+    let dir = tempfile::tempdir().unwrap();
+    let toml = dir.path().join("a/wrangler.toml");
+    let toml_text =
+        "name = \"é😀\"\n[placement]\nmode = \"smart\"\n\n[assets]\nrun_worker_first = true\n";
+    write(&toml, toml_text);
+    let jsonc = dir.path().join("b/wrangler.jsonc");
+    let jsonc_text = "{\n  // 😀\n  \"placement\": { \"mode\": \"targeted\", \"region\": \"aws:us-east-1\" },\n  \"assets\": { \"directory\": \"public\" }\n}\n";
+    write(&jsonc, jsonc_text);
+    let mut client = TestClient::initialized(capabilities(false), json!({}), &[dir.path()]).await;
+    let (toml_uri, jsonc_uri) = (file_uri(&toml), file_uri(&jsonc));
+    client.open(&toml_uri, "toml", 1, toml_text);
+    client.open(&jsonc_uri, "jsonc", 1, jsonc_text);
+
+    let mode = hover_text(&mut client, &toml_uri, toml_text, "mode").await;
+    let markdown = mode["contents"]["value"].as_str().unwrap();
+    assert_eq!(mode["contents"]["kind"], "markdown");
+    assert!(
+        markdown.contains("`placement.mode`") && markdown.contains("developers.cloudflare.com")
+    );
+    let smart = hover_text(&mut client, &toml_uri, toml_text, "\"smart\"").await;
+    assert!(
+        smart["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("Smart Placement: Cloudflare measures")
+    );
+    let start = toml_text.find("\"smart\"").unwrap();
+    assert_eq!(smart["range"]["start"], position(toml_text, start, false));
+    let first = hover_text(&mut client, &toml_uri, toml_text, "run_worker_first").await;
+    assert!(
+        first["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("`assets.run_worker_first`")
+    );
+    let nothing = hover_text(&mut client, &toml_uri, toml_text, "name").await;
+    assert!(nothing.is_null());
+    let targeted = hover_text(&mut client, &jsonc_uri, jsonc_text, "\"targeted\"").await;
+    assert!(
+        targeted["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("Explicit placement")
+    );
+    let region = hover_text(&mut client, &jsonc_uri, jsonc_text, "\"region\"").await;
+    assert!(
+        region["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("`placement.region`")
+    );
+
+    // Completion in TOML: a `mode` value, typed inside quotes.
+    let typing = "name = \"é😀\"\n[placement]\nmode = \"sm\"\n";
+    client.change(&toml_uri, 2, json!([{"text": typing}]));
+    let at = typing.find("sm\"").unwrap() + 2;
+    let labels = completion_labels(&mut client, &toml_uri, typing, at).await;
+    assert_eq!(labels, ["off", "smart", "targeted"]);
+    let result = client
+        .request(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": toml_uri}, "position": position(typing, at, false)}),
+        )
+        .await;
+    let smart = result
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["label"] == "smart")
+        .unwrap();
+    assert_eq!(smart["textEdit"]["newText"], "smart");
+    assert_eq!(
+        smart["textEdit"]["range"]["start"],
+        position(typing, at - 2, false)
+    );
+
+    // Keys inside [placement], booleans for run_worker_first.
+    let typing = "[placement]\nho\n[assets]\nrun_worker_first = \n";
+    client.change(&toml_uri, 3, json!([{"text": typing}]));
+    let keys = completion_labels(
+        &mut client,
+        &toml_uri,
+        typing,
+        typing.find("ho").unwrap() + 2,
+    )
+    .await;
+    assert!(
+        keys.contains(&"host".to_owned()) && keys.contains(&"hostname".to_owned()),
+        "{keys:?}"
+    );
+    let at = typing.find("= ").unwrap() + 2;
+    assert_eq!(
+        completion_labels(&mut client, &toml_uri, typing, at).await,
+        ["true", "false"]
+    );
+
+    // Completion in JSONC: region ids and assets keys.
+    let typing =
+        "{\n  // 😀\n  \"placement\": { \"region\": \"aws:\" },\n  \"assets\": { \"\" }\n}\n";
+    client.change(&jsonc_uri, 2, json!([{"text": typing}]));
+    let at = typing.find("aws:").unwrap() + 4;
+    let regions = completion_labels(&mut client, &jsonc_uri, typing, at).await;
+    assert!(regions.contains(&"aws:us-east-1".to_owned()));
+    assert!(regions.contains(&"gcp:us-east4".to_owned()));
+    let at = typing.find("{ \"\"").unwrap() + 3;
+    let keys = completion_labels(&mut client, &jsonc_uri, typing, at).await;
+    assert!(keys.contains(&"run_worker_first".to_owned()) && keys.contains(&"binding".to_owned()));
+    assert!(client.shutdown().await);
+}
+
+#[tokio::test]
+async fn bad_input_leaves_the_server_answering() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut client = TestClient::initialized(capabilities(false), json!({}), &[dir.path()]).await;
+    // Malformed JSON, a message that is no JSON-RPC, a bad header.
+    client.send_raw(frame(b"{oops"));
+    client.send_raw(frame(br#"{"jsonrpc":"2.0","id":99,"params":{}}"#));
+    client.send_raw(b"Content-Length: nope\r\n\r\n".to_vec());
+    client.send_raw(frame(
+        br#"{"jsonrpc":"2.0","id":100,"method":"textDocument/hover","params":{"bogus":1}}"#,
+    ));
+    // An unknown request gets "method not found"; an unknown notification is ignored.
+    let unknown = client.request_raw("placement/unknown", json!({})).await;
+    assert_eq!(unknown["error"]["code"], -32601);
+    // Each malformed message got its JSON-RPC error, in order.
+    assert_eq!(client.response(json!(null)).await["error"]["code"], -32700);
+    assert_eq!(client.response(json!(99)).await["error"]["code"], -32600);
+    assert_eq!(client.response(json!(null)).await["error"]["code"], -32700);
+    assert_eq!(client.response(json!(100)).await["error"]["code"], -32602);
+    client.notify("placement/unknownNotification", json!({"x": 1}));
+    // A change to a document that was never opened, and requests about it.
+    let ghost = file_uri(&dir.path().join("ghost/wrangler.toml"));
+    client.change(&ghost, 2, json!([{"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "text": "x"}]));
+    let hover = client
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": ghost}, "position": {"line": 0, "character": 0}}),
+        )
+        .await;
+    assert!(hover.is_null());
+
+    // A huge document (20 MB), edited with positions far out of range.
+    let huge_path = dir.path().join("huge/wrangler.toml");
+    let mut huge = String::from("[placement]\nmode = \"smart\"\nhint = \"x\"\n[vars]\n");
+    let mut i = 0;
+    while huge.len() < 20 * 1024 * 1024 {
+        huge.push_str(&format!("VARIABLE_{i} = \"some value é😀\"\n"));
+        i += 1;
+    }
+    let huge_uri = file_uri(&huge_path);
+    client.open(&huge_uri, "toml", 1, &huge);
+    client.change(&huge_uri, 2, json!([{"range": {"start": {"line": 4_000_000, "character": 9}, "end": {"line": 4_000_001, "character": 99}}, "text": "# end\n"}]));
+    let hover = client
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": huge_uri}, "position": {"line": 1, "character": 2}}),
+        )
+        .await;
+    assert!(
+        hover["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("placement.mode")
+    );
+    let far = client
+        .request("textDocument/hover", json!({"textDocument": {"uri": huge_uri}, "position": {"line": 99_999_999, "character": 99}}))
+        .await;
+    assert!(far.is_null());
+    client.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": huge_uri}}),
+    );
+
+    // Still a working server.
+    let path = dir.path().join("ok/wrangler.toml");
+    let text = "main = \"src/index.js\"\n[placement]\nmode = \"smart\"\nhint = \"x\"\n";
+    write_project(&path, text);
+    let uri = file_uri(&path);
+    client.open(&uri, "toml", 1, text);
+    let params = client.diagnostics_where(&uri, has_version(1)).await;
+    assert_eq!(codes(&params), ["PL101"]);
+    assert!(client.shutdown().await);
+}
+
+#[tokio::test]
+async fn diagnostics_in_project_files_follow_their_buffers() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("wrangler.toml");
+    let config_text = "name = \"app\"\nmain = \"src/index.js\"\nassets = { directory = \"public\", binding = \"ASSETS\" }\n[placement]\nmode = \"smart\"\n";
+    write(&config, config_text);
+    let source = dir.path().join("src/index.js");
+    let source_text = "// é😀\nexport default { async fetch(request, env) { return env.ASSETS.fetch(request); } };\n";
+    write(&source, source_text);
+    let (config_uri, source_uri) = (file_uri(&config), file_uri(&source));
+    let mut client = TestClient::initialized(capabilities(false), json!({}), &[dir.path()]).await;
+    client.open(&config_uri, "toml", 1, config_text);
+    // The Worker's source is not open: its diagnostic comes from the disk, without a version.
+    let params = client
+        .diagnostics_where(&source_uri, |p| {
+            !p["diagnostics"].as_array().unwrap().is_empty()
+        })
+        .await;
+    assert!(params["version"].is_null());
+    let fetch = diagnostic(&params, "PL202");
+    let call = source_text.find("env.ASSETS.fetch").unwrap();
+    assert_eq!(fetch["range"]["start"], position(source_text, call, false));
+    let related = &fetch["relatedInformation"][0]["location"];
+    assert_eq!(related["uri"], config_uri);
+
+    // Opened and edited, the buffer wins over the disk: the call is gone, so is the warning.
+    client.open(&source_uri, "javascript", 1, source_text);
+    let params = client.diagnostics_where(&source_uri, has_version(1)).await;
+    assert_eq!(codes(&params), ["PL202"]);
+    let fixed =
+        "// é😀\nexport default { async fetch(request, env) { return new Response(\"hi\"); } };\n";
+    client.change(&source_uri, 2, json!([{"text": fixed}]));
+    let params = client.diagnostics_where(&source_uri, has_version(2)).await;
+    assert!(codes(&params).is_empty(), "{params}");
+
+    // Closing both documents retires the project: every file it reported on is cleared.
+    client.change(&source_uri, 3, json!([{"text": source_text}]));
+    let params = client.diagnostics_where(&source_uri, has_version(3)).await;
+    assert_eq!(codes(&params), ["PL202"]);
+    client.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": source_uri}}),
+    );
+    client.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": config_uri}}),
+    );
+    let params = client
+        .diagnostics_where(&source_uri, |p| {
+            p["diagnostics"].as_array().unwrap().is_empty()
+        })
+        .await;
+    assert!(params["version"].is_null());
+    assert!(client.shutdown().await);
+}
