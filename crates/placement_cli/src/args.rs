@@ -34,6 +34,8 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = RulesFormat::Human)]
         output_format: RulesFormat,
     },
+    /// Run the language server (LSP over stdin/stdout; logs on stderr).
+    Server,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

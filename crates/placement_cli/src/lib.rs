@@ -66,6 +66,14 @@ pub fn main() -> ExitCode {
         None => run_check(&cli.check),
         Some(Command::Rule { code }) => print_rule(&code),
         Some(Command::Rules { output_format }) => print_rules(output_format),
+        // Status 1 when the client ended the connection without `shutdown`, as the LSP asks.
+        Some(Command::Server) => match placement_lsp::run_stdio() {
+            Ok(()) => Ok(exit::CLEAN),
+            Err(error) => {
+                eprintln!("placement-lint server: {error}");
+                Ok(1)
+            }
+        },
     };
     match outcome {
         Ok(status) => ExitCode::from(status),
