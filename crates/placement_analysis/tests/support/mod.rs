@@ -20,6 +20,16 @@ pub fn wrangler_project() -> PathBuf {
 pub fn installed_wrangler(test: &str) -> Option<PathBuf> {
     let package = wrangler_project().join("node_modules/wrangler");
     if package.join("package.json").is_file() {
+        let pinned = package_version(
+            &wrangler_project().join("package.json"),
+            "/dependencies/wrangler",
+        );
+        let installed = package_version(&package.join("package.json"), "/version");
+        assert_eq!(
+            installed, pinned,
+            "{test}: tests/wrangler pins wrangler {pinned} but {installed} is installed; \
+             run `npm install --ignore-scripts --prefix tests/wrangler`"
+        );
         return Some(package);
     }
     // Not `npm ci`: the lock holds only the Linux builds of workerd (optional, unused here), so
@@ -51,4 +61,16 @@ pub fn node_command(scratch: &Path) -> Command {
         .env("NO_COLOR", "1")
         .env("CI", "1");
     command
+}
+
+/// A string field of a `package.json`, by JSON pointer.
+fn package_version(path: &Path, pointer: &str) -> String {
+    let text = std::fs::read_to_string(path)
+        .unwrap_or_else(|error| panic!("read {}: {error}", path.display()));
+    let json: serde_json::Value = serde_json::from_str(&text)
+        .unwrap_or_else(|error| panic!("{} is not JSON: {error}", path.display()));
+    json.pointer(pointer)
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or_else(|| panic!("{} has no {pointer}", path.display()))
+        .to_owned()
 }
