@@ -197,8 +197,9 @@ fn extra_placements(format: Format) -> Vec<Vec<(&'static str, Value)>> {
 
 fn not_tables(format: Format) -> Vec<&'static str> {
     let mut values = vec!["\"smart\"", "\"off\"", "1", "true", "[]", "[\"smart\"]"];
-    if format == Format::Jsonc {
-        values.push("null");
+    match format {
+        Format::Toml => values.push("[{ mode = \"smart\" }]"),
+        Format::Jsonc => values.extend(["null", "[{ \"mode\": \"smart\" }]"]),
     }
     values
 }
