@@ -26,7 +26,7 @@ pub enum FixMode {
 #[derive(Debug)]
 pub struct FileResult {
     pub path: PathBuf,
-    /// The config's text (after fixes), for code frames.
+    /// The config's text (after fixes), for code frames; empty when it has no diagnostics.
     pub text: String,
     pub diagnostics: Vec<Diagnostic>,
     /// `(code, title)` of each fix applied.
@@ -111,10 +111,13 @@ fn check_file(
         diagnostics
     };
     if fix == FixMode::Off {
+        let diagnostics = check(&text);
         return Ok(FileResult {
             path: path.to_path_buf(),
-            diagnostics: check(&text),
-            text,
+            // Only files with diagnostics need their text (for code frames): memory stays flat
+            // in the number of clean projects.
+            text: if diagnostics.is_empty() { String::new() } else { text },
+            diagnostics,
             fixes_applied: Vec::new(),
         });
     }
