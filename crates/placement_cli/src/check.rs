@@ -66,7 +66,10 @@ pub fn run(discovery: &Discovery, selection: &RuleSelection, fix: FixMode) -> Ch
             let diagnostic =
                 shadowed_config_file::shadowed(shadowed, &text, winner, &winner_display);
             match results.iter_mut().find(|r| &r.path == shadowed) {
-                Some(result) => result.diagnostics.insert(0, diagnostic),
+                Some(result) => {
+                    result.diagnostics.insert(0, diagnostic);
+                    result.text = text;
+                }
                 None => results.push(FileResult {
                     path: shadowed.clone(),
                     text,

@@ -27,7 +27,8 @@ pub struct Sources {
 impl Sources {
     pub fn new(run: &CheckRun) -> Self {
         let mut files = HashMap::new();
-        for result in &run.results {
+        // Clean files carry no text; they are read from disk if a diagnostic ever points there.
+        for result in run.results.iter().filter(|result| !result.text.is_empty()) {
             files.insert(
                 result.path.clone(),
                 Source {
