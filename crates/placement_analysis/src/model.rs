@@ -68,12 +68,10 @@ impl<'a> ConfigModel<'a> {
             });
         }
         if let Some(envs) = root.get_table("env") {
-            for entry in &envs.entries {
-                // A repeated JSON key: wrangler keeps the last one.
-                let is_last = envs
-                    .get(&entry.key)
-                    .is_some_and(|last| std::ptr::eq(last, entry));
-                if let (true, Some(table)) = (is_last, entry.value.as_table()) {
+            // A repeated JSON key: wrangler keeps the last one.
+            let overridden = envs.overridden_entries();
+            for (entry, overridden) in envs.entries.iter().zip(overridden) {
+                if let (false, Some(table)) = (overridden, entry.value.as_table()) {
                     scopes.push(Scope {
                         kind: ScopeKind::Env(entry.key.clone()),
                         table,

@@ -87,15 +87,20 @@ pub fn deployments<'a>(
     model: &ConfigModel<'a>,
     placements: &[PlacementSite<'a>],
 ) -> Vec<Deployment<'a>> {
+    // Entries are told apart by where their key starts: a map keeps this linear in the number
+    // of environments.
+    let placement_index: std::collections::HashMap<usize, usize> = placements
+        .iter()
+        .enumerate()
+        .map(|(index, site)| (site.entry.key_span.start, index))
+        .collect();
     model
         .scopes
         .iter()
         .map(|scope| {
-            let placement = model.effective(scope, "placement").and_then(|entry| {
-                placements
-                    .iter()
-                    .position(|site| std::ptr::eq(site.entry, entry))
-            });
+            let placement = model
+                .effective(scope, "placement")
+                .and_then(|entry| placement_index.get(&entry.key_span.start).copied());
             Deployment {
                 scope: scope.clone(),
                 placement,
@@ -137,6 +142,7 @@ pub fn placed_groups<'d, 'a>(
     placements: &[PlacementSite<'a>],
 ) -> Vec<(usize, Vec<&'d Deployment<'a>>)> {
     let mut groups: Vec<(usize, Vec<&'d Deployment<'a>>)> = Vec::new();
+    let mut group_of: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
     for deployment in deployments {
         let Some(index) = deployment.placement else {
             continue;
@@ -144,9 +150,12 @@ pub fn placed_groups<'d, 'a>(
         if !placements[index].moves_worker() {
             continue;
         }
-        match groups.iter_mut().find(|(known, _)| *known == index) {
-            Some((_, members)) => members.push(deployment),
-            None => groups.push((index, vec![deployment])),
+        match group_of.get(&index) {
+            Some(&group) => groups[group].1.push(deployment),
+            None => {
+                group_of.insert(index, groups.len());
+                groups.push((index, vec![deployment]));
+            }
         }
     }
     groups.sort_by_key(|(index, _)| placements[*index].entry.key_span.start);

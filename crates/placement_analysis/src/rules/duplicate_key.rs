@@ -54,14 +54,15 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
 }
 
 fn visit_table(ctx: &mut Context<'_>, table: &Table, path: &str) {
+    let overridden = table.overridden_entries();
     for (index, entry) in table.entries.iter().enumerate() {
         let full_path = if path.is_empty() {
             entry.key.clone()
         } else {
             format!("{path}.{}", entry.key)
         };
-        let last = table.get(&entry.key).expect("the key itself");
-        if !std::ptr::eq(last, entry) {
+        if overridden[index] {
+            let last = table.get(&entry.key).expect("the key itself");
             let line = ctx.lines.line_column(ctx.text, last.key_span.start).line;
             let message = format!(
                 "`{full_path}` is written again on line {line}; wrangler silently keeps only the \

@@ -90,6 +90,17 @@ impl Table {
         self.entries.iter().rev().find(|entry| entry.key == key)
     }
 
+    /// For each entry, whether a later entry repeats its key (so wrangler ignores it). Linear,
+    /// for tables with thousands of entries.
+    pub fn overridden_entries(&self) -> Vec<bool> {
+        let mut seen = std::collections::HashSet::with_capacity(self.entries.len());
+        let mut overridden = vec![false; self.entries.len()];
+        for (index, entry) in self.entries.iter().enumerate().rev() {
+            overridden[index] = !seen.insert(entry.key.as_str());
+        }
+        overridden
+    }
+
     pub fn get_table(&self, key: &str) -> Option<&Table> {
         self.get(key).and_then(|entry| entry.value.as_table())
     }
