@@ -119,7 +119,11 @@ fn check_file(
             path: path.to_path_buf(),
             // Only files with diagnostics need their text (for code frames): memory stays flat
             // in the number of clean projects.
-            text: if diagnostics.is_empty() { String::new() } else { text },
+            text: if diagnostics.is_empty() {
+                String::new()
+            } else {
+                text
+            },
             diagnostics,
             fixes_applied: Vec::new(),
         });
