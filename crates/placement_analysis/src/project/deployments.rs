@@ -162,6 +162,55 @@ pub fn placed_groups<'d, 'a>(
     groups
 }
 
+/// Something found at one location (a call in a source file, a config value) on behalf of every
+/// placed environment that leads to it: reported once, listing them all.
+pub struct Finding<'d, 'a, T> {
+    pub item: T,
+    pub deployments: Vec<&'d Deployment<'a>>,
+    /// Indices (into the context's placements) of the placements that make it matter.
+    pub sites: Vec<usize>,
+}
+
+impl<T> Finding<'_, '_, T> {
+    /// Related locations pointing back at each placement behind the finding.
+    pub fn related(
+        &self,
+        config: &std::path::Path,
+        placements: &[PlacementSite<'_>],
+    ) -> Vec<Related> {
+        self.sites
+            .iter()
+            .map(|index| placement_related(config, &placements[*index]))
+            .collect()
+    }
+}
+
+/// Runs `find` for each environment whose placement moves the Worker and merges what it finds
+/// by location, in location order.
+pub fn findings_by_location<'d, 'a, T>(
+    all: &'d [Deployment<'a>],
+    placements: &[PlacementSite<'a>],
+    mut find: impl FnMut(&'d Deployment<'a>) -> Vec<((std::path::PathBuf, Span), T)>,
+) -> std::collections::BTreeMap<(std::path::PathBuf, Span), Finding<'d, 'a, T>> {
+    let mut findings = std::collections::BTreeMap::new();
+    for (site_index, group) in placed_groups(all, placements) {
+        for deployment in group {
+            for (location, item) in find(deployment) {
+                let finding = findings.entry(location).or_insert_with(|| Finding {
+                    item,
+                    deployments: Vec::new(),
+                    sites: Vec::new(),
+                });
+                finding.deployments.push(deployment);
+                if !finding.sites.contains(&site_index) {
+                    finding.sites.push(site_index);
+                }
+            }
+        }
+    }
+    findings
+}
+
 /// A related location pointing back at the placement that makes a diagnostic matter.
 pub fn placement_related(config: &std::path::Path, site: &PlacementSite<'_>) -> Related {
     Related {

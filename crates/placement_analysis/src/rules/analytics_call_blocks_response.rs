@@ -1,16 +1,13 @@
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::context::Context;
 use crate::diagnostic::Diagnostic;
 use crate::project::deployments::{
-    Deployment, affected_environments, deployments, placed_groups, placement_kind,
-    placement_related,
+    Deployment, affected_environments, deployments, findings_by_location, placement_kind,
 };
 use crate::project::source::{BlockingCall, ExportValue};
 use crate::project::{ModuleGraph, Project, Resolved};
 use crate::rule::{FixAvailability, declare_rule};
-use crate::span::Span;
 
 declare_rule! {
     /// ## What it does
@@ -68,45 +65,27 @@ declare_rule! {
     }
 }
 
-struct Finding<'d, 'a> {
-    call: BlockingCall,
-    deployments: Vec<&'d Deployment<'a>>,
-    sites: Vec<usize>,
-}
-
 pub(crate) fn check(ctx: &mut Context<'_>) {
     let Some(project) = ctx.project else {
         return;
     };
     let placements = ctx.placements.clone();
     let all = deployments(&ctx.model, &placements);
-    let mut findings: BTreeMap<(PathBuf, Span), Finding<'_, '_>> = BTreeMap::new();
-    for (site_index, group) in placed_groups(&all, &placements) {
-        for deployment in group {
-            for (path, call) in blocking_calls(project, deployment) {
-                let finding = findings
-                    .entry((path, call.span))
-                    .or_insert_with(|| Finding {
-                        call,
-                        deployments: Vec::new(),
-                        sites: Vec::new(),
-                    });
-                finding.deployments.push(deployment);
-                if !finding.sites.contains(&site_index) {
-                    finding.sites.push(site_index);
-                }
-            }
-        }
-    }
+    let findings = findings_by_location(&all, &placements, |deployment| {
+        blocking_calls(project, deployment)
+            .into_iter()
+            .map(|(path, call)| ((path, call.span), call))
+            .collect()
+    });
     for ((path, span), finding) in findings {
         let (environments, wording) = affected_environments(&finding.deployments);
         let site = &placements[finding.sites[0]];
-        let service = finding.call.service;
+        let service = finding.item.service;
         let message = format!(
             "the response waits for this call to {service} (`{}`): {} does not treat analytics \
              and logging services as back ends to run near, so awaiting it only adds latency to \
              every request{wording}",
-            finding.call.host,
+            finding.item.host,
             placement_kind(site)
         );
         ctx.diagnostics.push(Diagnostic {
@@ -122,11 +101,7 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
             ),
             environments,
             fix: None,
-            related: finding
-                .sites
-                .iter()
-                .map(|index| placement_related(ctx.path, &placements[*index]))
-                .collect(),
+            related: finding.related(ctx.path, &placements),
         });
     }
 }

@@ -1,11 +1,9 @@
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use crate::context::Context;
 use crate::diagnostic::Diagnostic;
 use crate::project::deployments::{
-    Deployment, affected_environments, deployments, placed_groups, placement_kind,
-    placement_related, split_advice,
+    affected_environments, deployments, findings_by_location, placement_kind, split_advice,
 };
 use crate::project::{ModuleGraph, Project};
 use crate::rule::{FixAvailability, declare_rule};
@@ -71,47 +69,30 @@ declare_rule! {
     }
 }
 
-/// One call, with everything needed to report it once.
-struct Finding<'d, 'a> {
-    binding: String,
-    deployments: Vec<&'d Deployment<'a>>,
-    sites: Vec<usize>,
-}
-
 pub(crate) fn check(ctx: &mut Context<'_>) {
     let Some(project) = ctx.project else {
         return;
     };
     let placements = ctx.placements.clone();
     let all = deployments(&ctx.model, &placements);
-    let mut findings: BTreeMap<(PathBuf, Span), Finding<'_, '_>> = BTreeMap::new();
-    for (site_index, group) in placed_groups(&all, &placements) {
-        for deployment in group {
-            let (graph, binding) = match &project.pages {
-                Some(pages) => (Some(&pages.graph), Some(PAGES_ASSETS_BINDING)),
-                None => (
-                    deployment
-                        .main_path()
-                        .and_then(|main| project.workers.get(&project.path_of(main))),
-                    deployment.assets_binding(),
-                ),
-            };
-            let (Some(graph), Some(binding)) = (graph, binding) else {
-                continue;
-            };
-            for (path, span) in binding_calls(project, graph, binding) {
-                let finding = findings.entry((path, span)).or_insert_with(|| Finding {
-                    binding: binding.to_owned(),
-                    deployments: Vec::new(),
-                    sites: Vec::new(),
-                });
-                finding.deployments.push(deployment);
-                if !finding.sites.contains(&site_index) {
-                    finding.sites.push(site_index);
-                }
-            }
-        }
-    }
+    let findings = findings_by_location(&all, &placements, |deployment| {
+        let (graph, binding) = match &project.pages {
+            Some(pages) => (Some(&pages.graph), Some(PAGES_ASSETS_BINDING)),
+            None => (
+                deployment
+                    .main_path()
+                    .and_then(|main| project.workers.get(&project.path_of(main))),
+                deployment.assets_binding(),
+            ),
+        };
+        let (Some(graph), Some(binding)) = (graph, binding) else {
+            return Vec::new();
+        };
+        binding_calls(project, graph, binding)
+            .into_iter()
+            .map(|location| (location, binding.to_owned()))
+            .collect()
+    });
     for ((path, span), finding) in findings {
         let (environments, wording) = affected_environments(&finding.deployments);
         let site = &placements[finding.sites[0]];
@@ -127,7 +108,7 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
             "this call serves static assets through the `{}` binding{place}: they are served \
              from where the Worker runs, and {} may run it near the back end, far from the \
              visitor{wording}",
-            finding.binding,
+            finding.item,
             placement_kind(site)
         );
         ctx.diagnostics.push(Diagnostic {
@@ -142,11 +123,7 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
             )),
             environments,
             fix: None,
-            related: finding
-                .sites
-                .iter()
-                .map(|index| placement_related(ctx.path, &placements[*index]))
-                .collect(),
+            related: finding.related(ctx.path, &placements),
         });
     }
 }

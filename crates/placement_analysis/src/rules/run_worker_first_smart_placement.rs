@@ -1,6 +1,6 @@
 use crate::context::Context;
 use crate::project::deployments::{
-    affected_environments, deployments, placed_groups, placement_kind, placement_related,
+    affected_environments, deployments, findings_by_location, placement_kind,
 };
 use crate::rule::{FixAvailability, declare_rule};
 use crate::syntax::{Entry, NodeKind};
@@ -65,42 +65,28 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
     }
     let placements = ctx.placements.clone();
     let all = deployments(&ctx.model, &placements);
-    // (the run_worker_first entry, why it covers everything, environments, placements)
-    let mut findings: Vec<(&Entry, String, Vec<_>, Vec<usize>)> = Vec::new();
-    for (site_index, group) in placed_groups(&all, &placements) {
-        for deployment in group {
-            let Some(entry) = deployment.run_worker_first() else {
-                continue;
-            };
-            let Some(reason) = sends_everything(entry) else {
-                continue;
-            };
-            match findings
-                .iter_mut()
-                .find(|(known, ..)| std::ptr::eq(*known, entry))
-            {
-                Some((_, _, members, sites)) => {
-                    members.push(deployment);
-                    if !sites.contains(&site_index) {
-                        sites.push(site_index);
-                    }
-                }
-                None => findings.push((entry, reason, vec![deployment], vec![site_index])),
-            }
-        }
-    }
-    for (entry, reason, members, sites) in findings {
-        let (environments, wording) = affected_environments(&members);
-        let site = &placements[sites[0]];
+    let findings = findings_by_location(&all, &placements, |deployment| {
+        deployment
+            .run_worker_first()
+            .and_then(|entry| {
+                Some((
+                    (ctx.path.to_path_buf(), entry.value.span),
+                    (entry, sends_everything(entry)?),
+                ))
+            })
+            .into_iter()
+            .collect()
+    });
+    for finding in findings.into_values() {
+        let (entry, reason) = &finding.item;
+        let (environments, wording) = affected_environments(&finding.deployments);
+        let site = &placements[finding.sites[0]];
         let message = format!(
             "{reason}, so every request runs the Worker first, and {} runs the Worker near the \
              back end: requests and the assets it serves take the detour{wording}",
             placement_kind(site)
         );
-        let related: Vec<_> = sites
-            .iter()
-            .map(|index| placement_related(ctx.path, &placements[*index]))
-            .collect();
+        let related = finding.related(ctx.path, &placements);
         let diagnostic = ctx
             .report(&RUN_WORKER_FIRST_SMART_PLACEMENT, entry.value.span, message)
             .with_help(
