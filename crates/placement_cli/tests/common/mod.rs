@@ -85,3 +85,21 @@ pub fn rule_fixture_dirs() -> Vec<String> {
     dirs.sort();
     dirs
 }
+
+/// What `placement-lint check DIR` prints for people (no colour), checked not to panic.
+pub fn human_transcript(dir: &str) -> String {
+    let output = run(&["check", dir]);
+    assert!(
+        !output.stderr.contains("panicked"),
+        "{}",
+        output.transcript()
+    );
+    output.transcript()
+}
+
+/// The JSON output of `placement-lint check DIR`, parsed.
+pub fn json_output(dir: &str) -> serde_json::Value {
+    let output = run(&["check", "--output-format", "json", dir]);
+    serde_json::from_str(&output.stdout)
+        .unwrap_or_else(|error| panic!("{dir}: invalid JSON ({error}):\n{}", output.stdout))
+}
