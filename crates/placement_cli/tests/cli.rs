@@ -380,3 +380,18 @@ fn rule_docs_and_list() {
         placement_analysis::all_rules().count()
     );
 }
+
+#[test]
+fn the_readme_lists_every_rule() {
+    let readme = fs::read_to_string(repo_root().join("README.md")).unwrap();
+    for rule in placement_analysis::all_rules() {
+        let row = format!(
+            "| {} | {} | {} | {} |",
+            rule.code,
+            rule.name,
+            rule.severity.as_str(),
+            rule.fix.describe()
+        );
+        assert!(readme.contains(&row), "README.md lacks the row `{row}`");
+    }
+}
