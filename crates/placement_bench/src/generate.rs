@@ -1,6 +1,6 @@
-//! Writes N realistic Worker projects: a config (TOML or JSONC) with environments, bindings and
-//! one of many placement variants (some with problems the rules report), a Worker entry and a
-//! `package.json`. Projects are written one at a time, so generation memory does not grow with N.
+//! Writes N realistic projects: Workers with a config (TOML or JSONC) with environments, bindings
+//! and one of many placement variants (some with problems the rules report), a Worker entry and a
+//! `package.json`; and, one in ten, Pages projects with a `functions/` tree. Projects are written one at a time, so generation memory does not grow with N.
 
 use std::fmt::Write as _;
 use std::io;
@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 pub struct Generated {
     pub toml: usize,
     pub jsonc: usize,
+    /// Of those, Pages projects with a `functions/` tree.
+    pub pages: usize,
 }
 
 /// One `placement` as the fields it sets, or `None` for no placement. Variants past the first
@@ -40,6 +42,16 @@ pub fn generate(root: &Path, count: usize) -> io::Result<Generated> {
     let mut generated = Generated::default();
     for index in 0..count {
         let dir = project_dir(root, index);
+        if is_pages(index) {
+            generated.pages += 1;
+            if index % 5 < 3 {
+                generated.toml += 1;
+            } else {
+                generated.jsonc += 1;
+            }
+            write_pages_project(&dir, index)?;
+            continue;
+        }
         std::fs::create_dir_all(dir.join("src"))?;
         let (name, config) = if index % 5 < 3 {
             generated.toml += 1;
@@ -72,6 +84,64 @@ fn placement_for(
         return None;
     }
     PLACEMENTS[(index + salt) % PLACEMENTS.len()]
+}
+
+fn is_pages(index: usize) -> bool {
+    index % 10 == 7
+}
+
+/// A Pages project: Smart Placement (or none), a root middleware on some, four Functions, and a
+/// `_routes.json` that keeps Functions to `/api/*` on some.
+fn write_pages_project(dir: &Path, index: usize) -> io::Result<()> {
+    std::fs::create_dir_all(dir.join("functions/api/users"))?;
+    std::fs::create_dir_all(dir.join("dist"))?;
+    let smart = !index.is_multiple_of(3);
+    if index % 5 < 3 {
+        let mut config = format!(
+            "name = \"pages-{index}\"\npages_build_output_dir = \"./dist\"\ncompatibility_date = \"2025-06-01\"\n"
+        );
+        if smart {
+            config.push_str("\n[placement]\nmode = \"smart\"\n");
+        }
+        std::fs::write(dir.join("wrangler.toml"), config)?;
+    } else {
+        let placement = if smart {
+            ",\n  \"placement\": { \"mode\": \"smart\" }"
+        } else {
+            ""
+        };
+        std::fs::write(
+            dir.join("wrangler.jsonc"),
+            format!(
+                "{{\n  // Pages project {index}\n  \"name\": \"pages-{index}\",\n  \"pages_build_output_dir\": \"./dist\",\n  \"compatibility_date\": \"2025-06-01\"{placement}\n}}\n"
+            ),
+        )?;
+    }
+    if index.is_multiple_of(2) {
+        std::fs::write(
+            dir.join("functions/_middleware.js"),
+            "export async function onRequest(context) {\n  const response = await context.next();\n  response.headers.set(\"x-served-by\", \"pages\");\n  return response;\n}\n",
+        )?;
+    }
+    if index % 4 == 3 {
+        std::fs::write(
+            dir.join("dist/_routes.json"),
+            "{ \"version\": 1, \"include\": [\"/api/*\"], \"exclude\": [] }\n",
+        )?;
+    }
+    std::fs::write(
+        dir.join("functions/api/[id].js"),
+        "export async function onRequestGet({ params, env }) {\n  const row = await env.DB.prepare(\"select * from items where id = ?\").bind(params.id).first();\n  return Response.json(row);\n}\n",
+    )?;
+    std::fs::write(
+        dir.join("functions/api/users/index.ts"),
+        "interface Env { DB: D1Database }\nexport const onRequestPost: PagesFunction<Env> = async ({ request, env }) => {\n  const user = await request.json();\n  await env.DB.prepare(\"insert into users values (?)\").bind(JSON.stringify(user)).run();\n  return new Response(null, { status: 201 });\n};\n",
+    )?;
+    std::fs::write(
+        dir.join("functions/index.js"),
+        "export function onRequest({ env, request }) {\n  return env.ASSETS.fetch(request);\n}\n",
+    )?;
+    std::fs::write(dir.join("package.json"), package_json(index))
 }
 
 fn has_assets(index: usize) -> bool {

@@ -129,10 +129,12 @@ fn run(options: &Options) -> Result<(), String> {
         let generated = generate::generate(&root, size)
             .map_err(|error| format!("cannot write projects under {}: {error}", root.display()))?;
         println!(
-            "\n{size} projects ({} wrangler.toml, {} wrangler.jsonc; each with 2 environments, \
-             D1/service/KV bindings, src/index.js and package.json), generated in {} ms",
+            "\n{size} projects ({} wrangler.toml, {} wrangler.jsonc; {} Pages projects with a \
+             functions/ tree, the others Workers with 2 environments, D1/service/KV bindings, \
+             src/index.js and package.json), generated in {} ms",
             generated.toml,
             generated.jsonc,
+            generated.pages,
             started.elapsed().as_millis()
         );
         let phases = measure_in_child(&root, options.runs)?;
