@@ -108,24 +108,61 @@ impl<'a> ConfigModel<'a> {
     }
 }
 
-/// "environment `staging`" style wording for messages; empty for the top level alone.
-pub fn environments_suffix(environments: &[String], own_scope_is_top_level: bool) -> String {
-    if environments.is_empty() {
-        return String::new();
-    }
-    let names = environments
-        .iter()
-        .map(|name| format!("`{name}`"))
-        .collect::<Vec<_>>()
-        .join(", ");
+/// How many environment names a message spells out before "and N more".
+const NAMED_ENVIRONMENTS: usize = 8;
+
+/// "environment `staging`" or "environments `a`, `b` and 3 more" (the full list is in the
+/// diagnostic's `environments`).
+pub fn environment_names(environments: &[String]) -> String {
     let noun = if environments.len() == 1 {
         "environment"
     } else {
         "environments"
     };
+    let mut names = environments
+        .iter()
+        .take(NAMED_ENVIRONMENTS)
+        .map(|name| format!("`{name}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if environments.len() > NAMED_ENVIRONMENTS {
+        names.push_str(&format!(
+            " and {} more",
+            environments.len() - NAMED_ENVIRONMENTS
+        ));
+    }
+    format!("{noun} {names}")
+}
+
+/// " (inherited by environment `staging`)" for a top-level value, " (in environment `staging`)"
+/// otherwise; empty for the top level alone.
+pub fn environments_suffix(environments: &[String], own_scope_is_top_level: bool) -> String {
+    if environments.is_empty() {
+        return String::new();
+    }
+    let names = environment_names(environments);
     if own_scope_is_top_level {
-        format!(" (inherited by {noun} {names})")
+        format!(" (inherited by {names})")
     } else {
-        format!(" (in {noun} {names})")
+        format!(" (in {names})")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_environment_lists_are_cut_short() {
+        let names: Vec<String> = (0..10).map(|i| format!("e{i}")).collect();
+        assert_eq!(
+            environments_suffix(&names, true),
+            " (inherited by environments `e0`, `e1`, `e2`, `e3`, `e4`, `e5`, `e6`, `e7` and 2 more)"
+        );
+        assert_eq!(
+            environments_suffix(&names[..1], false),
+            " (in environment `e0`)"
+        );
+        assert_eq!(environments_suffix(&[], true), "");
     }
 }

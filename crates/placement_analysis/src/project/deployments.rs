@@ -265,20 +265,11 @@ pub fn affected_environments(affected: &[&Deployment<'_>]) -> (Vec<String>, Stri
     let top_level = affected
         .iter()
         .any(|deployment| deployment.environment().is_none());
-    let listed = names
-        .iter()
-        .map(|name| format!("`{name}`"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let noun = if names.len() == 1 {
-        "environment"
-    } else {
-        "environments"
-    };
+    let listed = crate::model::environment_names(&names);
     let wording = if top_level {
-        format!(" (top level and {noun} {listed})")
+        format!(" (top level and {listed})")
     } else {
-        format!(" (in {noun} {listed})")
+        format!(" (in {listed})")
     };
     (names, wording)
 }
