@@ -206,7 +206,7 @@ fn suppression_comments() {
     let scratch = tempfile::tempdir().unwrap();
     fs::write(
         scratch.path().join("wrangler.toml"),
-        "[placement]\nmode = \"smart\"\n# placement-lint-disable-next-line PL101, PL003\nhint = \"wnam\"\n",
+        "main = \"src/index.ts\"\n[placement]\nmode = \"smart\"\n# placement-lint-disable-next-line PL101, PL003\nhint = \"wnam\"\n",
     )
     .unwrap();
     assert_eq!(
@@ -216,7 +216,7 @@ fn suppression_comments() {
     fs::remove_file(scratch.path().join("wrangler.toml")).unwrap();
     fs::write(
         scratch.path().join("wrangler.jsonc"),
-        "{\n  \"placement\": {\n    \"mode\": \"smart\",\n    // placement-lint-disable-next-line PL101\n    \"hint\": \"x\"\n  }\n}\n",
+        "{\n  \"main\": \"src/index.ts\",\n  \"placement\": {\n    \"mode\": \"smart\",\n    // placement-lint-disable-next-line PL101\n    \"hint\": \"x\"\n  }\n}\n",
     )
     .unwrap();
     assert_eq!(
