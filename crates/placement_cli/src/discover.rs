@@ -5,6 +5,7 @@
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use placement_analysis::discovery::{is_config_file_name, resolve_config};
 
@@ -49,26 +50,7 @@ pub fn discover(paths: &[PathBuf], cwd: &Path) -> Result<Discovery, CliError> {
             }
             continue;
         }
-        let walker = ignore::WalkBuilder::new(&absolute)
-            .follow_links(false)
-            .require_git(false)
-            .filter_entry(|entry| {
-                !(entry.file_type().is_some_and(|t| t.is_dir())
-                    && SKIPPED_DIRS.contains(&entry.file_name().to_string_lossy().as_ref()))
-            })
-            .build();
-        for entry in walker {
-            let entry = match entry {
-                Ok(entry) => entry,
-                // An unreadable subfolder is skipped, as git and ripgrep do.
-                Err(_) => continue,
-            };
-            let is_file = entry.file_type().is_some_and(|t| t.is_file());
-            let name = entry.file_name().to_string_lossy();
-            if !is_file || !is_config_file_name(&name) {
-                continue;
-            }
-            let path = entry.into_path();
+        for path in walk_configs(&absolute) {
             match losing_to(&path, &exists) {
                 Some(winner) => {
                     discovery.configs.insert(winner.clone());
@@ -82,6 +64,41 @@ pub fn discover(paths: &[PathBuf], cwd: &Path) -> Result<Discovery, CliError> {
     }
     // A shadowed file given explicitly is still checked; a walked one only gets PL002.
     Ok(discovery)
+}
+
+/// Every config file under `root`, walked on all cores (`.gitignore` respected, symlinks not
+/// followed, dependencies and wrangler's state skipped); unreadable folders are skipped, as git
+/// and ripgrep do.
+fn walk_configs(root: &Path) -> Vec<PathBuf> {
+    let found = Mutex::new(Vec::new());
+    ignore::WalkBuilder::new(root)
+        .follow_links(false)
+        .require_git(false)
+        .filter_entry(|entry| {
+            !(entry.file_type().is_some_and(|t| t.is_dir())
+                && SKIPPED_DIRS.contains(&entry.file_name().to_string_lossy().as_ref()))
+        })
+        .build_parallel()
+        .run(|| {
+            Box::new(|entry| {
+                if let Ok(entry) = entry
+                    && entry.file_type().is_some_and(|t| t.is_file())
+                    && is_config_file_name(&entry.file_name().to_string_lossy())
+                {
+                    found
+                        .lock()
+                        .unwrap_or_else(|poisoned| poisoned.into_inner())
+                        .push(entry.into_path());
+                }
+                ignore::WalkState::Continue
+            })
+        });
+    let mut found = found
+        .into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    // The parallel walk's order varies from run to run; discovery's does not.
+    found.sort();
+    found
 }
 
 /// The config that wins over `config` when wrangler runs in its folder, if another one does.

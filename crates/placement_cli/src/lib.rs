@@ -112,8 +112,9 @@ pub fn run_check(args: &CheckArgs) -> Result<u8, CliError> {
     };
     let run = check::run(&discovery, &selection, fix);
     let mut sources = Sources::new(&run);
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    // Buffered: pretty JSON and code frames are many short lines, and a locked stdout flushes
+    // at every line break.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     match args.output_format {
         OutputFormat::Human => {
             output::human::write(&mut out, &run, &mut sources, output::human::use_color())
