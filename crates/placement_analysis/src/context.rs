@@ -1,12 +1,15 @@
 //! What a rule's check function sees, and how it reports.
 
+use std::cell::OnceCell;
 use std::path::Path;
+use std::rc::Rc;
 
 use crate::diagnostic::{Diagnostic, Fix, Related};
 use crate::edits::TextLines;
 use crate::model::ConfigModel;
 use crate::placement::PlacementSite;
 use crate::project::Project;
+use crate::project::deployments::{Deployment, deployments};
 use crate::rule::Rule;
 use crate::span::{LineIndex, Span};
 use crate::syntax::{Format, ParsedConfig};
@@ -18,7 +21,10 @@ pub struct Context<'a> {
     pub parsed: &'a ParsedConfig,
     pub model: ConfigModel<'a>,
     /// Every `placement` written in the file, with the environments that use it.
-    pub placements: Vec<PlacementSite<'a>>,
+    /// Shared, so that a rule can hold them while it reports.
+    pub placements: Rc<[PlacementSite<'a>]>,
+    /// Each environment as it deploys, computed on first use by the project rules.
+    deployments: OnceCell<Rc<[Deployment<'a>]>>,
     /// The files around the config, when checking a project (`None` for the config alone:
     /// the project rules then do nothing).
     pub project: Option<&'a Project>,
@@ -33,7 +39,7 @@ impl<'a> Context<'a> {
         parsed: &'a ParsedConfig,
     ) -> Self {
         let model = ConfigModel::new(&parsed.root);
-        let placements = PlacementSite::collect(&model);
+        let placements: Rc<[PlacementSite<'a>]> = PlacementSite::collect(&model).into();
         Self {
             path,
             text,
@@ -41,9 +47,17 @@ impl<'a> Context<'a> {
             parsed,
             model,
             placements,
+            deployments: OnceCell::new(),
             project: None,
             diagnostics: Vec::new(),
         }
+    }
+
+    /// Every environment as it deploys (effective placement, `main`, `assets`), top level first.
+    pub fn deployments(&self) -> Rc<[Deployment<'a>]> {
+        self.deployments
+            .get_or_init(|| deployments(&self.model, &self.placements).into())
+            .clone()
     }
 
     pub fn format(&self) -> Format {

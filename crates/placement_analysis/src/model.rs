@@ -52,7 +52,8 @@ impl Scope<'_> {
 #[derive(Debug, Clone)]
 pub struct ConfigModel<'a> {
     pub root: &'a Table,
-    pub scopes: Vec<Scope<'a>>,
+    /// Shared, so that a rule can hold them while it reports.
+    pub scopes: std::rc::Rc<[Scope<'a>]>,
 }
 
 impl<'a> ConfigModel<'a> {
@@ -79,7 +80,10 @@ impl<'a> ConfigModel<'a> {
                 }
             }
         }
-        Self { root, scopes }
+        Self {
+            root,
+            scopes: scopes.into(),
+        }
     }
 
     pub fn top_level(&self) -> &Scope<'a> {

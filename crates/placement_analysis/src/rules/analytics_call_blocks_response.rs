@@ -3,7 +3,7 @@ use std::path::{Path, PathBuf};
 use crate::context::Context;
 use crate::diagnostic::Diagnostic;
 use crate::project::deployments::{
-    Deployment, affected_environments, deployments, findings_by_location, placement_kind,
+    Deployment, affected_environments, findings_by_location, placement_kind,
 };
 use crate::project::source::{BlockingCall, ExportValue};
 use crate::project::{ModuleGraph, Project, Resolved};
@@ -70,7 +70,7 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
         return;
     };
     let placements = ctx.placements.clone();
-    let all = deployments(&ctx.model, &placements);
+    let all = ctx.deployments();
     let findings = findings_by_location(&all, &placements, |deployment| {
         blocking_calls(project, deployment)
             .into_iter()

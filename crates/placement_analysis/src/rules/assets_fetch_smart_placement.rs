@@ -3,7 +3,7 @@ use std::path::PathBuf;
 use crate::context::Context;
 use crate::diagnostic::Diagnostic;
 use crate::project::deployments::{
-    affected_environments, deployments, findings_by_location, placement_kind, split_advice,
+    affected_environments, findings_by_location, placement_kind, split_advice,
 };
 use crate::project::{ModuleGraph, Project};
 use crate::rule::{FixAvailability, declare_rule};
@@ -74,7 +74,7 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
         return;
     };
     let placements = ctx.placements.clone();
-    let all = deployments(&ctx.model, &placements);
+    let all = ctx.deployments();
     let findings = findings_by_location(&all, &placements, |deployment| {
         let (graph, binding) = match &project.pages {
             Some(pages) => (Some(&pages.graph), Some(PAGES_ASSETS_BINDING)),

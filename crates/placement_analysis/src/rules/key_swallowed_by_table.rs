@@ -59,7 +59,7 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
         return;
     }
     let scopes = ctx.model.scopes.clone();
-    for scope in &scopes {
+    for scope in scopes.iter() {
         let belongs_to_scope = scope_keys(&scope.kind);
         for (table_key, own_keys) in [("placement", PLACEMENT_KEYS), ("assets", ASSETS_KEYS)] {
             let Some(entry) = scope.table.get(table_key) else {

@@ -1,8 +1,7 @@
 use crate::context::Context;
 use crate::diagnostic::Related;
 use crate::project::deployments::{
-    affected_environments, deployments, placed_groups, placement_anchor, placement_kind,
-    split_advice,
+    affected_environments, placed_groups, placement_anchor, placement_kind, split_advice,
 };
 use crate::rule::{FixAvailability, declare_rule};
 use crate::span::Span;
@@ -78,7 +77,7 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
         _ => None,
     };
     let placements = ctx.placements.clone();
-    let all = deployments(&ctx.model, &placements);
+    let all = ctx.deployments();
     for (site_index, group) in placed_groups(&all, &placements) {
         let site = &placements[site_index];
         let (environments, wording) = affected_environments(&group);

@@ -41,7 +41,7 @@ declare_rule! {
 
 pub(crate) fn check(ctx: &mut Context<'_>) {
     let sites = ctx.placements.clone();
-    for site in &sites {
+    for site in sites.iter() {
         for target in site.targets() {
             if target.value.as_str() != Some("") {
                 continue;

@@ -53,7 +53,7 @@ declare_rule! {
 
 pub(crate) fn check(ctx: &mut Context<'_>) {
     let sites = ctx.placements.clone();
-    for site in &sites {
+    for site in sites.iter() {
         // With mode "smart" only: every other combination is an error (PL102/PL104).
         if site.shape() != Shape::Hint || site.mode() != Some("smart") {
             continue;

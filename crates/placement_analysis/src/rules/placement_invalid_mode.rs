@@ -47,7 +47,7 @@ declare_rule! {
 
 pub(crate) fn check(ctx: &mut Context<'_>) {
     let sites = ctx.placements.clone();
-    for site in &sites {
+    for site in sites.iter() {
         if site.shape() == Shape::NotTable {
             continue;
         }

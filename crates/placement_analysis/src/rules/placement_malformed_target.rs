@@ -59,7 +59,7 @@ struct Problem {
 
 pub(crate) fn check(ctx: &mut Context<'_>) {
     let sites = ctx.placements.clone();
-    for site in &sites {
+    for site in sites.iter() {
         for target in site.targets() {
             let Some(value) = target.value.as_str().filter(|v| !v.is_empty()) else {
                 continue;

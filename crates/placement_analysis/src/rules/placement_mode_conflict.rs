@@ -48,7 +48,7 @@ declare_rule! {
 
 pub(crate) fn check(ctx: &mut Context<'_>) {
     let sites = ctx.placements.clone();
-    for site in &sites {
+    for site in sites.iter() {
         match site.shape() {
             Shape::HintWithTargets => {
                 let targets = site

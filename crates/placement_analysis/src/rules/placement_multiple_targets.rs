@@ -46,7 +46,7 @@ declare_rule! {
 
 pub(crate) fn check(ctx: &mut Context<'_>) {
     let sites = ctx.placements.clone();
-    for site in &sites {
+    for site in sites.iter() {
         let targets = site.targets();
         let Some((first, extra)) = targets.split_first() else {
             continue;

@@ -1,7 +1,6 @@
 use crate::context::Context;
 use crate::project::deployments::{
-    affected_environments, deployments, pages_build_output_dir, placed_groups, placement_anchor,
-    placement_kind,
+    affected_environments, pages_build_output_dir, placed_groups, placement_anchor, placement_kind,
 };
 use crate::rule::{FixAvailability, declare_rule};
 
@@ -61,7 +60,7 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
         return;
     }
     let placements = ctx.placements.clone();
-    let all = deployments(&ctx.model, &placements);
+    let all = ctx.deployments();
     for (site_index, group) in placed_groups(&all, &placements) {
         let without_main: Vec<_> = group
             .into_iter()

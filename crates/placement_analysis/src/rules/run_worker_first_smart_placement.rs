@@ -1,7 +1,5 @@
 use crate::context::Context;
-use crate::project::deployments::{
-    affected_environments, deployments, findings_by_location, placement_kind,
-};
+use crate::project::deployments::{affected_environments, findings_by_location, placement_kind};
 use crate::rule::{FixAvailability, declare_rule};
 use crate::syntax::{Entry, NodeKind};
 
@@ -64,7 +62,7 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
         return;
     }
     let placements = ctx.placements.clone();
-    let all = deployments(&ctx.model, &placements);
+    let all = ctx.deployments();
     let findings = findings_by_location(&all, &placements, |deployment| {
         deployment
             .run_worker_first()

@@ -3,7 +3,7 @@ use std::path::{Path, PathBuf};
 use crate::context::Context;
 use crate::diagnostic::Related;
 use crate::project::deployments::{
-    affected_environments, deployments, placed_groups, placement_anchor, placement_kind,
+    affected_environments, placed_groups, placement_anchor, placement_kind,
 };
 use crate::project::source::ExportValue;
 use crate::project::{Project, Resolved};
@@ -75,7 +75,7 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
         return;
     }
     let placements = ctx.placements.clone();
-    let all = deployments(&ctx.model, &placements);
+    let all = ctx.deployments();
     for (site_index, group) in placed_groups(&all, &placements) {
         let mut firing = Vec::new();
         let mut first: Option<Missing> = None;

@@ -1,6 +1,6 @@
 use crate::context::Context;
 use crate::project::deployments::{
-    affected_environments, deployments, placed_groups, placement_anchor, placement_kind,
+    affected_environments, placed_groups, placement_anchor, placement_kind,
 };
 use crate::rule::{FixAvailability, declare_rule};
 
@@ -56,7 +56,7 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
     }
     let output_dir = project.display(&pages.output_dir);
     let placements = ctx.placements.clone();
-    let all = deployments(&ctx.model, &placements);
+    let all = ctx.deployments();
     for (site_index, group) in placed_groups(&all, &placements) {
         let site = &placements[site_index];
         let (environments, wording) = affected_environments(&group);

@@ -51,7 +51,7 @@ declare_rule! {
 
 pub(crate) fn check(ctx: &mut Context<'_>) {
     let scopes = ctx.model.scopes.clone();
-    for scope in &scopes {
+    for scope in scopes.iter() {
         let (known, label): (&[&str], String) = match &scope.kind {
             ScopeKind::TopLevel => (TOP_LEVEL_KEYS, "at the top level".to_owned()),
             ScopeKind::Env(name) => (ENVIRONMENT_KEYS, format!("in `[env.{name}]`")),

@@ -63,7 +63,7 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
 fn check_placements(ctx: &mut Context<'_>) {
     let format = ctx.format();
     let sites = ctx.placements.clone();
-    for site in &sites {
+    for site in sites.iter() {
         let suffix = site.environments_suffix();
         let path = site.scope.path("placement");
         if site.shape() == Shape::NotTable {
@@ -108,7 +108,7 @@ fn check_placements(ctx: &mut Context<'_>) {
 
 fn check_assets(ctx: &mut Context<'_>) {
     let scopes = ctx.model.scopes.clone();
-    for scope in &scopes {
+    for scope in scopes.iter() {
         let Some(entry) = scope.table.get("assets") else {
             continue;
         };
