@@ -464,12 +464,7 @@ async fn multi_root_workspaces_and_closing() {
         })
         .await;
     assert!(params["version"].is_null());
-    let hover = client
-        .request(
-            "textDocument/hover",
-            json!({"textDocument": {"uri": json_uri}, "position": {"line": 0, "character": 4}}),
-        )
-        .await;
+    let hover = client.hover(&json_uri, 0, 4).await;
     assert!(
         hover["contents"]["value"]
             .as_str()
@@ -647,12 +642,7 @@ async fn bad_input_leaves_the_server_answering() {
     // A change to a document that was never opened, and requests about it.
     let ghost = file_uri(&dir.path().join("ghost/wrangler.toml"));
     client.change(&ghost, 2, json!([{"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "text": "x"}]));
-    let hover = client
-        .request(
-            "textDocument/hover",
-            json!({"textDocument": {"uri": ghost}, "position": {"line": 0, "character": 0}}),
-        )
-        .await;
+    let hover = client.hover(&ghost, 0, 0).await;
     assert!(hover.is_null());
 
     // A huge document (20 MB), edited with positions far out of range.
@@ -666,21 +656,14 @@ async fn bad_input_leaves_the_server_answering() {
     let huge_uri = file_uri(&huge_path);
     client.open(&huge_uri, "toml", 1, &huge);
     client.change(&huge_uri, 2, json!([{"range": {"start": {"line": 4_000_000, "character": 9}, "end": {"line": 4_000_001, "character": 99}}, "text": "# end\n"}]));
-    let hover = client
-        .request(
-            "textDocument/hover",
-            json!({"textDocument": {"uri": huge_uri}, "position": {"line": 1, "character": 2}}),
-        )
-        .await;
+    let hover = client.hover(&huge_uri, 1, 2).await;
     assert!(
         hover["contents"]["value"]
             .as_str()
             .unwrap()
             .contains("placement.mode")
     );
-    let far = client
-        .request("textDocument/hover", json!({"textDocument": {"uri": huge_uri}, "position": {"line": 99_999_999, "character": 99}}))
-        .await;
+    let far = client.hover(&huge_uri, 99_999_999, 99).await;
     assert!(far.is_null());
     client.notify(
         "textDocument/didClose",

@@ -166,6 +166,15 @@ impl TestClient {
 
     /// The next `publishDiagnostics` for `uri` that satisfies `accept`; earlier ones for it
     /// are discarded, others are kept.
+    /// `textDocument/hover` at a line and character.
+    pub async fn hover(&mut self, uri: &str, line: u64, character: u64) -> Value {
+        self.request(
+            "textDocument/hover",
+            serde_json::json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}}),
+        )
+        .await
+    }
+
     pub async fn diagnostics_where(&mut self, uri: &str, accept: impl Fn(&Value) -> bool) -> Value {
         let mut kept = VecDeque::new();
         let mut found = None;
