@@ -137,6 +137,9 @@ pub struct Project {
     links: HashMap<(PathBuf, String), PathBuf>,
     /// The Worker's module graph for each `main` path of an environment that is placed.
     pub workers: BTreeMap<PathBuf, ModuleGraph>,
+    /// Each `main` as written in the config, resolved to its entry in `workers`: environments
+    /// mostly share one `main`, so it is resolved once.
+    mains: HashMap<String, PathBuf>,
     /// Set for a Pages config (`pages_build_output_dir`) with a placement that moves it.
     pub pages: Option<PagesProject>,
     pub wrangler: WranglerVersion,
@@ -175,21 +178,27 @@ impl Project {
             loader.load_pages(output_dir);
         } else {
             for deployment in placed {
-                if let Some(main) = deployment.main_path() {
-                    let entry = normalize(&root.join(main));
-                    if !loader.project.workers.contains_key(&entry) {
-                        let graph = loader.graph(std::slice::from_ref(&entry));
-                        loader.project.workers.insert(entry, graph);
-                    }
+                let Some(main) = deployment.main_path() else {
+                    continue;
+                };
+                if loader.project.mains.contains_key(main) {
+                    continue;
                 }
+                let entry = normalize(&root.join(main));
+                if !loader.project.workers.contains_key(&entry) {
+                    let graph = loader.graph(std::slice::from_ref(&entry));
+                    loader.project.workers.insert(entry.clone(), graph);
+                }
+                loader.project.mains.insert(main.to_owned(), entry);
             }
         }
         loader.project
     }
 
-    /// `path` (relative to the config's folder, as written in the config) as a project path.
-    pub fn path_of(&self, relative: &str) -> PathBuf {
-        normalize(&self.root.join(relative))
+    /// The module graph of the Worker whose `main` is written as `main`, with its entry path.
+    pub fn worker(&self, main: &str) -> Option<(&Path, &ModuleGraph)> {
+        let (entry, graph) = self.workers.get_key_value(self.mains.get(main)?)?;
+        Some((entry.as_path(), graph))
     }
 
     /// A project file's path for messages: relative to the config's folder, with `/`.

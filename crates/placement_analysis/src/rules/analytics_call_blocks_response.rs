@@ -1,3 +1,4 @@
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::context::Context;
@@ -71,10 +72,19 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
     };
     let placements = ctx.placements.clone();
     let all = ctx.deployments();
+    // What a deployment runs depends only on its `main` (or the Pages project): find once each.
+    let mut by_main: HashMap<Option<&str>, Vec<(PathBuf, BlockingCall)>> = HashMap::new();
     let findings = findings_by_location(&all, &placements, |deployment| {
-        blocking_calls(project, deployment)
-            .into_iter()
-            .map(|(path, call)| ((path, call.span), call))
+        let key = project
+            .pages
+            .is_none()
+            .then(|| deployment.main_path())
+            .flatten();
+        by_main
+            .entry(key)
+            .or_insert_with(|| blocking_calls(project, deployment))
+            .iter()
+            .map(|(path, call)| ((path.clone(), call.span), call.clone()))
             .collect()
     });
     for ((path, span), finding) in findings {
@@ -133,11 +143,10 @@ fn blocking_calls(project: &Project, deployment: &Deployment<'_>) -> Vec<(PathBu
             }
         },
         None => {
-            if let Some(main) = deployment.main_path() {
-                let entry = project.path_of(main);
-                if let Some(graph) = project.workers.get(&entry) {
-                    worker_calls(project, &entry, graph, &mut calls);
-                }
+            if let Some((entry, graph)) =
+                deployment.main_path().and_then(|main| project.worker(main))
+            {
+                worker_calls(project, entry, graph, &mut calls);
             }
         }
     }

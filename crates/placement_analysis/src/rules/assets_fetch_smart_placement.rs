@@ -1,3 +1,4 @@
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use crate::context::Context;
@@ -75,22 +76,29 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
     };
     let placements = ctx.placements.clone();
     let all = ctx.deployments();
+    // The calls depend only on the module graph and the binding name: find once each.
+    let mut by_graph: HashMap<(Option<&str>, &str), Vec<(PathBuf, Span)>> = HashMap::new();
     let findings = findings_by_location(&all, &placements, |deployment| {
-        let (graph, binding) = match &project.pages {
-            Some(pages) => (Some(&pages.graph), Some(PAGES_ASSETS_BINDING)),
-            None => (
-                deployment
-                    .main_path()
-                    .and_then(|main| project.workers.get(&project.path_of(main))),
-                deployment.assets_binding(),
-            ),
+        let (main, binding) = match &project.pages {
+            Some(_) => (None, Some(PAGES_ASSETS_BINDING)),
+            None => (deployment.main_path(), deployment.assets_binding()),
         };
-        let (Some(graph), Some(binding)) = (graph, binding) else {
+        let Some(binding) = binding else {
             return Vec::new();
         };
-        binding_calls(project, graph, binding)
-            .into_iter()
-            .map(|location| (location, binding.to_owned()))
+        let graph = match (&project.pages, main) {
+            (Some(pages), _) => Some(&pages.graph),
+            (None, Some(main)) => project.worker(main).map(|(_, graph)| graph),
+            (None, None) => None,
+        };
+        let Some(graph) = graph else {
+            return Vec::new();
+        };
+        by_graph
+            .entry((main, binding))
+            .or_insert_with(|| binding_calls(project, graph, binding))
+            .iter()
+            .map(|location| (location.clone(), binding.to_owned()))
             .collect()
     });
     for ((path, span), finding) in findings {

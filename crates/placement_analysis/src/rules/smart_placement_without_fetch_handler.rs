@@ -1,3 +1,4 @@
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::context::Context;
@@ -62,6 +63,7 @@ declare_rule! {
 }
 
 /// Why an entry has no fetch handler, and where to show it.
+#[derive(Clone)]
 struct Missing {
     reason: String,
     related: Related,
@@ -76,6 +78,8 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
     }
     let placements = ctx.placements.clone();
     let all = ctx.deployments();
+    // Environments mostly share one `main`: look at each entry once.
+    let mut by_main: HashMap<&str, Option<Missing>> = HashMap::new();
     for (site_index, group) in placed_groups(&all, &placements) {
         let mut firing = Vec::new();
         let mut first: Option<Missing> = None;
@@ -83,7 +87,11 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
             let Some(main) = deployment.main_path() else {
                 continue;
             };
-            if let Some(missing) = missing_fetch_handler(project, &project.path_of(main)) {
+            let missing = by_main.entry(main).or_insert_with(|| {
+                let (entry, _) = project.worker(main)?;
+                missing_fetch_handler(project, entry)
+            });
+            if let Some(missing) = missing.clone() {
                 firing.push(deployment);
                 first.get_or_insert(missing);
             }
