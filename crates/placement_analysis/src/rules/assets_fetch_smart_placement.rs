@@ -70,6 +70,9 @@ declare_rule! {
     }
 }
 
+/// Where `binding.fetch(...)` is called: each file and span.
+type CallSites = Vec<(PathBuf, Span)>;
+
 pub(crate) fn check(ctx: &mut Context<'_>) {
     let Some(project) = ctx.project else {
         return;
@@ -77,7 +80,7 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
     let placements = ctx.placements.clone();
     let all = ctx.deployments();
     // The calls depend only on the module graph and the binding name: find once each.
-    let mut by_graph: HashMap<(Option<&str>, &str), Vec<(PathBuf, Span)>> = HashMap::new();
+    let mut by_graph: HashMap<(Option<&str>, &str), CallSites> = HashMap::new();
     let findings = findings_by_location(&all, &placements, |deployment| {
         let (main, binding) = match &project.pages {
             Some(_) => (None, Some(PAGES_ASSETS_BINDING)),
