@@ -395,3 +395,11 @@ fn the_readme_lists_every_rule() {
         assert!(readme.contains(&row), "README.md lacks the row `{row}`");
     }
 }
+
+/// The README's sample: config and project rules together in one monorepo.
+#[test]
+fn the_readme_demo() {
+    let output = run(&["check", "fixtures/demo"]);
+    assert_eq!(output.status, 1);
+    insta::assert_snapshot!(output.transcript());
+}
