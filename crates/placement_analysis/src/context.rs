@@ -100,8 +100,8 @@ impl Diagnostic {
         self
     }
 
-    pub fn with_environments(&mut self, environments: Vec<String>) -> &mut Self {
-        self.environments = environments;
+    pub fn with_environments(&mut self, environments: &[String]) -> &mut Self {
+        self.environments = environments.to_vec();
         self
     }
 

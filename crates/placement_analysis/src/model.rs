@@ -1,5 +1,9 @@
 //! The config's scopes (top level, each `[env.NAME]`, `[previews]`) and inheritance between them.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
 use crate::catalog::INHERITABLE_KEYS;
 use crate::syntax::{Entry, Table};
 
@@ -53,7 +57,9 @@ impl Scope<'_> {
 pub struct ConfigModel<'a> {
     pub root: &'a Table,
     /// Shared, so that a rule can hold them while it reports.
-    pub scopes: std::rc::Rc<[Scope<'a>]>,
+    pub scopes: Rc<[Scope<'a>]>,
+    /// The environments inheriting each top-level key asked about so far.
+    inheritors: RefCell<HashMap<String, Rc<[String]>>>,
 }
 
 impl<'a> ConfigModel<'a> {
@@ -83,6 +89,7 @@ impl<'a> ConfigModel<'a> {
         Self {
             root,
             scopes: scopes.into(),
+            inheritors: RefCell::default(),
         }
     }
 
@@ -100,13 +107,24 @@ impl<'a> ConfigModel<'a> {
 
     /// The environments that use the `key` written in `scope`: the scope itself (unless it is
     /// the top level) and, for a top-level key, every scope that inherits it.
-    pub fn environments_using(&self, scope: &Scope<'a>, key: &str) -> Vec<String> {
+    /// Computed once per top-level key: several rules ask, and a config can have thousands of
+    /// environments.
+    pub fn environments_using(&self, scope: &Scope<'a>, key: &str) -> Rc<[String]> {
         match scope.kind {
-            ScopeKind::TopLevel => self.scopes[1..]
-                .iter()
-                .filter(|other| other.inherits(key) && other.table.get(key).is_none())
-                .filter_map(|other| other.environment().map(str::to_owned))
-                .collect(),
+            ScopeKind::TopLevel => {
+                if let Some(known) = self.inheritors.borrow().get(key) {
+                    return known.clone();
+                }
+                let inheritors: Rc<[String]> = self.scopes[1..]
+                    .iter()
+                    .filter(|other| other.inherits(key) && other.table.get(key).is_none())
+                    .filter_map(|other| other.environment().map(str::to_owned))
+                    .collect();
+                self.inheritors
+                    .borrow_mut()
+                    .insert(key.to_owned(), inheritors.clone());
+                inheritors
+            }
             _ => scope.environment().map(str::to_owned).into_iter().collect(),
         }
     }

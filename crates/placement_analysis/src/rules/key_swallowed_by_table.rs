@@ -97,7 +97,7 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
                     .with_help(format!(
                         "move `{key}` above `{header}` (keys after a table header belong to that table)"
                     ))
-                    .with_environments(environments.clone());
+                    .with_environments(&environments);
                 if let Some(fix) = fix {
                     diagnostic.with_fix(fix);
                 }

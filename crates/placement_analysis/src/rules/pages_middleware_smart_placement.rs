@@ -101,7 +101,7 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
                  it, or {}",
                 split_advice(&group)
             ))
-            .with_environments(environments)
+            .with_environments(&environments)
             .with_related(Related {
                 file: middleware.path.clone(),
                 span: first_line,

@@ -62,7 +62,7 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
                      (`mode = \"smart\"`) or the default",
                     target.key
                 ))
-                .with_environments(site.environments.clone());
+                .with_environments(&site.environments);
         }
     }
 }

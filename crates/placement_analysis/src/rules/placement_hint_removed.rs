@@ -77,7 +77,7 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
                  `region = \"aws:us-east-1\"`, `host = \"db.example.com:5432\"` or \
                  `hostname = \"api.example.com\"` (without `mode = \"smart\"`)",
             )
-            .with_environments(site.environments.clone())
+            .with_environments(&site.environments)
             .with_fix(Fix {
                 title: "Remove `hint`".to_owned(),
                 applicability: Applicability::Safe,

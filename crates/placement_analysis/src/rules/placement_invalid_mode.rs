@@ -77,7 +77,7 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
                 "\"smart\" lets Cloudflare run the Worker near its back end, \"off\" keeps it near \
                  the user, \"targeted\" goes with `region`, `host` or `hostname`",
             )
-            .with_environments(site.environments.clone());
+            .with_environments(&site.environments);
         if let Some(suggestion) = suggestion {
             diagnostic.with_fix(Fix {
                 title: format!("Replace with \"{suggestion}\""),

@@ -87,7 +87,7 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
             let diagnostic = ctx
                 .report(&PLACEMENT_MALFORMED_TARGET, target.value.span, message)
                 .with_help(help)
-                .with_environments(site.environments.clone());
+                .with_environments(&site.environments);
             if let Some(suggestion) = problem.suggestion {
                 diagnostic.with_fix(Fix {
                     title: format!("Replace with {}", string_literal(&suggestion)),

@@ -69,7 +69,7 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
                         "add `mode = \"smart\"` for Smart Placement, or a target such as \
                          `region = \"aws:us-east-1\"` for explicit placement",
                     )
-                    .with_environments(site.environments.clone());
+                    .with_environments(&site.environments);
             }
             Some(mode) if shape == Shape::ModeOnly && mode.value.as_str() == Some("targeted") => {
                 let message = format!(
@@ -83,7 +83,7 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
                          \"db.example.com:5432\"` (probed over TCP) or `hostname = \
                          \"api.example.com\"` (probed over HTTP)",
                     )
-                    .with_environments(site.environments.clone());
+                    .with_environments(&site.environments);
             }
             Some(_) => {}
         }

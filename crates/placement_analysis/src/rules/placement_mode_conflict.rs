@@ -152,7 +152,7 @@ fn report_removing(
     let edit = remove_entry(&ctx.source(), ctx.format(), table, index);
     ctx.report(&PLACEMENT_MODE_CONFLICT, span, message)
         .with_help(help)
-        .with_environments(site.environments.clone())
+        .with_environments(&site.environments)
         .with_fix(Fix {
             title: format!("Remove `{key}`"),
             applicability: Applicability::Unsafe,

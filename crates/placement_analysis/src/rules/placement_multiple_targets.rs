@@ -71,7 +71,7 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
                     "keep the back end the Worker makes the most round trips to: remove `{}` or `{}`",
                     target.key, first.key
                 ))
-                .with_environments(site.environments.clone())
+                .with_environments(&site.environments)
                 .with_fix(Fix {
                     title: format!("Remove `{}`", target.key),
                     applicability: Applicability::Unsafe,

@@ -81,7 +81,7 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
                 "remove `placement`, or set `main` to the Worker script that should run near its \
                  back end",
             )
-            .with_environments(environments);
+            .with_environments(&environments);
     }
 }
 

@@ -92,7 +92,7 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
                  Cloudflare serves the other assets near the visitor; or turn placement off for \
                  this Worker",
             )
-            .with_environments(environments);
+            .with_environments(&environments);
         diagnostic.related = related;
     }
 }

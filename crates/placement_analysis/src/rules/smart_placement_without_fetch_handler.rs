@@ -116,7 +116,7 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
             "remove `placement`, or add a `fetch` handler if this Worker serves HTTP requests \
              that call a back end",
         )
-        .with_environments(environments)
+        .with_environments(&environments)
         .with_related(missing.related);
     }
 }

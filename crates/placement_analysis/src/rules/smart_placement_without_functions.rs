@@ -72,7 +72,7 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
             message,
         )
         .with_help("remove `placement`, or add the Functions that call the back end")
-        .with_environments(environments);
+        .with_environments(&environments);
     }
 }
 

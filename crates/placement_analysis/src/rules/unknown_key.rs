@@ -121,7 +121,7 @@ fn check_table(
         let diagnostic = ctx
             .report(&UNKNOWN_KEY, entry.key_span, message)
             .with_help(help)
-            .with_environments(environments.to_vec());
+            .with_environments(environments);
         if let Some(candidate) = suggestion {
             diagnostic.with_fix(Fix {
                 title: format!("Rename `{}` to `{candidate}`", entry.key),

@@ -78,7 +78,7 @@ fn check_placements(ctx: &mut Context<'_>) {
                     "write `{}`",
                     placement_table_text(format, value.as_str().unwrap_or("smart"))
                 ))
-                .with_environments(site.environments.clone());
+                .with_environments(&site.environments);
             if let Some(mode @ ("smart" | "off")) = value.as_str() {
                 diagnostic.with_fix(Fix {
                     title: format!("Rewrite as `{}`", placement_table_text(format, mode)),
@@ -100,7 +100,7 @@ fn check_placements(ctx: &mut Context<'_>) {
         for entry in &table.entries {
             if string_keys.contains(&entry.key.as_str()) && entry.value.as_str().is_none() {
                 let key_path = site.path(&entry.key);
-                report_not_string(ctx, entry, &key_path, &suffix, site.environments.clone());
+                report_not_string(ctx, entry, &key_path, &suffix, &site.environments);
             }
         }
     }
@@ -125,14 +125,14 @@ fn check_assets(ctx: &mut Context<'_>) {
             );
             ctx.report(&WRONG_TYPE, entry.value.span, message)
                 .with_help("write `assets = { directory = \"./public\" }`")
-                .with_environments(environments);
+                .with_environments(&environments);
             continue;
         };
         for field in &table.entries {
             let field_path = format!("{path}.{}", field.key);
             match field.key.as_str() {
                 key if ASSETS_STRINGS.contains(&key) && field.value.as_str().is_none() => {
-                    report_not_string(ctx, field, &field_path, &suffix, environments.clone());
+                    report_not_string(ctx, field, &field_path, &suffix, &environments);
                 }
                 "html_handling" => check_choice(
                     ctx,
@@ -186,7 +186,7 @@ fn check_choice(
     let diagnostic = ctx
         .report(&WRONG_TYPE, field.value.span, message)
         .with_help(format!("use one of {expected}"))
-        .with_environments(environments.to_vec());
+        .with_environments(environments);
     if let Some(suggestion) = field
         .value
         .as_str()
@@ -228,7 +228,7 @@ fn check_run_worker_first(
         );
         ctx.report(&WRONG_TYPE, bad.span, message)
             .with_help("write `run_worker_first = true` or `run_worker_first = [\"/api/*\"]`")
-            .with_environments(environments.to_vec());
+            .with_environments(environments);
     }
 }
 
@@ -237,7 +237,7 @@ fn report_not_string(
     entry: &Entry,
     path: &str,
     suffix: &str,
-    environments: Vec<String>,
+    environments: &[String],
 ) {
     let message = format!(
         "`{path}` must be a string, but it is {}{suffix}: wrangler rejects the config",
