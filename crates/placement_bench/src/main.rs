@@ -17,6 +17,10 @@ use placement_analysis::{check_config, format_of, syntax};
 use placement_cli::DiskFiles;
 use placement_cli::check::FixMode;
 use placement_cli::selection::RuleSelection;
+
+/// The allocator `placement-lint` ships with, so that the figures are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use rayon::prelude::*;
 
 const MEASURE_FLAG: &str = "--measure-generated";
