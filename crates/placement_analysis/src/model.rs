@@ -93,10 +93,6 @@ impl<'a> ConfigModel<'a> {
         }
     }
 
-    pub fn top_level(&self) -> &Scope<'a> {
-        &self.scopes[0]
-    }
-
     /// The entry for `key` that applies in `scope`: its own, or the inherited top-level one.
     pub fn effective(&self, scope: &Scope<'a>, key: &str) -> Option<&'a Entry> {
         scope
