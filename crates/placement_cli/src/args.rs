@@ -35,7 +35,45 @@ pub enum Command {
         output_format: RulesFormat,
     },
     /// Run the language server (LSP over stdin/stdout; logs on stderr).
-    Server,
+    Server(ServerArgs),
+}
+
+/// The transport flags language clients add (vscode-languageclient appends `--stdio`). Only
+/// stdio is served; the others are recognised so that they fail with a clear message rather than
+/// a bare "unexpected argument".
+#[derive(Debug, Clone, Default, Args)]
+pub struct ServerArgs {
+    /// Serve over stdin/stdout (the default; accepted because clients pass it).
+    #[arg(long)]
+    pub stdio: bool,
+    /// The client's process id (accepted for clients that pass it; not used).
+    #[arg(long = "clientProcessId", value_name = "PID")]
+    pub client_process_id: Option<u32>,
+    #[arg(long, hide = true, value_name = "PORT")]
+    pub socket: Option<String>,
+    #[arg(long, hide = true, value_name = "PORT")]
+    pub port: Option<String>,
+    #[arg(long, hide = true, value_name = "NAME")]
+    pub pipe: Option<String>,
+    #[arg(long = "node-ipc", hide = true)]
+    pub node_ipc: bool,
+}
+
+impl ServerArgs {
+    /// The transport asked for that this server does not offer.
+    pub fn unsupported_transport(&self) -> Option<&'static str> {
+        if self.socket.is_some() {
+            Some("--socket")
+        } else if self.port.is_some() {
+            Some("--port")
+        } else if self.pipe.is_some() {
+            Some("--pipe")
+        } else if self.node_ipc {
+            Some("--node-ipc")
+        } else {
+            None
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -15,7 +15,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use placement_analysis::{all_rules, find_rule};
 
-use crate::args::{CheckArgs, Cli, Command, OutputFormat, RulesFormat};
+use crate::args::{CheckArgs, Cli, Command, OutputFormat, RulesFormat, ServerArgs};
 use crate::check::FixMode;
 use crate::output::{Sources, Summary};
 use crate::selection::RuleSelection;
@@ -67,13 +67,7 @@ pub fn main() -> ExitCode {
         Some(Command::Rule { code }) => print_rule(&code),
         Some(Command::Rules { output_format }) => print_rules(output_format),
         // Status 1 when the client ended the connection without `shutdown`, as the LSP asks.
-        Some(Command::Server) => match placement_lsp::run_stdio() {
-            Ok(()) => Ok(exit::CLEAN),
-            Err(error) => {
-                eprintln!("placement-lint server: {error}");
-                Ok(1)
-            }
-        },
+        Some(Command::Server(args)) => run_server(&args),
     };
     match outcome {
         Ok(status) => ExitCode::from(status),
@@ -84,6 +78,24 @@ pub fn main() -> ExitCode {
         Err(error) => {
             eprintln!("placement-lint: error: {error}");
             ExitCode::from(exit::USAGE)
+        }
+    }
+}
+
+/// `placement-lint server [--stdio]`: status 1 when the client ended the connection without
+/// `shutdown`, as the LSP asks.
+fn run_server(args: &ServerArgs) -> Result<u8, CliError> {
+    if let Some(flag) = args.unsupported_transport() {
+        return Err(CliError::Usage(format!(
+            "the language server speaks LSP over stdio only; `{flag}` is not supported \
+             (start it with `placement-lint server --stdio`)"
+        )));
+    }
+    match placement_lsp::run_stdio() {
+        Ok(()) => Ok(exit::CLEAN),
+        Err(error) => {
+            eprintln!("placement-lint server: {error}");
+            Ok(1)
         }
     }
 }

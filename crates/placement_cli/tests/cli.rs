@@ -403,3 +403,90 @@ fn the_readme_demo() {
     assert_eq!(output.status, 1);
     insta::assert_snapshot!(output.transcript());
 }
+
+/// One LSP message with its header.
+fn lsp_frame(body: &str) -> String {
+    format!("Content-Length: {}\r\n\r\n{body}", body.len())
+}
+
+#[test]
+fn server_accepts_the_transport_flags_clients_pass() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::process::{Command, Stdio};
+    // vscode-languageclient appends `--stdio`; other clients add `--clientProcessId`.
+    for args in [
+        vec!["server"],
+        vec!["server", "--stdio"],
+        vec!["server", "--stdio", "--clientProcessId", "4242"],
+        vec!["server", "--clientProcessId=4242", "--stdio"],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_placement-lint"))
+            .args(&args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the binary runs");
+        let mut stdin = child.stdin.take().unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        // Reads one framed message.
+        let mut receive = || {
+            let mut length = 0;
+            loop {
+                let mut header = String::new();
+                stdout.read_line(&mut header).unwrap();
+                let header = header.trim_end();
+                if header.is_empty() {
+                    break;
+                }
+                if let Some(value) = header.strip_prefix("Content-Length: ") {
+                    length = value.parse().unwrap();
+                }
+            }
+            let mut body = vec![0; length];
+            stdout.read_exact(&mut body).unwrap();
+            String::from_utf8(body).unwrap()
+        };
+        let initialize =
+            r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}"#;
+        stdin.write_all(lsp_frame(initialize).as_bytes()).unwrap();
+        let answer = receive();
+        assert!(
+            answer.contains(r#""serverInfo":{"name":"placement-lint""#),
+            "{args:?}: {answer}"
+        );
+        // A client sends `exit` only once `shutdown` is answered.
+        stdin
+            .write_all(lsp_frame(r#"{"jsonrpc":"2.0","id":2,"method":"shutdown"}"#).as_bytes())
+            .unwrap();
+        let answer = receive();
+        assert!(answer.contains(r#""id":2"#), "{args:?}: {answer}");
+        stdin
+            .write_all(lsp_frame(r#"{"jsonrpc":"2.0","method":"exit"}"#).as_bytes())
+            .unwrap();
+        drop(stdin);
+        assert_eq!(child.wait().unwrap().code(), Some(0), "{args:?}");
+    }
+}
+
+#[test]
+fn server_refuses_other_transports_with_a_clear_message() {
+    for (args, flag) in [
+        (vec!["server", "--socket=5007"], "--socket"),
+        (vec!["server", "--port", "5007"], "--port"),
+        (vec!["server", "--pipe=/tmp/placement-lint.sock"], "--pipe"),
+        (vec!["server", "--node-ipc"], "--node-ipc"),
+    ] {
+        let output = run(&args);
+        assert_eq!(output.status, 2, "{args:?}: {}", output.transcript());
+        assert_eq!(
+            output.stderr.trim(),
+            format!(
+                "placement-lint: error: the language server speaks LSP over stdio only; `{flag}` \
+                 is not supported (start it with `placement-lint server --stdio`)"
+            ),
+            "{args:?}"
+        );
+        assert!(output.stdout.is_empty(), "{args:?}");
+    }
+}
