@@ -621,6 +621,74 @@ async fn hover_and_completion_in_toml_and_jsonc() {
     assert!(client.shutdown().await);
 }
 
+async fn completion_at(client: &mut TestClient, uri: &str, line: u32, character: u32) -> Value {
+    client
+        .request(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}}),
+        )
+        .await
+}
+
+fn labels(completions: &Value) -> Vec<&str> {
+    completions
+        .as_array()
+        .unwrap_or_else(|| panic!("no completions: {completions}"))
+        .iter()
+        .map(|item| item["label"].as_str().unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn requests_past_the_end_of_the_text_get_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("wrangler.toml");
+    let text = "main = \"src/index.js\"\n[placement]\nmode = \"smart\"\nhint = \"x\"\n";
+    write_project(&path, text);
+    let uri = file_uri(&path);
+    let mut client = TestClient::initialized(capabilities(false), json!({}), &[dir.path()]).await;
+    client.open(&uri, "toml", 1, text);
+    let params = client.diagnostics_where(&uri, has_version(1)).await;
+    let hint = diagnostic(&params, "PL101").clone();
+
+    // A quick fix is offered over the diagnostic's range, and nothing over lines that do not
+    // exist (the client speaks of another text).
+    let actions = client
+        .code_actions(&uri, &hint["range"], &[&hint], &["quickfix"])
+        .await;
+    assert_eq!(actions.as_array().map(Vec::len), Some(1), "{actions}");
+    let past_the_end = client
+        .code_actions(&uri, &range(3, 0, 40, 0), &[&hint], &["quickfix"])
+        .await;
+    assert_eq!(past_the_end, Value::Null);
+
+    // The end of the text is a place to type a `mode` value.
+    let typing = "[placement]\nmode = ";
+    client.change(&uri, 2, json!([{"text": typing}]));
+    let modes = ["off", "smart", "targeted"];
+    assert_eq!(labels(&completion_at(&mut client, &uri, 1, 7).await), modes);
+    // A character past the end of its line means the end of the line (as the LSP says)...
+    assert_eq!(
+        labels(&completion_at(&mut client, &uri, 1, 99).await),
+        modes
+    );
+    // ...but a line past the end of the text is no place: clamping it would offer the modes.
+    assert_eq!(completion_at(&mut client, &uri, 2, 0).await, Value::Null);
+    assert_eq!(
+        completion_at(&mut client, &uri, u32::MAX, u32::MAX).await,
+        Value::Null
+    );
+    let mode = client.hover(&uri, 1, 1).await;
+    assert!(
+        mode["contents"]["value"]
+            .as_str()
+            .is_some_and(|markdown| markdown.contains("`placement.mode`")),
+        "{mode}"
+    );
+    assert_eq!(client.hover(&uri, 9, 1).await, Value::Null);
+    assert!(client.shutdown().await);
+}
+
 #[tokio::test]
 async fn bad_input_leaves_the_server_answering() {
     let dir = tempfile::tempdir().unwrap();

@@ -5,10 +5,12 @@ use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::{
     CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, CodeActionResponse,
 };
+use tracing::debug;
 
 use crate::blocking::run_blocking;
 use crate::capabilities::FIX_ALL_KIND;
 use crate::convert::{diagnostic_data, minimal_edit, workspace_edit};
+use crate::encoding::is_in_text;
 use crate::state::{Shared, config_format};
 
 pub async fn code_action_request(
@@ -19,6 +21,15 @@ pub async fn code_action_request(
     let Some(document) = shared.snapshot(&uri) else {
         return Ok(None);
     };
+    if !is_in_text(&document.rope, params.range.start)
+        || !is_in_text(&document.rope, params.range.end)
+    {
+        debug!(
+            "code actions for {:?}, past the end of the text",
+            params.range
+        );
+        return Ok(None);
+    }
     let version = document.version;
     let versioned = document.settings.versioned_edits;
     let wants = |kind: &str| match &params.context.only {

@@ -14,6 +14,7 @@ use placement_analysis::syntax::Format;
 use ropey::Rope;
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::{Range, TextDocumentPositionParams};
+use tracing::debug;
 
 use crate::blocking::run_blocking;
 use crate::encoding::{self, PositionEncoding};
@@ -36,8 +37,8 @@ impl ConfigCursor {
 }
 
 /// Answers a request about a place in an open config by running `feature` on the blocking pool.
-/// Nothing when the document is not open or is not a config; an internal error when `feature`
-/// panicked.
+/// Nothing when the document is not open, is not a config, or the position lies past its
+/// last line; an internal error when `feature` panicked.
 pub async fn at_config_position<T: Send + 'static>(
     shared: &Shared,
     what: &'static str,
@@ -53,7 +54,11 @@ pub async fn at_config_position<T: Send + 'static>(
     let encoding = document.settings.encoding;
     let answer = run_blocking(what, move || {
         let rope = document.rope;
-        let offset = encoding::position_to_byte(&rope, params.position, encoding);
+        let Some(offset) = encoding::position_to_byte_in_text(&rope, params.position, encoding)
+        else {
+            debug!("{what} at {:?}, past the end of the text", params.position);
+            return None;
+        };
         feature(&ConfigCursor {
             rope,
             format,
