@@ -1,19 +1,24 @@
-//! Analysis diagnostics to LSP diagnostics: ranges in the negotiated encoding, the rule's code
-//! and docs link, related locations, and the fix carried in `data` so that a code action needs
-//! no re-analysis.
+//! Between the analysis's values and the protocol's (rust-analyzer's `to_proto`/`from_proto`):
+//! diagnostics with their ranges in the negotiated encoding, the rule's code and docs link,
+//! related locations and the fix carried in `data` (so that a code action needs no
+//! re-analysis); text edits and workspace edits; hover and completion results; file URIs.
+//! Positions themselves are converted in `encoding`.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use placement_analysis::{Applicability, Severity};
+use placement_analysis::{Applicability, Severity, Span};
 use ropey::Rope;
 use serde::{Deserialize, Serialize};
 use tower_lsp_server::ls_types::{
-    self as lsp, CodeDescription, DiagnosticRelatedInformation, DiagnosticSeverity, Location,
-    NumberOrString, TextEdit, Uri,
+    self as lsp, CodeDescription, CompletionItem, CompletionItemKind, CompletionTextEdit,
+    DiagnosticRelatedInformation, DiagnosticSeverity, DocumentChanges, Documentation, Location,
+    MarkupContent, MarkupKind, NumberOrString, OneOf, OptionalVersionedTextDocumentIdentifier,
+    Range, TextDocumentEdit, TextEdit, Uri, WorkspaceEdit,
 };
 
+use crate::completion;
 use crate::encoding::{PositionEncoding, span_to_range};
 use crate::files::Overlay;
 
@@ -182,4 +187,132 @@ pub fn diagnostic_data(diagnostic: &lsp::Diagnostic) -> Option<DiagnosticData> {
         return None;
     }
     serde_json::from_value(diagnostic.data.clone()?).ok()
+}
+
+/// The path of a `file:` URI (other schemes name no file the analysis can read).
+pub fn file_path(uri: &Uri) -> Option<PathBuf> {
+    if !uri.scheme().as_str().eq_ignore_ascii_case("file") {
+        return None;
+    }
+    uri.to_file_path().map(|path| path.into_owned())
+}
+
+/// One edit turning `before` (the text of `rope`) into `after`: the changed middle, so that the
+/// cursor and the rest of the buffer stay put.
+pub fn minimal_edit(
+    rope: &Rope,
+    before: &str,
+    after: &str,
+    encoding: PositionEncoding,
+) -> Option<TextEdit> {
+    if before == after {
+        return None;
+    }
+    let mut prefix = before
+        .bytes()
+        .zip(after.bytes())
+        .take_while(|(a, b)| a == b)
+        .count();
+    while !before.is_char_boundary(prefix) || !after.is_char_boundary(prefix) {
+        prefix -= 1;
+    }
+    let max_suffix = before.len().min(after.len()) - prefix;
+    let mut suffix = before
+        .bytes()
+        .rev()
+        .zip(after.bytes().rev())
+        .take(max_suffix)
+        .take_while(|(a, b)| a == b)
+        .count();
+    while !before.is_char_boundary(before.len() - suffix)
+        || !after.is_char_boundary(after.len() - suffix)
+    {
+        suffix -= 1;
+    }
+    let span = Span::new(prefix, before.len() - suffix);
+    Some(TextEdit::new(
+        span_to_range(rope, span, encoding),
+        after[prefix..after.len() - suffix].to_owned(),
+    ))
+}
+
+/// Edits of one document, versioned when the client supports it (it then refuses edits made
+/// for an older version).
+pub fn workspace_edit(
+    uri: &Uri,
+    version: Option<i32>,
+    edits: Vec<TextEdit>,
+    versioned: bool,
+) -> WorkspaceEdit {
+    if versioned {
+        WorkspaceEdit {
+            document_changes: Some(DocumentChanges::Edits(vec![TextDocumentEdit {
+                text_document: OptionalVersionedTextDocumentIdentifier {
+                    uri: uri.clone(),
+                    version,
+                },
+                edits: edits.into_iter().map(OneOf::Left).collect(),
+            }])),
+            ..Default::default()
+        }
+    } else {
+        WorkspaceEdit {
+            changes: Some(HashMap::from([(uri.clone(), edits)])),
+            ..Default::default()
+        }
+    }
+}
+
+pub fn markdown(value: String) -> MarkupContent {
+    MarkupContent {
+        kind: MarkupKind::Markdown,
+        value,
+    }
+}
+
+/// A completion item whose text replaces `range` (the word typed so far).
+pub fn completion_item(item: completion::Item, range: Range) -> CompletionItem {
+    CompletionItem {
+        label: item.label.clone(),
+        kind: Some(match item.kind {
+            completion::ItemKind::Key => CompletionItemKind::PROPERTY,
+            completion::ItemKind::Value => CompletionItemKind::VALUE,
+        }),
+        detail: item.detail,
+        documentation: item
+            .documentation
+            .map(|value| Documentation::MarkupContent(markdown(value))),
+        filter_text: Some(item.label),
+        text_edit: Some(CompletionTextEdit::Edit(TextEdit::new(range, item.insert))),
+        ..Default::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tower_lsp_server::ls_types::Position;
+
+    #[test]
+    fn minimal_edit_covers_the_changed_middle() {
+        let before = "a\nhint = \"x\"\nb\n";
+        let after = "a\nb\n";
+        let rope = Rope::from_str(before);
+        let edit = minimal_edit(&rope, before, after, PositionEncoding::Utf16).unwrap();
+        assert_eq!(edit.new_text, "");
+        assert_eq!(
+            edit.range,
+            Range::new(Position::new(1, 0), Position::new(2, 0))
+        );
+        assert!(minimal_edit(&rope, before, before, PositionEncoding::Utf16).is_none());
+        let before = "é😀x";
+        let after = "é😁x";
+        let rope = Rope::from_str(before);
+        let edit = minimal_edit(&rope, before, after, PositionEncoding::Utf16).unwrap();
+        assert_eq!(edit.new_text, "😁");
+        assert_eq!(
+            edit.range,
+            Range::new(Position::new(0, 1), Position::new(0, 3))
+        );
+    }
 }

@@ -1,8 +1,9 @@
 //! The one place where LSP positions meet text offsets. The analysis speaks byte offsets; the
 //! client speaks lines and characters counted in the encoding negotiated at `initialize`
-//! (UTF-8 when the client offers it, UTF-16 otherwise). Every conversion clamps: a position
-//! past the end of its line means the end of the line, a line past the end means the end of
-//! the text.
+//! (UTF-8 when the client offers it, UTF-16 otherwise). A position past the end of its line
+//! means the end of the line (as the LSP says). A line past the end of the text means the end
+//! of the text when an edit is applied, but nothing at all for a request about a place
+//! ([`position_to_byte_in_text`]): that request was made for another text.
 
 use ropey::Rope;
 use tower_lsp_server::ls_types::{
@@ -83,6 +84,21 @@ pub fn position_to_char(rope: &Rope, position: Position, encoding: PositionEncod
 /// The byte offset of `position`, clamped like [`position_to_char`].
 pub fn position_to_byte(rope: &Rope, position: Position, encoding: PositionEncoding) -> usize {
     rope.char_to_byte(position_to_char(rope, position, encoding))
+}
+
+/// The byte offset of `position` when its line is in the text; `None` past the last line, so
+/// that a request about a place is never answered about another place.
+pub fn position_to_byte_in_text(
+    rope: &Rope,
+    position: Position,
+    encoding: PositionEncoding,
+) -> Option<usize> {
+    is_in_text(rope, position).then(|| position_to_byte(rope, position, encoding))
+}
+
+/// Whether the line of `position` is in the text (the character clamps to its line).
+pub fn is_in_text(rope: &Rope, position: Position) -> bool {
+    (position.line as usize) < rope.len_lines()
 }
 
 /// The position of char index `char_index` (clamped to the text).
@@ -195,6 +211,30 @@ mod tests {
             position_to_byte(&rope, Position::new(1, 3), PositionEncoding::Utf8),
             emoji
         );
+    }
+
+    #[test]
+    fn requests_past_the_last_line_get_nothing() {
+        let rope = Rope::from_str("a = 1\n");
+        for encoding in [PositionEncoding::Utf8, PositionEncoding::Utf16] {
+            assert_eq!(
+                position_to_byte_in_text(&rope, Position::new(0, 99), encoding),
+                Some(5)
+            );
+            // The empty line after the last line break is in the text.
+            assert_eq!(
+                position_to_byte_in_text(&rope, Position::new(1, 0), encoding),
+                Some(6)
+            );
+            assert_eq!(
+                position_to_byte_in_text(&rope, Position::new(2, 0), encoding),
+                None
+            );
+            assert_eq!(
+                position_to_byte_in_text(&rope, Position::new(u32::MAX, u32::MAX), encoding),
+                None
+            );
+        }
     }
 
     #[test]

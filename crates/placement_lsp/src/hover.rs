@@ -88,20 +88,11 @@ fn find_in_node<'a>(node: &'a Node, offset: usize, path: &mut Vec<&'a str>) -> O
 /// The documented `(table, key)` of a key path: environments and `previews` hold the same keys
 /// as the top level.
 fn table_and_key<'a>(path: &[&'a str]) -> Option<(&'a str, &'a str)> {
-    let path = scope_relative(path);
+    let path = knowledge::scope_relative(path);
     match path {
         [key] => Some(("", key)),
         [table, key] => Some((table, key)),
         _ => None,
-    }
-}
-
-/// `path` without a leading `env.NAME` or `previews` scope.
-pub fn scope_relative<'p, 'a>(path: &'p [&'a str]) -> &'p [&'a str] {
-    match path {
-        ["env", _, rest @ ..] if !rest.is_empty() => rest,
-        ["previews", rest @ ..] if !rest.is_empty() => rest,
-        _ => path,
     }
 }
 

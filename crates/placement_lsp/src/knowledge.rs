@@ -26,6 +26,16 @@ pub struct ValueDoc {
     pub summary: &'static str,
 }
 
+/// `path` without a leading `env.NAME` or `previews` scope: environments and `previews` hold
+/// the same keys as the top level, documented once.
+pub fn scope_relative<'p, 'a>(path: &'p [&'a str]) -> &'p [&'a str] {
+    match path {
+        ["env", _, rest @ ..] if !rest.is_empty() => rest,
+        ["previews", rest @ ..] if !rest.is_empty() => rest,
+        _ => path,
+    }
+}
+
 pub static KEYS: &[KeyDoc] = &[
     KeyDoc {
         table: "",

@@ -1,15 +1,21 @@
 //! The placement-lint language server: LSP over stdio on `tower-lsp-server`, a thin shell over
 //! `placement_analysis` (no rule logic here). `placement-lint server` calls [`run_stdio`].
 
+mod blocking;
+mod capabilities;
 mod completion;
 mod convert;
 mod encoding;
 mod files;
 mod framing;
+mod handlers;
 mod hover;
 mod knowledge;
 mod logging;
 mod server;
+mod settings;
+mod state;
+mod worker;
 
 use std::future::Future;
 use std::io;
@@ -25,7 +31,10 @@ use tower_lsp_server::jsonrpc::{Error, Request, Response};
 use tower_lsp_server::{ExitedError, LspService, Server};
 use tracing::error;
 
-pub use server::{Backend, FIX_ALL_KIND};
+pub use capabilities::FIX_ALL_KIND;
+/// The completion cursor scanner, public for its fuzz target (`fuzz/`).
+pub use completion::cursor;
+pub use server::Backend;
 
 /// Serves LSP on stdin/stdout until the client sends `exit` or closes stdin; logs go to
 /// stderr. Ends with an error when the connection ended without a `shutdown` request (the
@@ -100,7 +109,7 @@ where
             result.unwrap_or_else(|payload| {
                 error!(
                     "{method} panicked: {}",
-                    server::panic_message(payload.as_ref())
+                    blocking::panic_message(payload.as_ref())
                 );
                 Ok(id.map(|id| Response::from_error(id, Error::internal_error())))
             })

@@ -41,6 +41,13 @@ fn diagnostic<'a>(params: &'a Value, code: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no {code} in {params}"))
 }
 
+fn range(start_line: u32, start_character: u32, end_line: u32, end_character: u32) -> Value {
+    json!({
+        "start": {"line": start_line, "character": start_character},
+        "end": {"line": end_line, "character": end_character},
+    })
+}
+
 fn has_version(version: i64) -> impl Fn(&Value) -> bool {
     move |params| params["version"] == json!(version)
 }
@@ -77,7 +84,23 @@ async fn positions_on_lines_with_emoji_and_accents_in_both_encodings() {
         let fix = &hint["data"]["fix"];
         assert_eq!(fix["safe"], true);
         assert_eq!(hint["data"]["version"], 3);
-        assert!(fix["edits"][0]["range"]["start"]["line"].is_number());
+        let expected = placement_analysis::check_config(&path, text)
+            .into_iter()
+            .find(|d| d.rule.code == "PL101")
+            .and_then(|d| d.fix)
+            .expect("PL101 has a fix");
+        assert_eq!(fix["edits"].as_array().unwrap().len(), expected.edits.len());
+        for (edit, expected) in fix["edits"].as_array().unwrap().iter().zip(&expected.edits) {
+            assert_eq!(
+                edit["range"]["start"],
+                position(text, expected.span.start, utf8)
+            );
+            assert_eq!(
+                edit["range"]["end"],
+                position(text, expected.span.end, utf8)
+            );
+            assert_eq!(edit["newText"], expected.content.as_str());
+        }
         assert!(client.shutdown().await);
     }
     // The UTF-8 and UTF-16 columns really differ on that line.
@@ -97,14 +120,7 @@ async fn quick_fix_applies_and_the_diagnostic_goes() {
     let params = client.diagnostics_where(&uri, has_version(1)).await;
     let hint = diagnostic(&params, "PL101").clone();
     let actions = client
-        .request(
-            "textDocument/codeAction",
-            json!({
-                "textDocument": {"uri": uri},
-                "range": hint["range"],
-                "context": {"diagnostics": [hint], "only": ["quickfix"]},
-            }),
-        )
+        .code_actions(&uri, &hint["range"], &[&hint], &["quickfix"])
         .await;
     let actions = actions.as_array().unwrap();
     assert_eq!(actions.len(), 1, "{actions:?}");
@@ -132,14 +148,7 @@ async fn quick_fix_applies_and_the_diagnostic_goes() {
 
     // A quick fix computed for version 1 is not offered for version 2.
     let stale = client
-        .request(
-            "textDocument/codeAction",
-            json!({
-                "textDocument": {"uri": uri},
-                "range": hint["range"],
-                "context": {"diagnostics": [hint], "only": ["quickfix"]},
-            }),
-        )
+        .code_actions(&uri, &hint["range"], &[&hint], &["quickfix"])
         .await;
     assert_eq!(stale, json!([]));
     assert!(client.shutdown().await);
@@ -157,14 +166,7 @@ async fn fix_all_applies_every_safe_fix() {
     let params = client.diagnostics_where(&uri, has_version(7)).await;
     assert_eq!(codes(&params), ["PL101", "PL101"]);
     let actions = client
-        .request(
-            "textDocument/codeAction",
-            json!({
-                "textDocument": {"uri": uri},
-                "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
-                "context": {"diagnostics": [], "only": ["source.fixAll"]},
-            }),
-        )
+        .code_actions(&uri, &range(0, 0, 0, 0), &[], &["source.fixAll"])
         .await;
     let actions = actions.as_array().unwrap();
     assert_eq!(actions.len(), 1);
@@ -619,6 +621,74 @@ async fn hover_and_completion_in_toml_and_jsonc() {
     assert!(client.shutdown().await);
 }
 
+async fn completion_at(client: &mut TestClient, uri: &str, line: u32, character: u32) -> Value {
+    client
+        .request(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}}),
+        )
+        .await
+}
+
+fn labels(completions: &Value) -> Vec<&str> {
+    completions
+        .as_array()
+        .unwrap_or_else(|| panic!("no completions: {completions}"))
+        .iter()
+        .map(|item| item["label"].as_str().unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn requests_past_the_end_of_the_text_get_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("wrangler.toml");
+    let text = "main = \"src/index.js\"\n[placement]\nmode = \"smart\"\nhint = \"x\"\n";
+    write_project(&path, text);
+    let uri = file_uri(&path);
+    let mut client = TestClient::initialized(capabilities(false), json!({}), &[dir.path()]).await;
+    client.open(&uri, "toml", 1, text);
+    let params = client.diagnostics_where(&uri, has_version(1)).await;
+    let hint = diagnostic(&params, "PL101").clone();
+
+    // A quick fix is offered over the diagnostic's range, and nothing over lines that do not
+    // exist (the client speaks of another text).
+    let actions = client
+        .code_actions(&uri, &hint["range"], &[&hint], &["quickfix"])
+        .await;
+    assert_eq!(actions.as_array().map(Vec::len), Some(1), "{actions}");
+    let past_the_end = client
+        .code_actions(&uri, &range(3, 0, 40, 0), &[&hint], &["quickfix"])
+        .await;
+    assert_eq!(past_the_end, Value::Null);
+
+    // The end of the text is a place to type a `mode` value.
+    let typing = "[placement]\nmode = ";
+    client.change(&uri, 2, json!([{"text": typing}]));
+    let modes = ["off", "smart", "targeted"];
+    assert_eq!(labels(&completion_at(&mut client, &uri, 1, 7).await), modes);
+    // A character past the end of its line means the end of the line (as the LSP says)...
+    assert_eq!(
+        labels(&completion_at(&mut client, &uri, 1, 99).await),
+        modes
+    );
+    // ...but a line past the end of the text is no place: clamping it would offer the modes.
+    assert_eq!(completion_at(&mut client, &uri, 2, 0).await, Value::Null);
+    assert_eq!(
+        completion_at(&mut client, &uri, u32::MAX, u32::MAX).await,
+        Value::Null
+    );
+    let mode = client.hover(&uri, 1, 1).await;
+    assert!(
+        mode["contents"]["value"]
+            .as_str()
+            .is_some_and(|markdown| markdown.contains("`placement.mode`")),
+        "{mode}"
+    );
+    assert_eq!(client.hover(&uri, 9, 1).await, Value::Null);
+    assert!(client.shutdown().await);
+}
+
 #[tokio::test]
 async fn bad_input_leaves_the_server_answering() {
     let dir = tempfile::tempdir().unwrap();
@@ -641,7 +711,11 @@ async fn bad_input_leaves_the_server_answering() {
     client.notify("placement/unknownNotification", json!({"x": 1}));
     // A change to a document that was never opened, and requests about it.
     let ghost = file_uri(&dir.path().join("ghost/wrangler.toml"));
-    client.change(&ghost, 2, json!([{"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "text": "x"}]));
+    client.change(
+        &ghost,
+        2,
+        json!([{"range": range(0, 0, 0, 0), "text": "x"}]),
+    );
     let hover = client.hover(&ghost, 0, 0).await;
     assert!(hover.is_null());
 
@@ -655,7 +729,11 @@ async fn bad_input_leaves_the_server_answering() {
     }
     let huge_uri = file_uri(&huge_path);
     client.open(&huge_uri, "toml", 1, &huge);
-    client.change(&huge_uri, 2, json!([{"range": {"start": {"line": 4_000_000, "character": 9}, "end": {"line": 4_000_001, "character": 99}}, "text": "# end\n"}]));
+    client.change(
+        &huge_uri,
+        2,
+        json!([{"range": range(4_000_000, 9, 4_000_001, 99), "text": "# end\n"}]),
+    );
     let hover = client.hover(&huge_uri, 1, 2).await;
     assert!(
         hover["contents"]["value"]

@@ -122,7 +122,16 @@ impl TestClient {
                 }),
             )
             .await;
-        assert!(result["capabilities"].is_object(), "{result}");
+        // The server takes UTF-8 positions whenever the client offers them.
+        let offers_utf8 = capabilities["general"]["positionEncodings"]
+            .as_array()
+            .is_some_and(|offered| offered.contains(&json!("utf-8")));
+        let encoding = if offers_utf8 { "utf-8" } else { "utf-16" };
+        assert_eq!(
+            result["capabilities"]["positionEncoding"], encoding,
+            "{result}"
+        );
+        assert_eq!(result["serverInfo"]["name"], "placement-lint");
         client.notify("initialized", json!({}));
         client
     }
@@ -164,17 +173,37 @@ impl TestClient {
             .expect("the server is running")
     }
 
-    /// The next `publishDiagnostics` for `uri` that satisfies `accept`; earlier ones for it
-    /// are discarded, others are kept.
     /// `textDocument/hover` at a line and character.
     pub async fn hover(&mut self, uri: &str, line: u64, character: u64) -> Value {
         self.request(
             "textDocument/hover",
-            serde_json::json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}}),
+            json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}}),
         )
         .await
     }
 
+    /// `textDocument/codeAction` over `range`, for the `diagnostics` the client shows there,
+    /// asking only for the `only` kinds.
+    pub async fn code_actions(
+        &mut self,
+        uri: &str,
+        range: &Value,
+        diagnostics: &[&Value],
+        only: &[&str],
+    ) -> Value {
+        self.request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": {"uri": uri},
+                "range": range,
+                "context": {"diagnostics": diagnostics, "only": only},
+            }),
+        )
+        .await
+    }
+
+    /// The next `publishDiagnostics` for `uri` that satisfies `accept`; earlier ones for it
+    /// are discarded, others are kept.
     pub async fn diagnostics_where(&mut self, uri: &str, accept: impl Fn(&Value) -> bool) -> Value {
         let mut kept = VecDeque::new();
         let mut found = None;

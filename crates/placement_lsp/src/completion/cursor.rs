@@ -1,14 +1,9 @@
-//! Completion: keys inside `placement` and `assets` (and the top-level keys that matter for
-//! placement), `mode` values, cloud region ids after `region`, booleans for
-//! `run_worker_first`. The text before the cursor is usually half typed and does not parse, so
-//! a small scanner of TOML and JSONC structure finds where the cursor is: in which table, and
-//! whether a key or a value is being typed.
+//! Where the cursor is, for completion: in which table, and whether a key or a value is being
+//! typed. The text before the cursor is usually half typed and does not parse, so a small
+//! scanner of TOML and JSONC structure reads it instead of the analysis's parser. It never
+//! panics, whatever the text and offset (a fuzz target checks it: `fuzz/`).
 
-use placement_analysis::catalog;
 use placement_analysis::syntax::Format;
-
-use crate::hover::scope_relative;
-use crate::knowledge;
 
 /// Whether a key or a value is typed at the cursor.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,123 +26,6 @@ pub struct CursorContext {
     pub prefix_start: usize,
     /// Whether the word is inside quotes (the item then goes without them).
     pub quoted: bool,
-}
-
-/// One completion item, with the text that replaces the typed word.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Item {
-    pub label: String,
-    pub insert: String,
-    pub detail: Option<String>,
-    pub documentation: Option<String>,
-    pub kind: ItemKind,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ItemKind {
-    Key,
-    Value,
-}
-
-/// The items for the cursor at byte `offset` of `text`.
-pub fn complete(text: &str, format: Format, offset: usize) -> Option<(CursorContext, Vec<Item>)> {
-    let context = cursor_context(text, format, offset)?;
-    let path: Vec<&str> = context.table.iter().map(String::as_str).collect();
-    let table = scope_relative(&path);
-    let table = match table {
-        [] => "",
-        ["env"] => return None,
-        [name] => *name,
-        _ => return None,
-    };
-    let items = match &context.slot {
-        Slot::Key => key_items(table, format, context.quoted),
-        Slot::Value { key } => value_items(table, key, context.quoted),
-    };
-    Some((context, items))
-}
-
-fn key_items(table: &str, format: Format, quoted: bool) -> Vec<Item> {
-    let keys: &[&str] = match table {
-        "placement" => catalog::PLACEMENT_KEYS,
-        "assets" => catalog::ASSETS_KEYS,
-        "" => &[],
-        _ => return Vec::new(),
-    };
-    let documented_top_level = knowledge::KEYS
-        .iter()
-        .filter(|doc| table.is_empty() && doc.table.is_empty())
-        .map(|doc| doc.key);
-    keys.iter()
-        .copied()
-        .chain(documented_top_level)
-        .map(|key| {
-            let doc = knowledge::key_doc(table, key);
-            let insert = if format == Format::Json && !quoted {
-                format!("\"{key}\"")
-            } else {
-                key.to_owned()
-            };
-            Item {
-                label: key.to_owned(),
-                insert,
-                detail: doc.map(|doc| doc.values.replace('`', "")),
-                documentation: doc.map(knowledge::key_markdown),
-                kind: ItemKind::Key,
-            }
-        })
-        .collect()
-}
-
-fn value_items(table: &str, key: &str, quoted: bool) -> Vec<Item> {
-    let string_item = |value: String, documentation: Option<String>, detail: Option<String>| {
-        let insert = if quoted {
-            value.clone()
-        } else {
-            format!("\"{value}\"")
-        };
-        Item {
-            label: value,
-            insert,
-            detail,
-            documentation,
-            kind: ItemKind::Value,
-        }
-    };
-    match (table, key) {
-        ("placement", "mode") => catalog::PLACEMENT_MODES
-            .iter()
-            .map(|mode| {
-                let doc = knowledge::value_doc("placement", "mode", mode);
-                string_item((*mode).to_owned(), doc.map(knowledge::value_markdown), None)
-            })
-            .collect(),
-        ("placement", "region") => catalog::CLOUD_REGIONS
-            .iter()
-            .flat_map(|(provider, regions)| {
-                regions.iter().map(move |region| {
-                    string_item(
-                        format!("{provider}:{region}"),
-                        None,
-                        Some(format!("{} region", provider.to_uppercase())),
-                    )
-                })
-            })
-            .collect(),
-        // A boolean cannot go inside quotes.
-        ("assets", "run_worker_first") if !quoted => ["true", "false"]
-            .iter()
-            .map(|value| Item {
-                label: (*value).to_owned(),
-                insert: (*value).to_owned(),
-                detail: None,
-                documentation: knowledge::value_doc("assets", "run_worker_first", value)
-                    .map(knowledge::value_markdown),
-                kind: ItemKind::Value,
-            })
-            .collect(),
-        _ => Vec::new(),
-    }
 }
 
 /// Characters of a word being completed: keys, region ids (`aws:us-east-1`), booleans.
@@ -496,14 +374,6 @@ mod tests {
         cursor_context(&text, format, offset)
     }
 
-    fn labels(text_with_cursor: &str, format: Format) -> Vec<String> {
-        let offset = text_with_cursor.find('|').expect("cursor");
-        let text = text_with_cursor.replacen('|', "", 1);
-        complete(&text, format, offset)
-            .map(|(_, items)| items.into_iter().map(|item| item.label).collect())
-            .unwrap_or_default()
-    }
-
     #[test]
     fn toml_tables_keys_and_values() {
         let c = context("name = \"x\"\n[placement]\nmo|", Format::Toml).unwrap();
@@ -551,23 +421,5 @@ mod tests {
         let c = context("{ \"placement\": {}, |", Format::Json).unwrap();
         assert!(c.table.is_empty());
         assert_eq!(c.slot, Slot::Key);
-    }
-
-    #[test]
-    fn items_by_place() {
-        assert_eq!(
-            labels("[placement]\nmode = |", Format::Toml),
-            ["off", "smart", "targeted"]
-        );
-        assert!(labels("[placement]\n|", Format::Toml).contains(&"hostname".to_owned()));
-        assert!(labels("{\"assets\": {|", Format::Json).contains(&"run_worker_first".to_owned()));
-        assert_eq!(
-            labels("[assets]\nrun_worker_first = |", Format::Toml),
-            ["true", "false"]
-        );
-        assert!(
-            labels("[placement]\nregion = \"|", Format::Toml).contains(&"aws:us-east-1".to_owned())
-        );
-        assert!(labels("[vars]\n|", Format::Toml).is_empty());
     }
 }

@@ -1,0 +1,84 @@
+//! `textDocument/codeAction`: the quick fix each diagnostic carries (computed with it, so no
+//! re-analysis) and "fix all safe problems" of a config.
+
+use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::ls_types::{
+    CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, CodeActionResponse,
+};
+use tracing::debug;
+
+use crate::blocking::run_blocking;
+use crate::capabilities::FIX_ALL_KIND;
+use crate::convert::{diagnostic_data, minimal_edit, workspace_edit};
+use crate::encoding::is_in_text;
+use crate::state::{Shared, config_format};
+
+pub async fn code_action_request(
+    shared: &Shared,
+    params: CodeActionParams,
+) -> Result<Option<CodeActionResponse>> {
+    let uri = params.text_document.uri;
+    let Some(document) = shared.snapshot(&uri) else {
+        return Ok(None);
+    };
+    if !is_in_text(&document.rope, params.range.start)
+        || !is_in_text(&document.rope, params.range.end)
+    {
+        debug!(
+            "code actions for {:?}, past the end of the text",
+            params.range
+        );
+        return Ok(None);
+    }
+    let version = document.version;
+    let versioned = document.settings.versioned_edits;
+    let wants = |kind: &str| match &params.context.only {
+        None => true,
+        Some(only) => only.iter().any(|requested| {
+            let requested = requested.as_str();
+            kind == requested || kind.starts_with(&format!("{requested}."))
+        }),
+    };
+    let mut actions: Vec<CodeActionOrCommand> = Vec::new();
+    if wants(CodeActionKind::QUICKFIX.as_str()) {
+        for diagnostic in &params.context.diagnostics {
+            let Some(data) = diagnostic_data(diagnostic) else {
+                continue;
+            };
+            let Some(fix) = data.fix else { continue };
+            if data.version.is_some_and(|fixed| fixed != version) {
+                continue; // computed for an older text
+            }
+            actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                title: fix.title,
+                kind: Some(CodeActionKind::QUICKFIX),
+                diagnostics: Some(vec![diagnostic.clone()]),
+                edit: Some(workspace_edit(&uri, Some(version), fix.edits, versioned)),
+                is_preferred: Some(fix.safe),
+                ..Default::default()
+            }));
+        }
+    }
+    if wants(FIX_ALL_KIND)
+        && let Some(path) = document.path.filter(|path| config_format(path).is_some())
+    {
+        let rope = document.rope;
+        let encoding = document.settings.encoding;
+        let edit = run_blocking("fix all", move || {
+            let text = rope.to_string();
+            let outcome = placement_analysis::fix::fix_config(&path, &text, false, &|_| true);
+            minimal_edit(&rope, &text, &outcome.text, encoding)
+        })
+        .await
+        .ok_or_else(Error::internal_error)?;
+        if let Some(edit) = edit {
+            actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                title: "Fix all safe placement-lint problems".to_owned(),
+                kind: Some(CodeActionKind::from(FIX_ALL_KIND)),
+                edit: Some(workspace_edit(&uri, Some(version), vec![edit], versioned)),
+                ..Default::default()
+            }));
+        }
+    }
+    Ok(Some(actions))
+}

@@ -1,0 +1,53 @@
+//! `initialize`, `initialized` and `shutdown`.
+
+use std::sync::atomic::Ordering;
+
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::{InitializeParams, InitializeResult};
+use tracing::{info, warn};
+
+use crate::capabilities::{server_capabilities, server_info, watched_files_registration};
+use crate::settings::Settings;
+use crate::state::Shared;
+
+pub fn initialize(shared: &Shared, params: &InitializeParams) -> Result<InitializeResult> {
+    let settings = Settings::from_initialize(params);
+    info!(
+        "initialize: {} positions, versioned edits {}, dynamic watchers {}",
+        settings.encoding.kind().as_str(),
+        settings.versioned_edits,
+        settings.dynamic_watchers
+    );
+    let capabilities = server_capabilities(settings.encoding);
+    shared.state().settings = settings;
+    Ok(InitializeResult {
+        capabilities,
+        server_info: Some(server_info()),
+        offset_encoding: None,
+    })
+}
+
+/// Registers the file watchers, when the client can.
+pub fn initialized(shared: &Shared) {
+    if !shared.state().settings.dynamic_watchers {
+        info!(
+            "the client cannot register file watchers; re-checking on open, change and save only"
+        );
+        return;
+    }
+    // The client answers on its own time; no handler waits for it.
+    let client = shared.client.clone();
+    tokio::spawn(async move {
+        if let Err(error) = client
+            .register_capability(vec![watched_files_registration()])
+            .await
+        {
+            warn!("registering file watchers failed: {error}");
+        }
+    });
+}
+
+pub fn shutdown(shared: &Shared) -> Result<()> {
+    shared.shutdown_requested.store(true, Ordering::SeqCst);
+    Ok(())
+}

@@ -1,0 +1,265 @@
+//! One analysis worker per project (keyed by its config). A handler that changes what a project
+//! reads bumps the project's generation through [`refresh`]; the worker debounces, snapshots the
+//! open buffers, analyses on the blocking pool and publishes only if nothing it read has moved
+//! on since (see [`accept`]).
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use placement_analysis::discovery::resolve_config;
+use placement_analysis::project::{ProjectFiles, check_project};
+use placement_analysis::rules::shadowed_config_file;
+use tokio::sync::watch;
+use tower_lsp_server::ls_types::Uri;
+use tracing::{debug, warn};
+
+use crate::blocking::run_blocking;
+use crate::convert::{self, FileDiagnostics, FileTexts};
+use crate::encoding::PositionEncoding;
+use crate::files::Overlay;
+use crate::state::{Project, Shared, State};
+
+/// Larger documents are kept (edits, hover) but not analysed: no config is this big, and the
+/// analysis of such a file would hold a worker for seconds.
+const MAX_ANALYZED_BYTES: usize = 16 * 1024 * 1024;
+
+/// Re-analyses `configs` (starting a worker for a project seen for the first time) and retires
+/// projects no open document belongs to any more. Synchronous: handlers call it before any
+/// `.await`, so that changes apply in the order they arrived.
+pub fn refresh(
+    shared: &Arc<Shared>,
+    state: &mut State,
+    configs: impl IntoIterator<Item = PathBuf>,
+) {
+    for config in configs {
+        let project = state.projects.entry(config.clone()).or_insert_with(|| {
+            let (trigger, receiver) = watch::channel(0);
+            tokio::spawn(project_worker(shared.clone(), config.clone(), receiver));
+            Project {
+                trigger,
+                files: HashSet::new(),
+            }
+        });
+        project.trigger.send_modify(|generation| *generation += 1);
+    }
+    let active = state.active_projects();
+    let retired: Vec<PathBuf> = state
+        .projects
+        .keys()
+        .filter(|config| !active.contains(*config))
+        .cloned()
+        .collect();
+    let mut clears = Vec::new();
+    for config in retired {
+        if let Some(project) = state.projects.remove(&config) {
+            // Dropping the trigger ends the worker.
+            clears.extend(state.clear_project(&config, project.files));
+        }
+    }
+    if !clears.is_empty() {
+        let shared = shared.clone();
+        tokio::spawn(async move {
+            let _order = shared.publish_lock.lock().await;
+            publish(&shared, &clears).await;
+        });
+    }
+}
+
+/// Sends `files` to the client; the caller holds the publish lock.
+async fn publish(shared: &Shared, files: &[FileDiagnostics]) {
+    for file in files {
+        shared
+            .client
+            .publish_diagnostics(file.uri.clone(), file.diagnostics.clone(), file.version)
+            .await;
+    }
+}
+
+/// What one analysis of a project read and found.
+struct Analysis {
+    /// The open documents it read, at their versions.
+    read_versions: HashMap<Uri, i32>,
+    files: Vec<FileDiagnostics>,
+}
+
+/// Analyses one project whenever its trigger moves; exits when the project is retired.
+async fn project_worker(shared: Arc<Shared>, config: PathBuf, mut trigger: watch::Receiver<u64>) {
+    while trigger.changed().await.is_ok() {
+        let debounce = shared.state().settings.debounce;
+        if !debounce.is_zero() {
+            tokio::time::sleep(debounce).await;
+        }
+        let generation = *trigger.borrow_and_update();
+        let (overlay, members, encoding) = {
+            let state = shared.state();
+            (
+                state.overlay(),
+                state.members(&config),
+                state.settings.encoding,
+            )
+        };
+        let analysed_config = config.clone();
+        let Some(analysis) = run_blocking("analysis", move || {
+            analyse(&analysed_config, &members, &overlay, encoding)
+        })
+        .await
+        else {
+            continue;
+        };
+        let _order = shared.publish_lock.lock().await;
+        let publications = match accept(&shared, &config, generation, &trigger, analysis) {
+            Accepted::Publish(publications) => publications,
+            Accepted::Stale => continue,
+            Accepted::Retired => return,
+        };
+        publish(&shared, &publications).await;
+        drop(_order);
+        debug!(
+            "published {} file(s) for {}",
+            publications.len(),
+            config.display()
+        );
+    }
+}
+
+enum Accepted {
+    Publish(Vec<FileDiagnostics>),
+    /// Something the analysis read has moved on; a newer analysis is on its way.
+    Stale,
+    /// The project has no open document any more.
+    Retired,
+}
+
+/// Decides, under the state lock, whether an analysis is still current, and if so records its
+/// diagnostics and returns what to publish.
+fn accept(
+    shared: &Shared,
+    config: &Path,
+    generation: u64,
+    trigger: &watch::Receiver<u64>,
+    analysis: Analysis,
+) -> Accepted {
+    let mut state = shared.state();
+    let Some(project) = state.projects.get(config) else {
+        return Accepted::Retired;
+    };
+    if *trigger.borrow() != generation {
+        debug!("dropping a stale analysis of {}", config.display());
+        return Accepted::Stale;
+    }
+    let moved_on = analysis.read_versions.iter().any(|(uri, version)| {
+        state
+            .documents
+            .get(uri)
+            .is_some_and(|document| document.version != *version)
+    });
+    if moved_on {
+        // A buffer of another project changed under this analysis: analyse again.
+        debug!(
+            "dropping an analysis of {} that read a stale buffer",
+            config.display()
+        );
+        project.trigger.send_modify(|generation| *generation += 1);
+        return Accepted::Stale;
+    }
+    let previous_files = project.files.clone();
+    let new_files: HashSet<Uri> = analysis
+        .files
+        .iter()
+        .filter(|file| !file.diagnostics.is_empty() || file.version.is_some())
+        .map(|file| file.uri.clone())
+        .collect();
+    let mut publications = Vec::new();
+    for file in analysis.files {
+        // A document closed since the snapshot is published without a version.
+        let version = file
+            .version
+            .filter(|_| state.documents.contains_key(&file.uri));
+        publications.extend(state.set_contribution(config, &file.uri, file.diagnostics, version));
+    }
+    for gone in previous_files.difference(&new_files) {
+        let version = state.documents.get(gone).map(|document| document.version);
+        publications.extend(state.set_contribution(config, gone, Vec::new(), version));
+    }
+    if let Some(project) = state.projects.get_mut(config) {
+        project.files = new_files;
+    }
+    Accepted::Publish(publications)
+}
+
+/// Checks one project: the config (from its buffer or the disk) with the files around it.
+fn analyse(
+    config: &Path,
+    members: &[PathBuf],
+    overlay: &Overlay,
+    encoding: PositionEncoding,
+) -> Analysis {
+    let mut always = vec![config.to_path_buf()];
+    let mut diagnostics = Vec::new();
+    match overlay.read(config) {
+        Some(text) if text.len() > MAX_ANALYZED_BYTES => {
+            warn!(
+                "not analysing {}: {} bytes is more than {MAX_ANALYZED_BYTES}",
+                config.display(),
+                text.len()
+            );
+        }
+        Some(text) => {
+            diagnostics = check_project(config, &text, overlay);
+            if let Some(dir) = config.parent() {
+                let winner = resolve_config(dir, &|candidate| overlay.exists(candidate));
+                if let Some(winner) = winner.filter(|winner| winner != config) {
+                    let display = relative_display(&winner, dir);
+                    diagnostics.push(shadowed_config_file::shadowed(
+                        config, &text, &winner, &display,
+                    ));
+                }
+            }
+        }
+        None => debug!("{} is gone", config.display()),
+    }
+    // Every open document of the project gets a list, empty or not, at its version.
+    always.extend(
+        members
+            .iter()
+            .filter(|path| path.as_path() != config)
+            .cloned(),
+    );
+    let read_versions = overlay
+        .buffers
+        .values()
+        .map(|buffer| (buffer.uri.clone(), buffer.version))
+        .collect();
+    let mut texts = FileTexts::new(overlay);
+    let files = convert::to_lsp(&diagnostics, &always, &mut texts, encoding);
+    Analysis {
+        read_versions,
+        files,
+    }
+}
+
+/// `path` relative to `base` when it is below or beside it (`../wrangler.jsonc`).
+fn relative_display(path: &Path, base: &Path) -> String {
+    let mut up = String::new();
+    for ancestor in base.ancestors() {
+        if let Ok(rest) = path.strip_prefix(ancestor) {
+            return format!("{up}{}", rest.display());
+        }
+        up.push_str("../");
+    }
+    path.display().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_display_walks_up() {
+        assert_eq!(
+            relative_display(Path::new("/r/wrangler.jsonc"), Path::new("/r/apps/api")),
+            "../../wrangler.jsonc"
+        );
+    }
+}
