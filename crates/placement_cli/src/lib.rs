@@ -6,8 +6,10 @@ pub mod discover;
 mod files;
 pub mod output;
 pub mod paths;
-pub mod selection;
 mod write;
+
+/// The rule selection moved to the analysis crate, which the language server shares.
+pub use placement_analysis::selection;
 
 use std::io::Write;
 use std::process::ExitCode;

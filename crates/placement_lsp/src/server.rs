@@ -76,6 +76,10 @@ impl LanguageServer for Backend {
         workspace::did_change_watched_files(&self.shared, params);
     }
 
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        workspace::did_change_configuration(&self.shared, params);
+    }
+
     async fn did_change_workspace_folders(&self, params: DidChangeWorkspaceFoldersParams) {
         workspace::did_change_workspace_folders(params);
     }

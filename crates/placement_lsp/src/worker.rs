@@ -10,6 +10,7 @@ use std::sync::Arc;
 use placement_analysis::discovery::resolve_config;
 use placement_analysis::project::{ProjectFiles, check_project};
 use placement_analysis::rules::shadowed_config_file;
+use placement_analysis::selection::RuleSelection;
 use tokio::sync::watch;
 use tower_lsp_server::ls_types::Uri;
 use tracing::{debug, warn};
@@ -91,17 +92,18 @@ async fn project_worker(shared: Arc<Shared>, config: PathBuf, mut trigger: watch
             tokio::time::sleep(debounce).await;
         }
         let generation = *trigger.borrow_and_update();
-        let (overlay, members, encoding) = {
+        let (overlay, members, encoding, selection) = {
             let state = shared.state();
             (
                 state.overlay(),
                 state.members(&config),
                 state.settings.encoding,
+                state.settings.selection.clone(),
             )
         };
         let analysed_config = config.clone();
         let Some(analysis) = run_blocking("analysis", move || {
-            analyse(&analysed_config, &members, &overlay, encoding)
+            analyse(&analysed_config, &members, &overlay, encoding, &selection)
         })
         .await
         else {
@@ -194,6 +196,7 @@ fn analyse(
     members: &[PathBuf],
     overlay: &Overlay,
     encoding: PositionEncoding,
+    selection: &RuleSelection,
 ) -> Analysis {
     let mut always = vec![config.to_path_buf()];
     let mut diagnostics = Vec::new();
@@ -219,6 +222,7 @@ fn analyse(
         }
         None => debug!("{} is gone", config.display()),
     }
+    diagnostics.retain(|diagnostic| selection.is_selected(diagnostic.rule));
     // Every open document of the project gets a list, empty or not, at its version.
     always.extend(
         members

@@ -814,3 +814,57 @@ async fn diagnostics_in_project_files_follow_their_buffers() {
     assert!(params["version"].is_null());
     assert!(client.shutdown().await);
 }
+
+#[tokio::test]
+async fn rule_selection_from_initialization_options_and_configuration_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    // PL101 (a safe fix) and PL005 (another safe fix), in one JSONC config.
+    let text = "{\n  \"main\": \"src/index.js\",\n  \"name\": \"a\",\n  \"name\": \"b\",\n  \"placement\": { \"mode\": \"smart\", \"hint\": \"wnam\" }\n}\n";
+    let path = dir.path().join("wrangler.jsonc");
+    write_project(&path, text);
+    let uri = file_uri(&path);
+    let options = json!({"ignore": ["placement-hint-removed"], "select": ["PL0", "PL1", "nope"]});
+    let mut client = TestClient::initialized(capabilities(false), options, &[dir.path()]).await;
+    // The unknown selector is reported once; the others apply.
+    let warning = client.next_notification("window/showMessage").await;
+    assert_eq!(warning["params"]["type"], 2, "{warning}");
+    assert!(
+        warning["params"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("unknown rule selector `nope`"),
+        "{warning}"
+    );
+    client.open(&uri, "jsonc", 1, text);
+    let params = client.diagnostics_where(&uri, has_version(1)).await;
+    assert_eq!(codes(&params), ["PL005"]);
+    // Fix all applies only the fixes of the rules reported.
+    let actions = client
+        .code_actions(&uri, &range(0, 0, 0, 0), &[], &["source.fixAll"])
+        .await;
+    let edits = actions[0]["edit"]["documentChanges"][0]["edits"]
+        .as_array()
+        .unwrap();
+    let fixed = apply_text_edits(text, edits);
+    assert!(fixed.contains("\"hint\""), "{fixed}");
+    assert!(!fixed.contains("\"name\": \"a\""), "{fixed}");
+
+    // VS Code sends the whole `placementLint` section; the projects are re-checked with it.
+    client.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"placementLint": {"select": [], "ignore": ["PL005"]}}}),
+    );
+    let params = client
+        .diagnostics_where(&uri, |params| codes(params) == ["PL101"])
+        .await;
+    assert_eq!(params["version"], 1);
+    // A change without a selection keeps the current one.
+    client.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"other": true}}),
+    );
+    client.change(&uri, 2, json!([{"text": text}]));
+    let params = client.diagnostics_where(&uri, has_version(2)).await;
+    assert_eq!(codes(&params), ["PL101"]);
+    assert!(client.shutdown().await);
+}

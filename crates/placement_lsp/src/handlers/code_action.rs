@@ -64,9 +64,13 @@ pub async fn code_action_request(
     {
         let rope = document.rope;
         let encoding = document.settings.encoding;
+        let selection = document.settings.selection;
         let edit = run_blocking("fix all", move || {
             let text = rope.to_string();
-            let outcome = placement_analysis::fix::fix_config(&path, &text, false, &|_| true);
+            // Only the fixes of the rules reported, as `check --fix --select ...` does.
+            let outcome = placement_analysis::fix::fix_config(&path, &text, false, &|rule| {
+                selection.is_selected(rule)
+            });
             minimal_edit(&rope, &text, &outcome.text, encoding)
         })
         .await

@@ -1,14 +1,19 @@
-//! `workspace/didChangeWatchedFiles` and `workspace/didChangeWorkspaceFolders`.
+//! `workspace/didChangeWatchedFiles`, `workspace/didChangeWorkspaceFolders` and
+//! `workspace/didChangeConfiguration`.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use placement_analysis::discovery::is_config_file_name;
-use tower_lsp_server::ls_types::{DidChangeWatchedFilesParams, DidChangeWorkspaceFoldersParams};
+use tower_lsp_server::ls_types::{
+    DidChangeConfigurationParams, DidChangeWatchedFilesParams, DidChangeWorkspaceFoldersParams,
+};
 use tracing::{debug, info};
 
 use crate::convert::file_path;
+use crate::handlers::lifecycle::report_unknown_selectors;
+use crate::settings::rule_selection;
 use crate::state::Shared;
 use crate::worker::refresh;
 
@@ -54,4 +59,23 @@ pub fn did_change_workspace_folders(params: DidChangeWorkspaceFoldersParams) {
         params.event.added.len(),
         params.event.removed.len()
     );
+}
+
+/// A new rule selection (`select`/`ignore`) re-checks every open project with it.
+pub fn did_change_configuration(shared: &Arc<Shared>, params: DidChangeConfigurationParams) {
+    let Some((selection, unknown)) = rule_selection(Some(&params.settings)) else {
+        debug!("a configuration change without a rule selection");
+        return;
+    };
+    let mut state = shared.state();
+    state.settings.selection = selection;
+    state.settings.unknown_selectors = unknown.clone();
+    let projects = state.active_projects();
+    info!(
+        "the rule selection changed: re-checking {} project(s)",
+        projects.len()
+    );
+    refresh(shared, &mut state, projects);
+    drop(state);
+    report_unknown_selectors(shared, &unknown);
 }

@@ -402,3 +402,20 @@ impl TestClient {
         }
     }
 }
+
+impl TestClient {
+    /// The next notification the server sent with this method.
+    pub async fn next_notification(&mut self, method: &str) -> Value {
+        let is_it = |m: &Value| m["method"] == method && m.get("id").is_none();
+        if let Some(index) = self.backlog.iter().position(is_it) {
+            return self.backlog.remove(index).unwrap();
+        }
+        loop {
+            let message = self.next_message().await;
+            if is_it(&message) {
+                return message;
+            }
+            self.backlog.push_back(message);
+        }
+    }
+}
