@@ -486,6 +486,16 @@ async function mainWindow() {
       await window.waitForProblem("PL101 after the restart", isMarker("api", "wrangler.toml", "PL101"));
     });
 
+    await step(window, "placementLint.ignore in the workspace's settings hides a rule at once", async () => {
+      const settingsFile = join(window.workspace, ".vscode", "settings.json");
+      mkdirSync(dirname(settingsFile), { recursive: true });
+      writeFileSync(settingsFile, JSON.stringify({ "placementLint.ignore": ["assets-fetch-smart-placement"] }, null, 2));
+      await window.waitForNoProblem("PL202 gone from index.ts", isMarker("site/src", "index.ts", "PL202"));
+      await window.waitForProblem("PL207 still on index.ts", isMarker("site/src", "index.ts", "PL207"));
+      writeFileSync(settingsFile, "{}\n");
+      await window.waitForProblem("PL202 back on index.ts", isMarker("site/src", "index.ts", "PL202"));
+    });
+
     await step(window, "placement-lint: Show server log shows the server's log lines, none as errors", async () => {
       await window.command("placement-lint: Show server log");
       const text = await waitFor("the log in the Output panel", async () => {
