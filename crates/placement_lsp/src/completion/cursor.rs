@@ -417,4 +417,35 @@ mod tests {
         assert!(c.table.is_empty());
         assert_eq!(c.slot, Slot::Key);
     }
+
+    #[test]
+    fn at_every_offset_the_word_ends_at_the_cursor() {
+        let texts = [
+            (
+                "name = \"é😀\" # ü\n[env.a.placement]\nmode = 'sm'\nx = { region = \"aws:us\", y = [1, 2] }\nz = \"\"\"\nm\n\"\"\"\n[[r]]\n",
+                Format::Toml,
+            ),
+            (
+                "{\n // é😀\n \"placement\": { \"mode\": \"sm\\\"\" /* ü */, \"a\": [tr, 1.5e+3] },\n \"x\": \"",
+                Format::Json,
+            ),
+        ];
+        for (text, format) in texts {
+            // Past the end, and inside chars, too: the cursor rounds down to a boundary.
+            for offset in 0..text.len() + 3 {
+                let mut cursor = offset.min(text.len());
+                while !text.is_char_boundary(cursor) {
+                    cursor -= 1;
+                }
+                if let Some(c) = cursor_context(text, format, offset) {
+                    assert!(text.is_char_boundary(c.prefix_start) && c.prefix_start <= cursor);
+                    assert_eq!(
+                        c.prefix,
+                        text[c.prefix_start..cursor],
+                        "{format:?} {offset}"
+                    );
+                }
+            }
+        }
+    }
 }
