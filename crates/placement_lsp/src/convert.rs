@@ -295,24 +295,21 @@ mod tests {
 
     #[test]
     fn minimal_edit_covers_the_changed_middle() {
-        let before = "a\nhint = \"x\"\nb\n";
-        let after = "a\nb\n";
-        let rope = Rope::from_str(before);
-        let edit = minimal_edit(&rope, before, after, PositionEncoding::Utf16).unwrap();
-        assert_eq!(edit.new_text, "");
-        assert_eq!(
-            edit.range,
-            Range::new(Position::new(1, 0), Position::new(2, 0))
-        );
-        assert!(minimal_edit(&rope, before, before, PositionEncoding::Utf16).is_none());
-        let before = "é😀x";
-        let after = "é😁x";
-        let rope = Rope::from_str(before);
-        let edit = minimal_edit(&rope, before, after, PositionEncoding::Utf16).unwrap();
-        assert_eq!(edit.new_text, "😁");
-        assert_eq!(
-            edit.range,
-            Range::new(Position::new(0, 1), Position::new(0, 3))
-        );
+        // (before, after, the edit's text, its range in UTF-16)
+        let cases = [
+            ("a\nhint = \"x\"\nb\n", "a\nb\n", "", ((1, 0), (2, 0))),
+            // Never inside a char: 😀 and 😁 share their first three bytes.
+            ("é😀x", "é😁x", "😁", ((0, 1), (0, 3))),
+        ];
+        for (before, after, new_text, ((l1, c1), (l2, c2))) in cases {
+            let rope = Rope::from_str(before);
+            let edit = minimal_edit(&rope, before, after, PositionEncoding::Utf16).unwrap();
+            assert_eq!(edit.new_text, new_text);
+            assert_eq!(
+                edit.range,
+                Range::new(Position::new(l1, c1), Position::new(l2, c2))
+            );
+            assert!(minimal_edit(&rope, before, before, PositionEncoding::Utf16).is_none());
+        }
     }
 }

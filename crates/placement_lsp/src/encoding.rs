@@ -216,42 +216,37 @@ mod tests {
     #[test]
     fn requests_past_the_last_line_get_nothing() {
         let rope = Rope::from_str("a = 1\n");
+        // The empty line after the last line break is in the text; the line after it is not.
+        let cases = [
+            ((0, 99), Some(5)),
+            ((1, 0), Some(6)),
+            ((2, 0), None),
+            ((u32::MAX, u32::MAX), None),
+        ];
         for encoding in [PositionEncoding::Utf8, PositionEncoding::Utf16] {
-            assert_eq!(
-                position_to_byte_in_text(&rope, Position::new(0, 99), encoding),
-                Some(5)
-            );
-            // The empty line after the last line break is in the text.
-            assert_eq!(
-                position_to_byte_in_text(&rope, Position::new(1, 0), encoding),
-                Some(6)
-            );
-            assert_eq!(
-                position_to_byte_in_text(&rope, Position::new(2, 0), encoding),
-                None
-            );
-            assert_eq!(
-                position_to_byte_in_text(&rope, Position::new(u32::MAX, u32::MAX), encoding),
-                None
-            );
+            for ((line, character), expected) in cases {
+                let position = Position::new(line, character);
+                assert_eq!(
+                    position_to_byte_in_text(&rope, position, encoding),
+                    expected,
+                    "{position:?}"
+                );
+            }
         }
     }
 
     #[test]
     fn changes_apply_in_place_and_clamp() {
-        let mut rope = Rope::from_str("mode = \"smart\"\n");
-        let change = TextDocumentContentChangeEvent {
-            range: Some(Range::new(Position::new(0, 8), Position::new(0, 13))),
+        let replace = |(l1, c1), (l2, c2), text: &str| TextDocumentContentChangeEvent {
+            range: Some(Range::new(Position::new(l1, c1), Position::new(l2, c2))),
             range_length: None,
-            text: "off".to_owned(),
+            text: text.to_owned(),
         };
+        let mut rope = Rope::from_str("mode = \"smart\"\n");
+        let change = replace((0, 8), (0, 13), "off");
         apply_change(&mut rope, &change, PositionEncoding::Utf16);
         assert_eq!(rope.to_string(), "mode = \"off\"\n");
-        let past_the_end = TextDocumentContentChangeEvent {
-            range: Some(Range::new(Position::new(40, 0), Position::new(50, 9))),
-            range_length: None,
-            text: "# end".to_owned(),
-        };
+        let past_the_end = replace((40, 0), (50, 9), "# end");
         apply_change(&mut rope, &past_the_end, PositionEncoding::Utf8);
         assert_eq!(rope.to_string(), "mode = \"off\"\n# end");
     }

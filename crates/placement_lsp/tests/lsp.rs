@@ -2,7 +2,7 @@
 
 mod common;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use common::{TestClient, apply_text_edits, capabilities, file_uri, frame, offset_of, position};
@@ -52,18 +52,53 @@ fn has_version(version: i64) -> impl Fn(&Value) -> bool {
     move |params| params["version"] == json!(version)
 }
 
-#[tokio::test]
-async fn positions_on_lines_with_emoji_and_accents_in_both_encodings() {
-    let dir = tempfile::tempdir().unwrap();
-    let text = "{\n  \"main\": \"src/index.js\",\n  \"name\": \"café 😀\", \"placement\": { \"mode\": \"smart\", \"hint\": \"wnam\" }\n}\n";
-    let path = dir.path().join("wrangler.jsonc");
-    write_project(&path, text);
-    let uri = file_uri(&path);
-    for utf8 in [false, true] {
+/// A server on a fresh folder that holds a project (`write_project`) whose config is open.
+struct OpenConfig {
+    /// Bind it (`dir: _dir`), or the folder is deleted at once.
+    dir: tempfile::TempDir,
+    path: PathBuf,
+    uri: String,
+    client: TestClient,
+    /// The diagnostics published for the config's first version.
+    params: Value,
+}
+
+impl OpenConfig {
+    /// Writes the config at `name` (below the folder) and opens it at `version`, in a server
+    /// that takes UTF-8 positions when `utf8`.
+    async fn new(name: &str, text: &str, version: i32, utf8: bool) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(name);
+        write_project(&path, text);
+        let uri = file_uri(&path);
         let mut client =
             TestClient::initialized(capabilities(utf8), json!({}), &[dir.path()]).await;
-        client.open(&uri, "jsonc", 3, text);
-        let params = client.diagnostics_where(&uri, has_version(3)).await;
+        let language = path.extension().unwrap().to_str().unwrap();
+        client.open(&uri, language, version, text);
+        let params = client
+            .diagnostics_where(&uri, has_version(version.into()))
+            .await;
+        Self {
+            dir,
+            path,
+            uri,
+            client,
+            params,
+        }
+    }
+}
+
+#[tokio::test]
+async fn positions_on_lines_with_emoji_and_accents_in_both_encodings() {
+    let text = "{\n  \"main\": \"src/index.js\",\n  \"name\": \"café 😀\", \"placement\": { \"mode\": \"smart\", \"hint\": \"wnam\" }\n}\n";
+    for utf8 in [false, true] {
+        let OpenConfig {
+            dir: _dir,
+            path,
+            client,
+            params,
+            ..
+        } = OpenConfig::new("wrangler.jsonc", text, 3, utf8).await;
         let hint = diagnostic(&params, "PL101");
         let start = text.find("\"hint\"").unwrap();
         assert_eq!(
@@ -110,20 +145,25 @@ async fn positions_on_lines_with_emoji_and_accents_in_both_encodings() {
 
 #[tokio::test]
 async fn quick_fix_applies_and_the_diagnostic_goes() {
-    let dir = tempfile::tempdir().unwrap();
     let text = "name = \"crème\" # 😀 déjà vu\nmain = \"src/index.js\"\n[placement]\nmode = \"smart\"\nhint = \"wnam\" # 🙂\n";
-    let path = dir.path().join("wrangler.toml");
-    write_project(&path, text);
-    let uri = file_uri(&path);
-    let mut client = TestClient::initialized(capabilities(false), json!({}), &[dir.path()]).await;
-    client.open(&uri, "toml", 1, text);
-    let params = client.diagnostics_where(&uri, has_version(1)).await;
+    let OpenConfig {
+        dir: _dir,
+        uri,
+        mut client,
+        params,
+        ..
+    } = OpenConfig::new("wrangler.toml", text, 1, false).await;
     let hint = diagnostic(&params, "PL101").clone();
     let actions = client
         .code_actions(&uri, &hint["range"], &[&hint], &["quickfix"])
         .await;
     let actions = actions.as_array().unwrap();
     assert_eq!(actions.len(), 1, "{actions:?}");
+    // Nothing over lines that do not exist: the client speaks of another text.
+    let past_the_end = client
+        .code_actions(&uri, &range(5, 0, 40, 0), &[&hint], &["quickfix"])
+        .await;
+    assert_eq!(past_the_end, Value::Null);
     let action = &actions[0];
     assert_eq!(action["kind"], "quickfix");
     assert_eq!(action["isPreferred"], true);
@@ -156,14 +196,15 @@ async fn quick_fix_applies_and_the_diagnostic_goes() {
 
 #[tokio::test]
 async fn fix_all_applies_every_safe_fix() {
-    let dir = tempfile::tempdir().unwrap();
     let text = "{\n  \"main\": \"src/index.js\",\n  \"placement\": { \"mode\": \"smart\", \"hint\": \"wnam\" },\n  \"env\": { \"staging\": { \"placement\": { \"mode\": \"smart\", \"hint\": \"weur\" } } }\n}\n";
-    let path = dir.path().join("wrangler.json");
-    write_project(&path, text);
-    let uri = file_uri(&path);
-    let mut client = TestClient::initialized(capabilities(true), json!({}), &[dir.path()]).await;
-    client.open(&uri, "json", 7, text);
-    let params = client.diagnostics_where(&uri, has_version(7)).await;
+    let OpenConfig {
+        dir: _dir,
+        path,
+        uri,
+        mut client,
+        params,
+        ..
+    } = OpenConfig::new("wrangler.json", text, 7, true).await;
     assert_eq!(codes(&params), ["PL101", "PL101"]);
     let actions = client
         .code_actions(&uri, &range(0, 0, 0, 0), &[], &["source.fixAll"])
@@ -353,14 +394,14 @@ async fn stale_versions_are_never_published() {
 
 #[tokio::test]
 async fn watched_file_changes_recheck_the_project() {
-    let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("apps/api/wrangler.toml");
     let text = "name = \"api\"\nmain = \"src/index.js\"\n[placement]\nmode = \"smart\"\n";
-    write_project(&config, text);
-    let uri = file_uri(&config);
-    let mut client = TestClient::initialized(capabilities(false), json!({}), &[dir.path()]).await;
-    client.open(&uri, "toml", 1, text);
-    let params = client.diagnostics_where(&uri, has_version(1)).await;
+    let OpenConfig {
+        dir,
+        uri,
+        mut client,
+        params,
+        ..
+    } = OpenConfig::new("apps/api/wrangler.toml", text, 1, false).await;
     assert!(codes(&params).is_empty(), "{params}");
 
     // A wrangler.jsonc appears at the repository root: it now wins over the open config.
@@ -467,12 +508,7 @@ async fn multi_root_workspaces_and_closing() {
         .await;
     assert!(params["version"].is_null());
     let hover = client.hover(&json_uri, 0, 4).await;
-    assert!(
-        hover["contents"]["value"]
-            .as_str()
-            .unwrap()
-            .contains("`placement`")
-    );
+    assert!(hover_markdown(&hover).contains("`placement`"));
     assert!(client.shutdown().await);
 }
 
@@ -486,19 +522,19 @@ async fn hover_text(client: &mut TestClient, uri: &str, text: &str, needle: &str
         .await
 }
 
-async fn completion_labels(
-    client: &mut TestClient,
-    uri: &str,
-    text: &str,
-    at: usize,
-) -> Vec<String> {
-    let result = client
+/// `textDocument/completion` at `position`.
+async fn completion(client: &mut TestClient, uri: &str, position: Value) -> Value {
+    client
         .request(
             "textDocument/completion",
-            json!({"textDocument": {"uri": uri}, "position": position(text, at, false)}),
+            json!({"textDocument": {"uri": uri}, "position": position}),
         )
-        .await;
-    result
+        .await
+}
+
+/// The labels of a completion result (none for `null`).
+fn labels(completions: &Value) -> Vec<String> {
+    completions
         .as_array()
         .map(|items| {
             items
@@ -507,6 +543,23 @@ async fn completion_labels(
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// The labels of the completions at byte `at` of `text`.
+async fn completion_labels(
+    client: &mut TestClient,
+    uri: &str,
+    text: &str,
+    at: usize,
+) -> Vec<String> {
+    labels(&completion(client, uri, position(text, at, false)).await)
+}
+
+/// The markdown of a hover result.
+fn hover_markdown(hover: &Value) -> &str {
+    hover["contents"]["value"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no markdown in {hover}"))
 }
 
 #[tokio::test]
@@ -525,43 +578,23 @@ async fn hover_and_completion_in_toml_and_jsonc() {
     client.open(&jsonc_uri, "jsonc", 1, jsonc_text);
 
     let mode = hover_text(&mut client, &toml_uri, toml_text, "mode").await;
-    let markdown = mode["contents"]["value"].as_str().unwrap();
+    let markdown = hover_markdown(&mode);
     assert_eq!(mode["contents"]["kind"], "markdown");
     assert!(
         markdown.contains("`placement.mode`") && markdown.contains("developers.cloudflare.com")
     );
     let smart = hover_text(&mut client, &toml_uri, toml_text, "\"smart\"").await;
-    assert!(
-        smart["contents"]["value"]
-            .as_str()
-            .unwrap()
-            .contains("Smart Placement: Cloudflare measures")
-    );
+    assert!(hover_markdown(&smart).contains("Smart Placement: Cloudflare measures"));
     let start = toml_text.find("\"smart\"").unwrap();
     assert_eq!(smart["range"]["start"], position(toml_text, start, false));
     let first = hover_text(&mut client, &toml_uri, toml_text, "run_worker_first").await;
-    assert!(
-        first["contents"]["value"]
-            .as_str()
-            .unwrap()
-            .contains("`assets.run_worker_first`")
-    );
+    assert!(hover_markdown(&first).contains("`assets.run_worker_first`"));
     let nothing = hover_text(&mut client, &toml_uri, toml_text, "name").await;
     assert!(nothing.is_null());
     let targeted = hover_text(&mut client, &jsonc_uri, jsonc_text, "\"targeted\"").await;
-    assert!(
-        targeted["contents"]["value"]
-            .as_str()
-            .unwrap()
-            .contains("Explicit placement")
-    );
+    assert!(hover_markdown(&targeted).contains("Explicit placement"));
     let region = hover_text(&mut client, &jsonc_uri, jsonc_text, "\"region\"").await;
-    assert!(
-        region["contents"]["value"]
-            .as_str()
-            .unwrap()
-            .contains("`placement.region`")
-    );
+    assert!(hover_markdown(&region).contains("`placement.region`"));
 
     // Completion in TOML: a `mode` value, typed inside quotes.
     let typing = "name = \"é😀\"\n[placement]\nmode = \"sm\"\n";
@@ -569,12 +602,7 @@ async fn hover_and_completion_in_toml_and_jsonc() {
     let at = typing.find("sm\"").unwrap() + 2;
     let labels = completion_labels(&mut client, &toml_uri, typing, at).await;
     assert_eq!(labels, ["off", "smart", "targeted"]);
-    let result = client
-        .request(
-            "textDocument/completion",
-            json!({"textDocument": {"uri": toml_uri}, "position": position(typing, at, false)}),
-        )
-        .await;
+    let result = completion(&mut client, &toml_uri, position(typing, at, false)).await;
     let smart = result
         .as_array()
         .unwrap()
@@ -621,70 +649,42 @@ async fn hover_and_completion_in_toml_and_jsonc() {
     assert!(client.shutdown().await);
 }
 
-async fn completion_at(client: &mut TestClient, uri: &str, line: u32, character: u32) -> Value {
-    client
-        .request(
-            "textDocument/completion",
-            json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}}),
-        )
-        .await
-}
-
-fn labels(completions: &Value) -> Vec<&str> {
-    completions
-        .as_array()
-        .unwrap_or_else(|| panic!("no completions: {completions}"))
-        .iter()
-        .map(|item| item["label"].as_str().unwrap())
-        .collect()
-}
-
 #[tokio::test]
 async fn requests_past_the_end_of_the_text_get_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("wrangler.toml");
-    let text = "main = \"src/index.js\"\n[placement]\nmode = \"smart\"\nhint = \"x\"\n";
-    write_project(&path, text);
-    let uri = file_uri(&path);
-    let mut client = TestClient::initialized(capabilities(false), json!({}), &[dir.path()]).await;
-    client.open(&uri, "toml", 1, text);
-    let params = client.diagnostics_where(&uri, has_version(1)).await;
-    let hint = diagnostic(&params, "PL101").clone();
-
-    // A quick fix is offered over the diagnostic's range, and nothing over lines that do not
-    // exist (the client speaks of another text).
-    let actions = client
-        .code_actions(&uri, &hint["range"], &[&hint], &["quickfix"])
-        .await;
-    assert_eq!(actions.as_array().map(Vec::len), Some(1), "{actions}");
-    let past_the_end = client
-        .code_actions(&uri, &range(3, 0, 40, 0), &[&hint], &["quickfix"])
-        .await;
-    assert_eq!(past_the_end, Value::Null);
-
     // The end of the text is a place to type a `mode` value.
-    let typing = "[placement]\nmode = ";
-    client.change(&uri, 2, json!([{"text": typing}]));
+    let text = "[placement]\nmode = ";
+    let OpenConfig {
+        dir: _dir,
+        uri,
+        mut client,
+        ..
+    } = OpenConfig::new("wrangler.toml", text, 1, false).await;
     let modes = ["off", "smart", "targeted"];
-    assert_eq!(labels(&completion_at(&mut client, &uri, 1, 7).await), modes);
+    assert_eq!(
+        labels(&completion(&mut client, &uri, json!({"line": 1, "character": 7})).await),
+        modes
+    );
     // A character past the end of its line means the end of the line (as the LSP says)...
     assert_eq!(
-        labels(&completion_at(&mut client, &uri, 1, 99).await),
+        labels(&completion(&mut client, &uri, json!({"line": 1, "character": 99})).await),
         modes
     );
     // ...but a line past the end of the text is no place: clamping it would offer the modes.
-    assert_eq!(completion_at(&mut client, &uri, 2, 0).await, Value::Null);
     assert_eq!(
-        completion_at(&mut client, &uri, u32::MAX, u32::MAX).await,
+        completion(&mut client, &uri, json!({"line": 2, "character": 0})).await,
+        Value::Null
+    );
+    assert_eq!(
+        completion(
+            &mut client,
+            &uri,
+            json!({"line": u32::MAX, "character": u32::MAX})
+        )
+        .await,
         Value::Null
     );
     let mode = client.hover(&uri, 1, 1).await;
-    assert!(
-        mode["contents"]["value"]
-            .as_str()
-            .is_some_and(|markdown| markdown.contains("`placement.mode`")),
-        "{mode}"
-    );
+    assert!(hover_markdown(&mode).contains("`placement.mode`"), "{mode}");
     assert_eq!(client.hover(&uri, 9, 1).await, Value::Null);
     assert!(client.shutdown().await);
 }
@@ -735,12 +735,7 @@ async fn bad_input_leaves_the_server_answering() {
         json!([{"range": range(4_000_000, 9, 4_000_001, 99), "text": "# end\n"}]),
     );
     let hover = client.hover(&huge_uri, 1, 2).await;
-    assert!(
-        hover["contents"]["value"]
-            .as_str()
-            .unwrap()
-            .contains("placement.mode")
-    );
+    assert!(hover_markdown(&hover).contains("placement.mode"));
     let far = client.hover(&huge_uri, 99_999_999, 99).await;
     assert!(far.is_null());
     client.notify(

@@ -142,33 +142,11 @@ fn json_context(prefix: &str) -> Option<CursorContext> {
                 i = end;
             }
             b':' => expect = Expect::Value,
-            b'{' => {
-                let key = pending_key.take().unwrap_or_default();
-                stack.push(Frame {
-                    is_object: true,
-                    key,
-                });
-                expect = Expect::Key;
-            }
-            b'[' => {
-                let key = pending_key.take().unwrap_or_default();
-                stack.push(Frame {
-                    is_object: false,
-                    key,
-                });
-                expect = Expect::Value;
-            }
-            b'}' | b']' => {
-                stack.pop();
-                pending_key = None;
-                expect = Expect::Separator;
-            }
+            b'{' | b'[' => expect = open_container(&mut stack, &mut pending_key, bytes[i]),
+            b'}' | b']' => expect = close_container(&mut stack, &mut pending_key),
             b',' => {
                 pending_key = None;
-                expect = match stack.last() {
-                    Some(frame) if frame.is_object => Expect::Key,
-                    _ => Expect::Value,
-                };
+                expect = after_comma(&stack);
             }
             byte if byte.is_ascii_whitespace() => {}
             _ => {
@@ -187,6 +165,40 @@ fn json_context(prefix: &str) -> Option<CursorContext> {
         i += 1;
     }
     finish(prefix, json_table(&stack), expect, pending_key, None)
+}
+
+/// Enters the object (`{`) or array (`[`) that `bracket` opens, under the pending key; returns
+/// what comes first inside it.
+fn open_container(
+    stack: &mut Vec<Frame>,
+    pending_key: &mut Option<Vec<String>>,
+    bracket: u8,
+) -> Expect {
+    let is_object = bracket == b'{';
+    stack.push(Frame {
+        is_object,
+        key: pending_key.take().unwrap_or_default(),
+    });
+    if is_object {
+        Expect::Key
+    } else {
+        Expect::Value
+    }
+}
+
+/// Leaves the innermost object or array; a complete value.
+fn close_container(stack: &mut Vec<Frame>, pending_key: &mut Option<Vec<String>>) -> Expect {
+    stack.pop();
+    *pending_key = None;
+    Expect::Separator
+}
+
+/// What follows a comma: a key in an object, a value in an array.
+fn after_comma(stack: &[Frame]) -> Expect {
+    match stack.last() {
+        Some(frame) if frame.is_object => Expect::Key,
+        _ => Expect::Value,
+    }
 }
 
 fn json_table(stack: &[Frame]) -> Vec<String> {
@@ -279,31 +291,14 @@ fn toml_context(prefix: &str) -> Option<CursorContext> {
                 pending_key = Some(std::mem::take(&mut key_parts));
                 expect = Expect::Value;
             }
-            b'{' if expect == Expect::Value => {
-                stack.push(Frame {
-                    is_object: true,
-                    key: pending_key.take().unwrap_or_default(),
-                });
-                expect = Expect::Key;
+            b'{' | b'[' if expect == Expect::Value => {
+                expect = open_container(&mut stack, &mut pending_key, byte);
             }
-            b'[' if expect == Expect::Value => {
-                stack.push(Frame {
-                    is_object: false,
-                    key: pending_key.take().unwrap_or_default(),
-                });
-            }
-            b'}' | b']' => {
-                stack.pop();
-                pending_key = None;
-                expect = Expect::Separator;
-            }
+            b'}' | b']' => expect = close_container(&mut stack, &mut pending_key),
             b',' => {
                 pending_key = None;
                 key_parts.clear();
-                expect = match stack.last() {
-                    Some(frame) if frame.is_object => Expect::Key,
-                    _ => Expect::Value,
-                };
+                expect = after_comma(&stack);
             }
             _ => {
                 let word_end = prefix[i..]
@@ -367,10 +362,10 @@ fn header_path(line: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::completion::tests::split_cursor;
 
     fn context(text_with_cursor: &str, format: Format) -> Option<CursorContext> {
-        let offset = text_with_cursor.find('|').expect("cursor");
-        let text = text_with_cursor.replacen('|', "", 1);
+        let (text, offset) = split_cursor(text_with_cursor);
         cursor_context(&text, format, offset)
     }
 
@@ -421,5 +416,36 @@ mod tests {
         let c = context("{ \"placement\": {}, |", Format::Json).unwrap();
         assert!(c.table.is_empty());
         assert_eq!(c.slot, Slot::Key);
+    }
+
+    #[test]
+    fn at_every_offset_the_word_ends_at_the_cursor() {
+        let texts = [
+            (
+                "name = \"é😀\" # ü\n[env.a.placement]\nmode = 'sm'\nx = { region = \"aws:us\", y = [1, 2] }\nz = \"\"\"\nm\n\"\"\"\n[[r]]\n",
+                Format::Toml,
+            ),
+            (
+                "{\n // é😀\n \"placement\": { \"mode\": \"sm\\\"\" /* ü */, \"a\": [tr, 1.5e+3] },\n \"x\": \"",
+                Format::Json,
+            ),
+        ];
+        for (text, format) in texts {
+            // Past the end, and inside chars, too: the cursor rounds down to a boundary.
+            for offset in 0..text.len() + 3 {
+                let mut cursor = offset.min(text.len());
+                while !text.is_char_boundary(cursor) {
+                    cursor -= 1;
+                }
+                if let Some(c) = cursor_context(text, format, offset) {
+                    assert!(text.is_char_boundary(c.prefix_start) && c.prefix_start <= cursor);
+                    assert_eq!(
+                        c.prefix,
+                        text[c.prefix_start..cursor],
+                        "{format:?} {offset}"
+                    );
+                }
+            }
+        }
     }
 }

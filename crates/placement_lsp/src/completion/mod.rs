@@ -29,12 +29,17 @@ pub fn complete(text: &str, format: Format, offset: usize) -> Option<(CursorCont
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn labels(text_with_cursor: &str, format: Format) -> Vec<String> {
+    /// The text without its `|`, and the cursor's offset where the `|` was.
+    pub fn split_cursor(text_with_cursor: &str) -> (String, usize) {
         let offset = text_with_cursor.find('|').expect("cursor");
-        let text = text_with_cursor.replacen('|', "", 1);
+        (text_with_cursor.replacen('|', "", 1), offset)
+    }
+
+    fn labels(text_with_cursor: &str, format: Format) -> Vec<String> {
+        let (text, offset) = split_cursor(text_with_cursor);
         complete(&text, format, offset)
             .map(|(_, items)| items.into_iter().map(|item| item.label).collect())
             .unwrap_or_default()
