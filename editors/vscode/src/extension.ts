@@ -17,7 +17,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     createStatusItem(manager),
     vscode.commands.registerCommand("placementLint.restartServer", () => manager.restart()),
     vscode.commands.registerCommand("placementLint.showServerLog", () => manager.showLog()),
-    vscode.commands.registerCommand("placementLint.fixAllInWorkspace", () => fixAllInWorkspace()),
+    vscode.commands.registerCommand("placementLint.fixAllInWorkspace", () => fixAllInWorkspace(manager)),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration("placementLint.server.path")) {
         void manager.restart();

@@ -3,13 +3,26 @@
 
 import * as vscode from "vscode";
 
+import type { ServerManager } from "./server";
+
 export const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append("placement-lint");
 
 /** Configs that wrangler or the CLI would never read are left out. */
 const CONFIGS = "**/wrangler.{toml,json,jsonc}";
 const SKIPPED = "**/{node_modules,.wrangler}/**";
 
-export async function fixAllInWorkspace(): Promise<void> {
+export async function fixAllInWorkspace(server: ServerManager): Promise<void> {
+  if (server.state !== "running") {
+    const restart = "Restart the language server";
+    const choice = await vscode.window.showWarningMessage(
+      `placement-lint: the server is ${server.state === "starting" ? "still starting" : "not running"}; nothing was fixed.`,
+      restart,
+    );
+    if (choice === restart) {
+      await server.restart();
+    }
+    return;
+  }
   const configs = await vscode.workspace.findFiles(CONFIGS, SKIPPED);
   if (configs.length === 0) {
     void vscode.window.showInformationMessage("placement-lint: no wrangler config in this workspace.");
