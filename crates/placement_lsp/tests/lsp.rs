@@ -863,3 +863,38 @@ async fn rule_selection_from_initialization_options_and_configuration_changes() 
     assert_eq!(codes(&params), ["PL101"]);
     assert!(client.shutdown().await);
 }
+
+#[tokio::test]
+async fn a_pages_function_opened_first_brings_its_projects_diagnostics() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("wrangler.toml");
+    write(
+        &config,
+        "name = \"site\"\npages_build_output_dir = \"dist\"\n[placement]\nmode = \"smart\"\n",
+    );
+    write(&dir.path().join("dist/index.html"), "<!doctype html>\n");
+    let middleware_text = "export const onRequest = (context) => context.next();\n";
+    write(
+        &dir.path().join("functions/_middleware.ts"),
+        middleware_text,
+    );
+    let function = dir.path().join("functions/api/users.ts");
+    let function_text = "export const onRequestGet = () => new Response(\"[]\");\n";
+    write(&function, function_text);
+    let (config_uri, function_uri) = (file_uri(&config), file_uri(&function));
+    let mut client = TestClient::initialized(capabilities(false), json!({}), &[dir.path()]).await;
+    // Only a nested Function is open: the project is found from it, upwards.
+    client.open(&function_uri, "typescript", 1, function_text);
+    let params = client
+        .diagnostics_where(&function_uri, has_version(1))
+        .await;
+    assert!(codes(&params).is_empty(), "{params}");
+    let params = client
+        .diagnostics_where(&config_uri, |p| {
+            !p["diagnostics"].as_array().unwrap().is_empty()
+        })
+        .await;
+    assert!(params["version"].is_null(), "the config is not open");
+    assert_eq!(codes(&params), ["PL201"]);
+    assert!(client.shutdown().await);
+}
