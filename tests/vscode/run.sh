@@ -11,4 +11,6 @@ vsix="${1:?usage: tests/vscode/run.sh path/to/placement-lint-linux-x64.vsix}"
 vsix="$(cd "$(dirname "$vsix")" && pwd)/$(basename "$vsix")"
 [[ -s "$vsix" ]] || { echo "no .vsix at $vsix" >&2; exit 2; }
 bash "$here/install.sh"
+# The TOML grammar, token by token, with VS Code's own tokenizer (no browser needed).
+node "$here/grammar.mjs"
 timeout 600 node "$here/e2e.mjs" "$vsix"
