@@ -29,6 +29,23 @@ const work = mkdtempSync(join(tmpdir(), "placement-lint-vscode-"));
 const extensionsDir = join(work, "extensions");
 const STATUS_ITEM = '[id="placement-lint.placement-lint.placementLint.status"]';
 
+/** code-server process groups still running, ended however this script ends. */
+const running = new Set();
+process.on("exit", () => {
+  for (const pid of running) {
+    try {
+      process.kill(-pid, "SIGKILL");
+    } catch {
+      // Already gone.
+    }
+  }
+});
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+  process.on(signal, () => process.exit(130));
+}
+// A closed pipe on stdout (`| head`) must not leave code-server behind.
+process.stdout.on("error", () => process.exit(1));
+
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls `probe` until it returns something truthy; fails naming `what` and the last value. */
@@ -152,6 +169,7 @@ class Window {
       ],
       { detached: true, stdio: ["ignore", out, out] },
     );
+    running.add(this.process.pid);
     await waitFor("code-server's /healthz", async () => (await fetch(`http://127.0.0.1:${this.port}/healthz`)).ok, 60_000);
     this.page = await Window.browser.newPage({ viewport: { width: 1500, height: 1100 } });
     await this.page.goto(`http://127.0.0.1:${this.port}/?folder=${encodeURIComponent(this.workspace)}`);
@@ -168,6 +186,7 @@ class Window {
         process.kill(-this.process.pid, "SIGKILL");
       }
     }
+    running.delete(this.process?.pid);
   }
 
   /** Saves what the window shows and its logs, for a failed step. */

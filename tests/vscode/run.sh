@@ -13,4 +13,4 @@ vsix="$(cd "$(dirname "$vsix")" && pwd)/$(basename "$vsix")"
 bash "$here/install.sh"
 # The TOML grammar, token by token, with VS Code's own tokenizer (no browser needed).
 node "$here/grammar.mjs"
-timeout 600 node "$here/e2e.mjs" "$vsix"
+exec timeout 600 node "$here/e2e.mjs" "$vsix"
