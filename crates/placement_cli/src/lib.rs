@@ -7,6 +7,7 @@ mod files;
 pub mod output;
 pub mod paths;
 pub mod selection;
+pub mod version;
 mod write;
 
 use std::io::Write;
