@@ -44,8 +44,14 @@ case "${INPUT_INSTALL_FROM:-npm}" in
     fi
     mkdir -p "$install_dir"
     curl --fail --silent --show-error --location --retry 3 --output "$install_dir/$archive" "$url"
-    # The runners' tar reads both archive kinds (bsdtar on Windows and macOS).
-    tar -xf "$install_dir/$archive" -C "$install_dir"
+    if [[ $archive == *.zip ]]; then
+      # Git Bash's tar reads no zip; PowerShell is on every Windows runner. $env: is PowerShell's.
+      # shellcheck disable=SC2016
+      ARCHIVE="$install_dir/$archive" DESTINATION="$install_dir" pwsh -NoProfile -Command \
+        'Expand-Archive -LiteralPath $env:ARCHIVE -DestinationPath $env:DESTINATION -Force'
+    else
+      tar -xzf "$install_dir/$archive" -C "$install_dir"
+    fi
     echo "$install_dir" >>"$GITHUB_PATH"
     PATH="$install_dir:$PATH"
     ;;

@@ -96,10 +96,20 @@ pass "npm, PyPI and pre-commit manifests state version $version"
 wheel="$(ls "$scratch"/wheels/placement_lint-"$version"-*.whl)"
 binary="$(python3 scripts/wheel_binary.py "$wheel" "$scratch/binary")"
 pass "built $(basename "$wheel")"
+# The source distribution the release uploads next to the wheels.
+"$tools/bin/maturin" sdist -m crates/placement_cli/Cargo.toml --out "$scratch/sdist" \
+  >"$scratch/maturin.log" 2>&1 || { cat "$scratch/maturin.log" >&2; fail "maturin sdist"; }
+tar -tzf "$scratch/sdist/placement_lint-$version.tar.gz" >"$scratch/sdist.txt"
+for file in pyproject.toml Cargo.lock crates/placement_cli/src/main.rs crates/placement_analysis/src/lib.rs; do
+  grep -qx "placement_lint-$version/$file" "$scratch/sdist.txt" || fail "the sdist has no $file"
+done
+pass "maturin sdist holds the workspace"
 [ "$("$binary" --version)" = "$version_line" ] || fail "--version: $("$binary" --version)"
 pass "--version: $version_line"
 
-python3 -m venv "$scratch/venv"
+# virtualenv (pre-commit's dependency) seeds pip from a cache, where `python3 -m venv` runs
+# ensurepip for tens of seconds.
+"$tools/bin/virtualenv" --quiet "$scratch/venv"
 "$scratch/venv/bin/pip" install --quiet --no-index --disable-pip-version-check "$wheel"
 venv_binary="$scratch/venv/bin/placement-lint"
 [ "$("$venv_binary" --version)" = "$version_line" ] || fail "venv placement-lint --version"
@@ -165,6 +175,15 @@ for target in x86_64-unknown-linux-musl aarch64-apple-darwin; do
   grep -q EBADPLATFORM "$scratch/err" || fail "npm: no EBADPLATFORM for $target"
 done
 
+# On glibc the launcher falls back to the musl package (a static musl binary runs there too).
+# The binary inside is this glibc build: what is tested is which package the launcher picks.
+mkdir -p "$scratch/musl-only" && echo '{ "private": true }' >"$scratch/musl-only/package.json"
+(cd "$scratch/musl-only" && npm install --offline --force --omit=optional --no-audit --no-fund \
+  --loglevel=error "$launcher_tgz" "$scratch/tarballs/placement-lint-linux-x64-musl-$version.tgz") \
+  >/dev/null 2>&1 || fail "npm install of the launcher and the musl package"
+expect_status 1 "on glibc the launcher falls back to the musl package" \
+  bash -c "cd '$scratch/musl-only' && npx --offline --no-install placement-lint check '$root/$problems'"
+
 # The launcher alone (optional dependencies omitted) says what is missing, with status 2.
 mkdir -p "$scratch/launcher-only" && echo '{ "private": true }' >"$scratch/launcher-only/package.json"
 (cd "$scratch/launcher-only" && npm install --offline --omit=optional --no-audit --no-fund \
@@ -227,6 +246,17 @@ count="$(find "$workflows" -name '*.yml' | wc -l)"
   { cat "$scratch/actionlint.log" >&2; fail "actionlint"; }
 grep -q "Checking $count workflow file(s)" "$scratch/actionlint.log" || fail "actionlint checked nothing"
 pass "actionlint: $count workflows (release.yml and the README's example)"
+
+# The action's install step: `install-from: path` (npm and release need published packages).
+action_install() {
+  env PATH="$scratch/venv/bin:$PATH" RUNNER_TEMP="$scratch/runner" GITHUB_PATH="$scratch/github-path" \
+    RUNNER_OS=Linux RUNNER_ARCH="$2" INPUT_VERSION=latest INPUT_INSTALL_FROM="$1" \
+    bash .github/action/install.sh
+}
+expect_status 0 "action: install-from path finds placement-lint" action_install path X64
+grep -qx "$version_line" "$scratch/out" || fail "action: the install step printed no version"
+expect_status 1 "action: install-from must be npm, release or path" action_install pip X64
+expect_status 1 "action: no release binary for an unknown runner" action_install release S390X
 
 # The action's check step, with the wheel's placement-lint on PATH.
 action_run() {
