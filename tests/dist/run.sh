@@ -196,6 +196,19 @@ expect_status 1 "PLACEMENT_LINT_BINARY points the launcher at a binary" \
   "cd '$scratch/launcher-only' && npx --offline --no-install placement-lint check '$root/$problems'"
 
 # ---------------------------------------------------------------------------------------------
+# pre-commit: the manifest and the README's configurations are valid.
+"$tools/bin/pre-commit" validate-manifest .pre-commit-hooks.yaml >/dev/null
+python3 - README.md "$scratch/readme-pre-commit" <<'EOF' || fail "README: no pre-commit configurations"
+import re, sys
+readme = open(sys.argv[1], encoding="utf-8").read()
+blocks = [b for b in re.findall(r"```yaml\n(.*?)```", readme, re.S) if b.lstrip().startswith(("repos:", "# .pre-commit-config.yaml"))]
+assert len(blocks) == 2, f"{len(blocks)} pre-commit configurations in the README"
+for number, block in enumerate(blocks):
+    open(f"{sys.argv[2]}-{number}.yaml", "w").write(block)
+EOF
+"$tools/bin/pre-commit" validate-config "$scratch"/readme-pre-commit-*.yaml >/dev/null
+pass "pre-commit: .pre-commit-hooks.yaml and the README's configurations are valid"
+
 # pre-commit: the hooks install the wheel (here from $scratch/wheels instead of PyPI; setuptools,
 # which builds the hook package, is fetched into the same folder so pip needs no index).
 "$tools/bin/pip" download --quiet --disable-pip-version-check --no-deps \
