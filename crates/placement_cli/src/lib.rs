@@ -6,6 +6,7 @@ pub mod discover;
 mod files;
 pub mod output;
 pub mod paths;
+pub mod version;
 mod write;
 
 /// The rule selection moved to the analysis crate, which the language server shares.
