@@ -302,10 +302,8 @@ for (const shapeId of [rootShape, environmentShape]) {
   }
 }
 
-// Keys the container validation accepts beyond the schema.
-for (const name of containerKeys) ownKey(["containers", name], rootShape, true);
-for (const name of containerConfigurationKeys) ownKey(["containers", "configuration", name], rootShape, true);
-for (const shapeId of [environmentShape]) {
+// Keys the container validation accepts beyond the schema, wherever containers are declared.
+for (const shapeId of [rootShape, environmentShape, ...previewsRoot(["containers"])]) {
   for (const name of containerKeys) ownKey(["containers", name], shapeId, true);
   for (const name of containerConfigurationKeys) ownKey(["containers", "configuration", name], shapeId, true);
 }
