@@ -19,6 +19,7 @@ mod generated;
 use std::fmt;
 
 use crate::suggest;
+use crate::syntax::{Node, NodeKind};
 
 /// One shape, as generated.
 #[doc(hidden)]
@@ -79,6 +80,29 @@ impl Types {
         (Types::OBJECT, "object"),
         (Types::NULL, "null"),
     ];
+
+    /// The JSON type of a value as written. A number is an `INTEGER` when written without a
+    /// fraction or exponent (and accepted where a number is). A TOML datetime has no JSON
+    /// type: the empty set, accepted nowhere (check what wrangler's TOML reader makes of it
+    /// before reporting one).
+    pub fn of(node: &Node) -> Types {
+        match &node.kind {
+            NodeKind::Table(_) => Types::OBJECT,
+            NodeKind::Array(_) => Types::ARRAY,
+            NodeKind::String(_) => Types::STRING,
+            NodeKind::Number(written) => {
+                let digits = written.trim_start_matches(['+', '-']).replace('_', "");
+                if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+                    Types::INTEGER
+                } else {
+                    Types::NUMBER
+                }
+            }
+            NodeKind::Bool(_) => Types::BOOLEAN,
+            NodeKind::Null => Types::NULL,
+            NodeKind::Datetime(_) => Types(0),
+        }
+    }
 
     /// Whether every type of `other` is in `self`.
     pub fn contains(self, other: Types) -> bool {
@@ -454,6 +478,30 @@ mod tests {
             "string or array"
         );
         assert!(Types::NUMBER.accepts(Types::INTEGER));
+        // The type of values as written, checked against a key's shape.
+        let parsed = crate::syntax::parse(
+            "[limits]\ncpu_ms = 50\n[build]\ncommand = [\"a\"]\n",
+            crate::Format::Toml,
+        );
+        let cpu_ms = &parsed
+            .root
+            .get_table("limits")
+            .unwrap()
+            .get("cpu_ms")
+            .unwrap()
+            .value;
+        assert_eq!(Types::of(cpu_ms), Types::INTEGER);
+        let limits = lookup(&["limits", "cpu_ms"]).unwrap().shape().types();
+        assert!(limits.accepts(Types::of(cpu_ms)));
+        let command = &parsed
+            .root
+            .get_table("build")
+            .unwrap()
+            .get("command")
+            .unwrap()
+            .value;
+        let expected = lookup(&["build", "command"]).unwrap().shape().types();
+        assert!(!expected.accepts(Types::of(command)), "{expected}");
     }
 
     #[test]
