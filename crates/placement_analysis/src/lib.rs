@@ -13,6 +13,7 @@ pub mod placement;
 pub mod project;
 pub mod rule;
 pub mod rules;
+pub mod schema;
 pub mod selection;
 pub mod span;
 pub mod suggest;

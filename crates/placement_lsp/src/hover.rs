@@ -1,5 +1,6 @@
 //! Hover: the docs of the key or value under the cursor, found in the analysis crate's spanned
-//! tree so that TOML and JSONC behave the same.
+//! tree so that TOML and JSONC behave the same. Every key wrangler knows is documented, at
+//! every depth and in every environment; an environment's name shows what it inherits.
 
 use placement_analysis::Span;
 use placement_analysis::syntax::{self, Format, Node, NodeKind, Table};
@@ -13,38 +14,49 @@ pub struct HoverInfo {
     pub span: Span,
 }
 
-/// The hover for byte `offset` of `text`, if the cursor is on a documented key or value.
+/// The hover for byte `offset` of `text`, if the cursor is on a known key, a documented value
+/// or an environment's name.
 pub fn hover(text: &str, format: Format, offset: usize) -> Option<HoverInfo> {
     let parsed = syntax::parse(text, format);
     let mut path = Vec::new();
     let hit = find(&parsed.root, offset, &mut path)?;
-    match hit {
-        Hit::Key { path, span } => {
-            let (table, key) = table_and_key(&path)?;
-            let doc = knowledge::key_doc(table, key)?;
-            Some(HoverInfo {
-                markdown: knowledge::key_markdown(doc),
-                span,
-            })
+    let markdown = match &hit {
+        Hit::Key { path, .. } if matches!(path.as_slice(), ["env", _]) => {
+            knowledge::environment_markdown(&parsed.root, path[1], text)
         }
-        Hit::Value { path, node } => {
-            let (table, key) = table_and_key(&path)?;
-            let value = match &node.kind {
-                NodeKind::String(value) => value.clone(),
-                NodeKind::Bool(value) => value.to_string(),
-                _ => return None,
-            };
-            let markdown = match knowledge::value_doc(table, key, &value) {
-                Some(doc) => knowledge::value_markdown(doc),
-                // An undocumented value still gets the key's docs, accepted values included.
-                None => knowledge::key_markdown(knowledge::key_doc(table, key)?),
-            };
-            Some(HoverInfo {
-                markdown,
-                span: node.span,
-            })
+        Hit::Key { path, .. } => {
+            let found = knowledge::catalog_key(path)?;
+            knowledge::catalog_key_markdown(&found, Some(&parsed.root), text, true)
         }
+        Hit::Value { path, node } => value_markdown(path, node, &parsed.root, text)?,
+    };
+    let span = match hit {
+        Hit::Key { span, .. } => span,
+        Hit::Value { node, .. } => node.span,
+    };
+    Some(HoverInfo { markdown, span })
+}
+
+/// A documented value's docs, else its key's.
+fn value_markdown(path: &[&str], node: &Node, root: &Table, text: &str) -> Option<String> {
+    let value = match &node.kind {
+        NodeKind::String(value) => value.clone(),
+        NodeKind::Bool(value) => value.to_string(),
+        _ => return None,
+    };
+    if let Some(doc) = knowledge::placement_doc_key(path)
+        .and_then(|(table, key)| knowledge::value_doc(table, key, &value))
+    {
+        return Some(knowledge::value_markdown(doc));
     }
+    // An undocumented value still gets the key's docs, accepted values included.
+    let found = knowledge::catalog_key(path)?;
+    Some(knowledge::catalog_key_markdown(
+        &found,
+        Some(root),
+        text,
+        true,
+    ))
 }
 
 enum Hit<'a> {
@@ -85,17 +97,6 @@ fn find_in_node<'a>(node: &'a Node, offset: usize, path: &mut Vec<&'a str>) -> O
     }
 }
 
-/// The documented `(table, key)` of a key path: environments and `previews` hold the same keys
-/// as the top level.
-fn table_and_key<'a>(path: &[&'a str]) -> Option<(&'a str, &'a str)> {
-    let path = knowledge::scope_relative(path);
-    match path {
-        [key] => Some(("", key)),
-        [table, key] => Some((table, key)),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -119,7 +120,13 @@ mod tests {
         );
         let first = hover_at(text, Format::Toml, "true").unwrap();
         assert!(first.markdown.contains("run_worker_first = true"));
-        assert!(hover_at(text, Format::Toml, "name").is_none());
+        let name = hover_at(text, Format::Toml, "name").unwrap();
+        assert!(
+            name.markdown.starts_with("**`name`** · string"),
+            "{}",
+            name.markdown
+        );
+        assert!(hover_at("nmae = 1\n", Format::Toml, "nmae").is_none());
     }
 
     #[test]

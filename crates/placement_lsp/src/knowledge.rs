@@ -1,4 +1,9 @@
-//! What hover and completion say about the keys and values that matter for placement.
+//! What hover and completion say: every key wrangler knows, from the generated catalog
+//! (`placement_analysis::schema`: the schema's descriptions, types, inheritance, deprecations),
+//! and, for the keys and values that matter for placement, hand-written placement docs.
+
+use placement_analysis::schema::{self, Inheritance, Key, Shape, Status, Types};
+use placement_analysis::syntax::{Node, NodeKind, Table};
 
 const PLACEMENT_DOCS: &str = "https://developers.cloudflare.com/workers/configuration/placement/";
 const ASSETS_DOCS: &str = "https://developers.cloudflare.com/workers/static-assets/binding/";
@@ -33,6 +38,16 @@ pub fn scope_relative<'p, 'a>(path: &'p [&'a str]) -> &'p [&'a str] {
         ["env", _, rest @ ..] if !rest.is_empty() => rest,
         ["previews", rest @ ..] if !rest.is_empty() => rest,
         _ => path,
+    }
+}
+
+/// The `(table, key)` the placement docs use for a key path: directly in a scope (`""`), or in
+/// its `placement` or `assets`.
+pub fn placement_doc_key<'a>(path: &[&'a str]) -> Option<(&'a str, &'a str)> {
+    match scope_relative(path) {
+        [key] => Some(("", key)),
+        [table, key] => Some((table, key)),
+        _ => None,
     }
 }
 
@@ -291,10 +306,376 @@ pub fn value_markdown(doc: &ValueDoc) -> String {
     )
 }
 
+/// Which scope of the config a key path is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope<'a> {
+    TopLevel,
+    Environment(&'a str),
+    Previews,
+}
+
+/// A key of the catalog at a place in the config.
+pub struct CatalogKey<'a> {
+    pub key: Key,
+    /// Its path within its scope, array steps as `[]`: `d1_databases[].binding`.
+    pub name: String,
+    pub scope: Scope<'a>,
+    /// Whether it sits directly in its scope (where inheritance applies).
+    pub is_scope_key: bool,
+}
+
+/// The scope of `path`, the rest of the path inside it, and the shape that rest starts from.
+fn split_scope<'p, 'a>(path: &'p [&'a str]) -> Option<(Scope<'a>, &'p [&'a str], Shape)> {
+    match path {
+        ["env", name, rest @ ..] if !rest.is_empty() => {
+            Some((Scope::Environment(name), rest, Shape::environment()))
+        }
+        ["previews", rest @ ..] if !rest.is_empty() => {
+            Some((Scope::Previews, rest, schema::shape_at(&["previews"])?))
+        }
+        _ => Some((Scope::TopLevel, path, Shape::root())),
+    }
+}
+
+/// One step from `shape` to its key `segment` (through an array of objects, which the syntax
+/// tree's paths do not mark), extending the display name.
+fn step(shape: Shape, segment: &str, name: &mut String) -> Option<Key> {
+    let separator = if name.is_empty() { "" } else { "." };
+    if let Some(key) = shape.key(segment) {
+        name.push_str(separator);
+        name.push_str(segment);
+        return Some(key);
+    }
+    let key = shape.items()?.key(segment)?;
+    name.push_str("[].");
+    name.push_str(segment);
+    Some(key)
+}
+
+/// The shape of the value at `segments` below `shape`, extending the display name; map
+/// entries (`env.NAME`, `vars.X`) are stepped through by name.
+fn walk(mut shape: Shape, segments: &[&str], name: &mut String) -> Option<Shape> {
+    for segment in segments {
+        shape = match step(shape, segment, name) {
+            Some(key) => key.shape(),
+            None => {
+                let values = shape.values()?;
+                name.push('.');
+                name.push_str(segment);
+                values
+            }
+        };
+    }
+    Some(shape)
+}
+
+/// The catalog key a path from the root ends with; `None` for unknown keys and for the user's
+/// own names (`env.NAME`, `vars.X`).
+pub fn catalog_key<'a>(path: &[&'a str]) -> Option<CatalogKey<'a>> {
+    let (scope, rest, start) = split_scope(path)?;
+    let (last, parents) = rest.split_last()?;
+    let mut name = String::new();
+    let shape = walk(start, parents, &mut name)?;
+    let key = step(shape, last, &mut name)?;
+    let is_scope_key = parents.is_empty();
+    Some(CatalogKey {
+        key,
+        name: name.trim_start_matches('.').to_owned(),
+        scope,
+        is_scope_key,
+    })
+}
+
+/// The object shape whose keys may be typed in the table at `path` (an array of objects
+/// counts as its items).
+pub fn table_shape(path: &[&str]) -> Option<Shape> {
+    let (_, rest, start) = split_scope(path)?;
+    walk(start, rest, &mut String::new())?.object()
+}
+
+/// The markdown for a catalog key: the placement docs when there are some, else the schema's
+/// description, then wrangler's status of the key and what environments make of it.
+/// `set_here`: whether the key is written at that place (hover) or about to be (completion).
+pub fn catalog_key_markdown(
+    found: &CatalogKey,
+    root: Option<&Table>,
+    text: &str,
+    set_here: bool,
+) -> String {
+    let mut markdown = match placement_doc(found) {
+        Some(doc) => key_markdown(doc),
+        None => generic_key_markdown(found),
+    };
+    for note in status_notes(found.key) {
+        markdown.push_str("\n\n");
+        markdown.push_str(&note);
+    }
+    if let Some(note) = root.and_then(|root| inheritance_note(found, root, text, set_here)) {
+        markdown.push_str("\n\n");
+        markdown.push_str(&note);
+    }
+    markdown
+}
+
+/// The placement docs of a key directly in `placement`, `assets` or a scope.
+fn placement_doc(found: &CatalogKey) -> Option<&'static KeyDoc> {
+    match found.name.split_once('.') {
+        None => key_doc("", &found.name),
+        Some((table, key)) if !key.contains('.') => key_doc(table, key),
+        Some(_) => None,
+    }
+}
+
+fn generic_key_markdown(found: &CatalogKey) -> String {
+    let shape = found.key.shape();
+    let mut markdown = format!("**`{}`** · {}", found.name, shape.types());
+    let description = found.key.description();
+    if !description.is_empty() {
+        markdown.push_str("\n\n");
+        markdown.push_str(description);
+    }
+    let values = shape.enum_values();
+    if !values.is_empty() {
+        let listed: Vec<String> = values
+            .iter()
+            .map(|value| format!("`\"{value}\"`"))
+            .collect();
+        markdown.push_str(&format!("\n\n**Accepted values:** {}", listed.join(", ")));
+    }
+    if found.key.is_required() {
+        markdown.push_str("\n\nRequired.");
+    }
+    markdown.push_str(&format!("\n\n[Cloudflare docs]({CONFIG_DOCS})"));
+    markdown
+}
+
+/// What wrangler says about the key itself: removed, deprecated, experimental.
+fn status_notes(key: Key) -> Vec<String> {
+    let mut notes = Vec::new();
+    match key.status() {
+        Status::Current => {}
+        Status::Deprecated {
+            message,
+            replacement,
+        } => {
+            let mut note = format!("**Deprecated.** {message}");
+            if let Some(replacement) = replacement {
+                note.push_str(&format!(" Use `{replacement}`."));
+            }
+            notes.push(note);
+        }
+        Status::Removed { message } => {
+            notes.push(format!(
+                "**Removed:** wrangler refuses the config. {message}"
+            ));
+        }
+    }
+    if key.is_experimental() {
+        notes.push("**Experimental:** wrangler warns that it may change or break.".to_owned());
+    }
+    if key.is_validation_only() {
+        notes.push("Accepted by wrangler's validation but not in its config schema.".to_owned());
+    }
+    notes
+}
+
+/// What environments make of a key set in a scope: inherited from the top level or not, and
+/// the top-level value an environment overrides or lacks.
+fn inheritance_note(
+    found: &CatalogKey,
+    root: &Table,
+    text: &str,
+    set_here: bool,
+) -> Option<String> {
+    if !found.is_scope_key {
+        return None;
+    }
+    let name = found.name.as_str();
+    let top_level = root
+        .get(name)
+        .map(|entry| value_preview(&entry.value, text));
+    let environments: Vec<(&str, &Table)> = root
+        .get_table("env")
+        .map(|envs| {
+            envs.entries
+                .iter()
+                .filter_map(|entry| Some((entry.key.as_str(), entry.value.as_table()?)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let without = |list: &[(&str, &Table)]| -> Vec<String> {
+        list.iter()
+            .filter(|(_, table)| table.get(name).is_none())
+            .map(|(env, _)| format!("`{env}`"))
+            .collect()
+    };
+    match (found.scope, found.key.inheritance()) {
+        (Scope::Environment(env), Inheritance::Inherited) => Some(match (top_level, set_here) {
+            (Some(value), true) => format!(
+                "Inherited by environments that do not set it; `env.{env}` sets its own, \
+                 overriding the top level's `{name} = {value}`."
+            ),
+            (Some(value), false) => format!(
+                "Not set in `env.{env}`, which inherits the top level's `{name} = {value}`."
+            ),
+            (None, _) => "Inherited by environments that do not set it (the top level does not \
+                          set it)."
+                .to_owned(),
+        }),
+        (Scope::Environment(env), Inheritance::NotInherited) => Some(format!(
+            "**Not inherited:** each environment must set its own; the top level's `{name}` \
+             does not apply to `env.{env}`."
+        )),
+        (Scope::Environment(_), Inheritance::TopLevelOnly) => Some(
+            "Only valid at the top level: wrangler does not expect it inside an environment."
+                .to_owned(),
+        ),
+        (Scope::TopLevel, Inheritance::Inherited) => {
+            let inheriting = without(&environments);
+            Some(if inheriting.is_empty() {
+                "Inherited by environments that do not set their own.".to_owned()
+            } else {
+                format!(
+                    "Inherited by environments that do not set their own: here {}.",
+                    inheriting.join(", ")
+                )
+            })
+        }
+        (Scope::TopLevel, Inheritance::NotInherited) => {
+            let lacking = without(&environments);
+            Some(if lacking.is_empty() {
+                "**Not inherited:** each environment must repeat it.".to_owned()
+            } else {
+                format!(
+                    "**Not inherited:** each environment must repeat it; {} will lack it.",
+                    lacking.join(", ")
+                )
+            })
+        }
+        _ => None,
+    }
+}
+
+/// The hover of an environment's name: what it takes from the top level and what it lacks.
+pub fn environment_markdown(root: &Table, env: &str, text: &str) -> String {
+    let mut markdown = format!(
+        "**`env.{env}`**\n\nA named environment (`wrangler deploy --env {env}`), deployed as \
+         its own Worker."
+    );
+    let Some(table) = root.get_table("env").and_then(|envs| envs.get_table(env)) else {
+        return markdown;
+    };
+    let mut inherited = Vec::new();
+    let mut lacking = Vec::new();
+    for entry in &root.entries {
+        if table.get(&entry.key).is_some() {
+            continue;
+        }
+        match Shape::root().key(&entry.key).map(Key::inheritance) {
+            Some(Inheritance::Inherited) => inherited.push(format!(
+                "- `{} = {}`",
+                entry.key,
+                value_preview(&entry.value, text)
+            )),
+            Some(Inheritance::NotInherited) => lacking.push(format!("`{}`", entry.key)),
+            _ => {}
+        }
+    }
+    if !inherited.is_empty() {
+        markdown.push_str("\n\n**Inherited from the top level:**\n");
+        markdown.push_str(&inherited.join("\n"));
+    }
+    if !lacking.is_empty() {
+        markdown.push_str(&format!(
+            "\n\n**Not inherited, and not set here:** {}",
+            lacking.join(", ")
+        ));
+    }
+    markdown.push_str(
+        "\n\n[Cloudflare docs](https://developers.cloudflare.com/workers/wrangler/environments/)",
+    );
+    markdown
+}
+
+/// A value as shown in a hover: scalars and short inline values as written, else a summary.
+pub fn value_preview(node: &Node, text: &str) -> String {
+    const LIMIT: usize = 60;
+    let written = text
+        .get(node.span.start..node.span.end)
+        .filter(|written| written.len() <= LIMIT && !written.contains('\n'));
+    match &node.kind {
+        NodeKind::Table(table) => {
+            let keys: Vec<String> = table
+                .entries
+                .iter()
+                .take(4)
+                .map(|entry| entry.key.clone())
+                .collect();
+            let more = if table.entries.len() > 4 { ", …" } else { "" };
+            format!("{{ {}{more} }}", keys.join(", "))
+        }
+        NodeKind::Array(items) => match written {
+            Some(written) if written.starts_with('[') => written.to_owned(),
+            _ => format!("[…{} items]", items.len()),
+        },
+        _ => written.map_or_else(|| node.describe(), str::to_owned),
+    }
+}
+
+/// The short type of a catalog key, for completion details.
+pub fn type_detail(key: Key) -> String {
+    let types = key.shape().types();
+    let items = key.shape().items().filter(|items| !items.types().is_any());
+    if let Some(items) = items.filter(|_| !types.contains(Types::OBJECT)) {
+        if items.keys().len() > 0 {
+            return "array of tables".to_owned();
+        }
+        return format!("array of {}", items.types());
+    }
+    if types.contains(Types::OBJECT) && key.shape().keys().len() > 0 {
+        return "table".to_owned();
+    }
+    types.to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use placement_analysis::catalog;
+    use placement_analysis::syntax::{self, Format};
+
+    #[test]
+    fn catalog_keys_at_every_depth() {
+        let found = catalog_key(&["env", "staging", "d1_databases", "binding"]).unwrap();
+        assert_eq!(found.name, "d1_databases[].binding");
+        assert_eq!(found.scope, Scope::Environment("staging"));
+        assert!(!found.is_scope_key);
+        let found = catalog_key(&["observability", "logs", "enabled"]).unwrap();
+        assert_eq!(found.name, "observability.logs.enabled");
+        assert!(catalog_key(&["vars", "API"]).is_none());
+        assert!(catalog_key(&["env", "staging"]).is_none());
+        assert!(catalog_key(&["build", "nope"]).is_none());
+        let build = table_shape(&["env", "staging", "build"]).unwrap();
+        assert!(build.key("command").is_some());
+        assert!(
+            table_shape(&["d1_databases"])
+                .unwrap()
+                .key("database_id")
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn inherited_values_are_shown() {
+        let text = "main = \"src/a.ts\"\nvars = { A = \"1\" }\n[env.staging]\nname = \"s\"\n";
+        let parsed = syntax::parse(text, Format::Toml);
+        let markdown = environment_markdown(&parsed.root, "staging", text);
+        assert!(markdown.contains("- `main = \"src/a.ts\"`"), "{markdown}");
+        assert!(markdown.contains("not set here:** `vars`"), "{markdown}");
+        let main = catalog_key(&["main"]).unwrap();
+        let markdown = catalog_key_markdown(&main, Some(&parsed.root), text, true);
+        assert!(markdown.contains("here `staging`"), "{markdown}");
+    }
 
     #[test]
     fn every_placement_and_assets_key_is_documented() {

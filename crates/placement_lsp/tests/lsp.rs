@@ -589,8 +589,9 @@ async fn hover_and_completion_in_toml_and_jsonc() {
     assert_eq!(smart["range"]["start"], position(toml_text, start, false));
     let first = hover_text(&mut client, &toml_uri, toml_text, "run_worker_first").await;
     assert!(hover_markdown(&first).contains("`assets.run_worker_first`"));
-    let nothing = hover_text(&mut client, &toml_uri, toml_text, "name").await;
-    assert!(nothing.is_null());
+    // Every key wrangler knows is documented now (see tests/every_key.rs).
+    let name = hover_text(&mut client, &toml_uri, toml_text, "name").await;
+    assert!(hover_markdown(&name).starts_with("**`name`**"));
     let targeted = hover_text(&mut client, &jsonc_uri, jsonc_text, "\"targeted\"").await;
     assert!(hover_markdown(&targeted).contains("Explicit placement"));
     let region = hover_text(&mut client, &jsonc_uri, jsonc_text, "\"region\"").await;

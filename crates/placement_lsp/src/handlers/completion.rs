@@ -1,5 +1,5 @@
-//! `textDocument/completion`: keys and values that matter for placement, replacing the word
-//! typed so far.
+//! `textDocument/completion`: the keys wrangler knows at the cursor and their closed sets of
+//! values, replacing the word typed so far.
 
 use placement_analysis::Span;
 use tower_lsp_server::jsonrpc::Result;
@@ -19,9 +19,8 @@ pub async fn completion_request(
         "completion",
         params.text_document_position,
         |cursor| {
-            // Only the text up to the cursor matters.
-            let prefix = cursor.rope.byte_slice(..cursor.offset).to_string();
-            let (context, items) = complete(&prefix, cursor.format, cursor.offset)?;
+            let text = cursor.rope.to_string();
+            let (context, items) = complete(&text, cursor.format, cursor.offset)?;
             let range = cursor.range(Span::new(context.prefix_start, cursor.offset));
             let items = items
                 .into_iter()
