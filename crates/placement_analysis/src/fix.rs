@@ -53,7 +53,7 @@ pub fn fix_config(
 }
 
 /// Like [`fix_config`], with the check to run on each round's text (for example
-/// [`crate::project::check_project`] over the project's files). Only fixes of diagnostics in
+/// [`crate::check_project`] over the project's files). Only fixes of diagnostics in
 /// the config file itself are applied.
 pub fn fix_with(
     path: &Path,

@@ -155,11 +155,10 @@ pub fn assert_project_rule(code: &str, fixtures: &[(&str, &str)]) -> Vec<Diagnos
         .iter()
         .find(|(path, _)| crate::syntax::Format::from_file_name(path).is_some())
         .expect("a config among the fixtures");
-    let diagnostics: Vec<Diagnostic> =
-        crate::project::check_project(Path::new(config), config_text, &files)
-            .into_iter()
-            .filter(|d| d.code() == code)
-            .collect();
+    let diagnostics: Vec<Diagnostic> = crate::check_project(Path::new(config), config_text, &files)
+        .into_iter()
+        .filter(|d| d.code() == code)
+        .collect();
     let actual: Vec<String> = diagnostics
         .iter()
         .map(|d| {

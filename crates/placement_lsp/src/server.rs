@@ -14,8 +14,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
+use placement_analysis::check_project;
 use placement_analysis::discovery::{is_config_file_name, resolve_config};
-use placement_analysis::project::check_project;
 use placement_analysis::rules::shadowed_config_file;
 use placement_analysis::{Format, format_of};
 use ropey::Rope;

@@ -7,6 +7,7 @@ use crate::model::{ConfigModel, Scope};
 use crate::placement::PlacementSite;
 use crate::span::Span;
 use crate::syntax::{Entry, Node, Table};
+use crate::wording::{Reach, environments_suffix};
 
 /// One deployable configuration: the top level, an `[env.NAME]` or `[previews]`.
 #[derive(Debug, Clone)]
@@ -259,18 +260,15 @@ pub fn affected_environments(affected: &[&Deployment<'_>]) -> (Vec<String>, Stri
         .iter()
         .filter_map(|deployment| deployment.environment().map(str::to_owned))
         .collect();
-    if names.is_empty() {
-        return (names, String::new());
-    }
-    let top_level = affected
+    let reach = if affected
         .iter()
-        .any(|deployment| deployment.environment().is_none());
-    let listed = crate::model::environment_names(&names);
-    let wording = if top_level {
-        format!(" (top level and {listed})")
+        .any(|deployment| deployment.environment().is_none())
+    {
+        Reach::TopLevelAnd
     } else {
-        format!(" (in {listed})")
+        Reach::In
     };
+    let wording = environments_suffix(&names, reach);
     (names, wording)
 }
 

@@ -1,8 +1,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crate::context::Context;
-use crate::diagnostic::Diagnostic;
+use crate::context::{Context, Sink};
 use crate::project::deployments::{
     Deployment, affected_environments, findings_by_location, placement_kind,
 };
@@ -66,15 +65,13 @@ declare_rule! {
     }
 }
 
-pub(crate) fn check(ctx: &mut Context<'_>) {
+pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     let Some(project) = ctx.project else {
         return;
     };
-    let placements = ctx.placements.clone();
-    let all = ctx.deployments();
     // What a deployment runs depends only on its `main` (or the Pages project): find once each.
     let mut by_main: HashMap<Option<&str>, Vec<(PathBuf, BlockingCall)>> = HashMap::new();
-    let findings = findings_by_location(&all, &placements, |deployment| {
+    let findings = findings_by_location(ctx.deployments, ctx.placements, |deployment| {
         let key = project
             .pages
             .is_none()
@@ -89,7 +86,7 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
     });
     for ((path, span), finding) in findings {
         let (environments, wording) = affected_environments(&finding.deployments);
-        let site = &placements[finding.sites[0]];
+        let site = &ctx.placements[finding.sites[0]];
         let service = finding.item.service;
         let message = format!(
             "the response waits for this call to {service} (`{}`): {} does not treat analytics \
@@ -98,21 +95,13 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
             finding.item.host,
             placement_kind(site)
         );
-        ctx.diagnostics.push(Diagnostic {
-            rule: &ANALYTICS_CALL_BLOCKS_RESPONSE,
-            severity: ANALYTICS_CALL_BLOCKS_RESPONSE.severity,
-            file: path,
-            span,
-            message,
-            help: Some(
+        sink.report_in(&path, span, message)
+            .with_help(
                 "send it after the response: `ctx.waitUntil(fetch(...))` (in a Pages Function, \
-                 `context.waitUntil(...)`), without `await`"
-                    .to_owned(),
-            ),
-            environments,
-            fix: None,
-            related: finding.related(ctx.path, &placements),
-        });
+                 `context.waitUntil(...)`), without `await`",
+            )
+            .with_environments(&environments)
+            .with_related(finding.related(ctx.path, ctx.placements));
     }
 }
 

@@ -1,8 +1,7 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use crate::context::Context;
-use crate::diagnostic::Diagnostic;
+use crate::context::{Context, Sink};
 use crate::project::deployments::{
     affected_environments, findings_by_location, placement_kind, split_advice,
 };
@@ -73,15 +72,13 @@ declare_rule! {
 /// Where `binding.fetch(...)` is called: each file and span.
 type CallSites = Vec<(PathBuf, Span)>;
 
-pub(crate) fn check(ctx: &mut Context<'_>) {
+pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     let Some(project) = ctx.project else {
         return;
     };
-    let placements = ctx.placements.clone();
-    let all = ctx.deployments();
     // The calls depend only on the module graph and the binding name: find once each.
     let mut by_graph: HashMap<(Option<&str>, &str), CallSites> = HashMap::new();
-    let findings = findings_by_location(&all, &placements, |deployment| {
+    let findings = findings_by_location(ctx.deployments, ctx.placements, |deployment| {
         let (main, binding) = match &project.pages {
             Some(_) => (None, Some(PAGES_ASSETS_BINDING)),
             None => (deployment.main_path(), deployment.assets_binding()),
@@ -106,7 +103,7 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
     });
     for ((path, span), finding) in findings {
         let (environments, wording) = affected_environments(&finding.deployments);
-        let site = &placements[finding.sites[0]];
+        let site = &ctx.placements[finding.sites[0]];
         let place = match project
             .pages
             .as_ref()
@@ -122,20 +119,13 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
             finding.item,
             placement_kind(site)
         );
-        ctx.diagnostics.push(Diagnostic {
-            rule: &ASSETS_FETCH_SMART_PLACEMENT,
-            severity: ASSETS_FETCH_SMART_PLACEMENT.severity,
-            file: path,
-            span,
-            message,
-            help: Some(format!(
+        sink.report_in(&path, span, message)
+            .with_help(format!(
                 "let Cloudflare serve assets without the Worker where possible, or {}",
                 split_advice(&finding.deployments)
-            )),
-            environments,
-            fix: None,
-            related: finding.related(ctx.path, &placements),
-        });
+            ))
+            .with_environments(&environments)
+            .with_related(finding.related(ctx.path, ctx.placements));
     }
 }
 

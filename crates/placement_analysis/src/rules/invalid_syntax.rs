@@ -1,5 +1,6 @@
-use crate::context::Context;
+use crate::context::{Context, Sink};
 use crate::rule::{FixAvailability, declare_rule};
+use crate::syntax::Format;
 
 declare_rule! {
     /// ## What it does
@@ -47,14 +48,14 @@ declare_rule! {
     }
 }
 
-pub(crate) fn report(ctx: &mut Context<'_>) {
+pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     let kind = match ctx.format() {
-        crate::Format::Toml => "TOML",
-        crate::Format::Json => "JSON",
+        Format::Toml => "TOML",
+        Format::Json => "JSON",
     };
     for error in &ctx.parsed.errors {
         let message = format!("invalid {kind}: {}", error.message);
-        ctx.report(&INVALID_SYNTAX, error.span, message).with_help(
+        sink.report(error.span, message).with_help(
             "wrangler cannot read this file, so none of its settings (placement included) apply; \
              fix the syntax at the marked location",
         );

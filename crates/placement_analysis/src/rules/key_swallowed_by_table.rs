@@ -1,5 +1,5 @@
 use crate::catalog::{ASSETS_KEYS, PLACEMENT_KEYS};
-use crate::context::Context;
+use crate::context::{Context, Sink};
 use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::model::ScopeKind;
 use crate::rule::{FixAvailability, declare_rule};
@@ -54,12 +54,11 @@ declare_rule! {
     }
 }
 
-pub(crate) fn check(ctx: &mut Context<'_>) {
+pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     if ctx.format() != Format::Toml {
         return;
     }
-    let scopes = ctx.model.scopes.clone();
-    for scope in scopes.iter() {
+    for scope in &ctx.model.scopes {
         let belongs_to_scope = scope_keys(&scope.kind);
         for (table_key, own_keys) in [("placement", PLACEMENT_KEYS), ("assets", ASSETS_KEYS)] {
             let Some(entry) = scope.table.get(table_key) else {
@@ -71,7 +70,7 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
             if table.style != TableStyle::Header {
                 continue;
             }
-            let header = ctx.text[entry.value.span.start..entry.value.span.end].to_owned();
+            let header = &ctx.text[entry.value.span.start..entry.value.span.end];
             let owner = match &scope.kind {
                 ScopeKind::TopLevel => "the top level".to_owned(),
                 ScopeKind::Env(name) => format!("`[env.{name}]`"),
@@ -92,8 +91,7 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
                 let fix = (scope.kind == ScopeKind::TopLevel && ctx.model.root.get(key).is_none())
                     .then(|| move_above_first_header(ctx, field.key_span, field.value.span))
                     .flatten();
-                let diagnostic = ctx
-                    .report(&KEY_SWALLOWED_BY_TABLE, field.key_span, message)
+                let diagnostic = sink.report(field.key_span, message)
                     .with_help(format!(
                         "move `{key}` above `{header}` (keys after a table header belong to that table)"
                     ))

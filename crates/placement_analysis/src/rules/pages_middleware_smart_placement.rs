@@ -1,4 +1,4 @@
-use crate::context::Context;
+use crate::context::{Context, Sink};
 use crate::diagnostic::Related;
 use crate::project::deployments::{
     affected_environments, placed_groups, placement_anchor, placement_kind, split_advice,
@@ -56,7 +56,7 @@ declare_rule! {
     }
 }
 
-pub(crate) fn check(ctx: &mut Context<'_>) {
+pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     let Some(project) = ctx.project else {
         return;
     };
@@ -76,10 +76,8 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
         },
         _ => None,
     };
-    let placements = ctx.placements.clone();
-    let all = ctx.deployments();
-    for (site_index, group) in placed_groups(&all, &placements) {
-        let site = &placements[site_index];
+    for (site_index, group) in placed_groups(ctx.deployments, ctx.placements) {
+        let site = &ctx.placements[site_index];
         let (environments, wording) = affected_environments(&group);
         let middleware_name = project.display(&middleware.path);
         let message = format!(
@@ -89,12 +87,8 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
             placement_kind(site)
         );
         let first_line = middleware_first_line(project, &middleware.path);
-        let diagnostic = ctx
-            .report(
-                &PAGES_MIDDLEWARE_SMART_PLACEMENT,
-                placement_anchor(site),
-                message,
-            )
+        let diagnostic = sink
+            .report(placement_anchor(site), message)
             .with_help(format!(
                 "keep Functions off static paths with `_routes.json` in the build output \
                  (`\"include\": [\"/api/*\"]`), move the middleware into the folder that needs \
@@ -102,17 +96,17 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
                 split_advice(&group)
             ))
             .with_environments(&environments)
-            .with_related(Related {
+            .with_related([Related {
                 file: middleware.path.clone(),
                 span: first_line,
                 message: "this middleware runs for every request (`/*`)".to_owned(),
-            });
+            }]);
         if let Some((routes, (pattern, span))) = catch_all {
-            diagnostic.with_related(Related {
+            diagnostic.with_related([Related {
                 file: routes.path.clone(),
                 span: *span,
                 message: format!("`_routes.json` sends `{pattern}` to Functions"),
-            });
+            }]);
         }
     }
 }

@@ -1,4 +1,4 @@
-use crate::context::Context;
+use crate::context::{Context, Sink};
 use crate::rule::{FixAvailability, declare_rule};
 
 declare_rule! {
@@ -39,9 +39,8 @@ declare_rule! {
     }
 }
 
-pub(crate) fn check(ctx: &mut Context<'_>) {
-    let sites = ctx.placements.clone();
-    for site in sites.iter() {
+pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    for site in ctx.placements {
         for target in site.targets() {
             if target.value.as_str() != Some("") {
                 continue;
@@ -56,7 +55,7 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
                 site.path(&target.key),
                 site.environments_suffix()
             );
-            ctx.report(&PLACEMENT_EMPTY_TARGET, target.value.span, message)
+            sink.report(target.value.span, message)
                 .with_help(format!(
                     "fill it in (for example {example}), or remove `{}` to use Smart Placement \
                      (`mode = \"smart\"`) or the default",

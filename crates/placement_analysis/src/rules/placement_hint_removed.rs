@@ -1,6 +1,5 @@
-use crate::context::Context;
-use crate::diagnostic::{Applicability, Fix};
-use crate::edits::remove_entry;
+use crate::context::{Context, Sink};
+use crate::diagnostic::Applicability;
 use crate::placement::Shape;
 use crate::rule::{FixAvailability, declare_rule};
 
@@ -51,14 +50,12 @@ declare_rule! {
     }
 }
 
-pub(crate) fn check(ctx: &mut Context<'_>) {
-    let sites = ctx.placements.clone();
-    for site in sites.iter() {
+pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    for site in ctx.placements {
         // With mode "smart" only: every other combination is an error (PL102/PL104).
-        if site.shape() != Shape::Hint || site.mode() != Some("smart") {
+        let (Shape::Hint(table), Some("smart")) = (site.shape(), site.mode()) else {
             continue;
-        }
-        let table = site.table().expect("a Hint shape is a table");
+        };
         let Some(index) = table.entries.iter().rposition(|entry| entry.key == "hint") else {
             continue;
         };
@@ -70,19 +67,14 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
             site.path("hint"),
             site.environments_suffix()
         );
-        let edit = remove_entry(&ctx.source(), ctx.format(), table, index);
-        ctx.report(&PLACEMENT_HINT_REMOVED, hint.key_span, message)
+        sink.report(hint.key_span, message)
             .with_help(
                 "remove `hint`; to run near a known back end, use explicit placement instead: \
                  `region = \"aws:us-east-1\"`, `host = \"db.example.com:5432\"` or \
                  `hostname = \"api.example.com\"` (without `mode = \"smart\"`)",
             )
             .with_environments(&site.environments)
-            .with_fix(Fix {
-                title: "Remove `hint`".to_owned(),
-                applicability: Applicability::Safe,
-                edits: vec![edit],
-            });
+            .with_fix(ctx.remove_entry_fix(table, index, Applicability::Safe));
     }
 }
 

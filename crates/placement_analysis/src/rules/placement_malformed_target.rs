@@ -1,5 +1,5 @@
 use crate::catalog::{CLOUD_REGIONS, all_region_ids};
-use crate::context::Context;
+use crate::context::{Context, Sink};
 use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::edits::string_literal;
 use crate::rule::{FixAvailability, declare_rule};
@@ -57,9 +57,8 @@ struct Problem {
     suggestion: Option<String>,
 }
 
-pub(crate) fn check(ctx: &mut Context<'_>) {
-    let sites = ctx.placements.clone();
-    for site in sites.iter() {
+pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    for site in ctx.placements {
         for target in site.targets() {
             let Some(value) = target.value.as_str().filter(|v| !v.is_empty()) else {
                 continue;
@@ -84,8 +83,8 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
                     _ => "write only the host name, such as \"api.example.com\"".to_owned(),
                 },
             };
-            let diagnostic = ctx
-                .report(&PLACEMENT_MALFORMED_TARGET, target.value.span, message)
+            let diagnostic = sink
+                .report(target.value.span, message)
                 .with_help(help)
                 .with_environments(&site.environments);
             if let Some(suggestion) = problem.suggestion {

@@ -1,7 +1,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crate::context::Context;
+use crate::context::{Context, Sink};
 use crate::diagnostic::Related;
 use crate::project::deployments::{
     affected_environments, placed_groups, placement_anchor, placement_kind,
@@ -69,18 +69,16 @@ struct Missing {
     related: Related,
 }
 
-pub(crate) fn check(ctx: &mut Context<'_>) {
+pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     let Some(project) = ctx.project else {
         return;
     };
     if project.pages.is_some() {
         return;
     }
-    let placements = ctx.placements.clone();
-    let all = ctx.deployments();
     // Environments mostly share one `main`: look at each entry once.
     let mut by_main: HashMap<&str, Option<Missing>> = HashMap::new();
-    for (site_index, group) in placed_groups(&all, &placements) {
+    for (site_index, group) in placed_groups(ctx.deployments, ctx.placements) {
         let mut firing = Vec::new();
         let mut first: Option<Missing> = None;
         for deployment in group {
@@ -99,7 +97,7 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
         let Some(missing) = first else {
             continue;
         };
-        let site = &placements[site_index];
+        let site = &ctx.placements[site_index];
         let (environments, wording) = affected_environments(&firing);
         let message = format!(
             "{} does nothing here: {}; placement only applies to fetch requests, not to RPC \
@@ -107,17 +105,13 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
             placement_kind(site),
             missing.reason
         );
-        ctx.report(
-            &SMART_PLACEMENT_WITHOUT_FETCH_HANDLER,
-            placement_anchor(site),
-            message,
-        )
-        .with_help(
-            "remove `placement`, or add a `fetch` handler if this Worker serves HTTP requests \
+        sink.report(placement_anchor(site), message)
+            .with_help(
+                "remove `placement`, or add a `fetch` handler if this Worker serves HTTP requests \
              that call a back end",
-        )
-        .with_environments(&environments)
-        .with_related(missing.related);
+            )
+            .with_environments(&environments)
+            .with_related([missing.related]);
     }
 }
 

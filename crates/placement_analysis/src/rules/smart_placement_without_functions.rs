@@ -1,4 +1,4 @@
-use crate::context::Context;
+use crate::context::{Context, Sink};
 use crate::project::deployments::{
     affected_environments, placed_groups, placement_anchor, placement_kind,
 };
@@ -44,7 +44,7 @@ declare_rule! {
     }
 }
 
-pub(crate) fn check(ctx: &mut Context<'_>) {
+pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     let Some(project) = ctx.project else {
         return;
     };
@@ -55,10 +55,8 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
         return;
     }
     let output_dir = project.display(&pages.output_dir);
-    let placements = ctx.placements.clone();
-    let all = ctx.deployments();
-    for (site_index, group) in placed_groups(&all, &placements) {
-        let site = &placements[site_index];
+    for (site_index, group) in placed_groups(ctx.deployments, ctx.placements) {
+        let site = &ctx.placements[site_index];
         let (environments, wording) = affected_environments(&group);
         let message = format!(
             "{} has nothing to place: this Pages project has no `functions/` and no \
@@ -66,13 +64,9 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
              visitor{wording}",
             placement_kind(site)
         );
-        ctx.report(
-            &SMART_PLACEMENT_WITHOUT_FUNCTIONS,
-            placement_anchor(site),
-            message,
-        )
-        .with_help("remove `placement`, or add the Functions that call the back end")
-        .with_environments(&environments);
+        sink.report(placement_anchor(site), message)
+            .with_help("remove `placement`, or add the Functions that call the back end")
+            .with_environments(&environments);
     }
 }
 

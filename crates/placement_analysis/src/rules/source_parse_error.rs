@@ -1,5 +1,4 @@
-use crate::context::Context;
-use crate::diagnostic::Diagnostic;
+use crate::context::{Context, Sink};
 use crate::rule::{FixAvailability, declare_rule};
 
 declare_rule! {
@@ -47,7 +46,7 @@ declare_rule! {
     }
 }
 
-pub(crate) fn check(ctx: &mut Context<'_>) {
+pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     let Some(project) = ctx.project else {
         return;
     };
@@ -55,26 +54,15 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
         let Some(error) = &source.facts.parse_error else {
             continue;
         };
-        ctx.diagnostics.push(Diagnostic {
-            rule: &SOURCE_PARSE_ERROR,
-            severity: SOURCE_PARSE_ERROR.severity,
-            file: source.path.clone(),
-            span: error.span,
-            message: format!(
-                "`{}` does not parse: {}; placement-lint's source rules only see what the \
-                 parser could recover in it",
-                project.display(&source.path),
-                error.message
-            ),
-            help: Some(
-                "fix the syntax error (the Worker would not build with it); the other rules \
-                 still run"
-                    .to_owned(),
-            ),
-            environments: Vec::new(),
-            fix: None,
-            related: Vec::new(),
-        });
+        let message = format!(
+            "`{}` does not parse: {}; placement-lint's source rules only see what the parser \
+             could recover in it",
+            project.display(&source.path),
+            error.message
+        );
+        sink.report_in(&source.path, error.span, message).with_help(
+            "fix the syntax error (the Worker would not build with it); the other rules still run",
+        );
     }
 }
 

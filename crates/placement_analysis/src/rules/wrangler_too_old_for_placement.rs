@@ -1,5 +1,5 @@
-use crate::context::Context;
-use crate::diagnostic::{Diagnostic, Related};
+use crate::context::{Context, Sink};
+use crate::diagnostic::Related;
 use crate::project::deployments::{placement_anchor, placement_kind};
 use crate::project::package::Version;
 use crate::rule::{FixAvailability, declare_rule};
@@ -57,7 +57,7 @@ declare_rule! {
     }
 }
 
-pub(crate) fn check(ctx: &mut Context<'_>) {
+pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     let Some(project) = ctx.project else {
         return;
     };
@@ -128,20 +128,13 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
             message: format!("needs wrangler {required} or later"),
         })
         .collect();
-    ctx.diagnostics.push(Diagnostic {
-        rule: &WRANGLER_TOO_OLD_FOR_PLACEMENT,
-        severity: WRANGLER_TOO_OLD_FOR_PLACEMENT.severity,
-        file: source.file.clone(),
-        span: source.span,
-        message,
-        help: Some(format!(
+    sink.report_in(&source.file, source.span, message)
+        .with_help(format!(
             "require `^{required}` or later in package.json and reinstall (`npm install -D \
              wrangler@latest`)"
-        )),
-        environments,
-        fix: None,
-        related,
-    });
+        ))
+        .with_environments(&environments)
+        .with_related(related);
 }
 
 #[cfg(test)]
