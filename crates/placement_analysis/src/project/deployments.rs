@@ -301,7 +301,8 @@ placement = { mode = "off" }
         assert_eq!(all[1].main_path(), Some("src/index.ts"));
         assert_eq!(all[1].assets_binding(), Some("STATIC"));
         assert!(all[1].d1_bindings().is_empty());
-        assert!(all[1].moving_placement(&placements).is_some());
+        let inherited = all[1].moving_placement(&placements).map(|site| site.mode());
+        assert_eq!(inherited, Some(Some("smart")));
         assert_eq!(all[2].main_path(), Some("src/edge.ts"));
         assert!(all[2].moving_placement(&placements).is_none());
         let (names, wording) = affected_environments(&[&all[0], &all[1]]);

@@ -252,32 +252,47 @@ fn worker_handlers<'p>(
 mod tests {
     use crate::testing::assert_project_rule;
 
-    const TOML: &str = "main = \"src/index.ts\"\n[placement]\nmode = \"smart\"\n";
+    const TOML: &str = r#"main = "src/index.ts"
+[placement]
+mode = "smart"
+"#;
 
     #[test]
     fn fires_on_awaited_analytics_in_the_fetch_handler() {
-        let diagnostics = assert_project_rule(
+        assert_project_rule(
             "PL207",
             &[
                 ("wrangler.toml", TOML),
                 (
                     "src/index.ts",
-                    "const LOGS = 'https://http-intake.logs.datadoghq.com/api/v2/logs';\nexport default {\n  async fetch(request, env, ctx) {\n    await fetch(LOGS, { method: 'POST', body: '{}' });\n          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ PL207\n    return new Response('ok');\n  },\n};\n",
+                    r"const LOGS = 'https://http-intake.logs.datadoghq.com/api/v2/logs';
+export default {
+  async fetch(request, env, ctx) {
+    await fetch(LOGS, { method: 'POST', body: '{}' });
+          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ PL207: the response waits for this call to Datadog (`http-intake.logs.datadoghq.com`)
+    return new Response('ok');
+  },
+};
+",
                 ),
             ],
         );
-        assert!(diagnostics[0].message.contains("Datadog"));
         assert_project_rule(
             "PL207",
             &[
                 (
                     "wrangler.jsonc",
-                    "{ \"main\": \"src/index.ts\", \"env\": { \"eu\": { \"placement\": { \"region\": \"aws:eu-west-1\" } } } }",
+                    r#"{ "main": "src/index.ts", "env": { "eu": { "placement": { "region": "aws:eu-west-1" } } } }"#,
                 ),
                 ("src/index.ts", "export { default } from './app';\n"),
                 (
                     "src/app.ts",
-                    "export default { async fetch(req) {\n  const r = await fetch(new Request('https://api.honeycomb.io/1/events/prod', { method: 'POST' }));\n                  ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ PL207\n  return new Response('ok');\n} };\n",
+                    r"export default { async fetch(req) {
+  const r = await fetch(new Request('https://api.honeycomb.io/1/events/prod', { method: 'POST' }));
+                  ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ PL207
+  return new Response('ok');
+} };
+",
                 ),
             ],
         );
@@ -291,7 +306,11 @@ mod tests {
                 ("wrangler.toml", TOML),
                 (
                     "src/index.ts",
-                    "addEventListener('fetch', async (event) => {\n  await fetch('https://api2.amplitude.com/2/httpapi');\n        ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ PL207\n});\n",
+                    r"addEventListener('fetch', async (event) => {
+  await fetch('https://api2.amplitude.com/2/httpapi');
+        ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ PL207
+});
+",
                 ),
             ],
         );
@@ -300,11 +319,19 @@ mod tests {
             &[
                 (
                     "wrangler.toml",
-                    "pages_build_output_dir = \"dist\"\n[placement]\nmode = \"smart\"\n",
+                    r#"pages_build_output_dir = "dist"
+[placement]
+mode = "smart"
+"#,
                 ),
                 (
                     "functions/api/[id].ts",
-                    "export async function onRequestGet(context) {\n  await fetch(`https://api.tinybird.co/v0/events?name=hits`);\n        ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ PL207\n  return new Response('ok');\n}\n",
+                    r"export async function onRequestGet(context) {
+  await fetch(`https://api.tinybird.co/v0/events?name=hits`);
+        ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ PL207
+  return new Response('ok');
+}
+",
                 ),
             ],
         );
@@ -312,7 +339,14 @@ mod tests {
 
     #[test]
     fn silent_for_wait_until_other_hosts_comments_or_no_placement() {
-        let wrapped = "export default { async fetch(req, env, ctx) {\n  ctx.waitUntil(fetch('https://http-intake.logs.datadoghq.com/v1'));\n  // await fetch('https://http-intake.logs.datadoghq.com/v1')\n  const s = \"await fetch('https://api.honeycomb.io')\";\n  await fetch('https://api.example.com/data');\n  return new Response(s);\n} };\n";
+        let wrapped = r#"export default { async fetch(req, env, ctx) {
+  ctx.waitUntil(fetch('https://http-intake.logs.datadoghq.com/v1'));
+  // await fetch('https://http-intake.logs.datadoghq.com/v1')
+  const s = "await fetch('https://api.honeycomb.io')";
+  await fetch('https://api.example.com/data');
+  return new Response(s);
+} };
+"#;
         assert_project_rule(
             "PL207",
             &[("wrangler.toml", TOML), ("src/index.ts", wrapped)],
@@ -323,7 +357,10 @@ mod tests {
             &[
                 (
                     "wrangler.toml",
-                    "main = \"src/index.ts\"\n[placement]\nmode = \"off\"\n",
+                    r#"main = "src/index.ts"
+[placement]
+mode = "off"
+"#,
                 ),
                 ("src/index.ts", awaited),
             ],

@@ -152,7 +152,11 @@ fn binding_calls(project: &Project, graph: &ModuleGraph, binding: &str) -> Vec<(
 mod tests {
     use crate::testing::assert_project_rule;
 
-    const WORKER_TOML: &str = "main = \"src/index.ts\"\nassets = { directory = \"public\", binding = \"STATIC\" }\n[placement]\nmode = \"smart\"\n";
+    const WORKER_TOML: &str = r#"main = "src/index.ts"
+assets = { directory = "public", binding = "STATIC" }
+[placement]
+mode = "smart"
+"#;
 
     #[test]
     fn fires_on_the_configured_binding_in_imported_modules() {
@@ -162,11 +166,19 @@ mod tests {
                 ("wrangler.toml", WORKER_TOML),
                 (
                     "src/index.ts",
-                    "import { serve } from './serve';\n// env.STATIC.fetch(request) in a comment\nconst note = 'env.STATIC.fetch(request)';\nexport default { fetch: serve };\n",
+                    r"import { serve } from './serve';
+// env.STATIC.fetch(request) in a comment
+const note = 'env.STATIC.fetch(request)';
+export default { fetch: serve };
+",
                 ),
                 (
                     "src/serve.ts",
-                    "export async function serve(request, env) {\n  return env.STATIC.fetch(request);\n         ^^^^^^^^^^^^^^^^^^^^^^^^^ PL202\n}\n",
+                    r"export async function serve(request, env) {
+  return env.STATIC.fetch(request);
+         ^^^^^^^^^^^^^^^^^^^^^^^^^ PL202
+}
+",
                 ),
             ],
         );
@@ -191,7 +203,9 @@ mod tests {
                 ),
                 (
                     "src/index.js",
-                    "export default { async fetch(request, { ASSETS }) { return ASSETS.fetch(request); } };\n                                                           ^^^^^^^^^^^^^^^^^^^^^ PL202\n",
+                    r"export default { async fetch(request, { ASSETS }) { return ASSETS.fetch(request); } };
+                                                           ^^^^^^^^^^^^^^^^^^^^^ PL202
+",
                 ),
             ],
         );
@@ -200,20 +214,24 @@ mod tests {
 
     #[test]
     fn fires_in_pages_functions_with_the_route() {
-        let diagnostics = assert_project_rule(
+        assert_project_rule(
             "PL202",
             &[
                 (
                     "wrangler.toml",
-                    "pages_build_output_dir = \"dist\"\n[placement]\nmode = \"smart\"\n",
+                    r#"pages_build_output_dir = "dist"
+[placement]
+mode = "smart"
+"#,
                 ),
                 (
                     "functions/docs/[[path]].ts",
-                    "export const onRequest = (context) => context.env.ASSETS.fetch(context.request);\n                                      ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ PL202\n",
+                    r"export const onRequest = (context) => context.env.ASSETS.fetch(context.request);
+                                      ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ PL202: in the Pages Function for `/docs/:path*`
+",
                 ),
             ],
         );
-        assert!(diagnostics[0].message.contains("`/docs/:path*`"));
     }
 
     #[test]
@@ -227,7 +245,11 @@ mod tests {
             &[
                 (
                     "wrangler.toml",
-                    "main = \"src/index.ts\"\nassets = { directory = \"public\", binding = \"ASSETS\" }\n[placement]\nmode = \"off\"\n",
+                    r#"main = "src/index.ts"
+assets = { directory = "public", binding = "ASSETS" }
+[placement]
+mode = "off"
+"#,
                 ),
                 source,
             ],
@@ -238,7 +260,10 @@ mod tests {
             &[
                 (
                     "wrangler.toml",
-                    "main = \"src/index.ts\"\n[placement]\nmode = \"smart\"\n",
+                    r#"main = "src/index.ts"
+[placement]
+mode = "smart"
+"#,
                 ),
                 source,
             ],

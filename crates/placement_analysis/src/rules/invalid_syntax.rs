@@ -71,13 +71,20 @@ mod tests {
     fn toml_errors_are_located() {
         let diagnostics = crate::check_config(
             std::path::Path::new("wrangler.toml"),
-            "[placement]\nmode = \"smart\n",
+            r#"[placement]
+mode = "smart
+"#,
         );
         let error = diagnostics
             .iter()
             .find(|d| d.code() == "PL001")
             .expect("PL001");
-        assert_eq!(error.span.start, "[placement]\nmode = \"smart".len());
+        assert_eq!(
+            error.span.start,
+            r#"[placement]
+mode = "smart"#
+                .len()
+        );
     }
 
     #[test]
@@ -85,7 +92,11 @@ mod tests {
         assert_rule(
             "PL001",
             Format::Toml,
-            "[placement]\nmode = \"smart\"\nmode = \"off\"\n^^^^ PL001\n",
+            r#"[placement]
+mode = "smart"
+mode = "off"
+^^^^ PL001
+"#,
         );
     }
 
@@ -94,18 +105,30 @@ mod tests {
         assert_rule(
             "PL001",
             Format::Json,
-            "{\n  // ok\n  \"placement\": { \"mode\": \"smart\", },\n}\n",
+            r#"{
+  // ok
+  "placement": { "mode": "smart", },
+}
+"#,
         );
         assert_rule(
             "PL001",
             Format::Json,
-            "{ \"placement\": { 'mode': \"smart\" } }\n                 ^ PL001\n",
+            r#"{ "placement": { 'mode': "smart" } }
+                 ^ PL001
+"#,
         );
     }
 
     #[test]
     fn json_must_be_an_object() {
-        assert_rule("PL001", Format::Json, "[1, 2]\n^^^^^^ PL001\n");
+        assert_rule(
+            "PL001",
+            Format::Json,
+            r"[1, 2]
+^^^^^^ PL001
+",
+        );
     }
 
     #[test]
@@ -113,12 +136,14 @@ mod tests {
         assert_rule(
             "PL001",
             Format::Toml,
-            "[env.staging.placement]\nmode = \"off\"\n",
+            r#"[env.staging.placement]
+mode = "off"
+"#,
         );
         assert_rule(
             "PL001",
             Format::Json,
-            "{ \"env\": { \"staging\": { \"placement\": { \"mode\": \"off\" } } } }",
+            r#"{ "env": { "staging": { "placement": { "mode": "off" } } } }"#,
         );
     }
 }

@@ -142,14 +142,14 @@ mod tests {
 
     #[test]
     fn fires_under_placement_and_assets_headers() {
-        let diagnostics = assert_rule(
+        assert_rule(
             "PL108",
             Format::Toml,
             r#"name = "api"
 [placement]
 mode = "smart"
 workers_dev = false
-^^^^^^^^^^^ PL108
+^^^^^^^^^^^ PL108: so TOML makes it `placement.workers_dev`
 [assets]
 directory = "public"
 compatibility_flags = ["nodejs_compat"]
@@ -160,11 +160,13 @@ routes = []
 ^^^^^^ PL108
 "#,
         );
-        assert!(diagnostics[0].message.contains("`placement.workers_dev`"));
         // Not reported twice: PL003 leaves these keys to PL108.
         let all = crate::check_config(
             std::path::Path::new("wrangler.toml"),
-            "[placement]\nmode = \"smart\"\nworkers_dev = false\n",
+            r#"[placement]
+mode = "smart"
+workers_dev = false
+"#,
         );
         assert_eq!(all.len(), 1);
     }
@@ -174,7 +176,9 @@ routes = []
         assert_rule(
             "PL108",
             Format::Toml,
-            "placement = { mode = \"smart\" }\nworkers_dev = false\n",
+            r#"placement = { mode = "smart" }
+workers_dev = false
+"#,
         );
         assert_rule(
             "PL108",
@@ -189,9 +193,19 @@ routes = []
             apply_fix(
                 "PL108",
                 Format::Toml,
-                "name = \"api\"\n\n[placement]\nmode = \"smart\"\nworkers_dev = false\n"
+                r#"name = "api"
+
+[placement]
+mode = "smart"
+workers_dev = false
+"#
             ),
-            "name = \"api\"\nworkers_dev = false\n\n[placement]\nmode = \"smart\"\n"
+            r#"name = "api"
+workers_dev = false
+
+[placement]
+mode = "smart"
+"#
         );
     }
 }

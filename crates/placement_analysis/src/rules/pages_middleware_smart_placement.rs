@@ -132,7 +132,11 @@ mod tests {
             &[
                 (
                     "wrangler.toml",
-                    "pages_build_output_dir = \"dist\"\n[placement]\nmode = \"smart\"\n       ^^^^^^^ PL201\n",
+                    r#"pages_build_output_dir = "dist"
+[placement]
+mode = "smart"
+       ^^^^^^^ PL201: Smart Placement runs this Pages project's Functions near its back end, and `functions/_middleware.ts` runs for every request
+"#,
                 ),
                 ("functions/_middleware.ts", MIDDLEWARE),
                 (
@@ -145,18 +149,23 @@ mod tests {
             diagnostics[0].related[0].file.to_str(),
             Some("functions/_middleware.ts")
         );
-        assert!(diagnostics[0].message.contains("Smart Placement"));
         assert_project_rule(
             "PL201",
             &[
                 (
                     "wrangler.jsonc",
-                    "{\n  \"pages_build_output_dir\": \"dist\",\n  \"placement\": { \"mode\": \"smart\" },\n                         ^^^^^^^ PL201\n  \"env\": { \"production\": {} }\n}\n",
+                    r#"{
+  "pages_build_output_dir": "dist",
+  "placement": { "mode": "smart" },
+                         ^^^^^^^ PL201
+  "env": { "production": {} }
+}
+"#,
                 ),
                 ("functions/_middleware.js", MIDDLEWARE),
                 (
                     "dist/_routes.json",
-                    "{ \"version\": 1, \"include\": [\"/*\"], \"exclude\": [] }",
+                    r#"{ "version": 1, "include": ["/*"], "exclude": [] }"#,
                 ),
             ],
         );
@@ -169,18 +178,24 @@ mod tests {
             &[
                 (
                     "wrangler.toml",
-                    "pages_build_output_dir = \"dist\"\n[env.production.placement]\nregion = \"aws:us-east-1\"\n         ^^^^^^^^^^^^^^^ PL201\n",
+                    r#"pages_build_output_dir = "dist"
+[env.production.placement]
+region = "aws:us-east-1"
+         ^^^^^^^^^^^^^^^ PL201: explicit placement (`region = "aws:us-east-1"`) runs this Pages project's Functions
+"#,
                 ),
                 ("functions/_middleware.ts", MIDDLEWARE),
             ],
         );
         assert_eq!(diagnostics[0].environments, ["production"]);
-        assert!(diagnostics[0].message.contains("explicit placement"));
     }
 
     #[test]
     fn silent_for_nested_middleware_routes_advanced_mode_or_placement_off() {
-        let config = "pages_build_output_dir = \"dist\"\n[placement]\nmode = \"smart\"\n";
+        let config = r#"pages_build_output_dir = "dist"
+[placement]
+mode = "smart"
+"#;
         assert_project_rule(
             "PL201",
             &[
@@ -195,7 +210,7 @@ mod tests {
                 ("functions/_middleware.ts", MIDDLEWARE),
                 (
                     "dist/_routes.json",
-                    "{ \"version\": 1, \"include\": [\"/api/*\"], \"exclude\": [] }",
+                    r#"{ "version": 1, "include": ["/api/*"], "exclude": [] }"#,
                 ),
             ],
         );
@@ -215,7 +230,7 @@ mod tests {
             &[
                 (
                     "wrangler.jsonc",
-                    "{ \"pages_build_output_dir\": \"dist\", \"placement\": { \"mode\": \"off\" } }",
+                    r#"{ "pages_build_output_dir": "dist", "placement": { "mode": "off" } }"#,
                 ),
                 ("functions/_middleware.ts", MIDDLEWARE),
             ],

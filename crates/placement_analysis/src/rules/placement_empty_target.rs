@@ -76,7 +76,14 @@ mod tests {
         assert_rule(
             "PL106",
             Format::Toml,
-            "[placement]\nregion = \"\"\n         ^^ PL106\n[env.a.placement]\nmode = \"targeted\"\nhost = ''\n       ^^ PL106\n",
+            r#"[placement]
+region = ""
+         ^^ PL106
+[env.a.placement]
+mode = "targeted"
+host = ''
+       ^^ PL106
+"#,
         );
     }
 
@@ -85,7 +92,9 @@ mod tests {
         assert_rule(
             "PL106",
             Format::Json,
-            "{ \"env\": { \"a\": { \"placement\": { \"hostname\": \"\" } } } }\n                                             ^^ PL106\n",
+            r#"{ "env": { "a": { "placement": { "hostname": "" } } } }
+                                             ^^ PL106
+"#,
         );
     }
 
@@ -94,7 +103,9 @@ mod tests {
         assert_rule(
             "PL106",
             Format::Toml,
-            "[placement]\nregion = \"aws:us-east-1\"\n",
+            r#"[placement]
+region = "aws:us-east-1"
+"#,
         );
         assert_rule(
             "PL106",

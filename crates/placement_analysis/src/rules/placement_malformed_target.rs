@@ -301,7 +301,13 @@ mod tests {
                 .as_deref(),
             Some("gcp:us-east4")
         );
-        assert!(check_region("mars-1").is_some());
+        let unknown = check_region("mars-1").unwrap();
+        assert!(
+            unknown
+                .what
+                .starts_with("a region needs its cloud provider as a prefix")
+        );
+        assert_eq!(unknown.suggestion, None);
     }
 
     #[test]
@@ -323,7 +329,13 @@ mod tests {
                 .as_deref(),
             Some("db.example.com:6543")
         );
-        assert!(check_host("db.example.com:99999").is_some());
+        let bad_port = check_host("db.example.com:99999").unwrap();
+        assert!(
+            bad_port
+                .what
+                .starts_with("its port is not a number from 1 to 65535")
+        );
+        assert_eq!(bad_port.suggestion, None);
     }
 
     #[test]
@@ -371,7 +383,9 @@ host = "db.example.com"
         assert_rule(
             "PL107",
             Format::Toml,
-            "[placement]\nregion = \"aws:eu-central-1\"\n",
+            r#"[placement]
+region = "aws:eu-central-1"
+"#,
         );
         assert_rule(
             "PL107",
@@ -386,9 +400,13 @@ host = "db.example.com"
             apply_fix(
                 "PL107",
                 Format::Toml,
-                "[placement]\nregion = \"us-east-1\"\n"
+                r#"[placement]
+region = "us-east-1"
+"#
             ),
-            "[placement]\nregion = \"aws:us-east-1\"\n"
+            r#"[placement]
+region = "aws:us-east-1"
+"#
         );
         assert_eq!(
             apply_fix(

@@ -132,7 +132,12 @@ placement = { hint = "x" }
         assert_rule(
             "PL104",
             Format::Toml,
-            "[placement]\nmode = \"targeted\"\nregion = \"aws:us-east-1\"\n[env.a.placement]\nmode = \"off\"\n",
+            r#"[placement]
+mode = "targeted"
+region = "aws:us-east-1"
+[env.a.placement]
+mode = "off"
+"#,
         );
         assert_rule(
             "PL104",

@@ -203,7 +203,16 @@ hint = "x"
         assert_rule(
             "PL102",
             Format::Toml,
-            "[placement]\nmode = \"targeted\"\nregion = \"aws:us-east-1\"\n[env.a.placement]\nmode = \"off\"\nhint = \"\"\n[env.b.placement]\nmode = \"smart\"\nhint = \"x\"\n",
+            r#"[placement]
+mode = "targeted"
+region = "aws:us-east-1"
+[env.a.placement]
+mode = "off"
+hint = ""
+[env.b.placement]
+mode = "smart"
+hint = "x"
+"#,
         );
         assert_rule(
             "PL102",
@@ -218,9 +227,14 @@ hint = "x"
             apply_fix(
                 "PL102",
                 Format::Toml,
-                "[placement]\nmode = \"smart\"\nregion = \"aws:us-east-1\"\n"
+                r#"[placement]
+mode = "smart"
+region = "aws:us-east-1"
+"#
             ),
-            "[placement]\nregion = \"aws:us-east-1\"\n"
+            r#"[placement]
+region = "aws:us-east-1"
+"#
         );
         assert_eq!(
             apply_fix(

@@ -116,7 +116,9 @@ placement = { host = "db:5432", region = "aws:us-east-1" }
         assert_rule(
             "PL105",
             Format::Toml,
-            "[placement]\nhostname = \"api.example.com\"\n",
+            r#"[placement]
+hostname = "api.example.com"
+"#,
         );
         assert_rule(
             "PL105",
@@ -131,9 +133,14 @@ placement = { host = "db:5432", region = "aws:us-east-1" }
             apply_fix(
                 "PL105",
                 Format::Toml,
-                "[placement]\nregion = \"aws:us-east-1\"\nhost = \"db.example.com:5432\"\n"
+                r#"[placement]
+region = "aws:us-east-1"
+host = "db.example.com:5432"
+"#
             ),
-            "[placement]\nregion = \"aws:us-east-1\"\n"
+            r#"[placement]
+region = "aws:us-east-1"
+"#
         );
         assert_eq!(
             apply_fix(

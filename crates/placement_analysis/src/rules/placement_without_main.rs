@@ -93,14 +93,21 @@ mod tests {
             "PL205",
             &[(
                 "wrangler.toml",
-                "name = \"site\"\nassets = { directory = \"public\" }\n[placement]\nmode = \"smart\"\n       ^^^^^^^ PL205\n",
+                r#"name = "site"
+assets = { directory = "public" }
+[placement]
+mode = "smart"
+       ^^^^^^^ PL205
+"#,
             )],
         );
         assert_project_rule(
             "PL205",
             &[(
                 "wrangler.jsonc",
-                "{ \"name\": \"site\", \"placement\": { \"hostname\": \"api.example.com\" } }\n                                             ^^^^^^^^^^^^^^^^^ PL205\n",
+                r#"{ "name": "site", "placement": { "hostname": "api.example.com" } }
+                                             ^^^^^^^^^^^^^^^^^ PL205
+"#,
             )],
         );
     }
@@ -111,15 +118,17 @@ mod tests {
             "PL205",
             &[(
                 "wrangler.toml",
-                "[placement]\nmode = \"smart\"\n       ^^^^^^^ PL205\n[env.api]\nmain = \"src/api.ts\"\n[env.site]\nname = \"site\"\n",
+                r#"[placement]
+mode = "smart"
+       ^^^^^^^ PL205: (top level and environment `site`)
+[env.api]
+main = "src/api.ts"
+[env.site]
+name = "site"
+"#,
             )],
         );
         assert_eq!(diagnostics[0].environments, ["site"]);
-        assert!(
-            diagnostics[0]
-                .message
-                .contains("top level and environment `site`")
-        );
     }
 
     #[test]
@@ -128,19 +137,25 @@ mod tests {
             "PL205",
             &[(
                 "wrangler.toml",
-                "main = \"a.ts\"\n[placement]\nmode = \"smart\"\n",
+                r#"main = "a.ts"
+[placement]
+mode = "smart"
+"#,
             )],
         );
         assert_project_rule(
             "PL205",
             &[(
                 "wrangler.toml",
-                "pages_build_output_dir = \"dist\"\n[placement]\nmode = \"smart\"\n",
+                r#"pages_build_output_dir = "dist"
+[placement]
+mode = "smart"
+"#,
             )],
         );
         assert_project_rule(
             "PL205",
-            &[("wrangler.jsonc", "{ \"placement\": { \"mode\": \"off\" } }")],
+            &[("wrangler.jsonc", r#"{ "placement": { "mode": "off" } }"#)],
         );
     }
 }

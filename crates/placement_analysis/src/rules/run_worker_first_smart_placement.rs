@@ -118,7 +118,12 @@ mod tests {
             "PL203",
             &[(
                 "wrangler.toml",
-                "main = \"src/index.ts\"\nassets = { directory = \"public\", run_worker_first = true }\n                                                    ^^^^ PL203\n[placement]\nmode = \"smart\"\n",
+                r#"main = "src/index.ts"
+assets = { directory = "public", run_worker_first = true }
+                                                    ^^^^ PL203
+[placement]
+mode = "smart"
+"#,
             )],
         );
         let diagnostics = assert_project_rule(
@@ -143,7 +148,16 @@ mod tests {
             "PL203",
             &[(
                 "wrangler.toml",
-                "main = \"a.ts\"\n[assets]\ndirectory = \"public\"\nrun_worker_first = true\n                   ^^^^ PL203\n[placement]\nmode = \"smart\"\n[env.staging]\nname = \"s\"\n",
+                r#"main = "a.ts"
+[assets]
+directory = "public"
+run_worker_first = true
+                   ^^^^ PL203
+[placement]
+mode = "smart"
+[env.staging]
+name = "s"
+"#,
             )],
         );
         assert_eq!(diagnostics[0].environments, ["staging"]);
@@ -155,7 +169,11 @@ mod tests {
             "PL203",
             &[(
                 "wrangler.toml",
-                "main = \"a.ts\"\nassets = { directory = \"p\", run_worker_first = [\"/api/*\"] }\n[placement]\nmode = \"smart\"\n",
+                r#"main = "a.ts"
+assets = { directory = "p", run_worker_first = ["/api/*"] }
+[placement]
+mode = "smart"
+"#,
             )],
         );
         assert_project_rule(

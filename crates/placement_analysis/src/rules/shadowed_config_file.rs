@@ -78,7 +78,9 @@ mod tests {
 
     #[test]
     fn names_the_winner_and_spans_the_first_line() {
-        let text = "name = \"api\"\n[placement]\n";
+        let text = r#"name = "api"
+[placement]
+"#;
         let diagnostic = shadowed(
             Path::new("apps/api/wrangler.toml"),
             text,

@@ -184,9 +184,15 @@ fn related(file: &Path, span: Span, message: &str) -> Related {
 mod tests {
     use crate::testing::assert_project_rule;
 
-    const TOML: &str =
-        "main = \"src/index.ts\"\n[placement]\nmode = \"smart\"\n       ^^^^^^^ PL204\n";
-    const TOML_QUIET: &str = "main = \"src/index.ts\"\n[placement]\nmode = \"smart\"\n";
+    const TOML: &str = r#"main = "src/index.ts"
+[placement]
+mode = "smart"
+       ^^^^^^^ PL204
+"#;
+    const TOML_QUIET: &str = r#"main = "src/index.ts"
+[placement]
+mode = "smart"
+"#;
 
     #[test]
     fn fires_for_scheduled_only_objects_and_rpc_classes() {
@@ -206,11 +212,15 @@ mod tests {
             &[
                 (
                     "wrangler.jsonc",
-                    "{ \"main\": \"src/index.ts\", \"placement\": { \"mode\": \"smart\" } }\n                                                 ^^^^^^^ PL204\n",
+                    r#"{ "main": "src/index.ts", "placement": { "mode": "smart" } }
+                                                 ^^^^^^^ PL204
+"#,
                 ),
                 (
                     "src/index.ts",
-                    "import { WorkerEntrypoint } from 'cloudflare:workers';\nexport default class extends WorkerEntrypoint { async add(a, b) { return a + b; } }\n",
+                    r"import { WorkerEntrypoint } from 'cloudflare:workers';
+export default class extends WorkerEntrypoint { async add(a, b) { return a + b; } }
+",
                 ),
             ],
         );
@@ -225,7 +235,9 @@ mod tests {
                 ("src/index.ts", "export { default } from './app';\n"),
                 (
                     "src/app.ts",
-                    "const app = { queue(batch) {} };\nexport default app;\n",
+                    r"const app = { queue(batch) {} };
+export default app;
+",
                 ),
             ],
         );
@@ -250,7 +262,13 @@ mod tests {
             &[
                 (
                     "wrangler.toml",
-                    "main = \"src/index.ts\"\n[env.cron]\nmain = \"src/cron.ts\"\n[env.cron.placement]\nregion = \"aws:us-east-1\"\n         ^^^^^^^^^^^^^^^ PL204\n",
+                    r#"main = "src/index.ts"
+[env.cron]
+main = "src/cron.ts"
+[env.cron.placement]
+region = "aws:us-east-1"
+         ^^^^^^^^^^^^^^^ PL204
+"#,
                 ),
                 ("src/cron.ts", "export class Counter {}\n"),
             ],
@@ -263,10 +281,15 @@ mod tests {
         let cases = [
             "export default { async fetch(request) { return new Response('ok'); } };",
             "addEventListener('fetch', (event) => event.respondWith(new Response('ok')));",
-            "import { Hono } from 'hono';\nconst app = new Hono();\nexport default app;",
-            "import { WorkerEntrypoint } from 'cloudflare:workers';\nexport default class extends WorkerEntrypoint { fetch() { return new Response(''); } }",
-            "class Base { fetch() {} }\nexport default class extends Base {}",
-            "const handlers = { fetch() {} };\nexport default { ...handlers };",
+            r"import { Hono } from 'hono';
+const app = new Hono();
+export default app;",
+            r"import { WorkerEntrypoint } from 'cloudflare:workers';
+export default class extends WorkerEntrypoint { fetch() { return new Response(''); } }",
+            r"class Base { fetch() {} }
+export default class extends Base {}",
+            r"const handlers = { fetch() {} };
+export default { ...handlers };",
             "export default { scheduled() {} ",
         ];
         for source in cases {
@@ -281,7 +304,10 @@ mod tests {
             &[
                 (
                     "wrangler.toml",
-                    "main = \"src/index.ts\"\n[placement]\nmode = \"off\"\n",
+                    r#"main = "src/index.ts"
+[placement]
+mode = "off"
+"#,
                 ),
                 ("src/index.ts", "export default {};"),
             ],

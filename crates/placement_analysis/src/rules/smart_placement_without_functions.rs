@@ -81,7 +81,11 @@ mod tests {
             &[
                 (
                     "wrangler.toml",
-                    "pages_build_output_dir = \"dist\"\n[placement]\nmode = \"smart\"\n       ^^^^^^^ PL208\n",
+                    r#"pages_build_output_dir = "dist"
+[placement]
+mode = "smart"
+       ^^^^^^^ PL208
+"#,
                 ),
                 ("dist/index.html", "<h1>hi</h1>"),
                 ("functions/README.md", "not a function"),
@@ -91,7 +95,12 @@ mod tests {
             "PL208",
             &[(
                 "wrangler.jsonc",
-                "{\n  \"pages_build_output_dir\": \"dist\",\n  \"env\": { \"production\": { \"placement\": { \"mode\": \"smart\" } } }\n                                                  ^^^^^^^ PL208\n}\n",
+                r#"{
+  "pages_build_output_dir": "dist",
+  "env": { "production": { "placement": { "mode": "smart" } } }
+                                                  ^^^^^^^ PL208
+}
+"#,
             )],
         );
         assert_eq!(diagnostics[0].environments, ["production"]);
@@ -99,7 +108,10 @@ mod tests {
 
     #[test]
     fn silent_with_functions_worker_or_placement_off() {
-        let config = "pages_build_output_dir = \"dist\"\n[placement]\nmode = \"smart\"\n";
+        let config = r#"pages_build_output_dir = "dist"
+[placement]
+mode = "smart"
+"#;
         assert_project_rule(
             "PL208",
             &[
@@ -121,7 +133,10 @@ mod tests {
             "PL208",
             &[(
                 "wrangler.toml",
-                "pages_build_output_dir = \"dist\"\n[placement]\nmode = \"off\"\n",
+                r#"pages_build_output_dir = "dist"
+[placement]
+mode = "off"
+"#,
             )],
         );
     }

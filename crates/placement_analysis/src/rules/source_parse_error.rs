@@ -72,13 +72,21 @@ mod tests {
 
     #[test]
     fn notes_a_broken_entry_in_toml_and_jsonc() {
-        let broken = "export default {\n  fetch(request) { return new Response(\"ok\") },\n  const x = 1;\n        ^ PL200\n};\n";
+        let broken = r#"export default {
+  fetch(request) { return new Response("ok") },
+  const x = 1;
+        ^ PL200
+};
+"#;
         let diagnostics = assert_project_rule(
             "PL200",
             &[
                 (
                     "wrangler.toml",
-                    "main = \"src/index.ts\"\n[placement]\nmode = \"smart\"\n",
+                    r#"main = "src/index.ts"
+[placement]
+mode = "smart"
+"#,
                 ),
                 ("src/index.ts", broken),
             ],
@@ -89,7 +97,7 @@ mod tests {
             &[
                 (
                     "wrangler.jsonc",
-                    "{ \"main\": \"src/index.ts\", \"env\": { \"a\": { \"placement\": { \"region\": \"aws:us-east-1\" } } } }",
+                    r#"{ "main": "src/index.ts", "env": { "a": { "placement": { "region": "aws:us-east-1" } } } }"#,
                 ),
                 ("src/index.ts", broken),
             ],
@@ -104,7 +112,10 @@ mod tests {
             &[
                 (
                     "wrangler.toml",
-                    "main = \"src/index.ts\"\n[placement]\nmode = \"off\"\n",
+                    r#"main = "src/index.ts"
+[placement]
+mode = "off"
+"#,
                 ),
                 ("src/index.ts", "export default {"),
             ],
@@ -114,7 +125,10 @@ mod tests {
             &[
                 (
                     "wrangler.toml",
-                    "main = \"src/index.ts\"\n[placement]\nmode = \"smart\"\n",
+                    r#"main = "src/index.ts"
+[placement]
+mode = "smart"
+"#,
                 ),
                 (
                     "src/index.ts",

@@ -292,18 +292,21 @@ mod tests {
         let diagnostics = assert_rule(
             "PL004",
             Format::Toml,
-            "placement = \"smart\"\n            ^^^^^^^ PL004\n[env.staging]\nplacement = 1\n            ^ PL004\n",
-        );
-        assert!(
-            diagnostics[0]
-                .message
-                .contains("`placement` must be a table")
+            r#"placement = "smart"
+            ^^^^^^^ PL004: `placement` must be a table, but it is the string "smart"
+[env.staging]
+placement = 1
+            ^ PL004
+"#,
         );
         assert_eq!(diagnostics[1].environments, ["staging"]);
         assert_rule(
             "PL004",
             Format::Json,
-            "{ \"placement\": null, \"env\": { \"s\": { \"placement\": [] } } }\n               ^^^^ PL004\n                                                  ^^ PL004\n",
+            r#"{ "placement": null, "env": { "s": { "placement": [] } } }
+               ^^^^ PL004
+                                                  ^^ PL004
+"#,
         );
     }
 
@@ -312,12 +315,20 @@ mod tests {
         assert_rule(
             "PL004",
             Format::Toml,
-            "[placement]\nmode = 1\n       ^ PL004\n[env.a.placement]\nregion = true\n         ^^^^ PL004\n",
+            r"[placement]
+mode = 1
+       ^ PL004
+[env.a.placement]
+region = true
+         ^^^^ PL004
+",
         );
         assert_rule(
             "PL004",
             Format::Json,
-            "{ \"placement\": { \"mode\": \"smart\", \"hint\": 1 } }\n                                          ^ PL004\n",
+            r#"{ "placement": { "mode": "smart", "hint": 1 } }
+                                          ^ PL004
+"#,
         );
     }
 
@@ -351,7 +362,15 @@ html_handling = "bogus"
         assert_rule(
             "PL004",
             Format::Toml,
-            "[placement]\nmode = \"smart\"\n[assets]\ndirectory = \"p\"\nrun_worker_first = [\"/api/*\", \"!/api/docs\"]\nnot_found_handling = \"404-page\"\n[env.x]\nplacement = { region = \"aws:us-east-1\" }\n",
+            r#"[placement]
+mode = "smart"
+[assets]
+directory = "p"
+run_worker_first = ["/api/*", "!/api/docs"]
+not_found_handling = "404-page"
+[env.x]
+placement = { region = "aws:us-east-1" }
+"#,
         );
         assert_rule(
             "PL004",
@@ -363,12 +382,18 @@ html_handling = "bogus"
     #[test]
     fn fix_rewrites_a_bare_mode() {
         assert_eq!(
-            apply_fix("PL004", Format::Toml, "placement = \"smart\"\n"),
-            "placement = { mode = \"smart\" }\n"
+            apply_fix(
+                "PL004",
+                Format::Toml,
+                r#"placement = "smart"
+"#
+            ),
+            r#"placement = { mode = "smart" }
+"#
         );
         assert_eq!(
-            apply_fix("PL004", Format::Json, "{ \"placement\": \"off\" }"),
-            "{ \"placement\": { \"mode\": \"off\" } }"
+            apply_fix("PL004", Format::Json, r#"{ "placement": "off" }"#),
+            r#"{ "placement": { "mode": "off" } }"#
         );
     }
 }

@@ -99,21 +99,22 @@ mod tests {
 
     #[test]
     fn reads_module_worker_handlers() {
-        let facts = facts(
-            "export default { async fetch(req, env, ctx) { return new Response('ok'); }, scheduled() {} };",
-        );
+        let text = "export default { async fetch(req, env, ctx) { return new Response('ok'); }, scheduled() {} };";
+        let facts = facts(text);
         let ExportValue::Object(object) = default_export(&facts) else {
             panic!("an object");
         };
-        assert!(object.fetch.is_some() && object.complete);
+        let fetch = object.fetch.as_ref().expect("a fetch handler");
+        assert!(text[fetch.span.start..fetch.span.end].contains("return new Response('ok');"));
+        assert!(object.complete);
         assert_eq!(object.members, ["scheduled"]);
     }
 
     #[test]
     fn reads_class_entrypoints_and_spreads() {
         let facts = facts(
-            "import { WorkerEntrypoint } from 'cloudflare:workers';\n\
-             export default class extends WorkerEntrypoint { add(a, b) { return a + b; } }",
+            r"import { WorkerEntrypoint } from 'cloudflare:workers';
+export default class extends WorkerEntrypoint { add(a, b) { return a + b; } }",
         );
         let ExportValue::Object(object) = default_export(&facts) else {
             panic!("a class");
@@ -130,18 +131,23 @@ mod tests {
     #[test]
     fn follows_local_names_and_imports() {
         let facts = facts(
-            "import app from './app';\nimport { other as renamed } from './other';\n\
-             export { renamed as named };\nexport default app;",
+            r"import app from './app';
+import { other as renamed } from './other';
+export { renamed as named };
+export default app;",
         );
         assert!(matches!(
             default_export(&facts),
             ExportValue::Forward { specifier, name } if specifier == "./app" && name == "default"
         ));
         assert_eq!(facts.imports, ["./app", "./other"]);
-        let reexport = self::facts("export { default } from './app';\nexport * from './lib';");
+        let reexport = self::facts(
+            r"export { default } from './app';
+export * from './lib';",
+        );
         assert!(matches!(
             default_export(&reexport),
-            ExportValue::Forward { .. }
+            ExportValue::Forward { specifier, name } if specifier == "./app" && name == "default"
         ));
         assert_eq!(reexport.star_exports, ["./lib"]);
     }
@@ -149,9 +155,10 @@ mod tests {
     #[test]
     fn finds_binding_fetches_but_not_in_comments_or_strings() {
         let facts = facts(
-            "// env.ASSETS.fetch(request)\nconst s = 'env.ASSETS.fetch(request)';\n\
-             export default { fetch(r, env) { return env.ASSETS.fetch(r); } };\n\
-             export const onRequest = ({ env: { ASSETS } }) => ASSETS.fetch('/');",
+            r"// env.ASSETS.fetch(request)
+const s = 'env.ASSETS.fetch(request)';
+export default { fetch(r, env) { return env.ASSETS.fetch(r); } };
+export const onRequest = ({ env: { ASSETS } }) => ASSETS.fetch('/');",
         );
         let names: Vec<_> = facts
             .binding_fetches
@@ -202,6 +209,8 @@ export default { async fetch(req, env, ctx) {
             facts("addEventListener('fetch', (event) => event.respondWith(new Response('x')));");
         assert_eq!(facts.fetch_listeners.len(), 1);
         let broken = self::facts("export default { fetch( {");
-        assert!(broken.parse_error.is_some());
+        let error = broken.parse_error.expect("a syntax error");
+        assert_eq!(error.span, Span::empty(25));
+        assert_eq!(error.message, "Expected `}` but found `EOF`");
     }
 }
