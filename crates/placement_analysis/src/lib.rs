@@ -62,18 +62,18 @@ pub fn format_of(path: &Path) -> Format {
 /// suppression comments applied. The project rules do not run: they need the files around it
 /// ([`check_project`]).
 pub fn check_config(path: &Path, text: &str) -> Vec<Diagnostic> {
-    check(path, text, None)
+    analyze_config(path, text, None)
 }
 
 /// Checks a config together with its project: every config rule, plus the rules that read the
 /// files around it through `files`. Diagnostics may point into those files.
 pub fn check_project(path: &Path, text: &str, files: &dyn ProjectFiles) -> Vec<Diagnostic> {
-    check(path, text, Some(files))
+    analyze_config(path, text, Some(files))
 }
 
 /// The whole analysis of one config, each stage built once and handed down:
 /// parse → model → project → context → rules → suppressions.
-fn check(path: &Path, text: &str, files: Option<&dyn ProjectFiles>) -> Vec<Diagnostic> {
+fn analyze_config(path: &Path, text: &str, files: Option<&dyn ProjectFiles>) -> Vec<Diagnostic> {
     let parsed = syntax::parse(text, format_of(path));
     let lines = LineIndex::new(text);
 

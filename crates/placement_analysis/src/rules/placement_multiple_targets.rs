@@ -83,7 +83,7 @@ mod tests {
     use crate::testing::{apply_fix, assert_rule};
 
     #[test]
-    fn fires_in_toml() {
+    fn fires_at_every_target_after_the_first_in_toml() {
         assert_rule(
             "PL105",
             Format::Toml,
@@ -101,7 +101,7 @@ placement = { host = "db:5432", region = "aws:us-east-1" }
     }
 
     #[test]
-    fn fires_in_jsonc() {
+    fn fires_at_every_target_after_the_first_in_jsonc() {
         assert_rule(
             "PL105",
             Format::Json,
