@@ -1,65 +1,35 @@
-//! What a rule's check function sees, and how it reports.
+//! What a rule's check function sees (a read-only [`Context`], built once per check) and where
+//! it reports ([`Sink`]).
 
-use std::cell::OnceCell;
 use std::path::Path;
-use std::rc::Rc;
 
-use crate::diagnostic::{Diagnostic, Fix, Related};
-use crate::edits::TextLines;
+use crate::diagnostic::{Applicability, Diagnostic, Fix};
+use crate::edits::{TextLines, remove_entry};
 use crate::model::ConfigModel;
 use crate::placement::PlacementSite;
 use crate::project::Project;
-use crate::project::deployments::{Deployment, deployments};
+use crate::project::deployments::Deployment;
 use crate::rule::Rule;
 use crate::span::{LineIndex, Span};
-use crate::syntax::{Format, ParsedConfig};
+use crate::syntax::{Format, ParsedConfig, Table};
 
+/// Everything known about the config being checked, shared by every rule.
 pub struct Context<'a> {
     pub path: &'a Path,
     pub text: &'a str,
     pub lines: &'a LineIndex,
     pub parsed: &'a ParsedConfig,
-    pub model: ConfigModel<'a>,
+    pub model: &'a ConfigModel<'a>,
     /// Every `placement` written in the file, with the environments that use it.
-    /// Shared, so that a rule can hold them while it reports.
-    pub placements: Rc<[PlacementSite<'a>]>,
-    /// Each environment as it deploys, computed on first use by the project rules.
-    deployments: OnceCell<Rc<[Deployment<'a>]>>,
+    pub placements: &'a [PlacementSite<'a>],
+    /// Every environment as it deploys (effective placement, `main`, `assets`), top level first.
+    pub deployments: &'a [Deployment<'a>],
     /// The files around the config, when checking a project (`None` for the config alone:
     /// the project rules then do nothing).
     pub project: Option<&'a Project>,
-    pub(crate) diagnostics: Vec<Diagnostic>,
 }
 
 impl<'a> Context<'a> {
-    pub(crate) fn new(
-        path: &'a Path,
-        text: &'a str,
-        lines: &'a LineIndex,
-        parsed: &'a ParsedConfig,
-    ) -> Self {
-        let model = ConfigModel::new(&parsed.root);
-        let placements: Rc<[PlacementSite<'a>]> = PlacementSite::collect(&model).into();
-        Self {
-            path,
-            text,
-            lines,
-            parsed,
-            model,
-            placements,
-            deployments: OnceCell::new(),
-            project: None,
-            diagnostics: Vec::new(),
-        }
-    }
-
-    /// Every environment as it deploys (effective placement, `main`, `assets`), top level first.
-    pub fn deployments(&self) -> Rc<[Deployment<'a>]> {
-        self.deployments
-            .get_or_init(|| deployments(&self.model, &self.placements).into())
-            .clone()
-    }
-
     pub fn format(&self) -> Format {
         self.parsed.format
     }
@@ -71,47 +41,59 @@ impl<'a> Context<'a> {
         }
     }
 
-    /// Reports a diagnostic at `span` in the config file with the rule's default severity;
-    /// the returned reference sets help, environments, a fix or related locations.
-    pub fn report(
-        &mut self,
-        rule: &'static Rule,
-        span: Span,
-        message: impl Into<String>,
-    ) -> &mut Diagnostic {
-        self.diagnostics.push(Diagnostic {
-            rule,
-            severity: rule.severity,
-            file: self.path.to_path_buf(),
-            span,
-            message: message.into(),
-            help: None,
-            environments: Vec::new(),
-            fix: None,
-            related: Vec::new(),
-        });
-        self.diagnostics.last_mut().expect("just pushed")
+    /// The fix "Remove `KEY`": removes `table.entries[index]` with its separator, or its whole
+    /// lines, keeping the syntax valid.
+    pub fn remove_entry_fix(
+        &self,
+        table: &Table,
+        index: usize,
+        applicability: Applicability,
+    ) -> Fix {
+        Fix {
+            title: format!("Remove `{}`", table.entries[index].key),
+            applicability,
+            edits: vec![remove_entry(&self.source(), self.format(), table, index)],
+        }
     }
 }
 
-impl Diagnostic {
-    pub fn with_help(&mut self, help: impl Into<String>) -> &mut Self {
-        self.help = Some(help.into());
-        self
+/// Where one rule reports. Each diagnostic gets the rule's code and default severity; the
+/// returned `&mut Diagnostic` sets help, environments, a fix or related locations.
+pub struct Sink<'s> {
+    rule: &'static Rule,
+    config: &'s Path,
+    diagnostics: &'s mut Vec<Diagnostic>,
+}
+
+impl<'s> Sink<'s> {
+    pub(crate) fn new(
+        rule: &'static Rule,
+        config: &'s Path,
+        diagnostics: &'s mut Vec<Diagnostic>,
+    ) -> Self {
+        Self {
+            rule,
+            config,
+            diagnostics,
+        }
     }
 
-    pub fn with_environments(&mut self, environments: &[String]) -> &mut Self {
-        self.environments = environments.to_vec();
-        self
+    /// Reports at `span` in the config file.
+    pub fn report(&mut self, span: Span, message: impl Into<String>) -> &mut Diagnostic {
+        let config = self.config;
+        self.report_in(config, span, message)
     }
 
-    pub fn with_fix(&mut self, fix: Fix) -> &mut Self {
-        self.fix = Some(fix);
-        self
-    }
-
-    pub fn with_related(&mut self, related: Related) -> &mut Self {
-        self.related.push(related);
-        self
+    /// Reports at `span` in another file of the project (a source file, `package.json`).
+    pub fn report_in(
+        &mut self,
+        file: &Path,
+        span: Span,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        let index = self.diagnostics.len();
+        self.diagnostics
+            .push(Diagnostic::new(self.rule, file, span, message));
+        &mut self.diagnostics[index]
     }
 }

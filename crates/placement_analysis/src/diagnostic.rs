@@ -98,7 +98,48 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// A diagnostic of `rule` at `span` in `file`, with the rule's default severity.
+    pub fn new(
+        rule: &'static Rule,
+        file: impl Into<PathBuf>,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            rule,
+            severity: rule.severity,
+            file: file.into(),
+            span,
+            message: message.into(),
+            help: None,
+            environments: Vec::new(),
+            fix: None,
+            related: Vec::new(),
+        }
+    }
+
     pub fn code(&self) -> &'static str {
         self.rule.code
+    }
+
+    pub fn with_help(&mut self, help: impl Into<String>) -> &mut Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_environments(&mut self, environments: &[String]) -> &mut Self {
+        self.environments = environments.to_vec();
+        self
+    }
+
+    pub fn with_fix(&mut self, fix: Fix) -> &mut Self {
+        self.fix = Some(fix);
+        self
+    }
+
+    /// Adds related locations (one `Related`, or any iterator of them).
+    pub fn with_related(&mut self, related: impl IntoIterator<Item = Related>) -> &mut Self {
+        self.related.extend(related);
+        self
     }
 }

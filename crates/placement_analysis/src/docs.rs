@@ -90,10 +90,24 @@ mod tests {
 
     #[test]
     fn headings_are_demoted_outside_code_fences_only() {
-        let docs = "## What it does\nText.\n```toml\n# a comment\n[placement]\n```\n## Example\n";
+        let docs = r"## What it does
+Text.
+```toml
+# a comment
+[placement]
+```
+## Example
+";
         assert_eq!(
             demote_headings(docs),
-            "### What it does\nText.\n```toml\n# a comment\n[placement]\n```\n### Example\n"
+            r"### What it does
+Text.
+```toml
+# a comment
+[placement]
+```
+### Example
+"
         );
     }
 

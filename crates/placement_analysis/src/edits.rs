@@ -128,44 +128,69 @@ mod tests {
 
     #[test]
     fn removes_toml_lines_and_inline_entries() {
-        let text = "[placement]\nmode = \"smart\"\nhint = \"x\" # legacy\nregion = 1\n";
+        let text = r#"[placement]
+mode = "smart"
+hint = "x" # legacy
+region = 1
+"#;
         assert_eq!(
             remove(text, Format::Toml, &["placement"], "hint"),
-            "[placement]\nmode = \"smart\"\nregion = 1\n"
+            r#"[placement]
+mode = "smart"
+region = 1
+"#
         );
-        let text = "placement = { mode = \"smart\", hint = \"x\" }\n";
+        let text = r#"placement = { mode = "smart", hint = "x" }
+"#;
         assert_eq!(
             remove(text, Format::Toml, &["placement"], "hint"),
-            "placement = { mode = \"smart\" }\n"
+            r#"placement = { mode = "smart" }
+"#
         );
-        let text = "placement = { hint = \"x\", mode = \"smart\" }\n";
+        let text = r#"placement = { hint = "x", mode = "smart" }
+"#;
         assert_eq!(
             remove(text, Format::Toml, &["placement"], "hint"),
-            "placement = { mode = \"smart\" }\n"
+            r#"placement = { mode = "smart" }
+"#
         );
-        let text = "placement.mode = \"smart\"\nplacement.hint = \"x\"\n";
+        let text = r#"placement.mode = "smart"
+placement.hint = "x"
+"#;
         assert_eq!(
             remove(text, Format::Toml, &["placement"], "hint"),
-            "placement.mode = \"smart\"\n"
+            r#"placement.mode = "smart"
+"#
         );
     }
 
     #[test]
     fn removes_json_entries() {
-        let text = "{\n  \"placement\": {\n    \"mode\": \"smart\",\n    \"hint\": \"x\" // legacy\n  }\n}\n";
+        let text = r#"{
+  "placement": {
+    "mode": "smart",
+    "hint": "x" // legacy
+  }
+}
+"#;
         assert_eq!(
             remove(text, Format::Json, &["placement"], "hint"),
-            "{\n  \"placement\": {\n    \"mode\": \"smart\",\n  }\n}\n"
+            r#"{
+  "placement": {
+    "mode": "smart",
+  }
+}
+"#
         );
-        let text = "{\"placement\": {\"hint\": \"x\", \"mode\": \"smart\"}}";
+        let text = r#"{"placement": {"hint": "x", "mode": "smart"}}"#;
         assert_eq!(
             remove(text, Format::Json, &["placement"], "hint"),
-            "{\"placement\": {\"mode\": \"smart\"}}"
+            r#"{"placement": {"mode": "smart"}}"#
         );
-        let text = "{\"placement\": {\"hint\": \"x\",}}";
+        let text = r#"{"placement": {"hint": "x",}}"#;
         assert_eq!(
             remove(text, Format::Json, &["placement"], "hint"),
-            "{\"placement\": {}}"
+            r#"{"placement": {}}"#
         );
     }
 }

@@ -53,7 +53,7 @@ pub fn fix_config(
 }
 
 /// Like [`fix_config`], with the check to run on each round's text (for example
-/// [`crate::project::check_project`] over the project's files). Only fixes of diagnostics in
+/// [`crate::check_project`] over the project's files). Only fixes of diagnostics in
 /// the config file itself are applied.
 pub fn fix_with(
     path: &Path,
@@ -135,11 +135,25 @@ mod tests {
 
     #[test]
     fn applies_safe_fixes_to_a_fixed_point() {
-        let text = "name = \"w\"\n[placement]\nmode = \"smart\"\nhint = \"enam\"\n\n[env.staging.placement]\nmode = \"smart\"\nhint = \"weur\"\n";
+        let text = r#"name = "w"
+[placement]
+mode = "smart"
+hint = "enam"
+
+[env.staging.placement]
+mode = "smart"
+hint = "weur"
+"#;
         let outcome = fix_config(Path::new("wrangler.toml"), text, false, &|_| true);
         assert_eq!(
             outcome.text,
-            "name = \"w\"\n[placement]\nmode = \"smart\"\n\n[env.staging.placement]\nmode = \"smart\"\n"
+            r#"name = "w"
+[placement]
+mode = "smart"
+
+[env.staging.placement]
+mode = "smart"
+"#
         );
         assert_eq!(outcome.applied.len(), 2);
         let again = fix_config(Path::new("wrangler.toml"), &outcome.text, false, &|_| true);
@@ -149,7 +163,11 @@ mod tests {
 
     #[test]
     fn leaves_unparsable_files_alone() {
-        let text = "[placement]\nmode = \"smart\"\nhint = \"x\"\nbroken = \n";
+        let text = r#"[placement]
+mode = "smart"
+hint = "x"
+broken = 
+"#;
         let outcome = fix_config(Path::new("wrangler.toml"), text, true, &|_| true);
         assert_eq!(outcome.text, text);
         assert!(outcome.applied.is_empty());
@@ -157,10 +175,10 @@ mod tests {
 
     #[test]
     fn unsafe_fixes_need_opt_in() {
-        let text = "{ \"placement\": { \"mode\": \"smrat\" } }";
+        let text = r#"{ "placement": { "mode": "smrat" } }"#;
         let safe = fix_config(Path::new("wrangler.json"), text, false, &|_| true);
         assert_eq!(safe.text, text);
         let all = fix_config(Path::new("wrangler.json"), text, true, &|_| true);
-        assert_eq!(all.text, "{ \"placement\": { \"mode\": \"smart\" } }");
+        assert_eq!(all.text, r#"{ "placement": { "mode": "smart" } }"#);
     }
 }

@@ -21,10 +21,16 @@ mod suppression;
 pub mod syntax;
 #[cfg(test)]
 mod testing;
+pub mod wording;
 
 use std::path::Path;
 
-pub use context::Context;
+use model::ConfigModel;
+use placement::PlacementSite;
+use project::deployments::deployments;
+use project::{Project, ProjectFiles};
+
+pub use context::{Context, Sink};
 pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Related, Severity};
 pub use rule::{FixAvailability, Rule};
 pub use span::{LineColumn, LineIndex, Span};
@@ -55,51 +61,49 @@ pub fn format_of(path: &Path) -> Format {
 }
 
 /// Checks one config file's text and returns its diagnostics, sorted by position, with
-/// suppression comments applied.
+/// suppression comments applied. The project rules do not run: they need the files around it
+/// ([`check_project`]).
 pub fn check_config(path: &Path, text: &str) -> Vec<Diagnostic> {
-    let format = format_of(path);
-    let parsed = syntax::parse(text, format);
+    analyze_config(path, text, None)
+}
+
+/// Checks a config together with its project: every config rule, plus the rules that read the
+/// files around it through `files`. Diagnostics may point into those files.
+pub fn check_project(path: &Path, text: &str, files: &dyn ProjectFiles) -> Vec<Diagnostic> {
+    analyze_config(path, text, Some(files))
+}
+
+/// The whole analysis of one config, each stage built once and handed down:
+/// parse → model → project → context → rules → suppressions.
+fn analyze_config(path: &Path, text: &str, files: Option<&dyn ProjectFiles>) -> Vec<Diagnostic> {
+    let parsed = syntax::parse(text, format_of(path));
     let lines = LineIndex::new(text);
-    check_parsed(path, text, &lines, &parsed)
-}
 
-/// Like [`check_config`] on an already parsed file.
-pub fn check_parsed(
-    path: &Path,
-    text: &str,
-    lines: &LineIndex,
-    parsed: &syntax::ParsedConfig,
-) -> Vec<Diagnostic> {
-    check_parsed_in_project(path, text, lines, parsed, None)
-}
+    let model = ConfigModel::new(&parsed.root);
+    let placements = PlacementSite::collect(&model);
+    let deployments = deployments(&model, &placements);
 
-/// Runs every rule; the project rules only when `project` is given.
-pub(crate) fn check_parsed_in_project(
-    path: &Path,
-    text: &str,
-    lines: &LineIndex,
-    parsed: &syntax::ParsedConfig,
-    project: Option<&project::Project>,
-) -> Vec<Diagnostic> {
-    let mut context = Context::new(path, text, lines, parsed);
-    context.project = project;
-    rules::invalid_syntax::report(&mut context);
-    for (_, check) in rules::REGISTRY {
+    let project = files.map(|files| Project::load(path, &model, &placements, &deployments, files));
+
+    let context = Context {
+        path,
+        text,
+        lines: &lines,
+        parsed: &parsed,
+        model: &model,
+        placements: &placements,
+        deployments: &deployments,
+        project: project.as_ref(),
+    };
+
+    let mut diagnostics = Vec::new();
+    for (rule, check) in rules::REGISTRY {
         if let Some(check) = check {
-            check(&mut context);
+            check(&context, &mut Sink::new(rule, path, &mut diagnostics));
         }
     }
-    let mut diagnostics = context.diagnostics;
-    // Config suppression comments apply to the config's diagnostics; diagnostics in the
-    // project's source files honour comments in those files.
-    let (mut in_config, mut elsewhere): (Vec<_>, Vec<_>) =
-        diagnostics.drain(..).partition(|d| d.file == path);
-    suppression::apply(&mut in_config, text, lines, parsed.format);
-    if let Some(project) = project {
-        project::apply_source_suppressions(project, &mut elsewhere);
-    }
-    diagnostics = in_config;
-    diagnostics.extend(elsewhere);
+
+    suppression::apply(&mut diagnostics, &context);
     sort_diagnostics(&mut diagnostics);
     diagnostics
 }

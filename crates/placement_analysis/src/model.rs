@@ -6,6 +6,7 @@ use std::rc::Rc;
 
 use crate::catalog::INHERITABLE_KEYS;
 use crate::syntax::{Entry, Table};
+use crate::wording::{Reach, environments_suffix};
 
 /// Keys that `[previews]` inherits from the top level when it does not set them.
 const PREVIEWS_INHERITABLE_KEYS: &[&str] = &["placement", "limits", "observability", "logpush"];
@@ -43,6 +44,15 @@ impl Scope<'_> {
         }
     }
 
+    /// " (inherited by environments `a`, `b`)" for a value written at the top level that
+    /// `environments` inherit; "" elsewhere, where the path in the message names the scope.
+    pub fn inherited_suffix(&self, environments: &[String]) -> String {
+        match self.kind {
+            ScopeKind::TopLevel => environments_suffix(environments, Reach::InheritedBy),
+            _ => String::new(),
+        }
+    }
+
     fn inherits(&self, key: &str) -> bool {
         match self.kind {
             ScopeKind::TopLevel => false,
@@ -56,8 +66,7 @@ impl Scope<'_> {
 #[derive(Debug, Clone)]
 pub struct ConfigModel<'a> {
     pub root: &'a Table,
-    /// Shared, so that a rule can hold them while it reports.
-    pub scopes: Rc<[Scope<'a>]>,
+    pub scopes: Vec<Scope<'a>>,
     /// The environments inheriting each top-level key asked about so far.
     inheritors: RefCell<HashMap<String, Rc<[String]>>>,
 }
@@ -88,7 +97,7 @@ impl<'a> ConfigModel<'a> {
         }
         Self {
             root,
-            scopes: scopes.into(),
+            scopes,
             inheritors: RefCell::default(),
         }
     }
@@ -123,64 +132,5 @@ impl<'a> ConfigModel<'a> {
             }
             _ => scope.environment().map(str::to_owned).into_iter().collect(),
         }
-    }
-}
-
-/// How many environment names a message spells out before "and N more".
-const NAMED_ENVIRONMENTS: usize = 8;
-
-/// "environment `staging`" or "environments `a`, `b` and 3 more" (the full list is in the
-/// diagnostic's `environments`).
-pub fn environment_names(environments: &[String]) -> String {
-    let noun = if environments.len() == 1 {
-        "environment"
-    } else {
-        "environments"
-    };
-    let mut names = environments
-        .iter()
-        .take(NAMED_ENVIRONMENTS)
-        .map(|name| format!("`{name}`"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    if environments.len() > NAMED_ENVIRONMENTS {
-        names.push_str(&format!(
-            " and {} more",
-            environments.len() - NAMED_ENVIRONMENTS
-        ));
-    }
-    format!("{noun} {names}")
-}
-
-/// " (inherited by environment `staging`)" for a top-level value, " (in environment `staging`)"
-/// otherwise; empty for the top level alone.
-pub fn environments_suffix(environments: &[String], own_scope_is_top_level: bool) -> String {
-    if environments.is_empty() {
-        return String::new();
-    }
-    let names = environment_names(environments);
-    if own_scope_is_top_level {
-        format!(" (inherited by {names})")
-    } else {
-        format!(" (in {names})")
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn long_environment_lists_are_cut_short() {
-        let names: Vec<String> = (0..10).map(|i| format!("e{i}")).collect();
-        assert_eq!(
-            environments_suffix(&names, true),
-            " (inherited by environments `e0`, `e1`, `e2`, `e3`, `e4`, `e5`, `e6`, `e7` and 2 more)"
-        );
-        assert_eq!(
-            environments_suffix(&names[..1], false),
-            " (in environment `e0`)"
-        );
-        assert_eq!(environments_suffix(&[], true), "");
     }
 }

@@ -1,7 +1,7 @@
 //! The facts every placement rule needs about one written `placement` value.
 
 use crate::catalog::PLACEMENT_TARGETS;
-use crate::model::{ConfigModel, Scope, environments_suffix};
+use crate::model::{ConfigModel, Scope};
 use crate::syntax::{Entry, Table};
 
 /// One `placement` key as written in the file (top level, an environment or `[previews]`).
@@ -67,10 +67,7 @@ impl<'a> PlacementSite<'a> {
     /// " (inherited by environments `a`, `b`)" for a top-level placement that environments
     /// inherit; "" otherwise (the path in the message names the environment).
     pub fn environments_suffix(&self) -> String {
-        match self.scope.environment() {
-            None => environments_suffix(&self.environments, true),
-            Some(_) => String::new(),
-        }
+        self.scope.inherited_suffix(&self.environments)
     }
 
     /// Whether this placement moves the Worker away from the user (smart or explicit).
@@ -79,34 +76,35 @@ impl<'a> PlacementSite<'a> {
     }
 }
 
-/// Which of wrangler's validation paths a placement takes; the placement rules follow the same
-/// branches so that they report an error exactly where wrangler rejects the config.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Shape {
+/// Which of wrangler's validation paths a placement takes, with the placement table when it is
+/// one; the placement rules follow the same branches so that they report an error exactly where
+/// wrangler rejects the config.
+#[derive(Debug, Clone, Copy)]
+pub enum Shape<'a> {
     /// `placement` is not a table.
     NotTable,
     /// `hint` together with `region`/`host`/`hostname`: rejected before anything else.
-    HintWithTargets,
+    HintWithTargets(&'a Table),
     /// `hint` without targets: `mode` must be `off` or `smart`, `hint` only with `smart`.
-    Hint,
+    Hint(&'a Table),
     /// One or more targets: `mode`, if any, must be `targeted`.
-    Targeted,
+    Targeted(&'a Table),
     /// Neither: `mode` is required, and `targeted` requires a target.
-    ModeOnly,
+    ModeOnly(&'a Table),
 }
 
-impl PlacementSite<'_> {
-    pub fn shape(&self) -> Shape {
+impl<'a> PlacementSite<'a> {
+    pub fn shape(&self) -> Shape<'a> {
         let Some(table) = self.table() else {
             return Shape::NotTable;
         };
         let has_hint = table.get("hint").is_some();
         let has_targets = !self.targets().is_empty();
         match (has_hint, has_targets) {
-            (true, true) => Shape::HintWithTargets,
-            (true, false) => Shape::Hint,
-            (false, true) => Shape::Targeted,
-            (false, false) => Shape::ModeOnly,
+            (true, true) => Shape::HintWithTargets(table),
+            (true, false) => Shape::Hint(table),
+            (false, true) => Shape::Targeted(table),
+            (false, false) => Shape::ModeOnly(table),
         }
     }
 }

@@ -1,25 +1,57 @@
 //! `# placement-lint-disable-next-line PL101, PL003` (TOML) and
 //! `// placement-lint-disable-next-line PL101` (JSONC).
 
+use std::collections::HashMap;
+use std::path::Path;
+
+use crate::context::Context;
 use crate::diagnostic::Diagnostic;
 use crate::span::LineIndex;
 use crate::syntax::Format;
 
 const DIRECTIVE: &str = "placement-lint-disable-next-line";
 
-/// Drops diagnostics whose first line is preceded by a comment line naming their code.
-pub fn apply(diagnostics: &mut Vec<Diagnostic>, text: &str, lines: &LineIndex, format: Format) {
-    if !text.contains(DIRECTIVE) {
-        return;
-    }
+/// Drops the diagnostics whose first line is preceded by a comment line naming their code:
+/// the config's comments for the config's diagnostics, and `//` comments in a project source
+/// file for the diagnostics in that file.
+pub(crate) fn apply(diagnostics: &mut Vec<Diagnostic>, context: &Context<'_>) {
+    let config_has_directives = context.text.contains(DIRECTIVE);
+    // Built for a source file the first time one of its diagnostics is looked at.
+    let mut source_lines: HashMap<&Path, Option<LineIndex>> = HashMap::new();
     diagnostics.retain(|diagnostic| {
-        let line = lines.line_of(diagnostic.span.start);
-        if line == 0 {
-            return true;
+        if diagnostic.file == context.path {
+            return !(config_has_directives
+                && is_suppressed(diagnostic, context.text, context.lines, context.format()));
         }
-        let previous = &text[lines.line_start(line - 1)..lines.line_end(text, line - 1)];
-        !suppressed_codes(previous, format).any(|code| code.eq_ignore_ascii_case(diagnostic.code()))
+        let Some(source) = context
+            .project
+            .and_then(|project| project.source(&diagnostic.file))
+        else {
+            return true;
+        };
+        let lines = source_lines
+            .entry(source.path.as_path())
+            .or_insert_with(|| {
+                source
+                    .text
+                    .contains(DIRECTIVE)
+                    .then(|| LineIndex::new(&source.text))
+            });
+        // `//` comments, as in JSONC.
+        !lines
+            .as_ref()
+            .is_some_and(|lines| is_suppressed(diagnostic, &source.text, lines, Format::Json))
     });
+}
+
+/// Whether the line above the diagnostic's first line suppresses its code.
+fn is_suppressed(diagnostic: &Diagnostic, text: &str, lines: &LineIndex, format: Format) -> bool {
+    let line = lines.line_of(diagnostic.span.start);
+    if line == 0 {
+        return false;
+    }
+    let previous = &text[lines.line_start(line - 1)..lines.line_end(text, line - 1)];
+    suppressed_codes(previous, format).any(|code| code.eq_ignore_ascii_case(diagnostic.code()))
 }
 
 fn suppressed_codes(line: &str, format: Format) -> impl Iterator<Item = &str> {

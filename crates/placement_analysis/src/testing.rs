@@ -1,7 +1,14 @@
 //! Rule tests as data: a fixture with `^^^ CODE` lines under the expected spans.
 //!
 //! A line whose first non-blank character is `^` is an annotation for the line above it (the
-//! nearest line that is not an annotation); it is removed before the text is checked.
+//! nearest line that is not an annotation); it is removed before the text is checked. After the
+//! code, `: TEXT` says what the message must contain, as in rust-analyzer's
+//! `//^^^ error: message`:
+//!
+//! ```text
+//! hint = "wnam"
+//! ^^^^ PL101: inherited by environment `staging`
+//! ```
 
 use std::path::Path;
 
@@ -9,8 +16,17 @@ use crate::diagnostic::Diagnostic;
 use crate::span::Span;
 use crate::syntax::Format;
 
-/// Splits a fixture into the text to check and the expected `(code, span)` pairs.
-pub fn parse_fixture(fixture: &str) -> (String, Vec<(String, Span)>) {
+/// One `^^^ CODE: TEXT` line: a diagnostic expected at `span`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Annotation {
+    pub code: String,
+    pub span: Span,
+    /// Text the message must contain, when the annotation gives one.
+    pub message: Option<String>,
+}
+
+/// Splits a fixture into the text to check and the annotations.
+pub fn parse_fixture(fixture: &str) -> (String, Vec<Annotation>) {
     let mut text = String::new();
     let mut expected = Vec::new();
     let mut previous_line_start = 0;
@@ -19,15 +35,47 @@ pub fn parse_fixture(fixture: &str) -> (String, Vec<(String, Span)>) {
         if trimmed.starts_with('^') {
             let column = line.len() - trimmed.len();
             let carets = trimmed.chars().take_while(|c| *c == '^').count();
-            let code = trimmed[carets..].trim().to_owned();
+            let annotation = trimmed[carets..].trim();
+            let (code, message) = match annotation.split_once(':') {
+                Some((code, message)) => (code.trim(), Some(message.trim().to_owned())),
+                None => (annotation, None),
+            };
             let start = previous_line_start + column;
-            expected.push((code, Span::new(start, start + carets)));
+            expected.push(Annotation {
+                code: code.to_owned(),
+                span: Span::new(start, start + carets),
+                message,
+            });
         } else {
             previous_line_start = text.len();
             text.push_str(line);
         }
     }
     (text, expected)
+}
+
+/// Asserts that every annotation with a message text has a diagnostic at its span whose
+/// message contains it (`file` names the fixture in failures).
+#[track_caller]
+fn assert_messages(file: &str, annotations: &[Annotation], diagnostics: &[&Diagnostic]) {
+    for annotation in annotations {
+        let Some(wanted) = &annotation.message else {
+            continue;
+        };
+        let messages: Vec<&str> = diagnostics
+            .iter()
+            .filter(|d| d.span == annotation.span && d.code() == annotation.code)
+            .map(|d| d.message.as_str())
+            .collect();
+        assert!(
+            messages
+                .iter()
+                .any(|message| message.contains(wanted.as_str())),
+            "{file}: no {} message at {:?} contains {wanted:?}; messages there: {messages:#?}",
+            annotation.code,
+            annotation.span
+        );
+    }
 }
 
 fn file_name(format: Format) -> &'static Path {
@@ -46,23 +94,23 @@ pub fn assert_rule(code: &str, format: Format, fixture: &str) -> Vec<Diagnostic>
         .into_iter()
         .filter(|d| d.code() == code)
         .collect();
-    let actual: Vec<(String, Span)> = diagnostics
-        .iter()
-        .map(|d| (d.code().to_owned(), d.span))
-        .collect();
     let mut expected = expected;
-    expected.sort_by_key(|(_, span)| (span.start, span.end));
-    let render = |items: &[(String, Span)]| {
+    expected.sort_by_key(|annotation| (annotation.span.start, annotation.span.end));
+    let render = |items: &mut dyn Iterator<Item = (&str, Span)>| {
         items
-            .iter()
             .map(|(code, span)| format!("{code} {:?}", &text[span.start..span.end]))
             .collect::<Vec<_>>()
     };
     assert_eq!(
-        render(&actual),
-        render(&expected),
+        render(&mut diagnostics.iter().map(|d| (d.code(), d.span))),
+        render(&mut expected.iter().map(|a| (a.code.as_str(), a.span))),
         "diagnostics of {code} differ; all: {:#?}",
         diagnostics.iter().map(|d| &d.message).collect::<Vec<_>>()
+    );
+    assert_messages(
+        file_name(format).to_str().unwrap_or_default(),
+        &expected,
+        &diagnostics.iter().collect::<Vec<_>>(),
     );
     diagnostics
 }
@@ -135,15 +183,18 @@ impl crate::project::ProjectFiles for MemoryFiles {
 #[track_caller]
 pub fn assert_project_rule(code: &str, fixtures: &[(&str, &str)]) -> Vec<Diagnostic> {
     let mut texts: Vec<(String, String)> = Vec::new();
+    let mut annotated: Vec<(&str, Vec<Annotation>)> = Vec::new();
     let mut expected: Vec<String> = Vec::new();
     for (path, fixture) in fixtures {
         let (text, annotations) = parse_fixture(fixture);
-        for (annotated, span) in annotations {
+        for annotation in &annotations {
             expected.push(format!(
-                "{annotated} {path} {:?}",
-                &text[span.start..span.end]
+                "{} {path} {:?}",
+                annotation.code,
+                &text[annotation.span.start..annotation.span.end]
             ));
         }
+        annotated.push((path, annotations));
         texts.push(((*path).to_owned(), text));
     }
     let borrowed: Vec<(&str, &str)> = texts
@@ -155,11 +206,10 @@ pub fn assert_project_rule(code: &str, fixtures: &[(&str, &str)]) -> Vec<Diagnos
         .iter()
         .find(|(path, _)| crate::syntax::Format::from_file_name(path).is_some())
         .expect("a config among the fixtures");
-    let diagnostics: Vec<Diagnostic> =
-        crate::project::check_project(Path::new(config), config_text, &files)
-            .into_iter()
-            .filter(|d| d.code() == code)
-            .collect();
+    let diagnostics: Vec<Diagnostic> = crate::check_project(Path::new(config), config_text, &files)
+        .into_iter()
+        .filter(|d| d.code() == code)
+        .collect();
     let actual: Vec<String> = diagnostics
         .iter()
         .map(|d| {
@@ -181,5 +231,12 @@ pub fn assert_project_rule(code: &str, fixtures: &[(&str, &str)]) -> Vec<Diagnos
         "diagnostics of {code} differ; messages: {:#?}",
         diagnostics.iter().map(|d| &d.message).collect::<Vec<_>>()
     );
+    for (path, annotations) in &annotated {
+        let in_file: Vec<&Diagnostic> = diagnostics
+            .iter()
+            .filter(|d| d.file == Path::new(path))
+            .collect();
+        assert_messages(path, annotations, &in_file);
+    }
     diagnostics
 }

@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
+use placement_analysis::check_project;
 use placement_analysis::discovery::is_config_file_name;
-use placement_analysis::project::check_project;
 use placement_analysis::{check_config, format_of, syntax};
 use placement_cli::DiskFiles;
 use placement_cli::check::FixMode;

@@ -2,8 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
+use placement_analysis::check_project;
 use placement_analysis::fix::fix_with;
-use placement_analysis::project::check_project;
 use placement_analysis::rules::invalid_syntax::INVALID_SYNTAX;
 use placement_analysis::rules::shadowed_config_file;
 use placement_analysis::{Diagnostic, Span};

@@ -1,11 +1,62 @@
 //! What the user sees for every rule's sample project, and what `--fix` does to it.
+//!
+//! `fixtures/rules/<CODE>-<name>/<format>` holds one sample project per rule and format; each
+//! gets its own tests (`cargo test -p placement_cli --test rule_fixtures pl101`), so a failing
+//! fixture never hides the others. Snapshots are `snapshots/rule_fixtures__<kind>-<CODE>-...`.
 
 mod common;
 
 use common::{copy_tree, human_transcript, json_output, repo_root, rule_fixture_dirs, run_in};
 
-fn snapshot_name(dir: &str) -> String {
-    dir.trim_start_matches("fixtures/rules/").replace('/', "-")
+/// One module per rule fixture folder, with a human, JSON and fix test for each format.
+macro_rules! rule_fixtures {
+    ($($module:ident => $folder:literal,)*) => {
+        /// Every fixture folder that has tests.
+        const FOLDERS: &[&str] = &[$($folder),*];
+
+        $(
+            mod $module {
+                rule_fixtures!(@format $folder, toml);
+                rule_fixtures!(@format $folder, jsonc);
+            }
+        )*
+    };
+    (@format $folder:literal, $format:ident) => {
+        mod $format {
+            const DIR: &str = concat!("fixtures/rules/", $folder, "/", stringify!($format));
+
+            #[test]
+            fn human() {
+                super::super::human_output(DIR);
+            }
+
+            #[test]
+            fn json() {
+                super::super::json_output_of(DIR);
+            }
+
+            #[test]
+            fn fixes() {
+                super::super::fixes(DIR);
+            }
+        }
+    };
+}
+
+rule_fixtures! {
+    pl001_invalid_syntax => "PL001-invalid-syntax",
+    pl002_shadowed_config_file => "PL002-shadowed-config-file",
+    pl003_unknown_key => "PL003-unknown-key",
+    pl004_wrong_type => "PL004-wrong-type",
+    pl005_duplicate_key => "PL005-duplicate-key",
+    pl101_placement_hint_removed => "PL101-placement-hint-removed",
+    pl102_placement_mode_conflict => "PL102-placement-mode-conflict",
+    pl103_placement_invalid_mode => "PL103-placement-invalid-mode",
+    pl104_placement_missing_target => "PL104-placement-missing-target",
+    pl105_placement_multiple_targets => "PL105-placement-multiple-targets",
+    pl106_placement_empty_target => "PL106-placement-empty-target",
+    pl107_placement_malformed_target => "PL107-placement-malformed-target",
+    pl108_key_swallowed_by_table => "PL108-key-swallowed-by-table",
 }
 
 #[test]
@@ -22,55 +73,68 @@ fn every_rule_has_toml_and_jsonc_fixtures() {
 }
 
 #[test]
-fn human_output_of_each_rule_fixture() {
+fn every_fixture_folder_has_tests() {
+    let listed: Vec<String> = FOLDERS
+        .iter()
+        .flat_map(|folder| {
+            ["jsonc", "toml"].map(|format| format!("fixtures/rules/{folder}/{format}"))
+        })
+        .collect();
     for dir in rule_fixture_dirs() {
-        insta::assert_snapshot!(
-            format!("human-{}", snapshot_name(&dir)),
-            human_transcript(&dir)
-        );
-    }
-}
-
-#[test]
-fn json_output_of_each_rule_fixture() {
-    for dir in rule_fixture_dirs() {
-        insta::assert_json_snapshot!(format!("json-{}", snapshot_name(&dir)), json_output(&dir));
-    }
-}
-
-#[test]
-fn fixes_of_each_rule_fixture() {
-    for dir in rule_fixture_dirs() {
-        let scratch = tempfile::tempdir().unwrap();
-        copy_tree(&repo_root().join(&dir), scratch.path());
-        let before = read_tree(scratch.path());
-        let first = run_in(scratch.path(), &["check", "--unsafe-fixes", "."]);
-        let after = read_tree(scratch.path());
-        let mut report = String::new();
-        for ((name, old), (_, new)) in before.iter().zip(&after) {
-            if old != new {
-                report.push_str(&format!(
-                    "===== {name} (before)\n{old}===== {name} (after)\n{new}"
-                ));
-            }
-        }
-        if report.is_empty() {
-            report.push_str("(no fix changed any file)\n");
-        }
-        report.push_str(&format!("===== remaining\n{}", first.transcript()));
-        insta::assert_snapshot!(format!("fix-{}", snapshot_name(&dir)), report);
-
-        let second = run_in(scratch.path(), &["check", "--unsafe-fixes", "."]);
-        assert_eq!(
-            read_tree(scratch.path()),
-            after,
-            "{dir}: a second --fix changed files"
-        );
         assert!(
-            !second.stdout.contains(": fixed "),
-            "{dir}: second run fixed again"
+            listed.contains(&dir),
+            "{dir} has no tests: add its folder to `rule_fixtures!`"
         );
     }
+}
+
+fn snapshot_name(dir: &str) -> String {
+    dir.trim_start_matches("fixtures/rules/").replace('/', "-")
+}
+
+fn human_output(dir: &str) {
+    insta::assert_snapshot!(
+        format!("human-{}", snapshot_name(dir)),
+        human_transcript(dir)
+    );
+}
+
+fn json_output_of(dir: &str) {
+    insta::assert_json_snapshot!(format!("json-{}", snapshot_name(dir)), json_output(dir));
+}
+
+/// Runs `--unsafe-fixes` on a copy: the files before and after, what remains, and that a
+/// second run changes nothing.
+fn fixes(dir: &str) {
+    let scratch = tempfile::tempdir().unwrap();
+    copy_tree(&repo_root().join(dir), scratch.path());
+    let before = read_tree(scratch.path());
+    let first = run_in(scratch.path(), &["check", "--unsafe-fixes", "."]);
+    let after = read_tree(scratch.path());
+    let mut report = String::new();
+    for ((name, old), (_, new)) in before.iter().zip(&after) {
+        if old != new {
+            report.push_str(&format!(
+                "===== {name} (before)\n{old}===== {name} (after)\n{new}"
+            ));
+        }
+    }
+    if report.is_empty() {
+        report.push_str("(no fix changed any file)\n");
+    }
+    report.push_str(&format!("===== remaining\n{}", first.transcript()));
+    insta::assert_snapshot!(format!("fix-{}", snapshot_name(dir)), report);
+
+    let second = run_in(scratch.path(), &["check", "--unsafe-fixes", "."]);
+    assert_eq!(
+        read_tree(scratch.path()),
+        after,
+        "{dir}: a second --fix changed files"
+    );
+    assert!(
+        !second.stdout.contains(": fixed "),
+        "{dir}: second run fixed again"
+    );
 }
 
 fn read_tree(root: &std::path::Path) -> Vec<(String, String)> {

@@ -7,6 +7,7 @@ use crate::model::{ConfigModel, Scope};
 use crate::placement::PlacementSite;
 use crate::span::Span;
 use crate::syntax::{Entry, Node, Table};
+use crate::wording::{Reach, environments_suffix};
 
 /// One deployable configuration: the top level, an `[env.NAME]` or `[previews]`.
 #[derive(Debug, Clone)]
@@ -259,18 +260,15 @@ pub fn affected_environments(affected: &[&Deployment<'_>]) -> (Vec<String>, Stri
         .iter()
         .filter_map(|deployment| deployment.environment().map(str::to_owned))
         .collect();
-    if names.is_empty() {
-        return (names, String::new());
-    }
-    let top_level = affected
+    let reach = if affected
         .iter()
-        .any(|deployment| deployment.environment().is_none());
-    let listed = crate::model::environment_names(&names);
-    let wording = if top_level {
-        format!(" (top level and {listed})")
+        .any(|deployment| deployment.environment().is_none())
+    {
+        Reach::TopLevelAnd
     } else {
-        format!(" (in {listed})")
+        Reach::In
     };
+    let wording = environments_suffix(&names, reach);
     (names, wording)
 }
 
@@ -303,7 +301,8 @@ placement = { mode = "off" }
         assert_eq!(all[1].main_path(), Some("src/index.ts"));
         assert_eq!(all[1].assets_binding(), Some("STATIC"));
         assert!(all[1].d1_bindings().is_empty());
-        assert!(all[1].moving_placement(&placements).is_some());
+        let inherited = all[1].moving_placement(&placements).map(|site| site.mode());
+        assert_eq!(inherited, Some(Some("smart")));
         assert_eq!(all[2].main_path(), Some("src/edge.ts"));
         assert!(all[2].moving_placement(&placements).is_none());
         let (names, wording) = affected_environments(&[&all[0], &all[1]]);

@@ -16,13 +16,10 @@ pub mod source;
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::path::{Path, PathBuf};
 
-use crate::diagnostic::Diagnostic;
 use crate::model::ConfigModel;
 use crate::placement::PlacementSite;
-use crate::span::LineIndex;
-use crate::syntax::{self, Format};
 
-use deployments::{deployments, pages_build_output_dir};
+use deployments::{Deployment, pages_build_output_dir};
 use modules::{MAX_IMPORT_DEPTH, MAX_MODULES, candidates, normalize};
 use package::{WranglerVersion, declared_range, installed_version};
 use pages::{FunctionFile, MAX_FUNCTIONS_DEPTH, RoutesFile};
@@ -62,22 +59,6 @@ pub fn project_root(config_path: &Path) -> PathBuf {
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_default()
-}
-
-/// Checks a config together with its project: every config rule, plus the rules that read the
-/// files around it. Diagnostics may point into those files.
-pub fn check_project(
-    config_path: &Path,
-    config_text: &str,
-    files: &dyn ProjectFiles,
-) -> Vec<Diagnostic> {
-    let format = crate::format_of(config_path);
-    let parsed = syntax::parse(config_text, format);
-    let lines = LineIndex::new(config_text);
-    let model = ConfigModel::new(&parsed.root);
-    let placements = PlacementSite::collect(&model);
-    let project = Project::load(config_path, &model, &placements, files);
-    crate::check_parsed_in_project(config_path, config_text, &lines, &parsed, Some(&project))
 }
 
 /// A Worker's local module graph from its entry point.
@@ -147,10 +128,11 @@ pub struct Project {
 
 impl Project {
     /// Reads what the rules need for this config from `files`.
-    pub fn load(
+    pub fn load<'a>(
         config_path: &Path,
-        model: &ConfigModel<'_>,
-        placements: &[PlacementSite<'_>],
+        model: &ConfigModel<'a>,
+        placements: &[PlacementSite<'a>],
+        deployments: &[Deployment<'a>],
         files: &dyn ProjectFiles,
     ) -> Project {
         let root = project_root(config_path);
@@ -166,7 +148,6 @@ impl Project {
             return loader.project;
         }
         loader.load_wrangler_version();
-        let deployments = deployments(model, placements);
         let placed: Vec<_> = deployments
             .iter()
             .filter(|deployment| deployment.moving_placement(placements).is_some())
@@ -430,27 +411,4 @@ impl Loader<'_> {
                 .map(Path::to_path_buf);
         }
     }
-}
-
-/// Diagnostics in a source file honour `// placement-lint-disable-next-line CODE` there.
-pub(crate) fn apply_source_suppressions(project: &Project, diagnostics: &mut Vec<Diagnostic>) {
-    let mut by_file: BTreeMap<PathBuf, Vec<Diagnostic>> = BTreeMap::new();
-    let mut kept = Vec::with_capacity(diagnostics.len());
-    for diagnostic in diagnostics.drain(..) {
-        match project.sources.get(&diagnostic.file) {
-            Some(_) => by_file
-                .entry(diagnostic.file.clone())
-                .or_default()
-                .push(diagnostic),
-            None => kept.push(diagnostic),
-        }
-    }
-    for (path, mut group) in by_file {
-        let source = &project.sources[&path];
-        let lines = LineIndex::new(&source.text);
-        // `//` comments, as in JSONC.
-        crate::suppression::apply(&mut group, &source.text, &lines, Format::Json);
-        kept.extend(group);
-    }
-    *diagnostics = kept;
 }

@@ -373,7 +373,7 @@ mod tests {
         let text = r#"{ "devDependencies": { "wrangler": "^3.0.0" } }"#;
         let declared = declared_range(PathBuf::from("package.json"), text).unwrap();
         assert_eq!(declared.text, "^3.0.0");
-        assert_eq!(&text[declared.span.start..declared.span.end], "\"^3.0.0\"");
+        assert_eq!(&text[declared.span.start..declared.span.end], r#""^3.0.0""#);
         let installed = installed_version(
             PathBuf::from("p.json"),
             r#"{"name":"wrangler","version":"3.9.1"}"#,

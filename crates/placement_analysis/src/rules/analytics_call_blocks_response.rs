@@ -1,14 +1,14 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crate::context::Context;
-use crate::diagnostic::Diagnostic;
+use crate::context::{Context, Sink};
 use crate::project::deployments::{
     Deployment, affected_environments, findings_by_location, placement_kind,
 };
-use crate::project::source::{BlockingCall, ExportValue};
+use crate::project::source::{ExportValue, Handler};
 use crate::project::{ModuleGraph, Project, Resolved};
 use crate::rule::{FixAvailability, declare_rule};
+use crate::span::Span;
 
 declare_rule! {
     /// ## What it does
@@ -66,15 +66,13 @@ declare_rule! {
     }
 }
 
-pub(crate) fn check(ctx: &mut Context<'_>) {
+pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     let Some(project) = ctx.project else {
         return;
     };
-    let placements = ctx.placements.clone();
-    let all = ctx.deployments();
     // What a deployment runs depends only on its `main` (or the Pages project): find once each.
-    let mut by_main: HashMap<Option<&str>, Vec<(PathBuf, BlockingCall)>> = HashMap::new();
-    let findings = findings_by_location(&all, &placements, |deployment| {
+    let mut by_main: HashMap<Option<&str>, Vec<(PathBuf, AnalyticsCall)>> = HashMap::new();
+    let findings = findings_by_location(ctx.deployments, ctx.placements, |deployment| {
         let key = project
             .pages
             .is_none()
@@ -82,14 +80,14 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
             .flatten();
         by_main
             .entry(key)
-            .or_insert_with(|| blocking_calls(project, deployment))
+            .or_insert_with(|| analytics_calls(project, deployment))
             .iter()
             .map(|(path, call)| ((path.clone(), call.span), call.clone()))
             .collect()
     });
     for ((path, span), finding) in findings {
         let (environments, wording) = affected_environments(&finding.deployments);
-        let site = &placements[finding.sites[0]];
+        let site = &ctx.placements[finding.sites[0]];
         let service = finding.item.service;
         let message = format!(
             "the response waits for this call to {service} (`{}`): {} does not treat analytics \
@@ -98,30 +96,110 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
             finding.item.host,
             placement_kind(site)
         );
-        ctx.diagnostics.push(Diagnostic {
-            rule: &ANALYTICS_CALL_BLOCKS_RESPONSE,
-            severity: ANALYTICS_CALL_BLOCKS_RESPONSE.severity,
-            file: path,
-            span,
-            message,
-            help: Some(
+        sink.report_in(&path, span, message)
+            .with_help(
                 "send it after the response: `ctx.waitUntil(fetch(...))` (in a Pages Function, \
-                 `context.waitUntil(...)`), without `await`"
-                    .to_owned(),
-            ),
-            environments,
-            fix: None,
-            related: finding.related(ctx.path, &placements),
-        });
+                 `context.waitUntil(...)`), without `await`",
+            )
+            .with_environments(&environments)
+            .with_related(finding.related(ctx.path, ctx.placements));
     }
 }
 
+/// An awaited `fetch` to an analytics or logging service.
+#[derive(Clone)]
+struct AnalyticsCall {
+    span: Span,
+    /// The service's name (`Datadog`).
+    service: &'static str,
+    host: String,
+}
+
+/// Analytics and logging services, by host name suffix: Smart Placement does not consider
+/// them, and a response that waits for them is slower wherever the Worker runs.
+const ANALYTICS_HOSTS: &[(&str, &str)] = &[
+    ("datadoghq.com", "Datadog"),
+    ("datadoghq.eu", "Datadog"),
+    ("ddog-gov.com", "Datadog"),
+    ("browser-intake-datadoghq.com", "Datadog"),
+    ("newrelic.com", "New Relic"),
+    ("nr-data.net", "New Relic"),
+    ("honeycomb.io", "Honeycomb"),
+    ("grafana.net", "Grafana"),
+    ("amplitude.com", "Amplitude"),
+    ("tinybird.co", "Tinybird"),
+    ("segment.io", "Segment"),
+    ("segment.com", "Segment"),
+    ("mixpanel.com", "Mixpanel"),
+    ("posthog.com", "PostHog"),
+    ("axiom.co", "Axiom"),
+    ("betterstack.com", "Better Stack"),
+    ("logtail.com", "Better Stack"),
+    ("logflare.app", "Logflare"),
+    ("loggly.com", "Loggly"),
+    ("papertrailapp.com", "Papertrail"),
+    ("splunkcloud.com", "Splunk"),
+    ("logz.io", "Logz.io"),
+    ("sentry.io", "Sentry"),
+    ("google-analytics.com", "Google Analytics"),
+    ("plausible.io", "Plausible"),
+    ("heapanalytics.com", "Heap"),
+];
+
+/// The analytics service a URL goes to, and its host, if any.
+fn analytics_service(url: &str) -> Option<(&'static str, String)> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .or_else(|| url.strip_prefix("//"))?;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host_port = authority.rsplit('@').next().unwrap_or(authority);
+    let host = host_port
+        .split(':')
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    ANALYTICS_HOSTS.iter().find_map(|(suffix, service)| {
+        let matches = host == *suffix
+            || host
+                .strip_suffix(suffix)
+                .is_some_and(|head| head.ends_with('.'));
+        matches.then(|| (*service, host.clone()))
+    })
+}
+
 /// The awaited analytics calls on the request path of what `deployment` runs.
-fn blocking_calls(project: &Project, deployment: &Deployment<'_>) -> Vec<(PathBuf, BlockingCall)> {
+fn analytics_calls(
+    project: &Project,
+    deployment: &Deployment<'_>,
+) -> Vec<(PathBuf, AnalyticsCall)> {
     let mut calls = Vec::new();
+    for (path, handler) in request_handlers(project, deployment) {
+        for fetch in &handler.awaited_fetches {
+            if let Some((service, host)) = analytics_service(&fetch.url) {
+                let call = AnalyticsCall {
+                    span: fetch.span,
+                    service,
+                    host,
+                };
+                calls.push((path.to_path_buf(), call));
+            }
+        }
+    }
+    calls
+}
+
+/// The handlers that run for a request to what `deployment` runs, with their files: the Pages
+/// Functions' `onRequest*` exports, or a Worker's (or `_worker.js`'s) `fetch` handler and
+/// `fetch` listeners.
+fn request_handlers<'p>(
+    project: &'p Project,
+    deployment: &Deployment<'_>,
+) -> Vec<(&'p Path, &'p Handler)> {
+    let mut handlers = Vec::new();
     match &project.pages {
         Some(pages) => match &pages.advanced_worker {
-            Some(worker) => worker_calls(project, worker, &pages.graph, &mut calls),
+            Some(worker) => worker_handlers(project, worker, &pages.graph, &mut handlers),
             None => {
                 for function in &pages.functions {
                     let Some(source) = project.source(&function.path) else {
@@ -131,12 +209,7 @@ fn blocking_calls(project: &Project, deployment: &Deployment<'_>) -> Vec<(PathBu
                         if let (true, ExportValue::Function(handler)) =
                             (export.name.starts_with("onRequest"), &export.value)
                         {
-                            calls.extend(
-                                handler
-                                    .blocking_calls
-                                    .iter()
-                                    .map(|call| (function.path.clone(), call.clone())),
-                            );
+                            handlers.push((function.path.as_path(), handler));
                         }
                     }
                 }
@@ -146,41 +219,31 @@ fn blocking_calls(project: &Project, deployment: &Deployment<'_>) -> Vec<(PathBu
             if let Some((entry, graph)) =
                 deployment.main_path().and_then(|main| project.worker(main))
             {
-                worker_calls(project, entry, graph, &mut calls);
+                worker_handlers(project, entry, graph, &mut handlers);
             }
         }
     }
-    calls
+    handlers
 }
 
-fn worker_calls(
-    project: &Project,
+fn worker_handlers<'p>(
+    project: &'p Project,
     entry: &Path,
-    graph: &ModuleGraph,
-    calls: &mut Vec<(PathBuf, BlockingCall)>,
+    graph: &'p ModuleGraph,
+    handlers: &mut Vec<(&'p Path, &'p Handler)>,
 ) {
     if let Resolved::Value { module, export } = project.resolve_export(entry, "default")
         && let ExportValue::Object(object) = &export.value
         && let Some(fetch) = &object.fetch
     {
-        calls.extend(
-            fetch
-                .blocking_calls
-                .iter()
-                .map(|call| (module.path.clone(), call.clone())),
-        );
+        handlers.push((module.path.as_path(), fetch));
     }
     for module in &graph.modules {
         let Some(source) = project.source(module) else {
             continue;
         };
         for listener in &source.facts.fetch_listeners {
-            calls.extend(
-                listener
-                    .blocking_calls
-                    .iter()
-                    .map(|call| (module.clone(), call.clone())),
-            );
+            handlers.push((module.as_path(), listener));
         }
     }
 }
@@ -189,32 +252,47 @@ fn worker_calls(
 mod tests {
     use crate::testing::assert_project_rule;
 
-    const TOML: &str = "main = \"src/index.ts\"\n[placement]\nmode = \"smart\"\n";
+    const TOML: &str = r#"main = "src/index.ts"
+[placement]
+mode = "smart"
+"#;
 
     #[test]
     fn fires_on_awaited_analytics_in_the_fetch_handler() {
-        let diagnostics = assert_project_rule(
+        assert_project_rule(
             "PL207",
             &[
                 ("wrangler.toml", TOML),
                 (
                     "src/index.ts",
-                    "const LOGS = 'https://http-intake.logs.datadoghq.com/api/v2/logs';\nexport default {\n  async fetch(request, env, ctx) {\n    await fetch(LOGS, { method: 'POST', body: '{}' });\n          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ PL207\n    return new Response('ok');\n  },\n};\n",
+                    r"const LOGS = 'https://http-intake.logs.datadoghq.com/api/v2/logs';
+export default {
+  async fetch(request, env, ctx) {
+    await fetch(LOGS, { method: 'POST', body: '{}' });
+          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ PL207: the response waits for this call to Datadog (`http-intake.logs.datadoghq.com`)
+    return new Response('ok');
+  },
+};
+",
                 ),
             ],
         );
-        assert!(diagnostics[0].message.contains("Datadog"));
         assert_project_rule(
             "PL207",
             &[
                 (
                     "wrangler.jsonc",
-                    "{ \"main\": \"src/index.ts\", \"env\": { \"eu\": { \"placement\": { \"region\": \"aws:eu-west-1\" } } } }",
+                    r#"{ "main": "src/index.ts", "env": { "eu": { "placement": { "region": "aws:eu-west-1" } } } }"#,
                 ),
                 ("src/index.ts", "export { default } from './app';\n"),
                 (
                     "src/app.ts",
-                    "export default { async fetch(req) {\n  const r = await fetch(new Request('https://api.honeycomb.io/1/events/prod', { method: 'POST' }));\n                  ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ PL207\n  return new Response('ok');\n} };\n",
+                    r"export default { async fetch(req) {
+  const r = await fetch(new Request('https://api.honeycomb.io/1/events/prod', { method: 'POST' }));
+                  ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ PL207
+  return new Response('ok');
+} };
+",
                 ),
             ],
         );
@@ -228,7 +306,11 @@ mod tests {
                 ("wrangler.toml", TOML),
                 (
                     "src/index.ts",
-                    "addEventListener('fetch', async (event) => {\n  await fetch('https://api2.amplitude.com/2/httpapi');\n        ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ PL207\n});\n",
+                    r"addEventListener('fetch', async (event) => {
+  await fetch('https://api2.amplitude.com/2/httpapi');
+        ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ PL207
+});
+",
                 ),
             ],
         );
@@ -237,11 +319,19 @@ mod tests {
             &[
                 (
                     "wrangler.toml",
-                    "pages_build_output_dir = \"dist\"\n[placement]\nmode = \"smart\"\n",
+                    r#"pages_build_output_dir = "dist"
+[placement]
+mode = "smart"
+"#,
                 ),
                 (
                     "functions/api/[id].ts",
-                    "export async function onRequestGet(context) {\n  await fetch(`https://api.tinybird.co/v0/events?name=hits`);\n        ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ PL207\n  return new Response('ok');\n}\n",
+                    r"export async function onRequestGet(context) {
+  await fetch(`https://api.tinybird.co/v0/events?name=hits`);
+        ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ PL207
+  return new Response('ok');
+}
+",
                 ),
             ],
         );
@@ -249,7 +339,14 @@ mod tests {
 
     #[test]
     fn silent_for_wait_until_other_hosts_comments_or_no_placement() {
-        let wrapped = "export default { async fetch(req, env, ctx) {\n  ctx.waitUntil(fetch('https://http-intake.logs.datadoghq.com/v1'));\n  // await fetch('https://http-intake.logs.datadoghq.com/v1')\n  const s = \"await fetch('https://api.honeycomb.io')\";\n  await fetch('https://api.example.com/data');\n  return new Response(s);\n} };\n";
+        let wrapped = r#"export default { async fetch(req, env, ctx) {
+  ctx.waitUntil(fetch('https://http-intake.logs.datadoghq.com/v1'));
+  // await fetch('https://http-intake.logs.datadoghq.com/v1')
+  const s = "await fetch('https://api.honeycomb.io')";
+  await fetch('https://api.example.com/data');
+  return new Response(s);
+} };
+"#;
         assert_project_rule(
             "PL207",
             &[("wrangler.toml", TOML), ("src/index.ts", wrapped)],
@@ -260,7 +357,10 @@ mod tests {
             &[
                 (
                     "wrangler.toml",
-                    "main = \"src/index.ts\"\n[placement]\nmode = \"off\"\n",
+                    r#"main = "src/index.ts"
+[placement]
+mode = "off"
+"#,
                 ),
                 ("src/index.ts", awaited),
             ],
@@ -275,6 +375,21 @@ mod tests {
                     "export default { fetch() { return new Response(''); }, async scheduled() { await fetch('https://api.honeycomb.io/1/events/x'); } };",
                 ),
             ],
+        );
+    }
+
+    #[test]
+    fn recognizes_analytics_hosts() {
+        use super::analytics_service;
+        assert_eq!(
+            analytics_service("https://http-intake.logs.datadoghq.com/v1").map(|s| s.0),
+            Some("Datadog")
+        );
+        assert_eq!(analytics_service("https://notdatadoghq.com/"), None);
+        assert_eq!(analytics_service("/relative"), None);
+        assert_eq!(
+            analytics_service("https://user@log-api.newrelic.com:443/log/v1").map(|s| s.0),
+            Some("New Relic")
         );
     }
 }

@@ -1,8 +1,7 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use crate::context::Context;
-use crate::diagnostic::Diagnostic;
+use crate::context::{Context, Sink};
 use crate::project::deployments::{
     affected_environments, findings_by_location, placement_kind, split_advice,
 };
@@ -73,15 +72,13 @@ declare_rule! {
 /// Where `binding.fetch(...)` is called: each file and span.
 type CallSites = Vec<(PathBuf, Span)>;
 
-pub(crate) fn check(ctx: &mut Context<'_>) {
+pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     let Some(project) = ctx.project else {
         return;
     };
-    let placements = ctx.placements.clone();
-    let all = ctx.deployments();
     // The calls depend only on the module graph and the binding name: find once each.
     let mut by_graph: HashMap<(Option<&str>, &str), CallSites> = HashMap::new();
-    let findings = findings_by_location(&all, &placements, |deployment| {
+    let findings = findings_by_location(ctx.deployments, ctx.placements, |deployment| {
         let (main, binding) = match &project.pages {
             Some(_) => (None, Some(PAGES_ASSETS_BINDING)),
             None => (deployment.main_path(), deployment.assets_binding()),
@@ -106,7 +103,7 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
     });
     for ((path, span), finding) in findings {
         let (environments, wording) = affected_environments(&finding.deployments);
-        let site = &placements[finding.sites[0]];
+        let site = &ctx.placements[finding.sites[0]];
         let place = match project
             .pages
             .as_ref()
@@ -122,20 +119,13 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
             finding.item,
             placement_kind(site)
         );
-        ctx.diagnostics.push(Diagnostic {
-            rule: &ASSETS_FETCH_SMART_PLACEMENT,
-            severity: ASSETS_FETCH_SMART_PLACEMENT.severity,
-            file: path,
-            span,
-            message,
-            help: Some(format!(
+        sink.report_in(&path, span, message)
+            .with_help(format!(
                 "let Cloudflare serve assets without the Worker where possible, or {}",
                 split_advice(&finding.deployments)
-            )),
-            environments,
-            fix: None,
-            related: finding.related(ctx.path, &placements),
-        });
+            ))
+            .with_environments(&environments)
+            .with_related(finding.related(ctx.path, ctx.placements));
     }
 }
 
@@ -162,7 +152,11 @@ fn binding_calls(project: &Project, graph: &ModuleGraph, binding: &str) -> Vec<(
 mod tests {
     use crate::testing::assert_project_rule;
 
-    const WORKER_TOML: &str = "main = \"src/index.ts\"\nassets = { directory = \"public\", binding = \"STATIC\" }\n[placement]\nmode = \"smart\"\n";
+    const WORKER_TOML: &str = r#"main = "src/index.ts"
+assets = { directory = "public", binding = "STATIC" }
+[placement]
+mode = "smart"
+"#;
 
     #[test]
     fn fires_on_the_configured_binding_in_imported_modules() {
@@ -172,11 +166,19 @@ mod tests {
                 ("wrangler.toml", WORKER_TOML),
                 (
                     "src/index.ts",
-                    "import { serve } from './serve';\n// env.STATIC.fetch(request) in a comment\nconst note = 'env.STATIC.fetch(request)';\nexport default { fetch: serve };\n",
+                    r"import { serve } from './serve';
+// env.STATIC.fetch(request) in a comment
+const note = 'env.STATIC.fetch(request)';
+export default { fetch: serve };
+",
                 ),
                 (
                     "src/serve.ts",
-                    "export async function serve(request, env) {\n  return env.STATIC.fetch(request);\n         ^^^^^^^^^^^^^^^^^^^^^^^^^ PL202\n}\n",
+                    r"export async function serve(request, env) {
+  return env.STATIC.fetch(request);
+         ^^^^^^^^^^^^^^^^^^^^^^^^^ PL202
+}
+",
                 ),
             ],
         );
@@ -201,7 +203,9 @@ mod tests {
                 ),
                 (
                     "src/index.js",
-                    "export default { async fetch(request, { ASSETS }) { return ASSETS.fetch(request); } };\n                                                           ^^^^^^^^^^^^^^^^^^^^^ PL202\n",
+                    r"export default { async fetch(request, { ASSETS }) { return ASSETS.fetch(request); } };
+                                                           ^^^^^^^^^^^^^^^^^^^^^ PL202
+",
                 ),
             ],
         );
@@ -210,20 +214,24 @@ mod tests {
 
     #[test]
     fn fires_in_pages_functions_with_the_route() {
-        let diagnostics = assert_project_rule(
+        assert_project_rule(
             "PL202",
             &[
                 (
                     "wrangler.toml",
-                    "pages_build_output_dir = \"dist\"\n[placement]\nmode = \"smart\"\n",
+                    r#"pages_build_output_dir = "dist"
+[placement]
+mode = "smart"
+"#,
                 ),
                 (
                     "functions/docs/[[path]].ts",
-                    "export const onRequest = (context) => context.env.ASSETS.fetch(context.request);\n                                      ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ PL202\n",
+                    r"export const onRequest = (context) => context.env.ASSETS.fetch(context.request);
+                                      ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ PL202: in the Pages Function for `/docs/:path*`
+",
                 ),
             ],
         );
-        assert!(diagnostics[0].message.contains("`/docs/:path*`"));
     }
 
     #[test]
@@ -237,7 +245,11 @@ mod tests {
             &[
                 (
                     "wrangler.toml",
-                    "main = \"src/index.ts\"\nassets = { directory = \"public\", binding = \"ASSETS\" }\n[placement]\nmode = \"off\"\n",
+                    r#"main = "src/index.ts"
+assets = { directory = "public", binding = "ASSETS" }
+[placement]
+mode = "off"
+"#,
                 ),
                 source,
             ],
@@ -248,7 +260,10 @@ mod tests {
             &[
                 (
                     "wrangler.toml",
-                    "main = \"src/index.ts\"\n[placement]\nmode = \"smart\"\n",
+                    r#"main = "src/index.ts"
+[placement]
+mode = "smart"
+"#,
                 ),
                 source,
             ],

@@ -1,8 +1,7 @@
-use crate::context::Context;
+use crate::context::{Context, Sink};
 use crate::diagnostic::{Applicability, Fix, Related};
-use crate::edits::remove_entry;
 use crate::rule::{FixAvailability, declare_rule};
-use crate::syntax::{Node, NodeKind, Table};
+use crate::syntax::{Format, Node, NodeKind, Table};
 
 declare_rule! {
     /// ## What it does
@@ -45,15 +44,14 @@ declare_rule! {
     }
 }
 
-pub(crate) fn check(ctx: &mut Context<'_>) {
-    if ctx.format() != crate::Format::Json {
+pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    if ctx.format() != Format::Json {
         return;
     }
-    let root = &ctx.parsed.root;
-    visit_table(ctx, root, "");
+    visit_table(ctx, sink, &ctx.parsed.root, "");
 }
 
-fn visit_table(ctx: &mut Context<'_>, table: &Table, path: &str) {
+fn visit_table(ctx: &Context<'_>, sink: &mut Sink<'_>, table: &Table, path: &str) {
     let overridden = table.overridden_entries();
     for (index, entry) in table.entries.iter().enumerate() {
         let full_path = if path.is_empty() {
@@ -68,32 +66,28 @@ fn visit_table(ctx: &mut Context<'_>, table: &Table, path: &str) {
                 "`{full_path}` is written again on line {line}; wrangler silently keeps only the \
                  last value, so this one is ignored"
             );
-            let edit = remove_entry(&ctx.source(), ctx.format(), table, index);
-            let file = ctx.path.to_path_buf();
-            ctx.report(&DUPLICATE_KEY, entry.key_span, message)
+            sink.report(entry.key_span, message)
                 .with_help("remove this occurrence, or merge what it sets into the last one")
                 .with_fix(Fix {
                     title: format!("Remove the ignored `{}`", entry.key),
-                    applicability: Applicability::Safe,
-                    edits: vec![edit],
+                    ..ctx.remove_entry_fix(table, index, Applicability::Safe)
                 })
-                .related
-                .push(Related {
-                    file,
+                .with_related([Related {
+                    file: ctx.path.to_path_buf(),
                     span: last.key_span,
                     message: "the value wrangler uses".to_owned(),
-                });
+                }]);
         }
-        visit_node(ctx, &entry.value, &full_path);
+        visit_node(ctx, sink, &entry.value, &full_path);
     }
 }
 
-fn visit_node(ctx: &mut Context<'_>, node: &Node, path: &str) {
+fn visit_node(ctx: &Context<'_>, sink: &mut Sink<'_>, node: &Node, path: &str) {
     match &node.kind {
-        NodeKind::Table(table) => visit_table(ctx, table, path),
+        NodeKind::Table(table) => visit_table(ctx, sink, table, path),
         NodeKind::Array(items) => {
             for (index, item) in items.iter().enumerate() {
-                visit_node(ctx, item, &format!("{path}[{index}]"));
+                visit_node(ctx, sink, item, &format!("{path}[{index}]"));
             }
         }
         _ => {}
@@ -107,20 +101,15 @@ mod tests {
 
     #[test]
     fn fires_on_earlier_duplicates_in_jsonc() {
-        let diagnostics = assert_rule(
+        assert_rule(
             "PL005",
             Format::Json,
             r#"{
   "placement": { "mode": "smart", "mode": "off" },
-                 ^^^^^^ PL005
+                 ^^^^^^ PL005: `placement.mode` is written again on line 2; wrangler silently keeps only the last value
   "env": { "staging": { "placement": { "mode": "smart" }, "placement": { "mode": "off" } } }
-                        ^^^^^^^^^^^ PL005
+                        ^^^^^^^^^^^ PL005: `env.staging.placement` is written again on line 3
 }"#,
-        );
-        assert!(
-            diagnostics[0]
-                .message
-                .contains("`placement.mode` is written again on line 2")
         );
     }
 
@@ -134,7 +123,11 @@ mod tests {
         assert_rule(
             "PL005",
             Format::Toml,
-            "[placement]\nmode = \"smart\"\n[env.staging.placement]\nmode = \"smart\"\n",
+            r#"[placement]
+mode = "smart"
+[env.staging.placement]
+mode = "smart"
+"#,
         );
     }
 
@@ -144,9 +137,18 @@ mod tests {
             apply_fix(
                 "PL005",
                 Format::Json,
-                "{\n  \"placement\": { \"mode\": \"smart\" },\n  \"main\": \"a.js\",\n  \"placement\": { \"mode\": \"off\" }\n}\n"
+                r#"{
+  "placement": { "mode": "smart" },
+  "main": "a.js",
+  "placement": { "mode": "off" }
+}
+"#
             ),
-            "{\n  \"main\": \"a.js\",\n  \"placement\": { \"mode\": \"off\" }\n}\n"
+            r#"{
+  "main": "a.js",
+  "placement": { "mode": "off" }
+}
+"#
         );
     }
 }

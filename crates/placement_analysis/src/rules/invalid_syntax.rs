@@ -1,5 +1,6 @@
-use crate::context::Context;
+use crate::context::{Context, Sink};
 use crate::rule::{FixAvailability, declare_rule};
+use crate::syntax::Format;
 
 declare_rule! {
     /// ## What it does
@@ -47,14 +48,14 @@ declare_rule! {
     }
 }
 
-pub(crate) fn report(ctx: &mut Context<'_>) {
+pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     let kind = match ctx.format() {
-        crate::Format::Toml => "TOML",
-        crate::Format::Json => "JSON",
+        Format::Toml => "TOML",
+        Format::Json => "JSON",
     };
     for error in &ctx.parsed.errors {
         let message = format!("invalid {kind}: {}", error.message);
-        ctx.report(&INVALID_SYNTAX, error.span, message).with_help(
+        sink.report(error.span, message).with_help(
             "wrangler cannot read this file, so none of its settings (placement included) apply; \
              fix the syntax at the marked location",
         );
@@ -70,13 +71,20 @@ mod tests {
     fn toml_errors_are_located() {
         let diagnostics = crate::check_config(
             std::path::Path::new("wrangler.toml"),
-            "[placement]\nmode = \"smart\n",
+            r#"[placement]
+mode = "smart
+"#,
         );
         let error = diagnostics
             .iter()
             .find(|d| d.code() == "PL001")
             .expect("PL001");
-        assert_eq!(error.span.start, "[placement]\nmode = \"smart".len());
+        assert_eq!(
+            error.span.start,
+            r#"[placement]
+mode = "smart"#
+                .len()
+        );
     }
 
     #[test]
@@ -84,7 +92,11 @@ mod tests {
         assert_rule(
             "PL001",
             Format::Toml,
-            "[placement]\nmode = \"smart\"\nmode = \"off\"\n^^^^ PL001\n",
+            r#"[placement]
+mode = "smart"
+mode = "off"
+^^^^ PL001
+"#,
         );
     }
 
@@ -93,18 +105,30 @@ mod tests {
         assert_rule(
             "PL001",
             Format::Json,
-            "{\n  // ok\n  \"placement\": { \"mode\": \"smart\", },\n}\n",
+            r#"{
+  // ok
+  "placement": { "mode": "smart", },
+}
+"#,
         );
         assert_rule(
             "PL001",
             Format::Json,
-            "{ \"placement\": { 'mode': \"smart\" } }\n                 ^ PL001\n",
+            r#"{ "placement": { 'mode': "smart" } }
+                 ^ PL001
+"#,
         );
     }
 
     #[test]
     fn json_must_be_an_object() {
-        assert_rule("PL001", Format::Json, "[1, 2]\n^^^^^^ PL001\n");
+        assert_rule(
+            "PL001",
+            Format::Json,
+            r"[1, 2]
+^^^^^^ PL001
+",
+        );
     }
 
     #[test]
@@ -112,12 +136,14 @@ mod tests {
         assert_rule(
             "PL001",
             Format::Toml,
-            "[env.staging.placement]\nmode = \"off\"\n",
+            r#"[env.staging.placement]
+mode = "off"
+"#,
         );
         assert_rule(
             "PL001",
             Format::Json,
-            "{ \"env\": { \"staging\": { \"placement\": { \"mode\": \"off\" } } } }",
+            r#"{ "env": { "staging": { "placement": { "mode": "off" } } } }"#,
         );
     }
 }

@@ -1,5 +1,5 @@
 use crate::catalog::{ASSETS_KEYS, PLACEMENT_KEYS};
-use crate::context::Context;
+use crate::context::{Context, Sink};
 use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::model::ScopeKind;
 use crate::rule::{FixAvailability, declare_rule};
@@ -54,12 +54,11 @@ declare_rule! {
     }
 }
 
-pub(crate) fn check(ctx: &mut Context<'_>) {
+pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     if ctx.format() != Format::Toml {
         return;
     }
-    let scopes = ctx.model.scopes.clone();
-    for scope in scopes.iter() {
+    for scope in &ctx.model.scopes {
         let belongs_to_scope = scope_keys(&scope.kind);
         for (table_key, own_keys) in [("placement", PLACEMENT_KEYS), ("assets", ASSETS_KEYS)] {
             let Some(entry) = scope.table.get(table_key) else {
@@ -71,7 +70,7 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
             if table.style != TableStyle::Header {
                 continue;
             }
-            let header = ctx.text[entry.value.span.start..entry.value.span.end].to_owned();
+            let header = &ctx.text[entry.value.span.start..entry.value.span.end];
             let owner = match &scope.kind {
                 ScopeKind::TopLevel => "the top level".to_owned(),
                 ScopeKind::Env(name) => format!("`[env.{name}]`"),
@@ -92,8 +91,7 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
                 let fix = (scope.kind == ScopeKind::TopLevel && ctx.model.root.get(key).is_none())
                     .then(|| move_above_first_header(ctx, field.key_span, field.value.span))
                     .flatten();
-                let diagnostic = ctx
-                    .report(&KEY_SWALLOWED_BY_TABLE, field.key_span, message)
+                let diagnostic = sink.report(field.key_span, message)
                     .with_help(format!(
                         "move `{key}` above `{header}` (keys after a table header belong to that table)"
                     ))
@@ -144,14 +142,14 @@ mod tests {
 
     #[test]
     fn fires_under_placement_and_assets_headers() {
-        let diagnostics = assert_rule(
+        assert_rule(
             "PL108",
             Format::Toml,
             r#"name = "api"
 [placement]
 mode = "smart"
 workers_dev = false
-^^^^^^^^^^^ PL108
+^^^^^^^^^^^ PL108: so TOML makes it `placement.workers_dev`
 [assets]
 directory = "public"
 compatibility_flags = ["nodejs_compat"]
@@ -162,11 +160,13 @@ routes = []
 ^^^^^^ PL108
 "#,
         );
-        assert!(diagnostics[0].message.contains("`placement.workers_dev`"));
         // Not reported twice: PL003 leaves these keys to PL108.
         let all = crate::check_config(
             std::path::Path::new("wrangler.toml"),
-            "[placement]\nmode = \"smart\"\nworkers_dev = false\n",
+            r#"[placement]
+mode = "smart"
+workers_dev = false
+"#,
         );
         assert_eq!(all.len(), 1);
     }
@@ -176,7 +176,9 @@ routes = []
         assert_rule(
             "PL108",
             Format::Toml,
-            "placement = { mode = \"smart\" }\nworkers_dev = false\n",
+            r#"placement = { mode = "smart" }
+workers_dev = false
+"#,
         );
         assert_rule(
             "PL108",
@@ -191,9 +193,19 @@ routes = []
             apply_fix(
                 "PL108",
                 Format::Toml,
-                "name = \"api\"\n\n[placement]\nmode = \"smart\"\nworkers_dev = false\n"
+                r#"name = "api"
+
+[placement]
+mode = "smart"
+workers_dev = false
+"#
             ),
-            "name = \"api\"\nworkers_dev = false\n\n[placement]\nmode = \"smart\"\n"
+            r#"name = "api"
+workers_dev = false
+
+[placement]
+mode = "smart"
+"#
         );
     }
 }

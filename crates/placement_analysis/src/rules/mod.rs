@@ -1,6 +1,6 @@
 //! Every rule, one file each, and the registry.
 
-use crate::context::Context;
+use crate::context::{Context, Sink};
 use crate::rule::Rule;
 
 pub mod analytics_call_blocks_response;
@@ -26,12 +26,15 @@ pub mod unknown_key;
 pub mod wrangler_too_old_for_placement;
 pub mod wrong_type;
 
-type Check = fn(&mut Context<'_>);
+/// A rule's check: it reads the context and reports through the sink, which stamps each
+/// diagnostic with the rule.
+type Check = fn(&Context<'_>, &mut Sink<'_>);
 
-/// Every rule in code order, with the check that runs it on a parsed config (`None` for rules
-/// reported elsewhere: syntax errors by the parser, shadowed files by discovery).
+/// Every rule in code order, with its check. A new rule is one file in this folder and one
+/// line here. `None` is for the shadowed config file only: discovery reports it, since that file
+/// is never checked itself.
 pub(crate) static REGISTRY: &[(&Rule, Option<Check>)] = &[
-    (&invalid_syntax::INVALID_SYNTAX, None),
+    (&invalid_syntax::INVALID_SYNTAX, Some(invalid_syntax::check)),
     (&shadowed_config_file::SHADOWED_CONFIG_FILE, None),
     (&unknown_key::UNKNOWN_KEY, Some(unknown_key::check)),
     (&wrong_type::WRONG_TYPE, Some(wrong_type::check)),

@@ -1,4 +1,4 @@
-use crate::context::Context;
+use crate::context::{Context, Sink};
 use crate::diagnostic::Related;
 use crate::project::deployments::{
     affected_environments, placed_groups, placement_anchor, placement_kind, split_advice,
@@ -56,7 +56,7 @@ declare_rule! {
     }
 }
 
-pub(crate) fn check(ctx: &mut Context<'_>) {
+pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     let Some(project) = ctx.project else {
         return;
     };
@@ -76,10 +76,8 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
         },
         _ => None,
     };
-    let placements = ctx.placements.clone();
-    let all = ctx.deployments();
-    for (site_index, group) in placed_groups(&all, &placements) {
-        let site = &placements[site_index];
+    for (site_index, group) in placed_groups(ctx.deployments, ctx.placements) {
+        let site = &ctx.placements[site_index];
         let (environments, wording) = affected_environments(&group);
         let middleware_name = project.display(&middleware.path);
         let message = format!(
@@ -89,12 +87,8 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
             placement_kind(site)
         );
         let first_line = middleware_first_line(project, &middleware.path);
-        let diagnostic = ctx
-            .report(
-                &PAGES_MIDDLEWARE_SMART_PLACEMENT,
-                placement_anchor(site),
-                message,
-            )
+        let diagnostic = sink
+            .report(placement_anchor(site), message)
             .with_help(format!(
                 "keep Functions off static paths with `_routes.json` in the build output \
                  (`\"include\": [\"/api/*\"]`), move the middleware into the folder that needs \
@@ -102,17 +96,17 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
                 split_advice(&group)
             ))
             .with_environments(&environments)
-            .with_related(Related {
+            .with_related([Related {
                 file: middleware.path.clone(),
                 span: first_line,
                 message: "this middleware runs for every request (`/*`)".to_owned(),
-            });
+            }]);
         if let Some((routes, (pattern, span))) = catch_all {
-            diagnostic.with_related(Related {
+            diagnostic.with_related([Related {
                 file: routes.path.clone(),
                 span: *span,
                 message: format!("`_routes.json` sends `{pattern}` to Functions"),
-            });
+            }]);
         }
     }
 }
@@ -138,7 +132,11 @@ mod tests {
             &[
                 (
                     "wrangler.toml",
-                    "pages_build_output_dir = \"dist\"\n[placement]\nmode = \"smart\"\n       ^^^^^^^ PL201\n",
+                    r#"pages_build_output_dir = "dist"
+[placement]
+mode = "smart"
+       ^^^^^^^ PL201: Smart Placement runs this Pages project's Functions near its back end, and `functions/_middleware.ts` runs for every request
+"#,
                 ),
                 ("functions/_middleware.ts", MIDDLEWARE),
                 (
@@ -151,18 +149,23 @@ mod tests {
             diagnostics[0].related[0].file.to_str(),
             Some("functions/_middleware.ts")
         );
-        assert!(diagnostics[0].message.contains("Smart Placement"));
         assert_project_rule(
             "PL201",
             &[
                 (
                     "wrangler.jsonc",
-                    "{\n  \"pages_build_output_dir\": \"dist\",\n  \"placement\": { \"mode\": \"smart\" },\n                         ^^^^^^^ PL201\n  \"env\": { \"production\": {} }\n}\n",
+                    r#"{
+  "pages_build_output_dir": "dist",
+  "placement": { "mode": "smart" },
+                         ^^^^^^^ PL201
+  "env": { "production": {} }
+}
+"#,
                 ),
                 ("functions/_middleware.js", MIDDLEWARE),
                 (
                     "dist/_routes.json",
-                    "{ \"version\": 1, \"include\": [\"/*\"], \"exclude\": [] }",
+                    r#"{ "version": 1, "include": ["/*"], "exclude": [] }"#,
                 ),
             ],
         );
@@ -175,18 +178,24 @@ mod tests {
             &[
                 (
                     "wrangler.toml",
-                    "pages_build_output_dir = \"dist\"\n[env.production.placement]\nregion = \"aws:us-east-1\"\n         ^^^^^^^^^^^^^^^ PL201\n",
+                    r#"pages_build_output_dir = "dist"
+[env.production.placement]
+region = "aws:us-east-1"
+         ^^^^^^^^^^^^^^^ PL201: explicit placement (`region = "aws:us-east-1"`) runs this Pages project's Functions
+"#,
                 ),
                 ("functions/_middleware.ts", MIDDLEWARE),
             ],
         );
         assert_eq!(diagnostics[0].environments, ["production"]);
-        assert!(diagnostics[0].message.contains("explicit placement"));
     }
 
     #[test]
     fn silent_for_nested_middleware_routes_advanced_mode_or_placement_off() {
-        let config = "pages_build_output_dir = \"dist\"\n[placement]\nmode = \"smart\"\n";
+        let config = r#"pages_build_output_dir = "dist"
+[placement]
+mode = "smart"
+"#;
         assert_project_rule(
             "PL201",
             &[
@@ -201,7 +210,7 @@ mod tests {
                 ("functions/_middleware.ts", MIDDLEWARE),
                 (
                     "dist/_routes.json",
-                    "{ \"version\": 1, \"include\": [\"/api/*\"], \"exclude\": [] }",
+                    r#"{ "version": 1, "include": ["/api/*"], "exclude": [] }"#,
                 ),
             ],
         );
@@ -221,7 +230,7 @@ mod tests {
             &[
                 (
                     "wrangler.jsonc",
-                    "{ \"pages_build_output_dir\": \"dist\", \"placement\": { \"mode\": \"off\" } }",
+                    r#"{ "pages_build_output_dir": "dist", "placement": { "mode": "off" } }"#,
                 ),
                 ("functions/_middleware.ts", MIDDLEWARE),
             ],

@@ -1,4 +1,4 @@
-use crate::context::Context;
+use crate::context::{Context, Sink};
 use crate::rule::{FixAvailability, declare_rule};
 
 declare_rule! {
@@ -39,9 +39,8 @@ declare_rule! {
     }
 }
 
-pub(crate) fn check(ctx: &mut Context<'_>) {
-    let sites = ctx.placements.clone();
-    for site in sites.iter() {
+pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    for site in ctx.placements {
         for target in site.targets() {
             if target.value.as_str() != Some("") {
                 continue;
@@ -56,7 +55,7 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
                 site.path(&target.key),
                 site.environments_suffix()
             );
-            ctx.report(&PLACEMENT_EMPTY_TARGET, target.value.span, message)
+            sink.report(target.value.span, message)
                 .with_help(format!(
                     "fill it in (for example {example}), or remove `{}` to use Smart Placement \
                      (`mode = \"smart\"`) or the default",
@@ -77,7 +76,14 @@ mod tests {
         assert_rule(
             "PL106",
             Format::Toml,
-            "[placement]\nregion = \"\"\n         ^^ PL106\n[env.a.placement]\nmode = \"targeted\"\nhost = ''\n       ^^ PL106\n",
+            r#"[placement]
+region = ""
+         ^^ PL106
+[env.a.placement]
+mode = "targeted"
+host = ''
+       ^^ PL106
+"#,
         );
     }
 
@@ -86,7 +92,9 @@ mod tests {
         assert_rule(
             "PL106",
             Format::Json,
-            "{ \"env\": { \"a\": { \"placement\": { \"hostname\": \"\" } } } }\n                                             ^^ PL106\n",
+            r#"{ "env": { "a": { "placement": { "hostname": "" } } } }
+                                             ^^ PL106
+"#,
         );
     }
 
@@ -95,7 +103,9 @@ mod tests {
         assert_rule(
             "PL106",
             Format::Toml,
-            "[placement]\nregion = \"aws:us-east-1\"\n",
+            r#"[placement]
+region = "aws:us-east-1"
+"#,
         );
         assert_rule(
             "PL106",

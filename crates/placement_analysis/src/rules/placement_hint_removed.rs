@@ -1,6 +1,5 @@
-use crate::context::Context;
-use crate::diagnostic::{Applicability, Fix};
-use crate::edits::remove_entry;
+use crate::context::{Context, Sink};
+use crate::diagnostic::Applicability;
 use crate::placement::Shape;
 use crate::rule::{FixAvailability, declare_rule};
 
@@ -51,14 +50,12 @@ declare_rule! {
     }
 }
 
-pub(crate) fn check(ctx: &mut Context<'_>) {
-    let sites = ctx.placements.clone();
-    for site in sites.iter() {
+pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    for site in ctx.placements {
         // With mode "smart" only: every other combination is an error (PL102/PL104).
-        if site.shape() != Shape::Hint || site.mode() != Some("smart") {
+        let (Shape::Hint(table), Some("smart")) = (site.shape(), site.mode()) else {
             continue;
-        }
-        let table = site.table().expect("a Hint shape is a table");
+        };
         let Some(index) = table.entries.iter().rposition(|entry| entry.key == "hint") else {
             continue;
         };
@@ -70,19 +67,14 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
             site.path("hint"),
             site.environments_suffix()
         );
-        let edit = remove_entry(&ctx.source(), ctx.format(), table, index);
-        ctx.report(&PLACEMENT_HINT_REMOVED, hint.key_span, message)
+        sink.report(hint.key_span, message)
             .with_help(
                 "remove `hint`; to run near a known back end, use explicit placement instead: \
                  `region = \"aws:us-east-1\"`, `host = \"db.example.com:5432\"` or \
                  `hostname = \"api.example.com\"` (without `mode = \"smart\"`)",
             )
             .with_environments(&site.environments)
-            .with_fix(Fix {
-                title: "Remove `hint`".to_owned(),
-                applicability: Applicability::Safe,
-                edits: vec![edit],
-            });
+            .with_fix(ctx.remove_entry_fix(table, index, Applicability::Safe));
     }
 }
 
@@ -99,21 +91,16 @@ mod tests {
             r#"[placement]
 mode = "smart"
 hint = "wnam"
-^^^^ PL101
+^^^^ PL101: `placement.hint` is a legacy field that Cloudflare's placement docs mark removed (inherited by environment `staging`)
 [env.staging]
 name = "s"
 [env.production]
 placement = { mode = "smart", hint = "enam" }
-                              ^^^^ PL101
+                              ^^^^ PL101: `env.production.placement.hint` is a legacy field
 "#,
         );
         // The top-level hint is one diagnostic, naming the environment that inherits it.
         assert_eq!(diagnostics[0].environments, ["staging"]);
-        assert!(
-            diagnostics[0]
-                .message
-                .contains("inherited by environment `staging`")
-        );
         assert_eq!(diagnostics[1].environments, ["production"]);
     }
 
@@ -133,11 +120,20 @@ placement = { mode = "smart", hint = "enam" }
 
     #[test]
     fn does_not_fire_without_hint_or_on_errors() {
-        assert_rule("PL101", Format::Toml, "[placement]\nmode = \"smart\"\n");
         assert_rule(
             "PL101",
             Format::Toml,
-            "[placement]\nmode = \"off\"\nhint = \"x\"\n",
+            r#"[placement]
+mode = "smart"
+"#,
+        );
+        assert_rule(
+            "PL101",
+            Format::Toml,
+            r#"[placement]
+mode = "off"
+hint = "x"
+"#,
         );
         assert_rule(
             "PL101",
@@ -152,17 +148,37 @@ placement = { mode = "smart", hint = "enam" }
             apply_fix(
                 "PL101",
                 Format::Toml,
-                "[placement]\nmode = \"smart\"\nhint = \"wnam\" # from the old docs\n\n[vars]\n"
+                r#"[placement]
+mode = "smart"
+hint = "wnam" # from the old docs
+
+[vars]
+"#
             ),
-            "[placement]\nmode = \"smart\"\n\n[vars]\n"
+            r#"[placement]
+mode = "smart"
+
+[vars]
+"#
         );
         assert_eq!(
             apply_fix(
                 "PL101",
                 Format::Json,
-                "{\n  \"placement\": {\n    \"mode\": \"smart\",\n    \"hint\": \"wnam\"\n  }\n}\n"
+                r#"{
+  "placement": {
+    "mode": "smart",
+    "hint": "wnam"
+  }
+}
+"#
             ),
-            "{\n  \"placement\": {\n    \"mode\": \"smart\",\n  }\n}\n"
+            r#"{
+  "placement": {
+    "mode": "smart",
+  }
+}
+"#
         );
     }
 }

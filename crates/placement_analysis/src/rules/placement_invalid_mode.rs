@@ -1,5 +1,5 @@
 use crate::catalog::PLACEMENT_MODES;
-use crate::context::Context;
+use crate::context::{Context, Sink};
 use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::edits::string_literal;
 use crate::placement::Shape;
@@ -45,10 +45,9 @@ declare_rule! {
     }
 }
 
-pub(crate) fn check(ctx: &mut Context<'_>) {
-    let sites = ctx.placements.clone();
-    for site in sites.iter() {
-        if site.shape() == Shape::NotTable {
+pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    for site in ctx.placements {
+        if matches!(site.shape(), Shape::NotTable) {
             continue;
         }
         let (Some(entry), Some(mode)) = (site.field("mode"), site.mode()) else {
@@ -71,8 +70,8 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
             site.environments_suffix(),
             suggestion.map_or(String::new(), |s| format!("; did you mean \"{s}\"?"))
         );
-        let diagnostic = ctx
-            .report(&PLACEMENT_INVALID_MODE, entry.value.span, message)
+        let diagnostic = sink
+            .report(entry.value.span, message)
             .with_help(
                 "\"smart\" lets Cloudflare run the Worker near its back end, \"off\" keeps it near \
                  the user, \"targeted\" goes with `region`, `host` or `hostname`",
@@ -99,16 +98,15 @@ mod tests {
             "PL103",
             Format::Toml,
             r#"placement.mode = "smrat"
-                 ^^^^^^^ PL103
+                 ^^^^^^^ PL103: rejects the config; did you mean "smart"?
 [env.a.placement]
 mode = "Smart"
        ^^^^^^^ PL103
 [env.b.placement]
 mode = "bogus"
-       ^^^^^^^ PL103
+       ^^^^^^^ PL103: `env.b.placement.mode` is "bogus"
 "#,
         );
-        assert!(diagnostics[0].message.contains("did you mean \"smart\""));
         assert!(diagnostics[2].fix.is_none());
     }
 
@@ -125,7 +123,13 @@ mode = "bogus"
 
     #[test]
     fn valid_modes_do_not_fire() {
-        assert_rule("PL103", Format::Toml, "[placement]\nmode = \"off\"\n");
+        assert_rule(
+            "PL103",
+            Format::Toml,
+            r#"[placement]
+mode = "off"
+"#,
+        );
         assert_rule(
             "PL103",
             Format::Json,
@@ -139,9 +143,13 @@ mode = "bogus"
             apply_fix(
                 "PL103",
                 Format::Toml,
-                "[placement]\nmode = 'smrat' # typo\n"
+                r"[placement]
+mode = 'smrat' # typo
+"
             ),
-            "[placement]\nmode = \"smart\" # typo\n"
+            r#"[placement]
+mode = "smart" # typo
+"#
         );
         assert_eq!(
             apply_fix(

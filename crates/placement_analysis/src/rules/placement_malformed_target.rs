@@ -1,5 +1,5 @@
 use crate::catalog::{CLOUD_REGIONS, all_region_ids};
-use crate::context::Context;
+use crate::context::{Context, Sink};
 use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::edits::string_literal;
 use crate::rule::{FixAvailability, declare_rule};
@@ -57,9 +57,8 @@ struct Problem {
     suggestion: Option<String>,
 }
 
-pub(crate) fn check(ctx: &mut Context<'_>) {
-    let sites = ctx.placements.clone();
-    for site in sites.iter() {
+pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    for site in ctx.placements {
         for target in site.targets() {
             let Some(value) = target.value.as_str().filter(|v| !v.is_empty()) else {
                 continue;
@@ -84,8 +83,8 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
                     _ => "write only the host name, such as \"api.example.com\"".to_owned(),
                 },
             };
-            let diagnostic = ctx
-                .report(&PLACEMENT_MALFORMED_TARGET, target.value.span, message)
+            let diagnostic = sink
+                .report(target.value.span, message)
                 .with_help(help)
                 .with_environments(&site.environments);
             if let Some(suggestion) = problem.suggestion {
@@ -302,7 +301,13 @@ mod tests {
                 .as_deref(),
             Some("gcp:us-east4")
         );
-        assert!(check_region("mars-1").is_some());
+        let unknown = check_region("mars-1").unwrap();
+        assert!(
+            unknown
+                .what
+                .starts_with("a region needs its cloud provider as a prefix")
+        );
+        assert_eq!(unknown.suggestion, None);
     }
 
     #[test]
@@ -324,7 +329,13 @@ mod tests {
                 .as_deref(),
             Some("db.example.com:6543")
         );
-        assert!(check_host("db.example.com:99999").is_some());
+        let bad_port = check_host("db.example.com:99999").unwrap();
+        assert!(
+            bad_port
+                .what
+                .starts_with("its port is not a number from 1 to 65535")
+        );
+        assert_eq!(bad_port.suggestion, None);
     }
 
     #[test]
@@ -372,7 +383,9 @@ host = "db.example.com"
         assert_rule(
             "PL107",
             Format::Toml,
-            "[placement]\nregion = \"aws:eu-central-1\"\n",
+            r#"[placement]
+region = "aws:eu-central-1"
+"#,
         );
         assert_rule(
             "PL107",
@@ -387,9 +400,13 @@ host = "db.example.com"
             apply_fix(
                 "PL107",
                 Format::Toml,
-                "[placement]\nregion = \"us-east-1\"\n"
+                r#"[placement]
+region = "us-east-1"
+"#
             ),
-            "[placement]\nregion = \"aws:us-east-1\"\n"
+            r#"[placement]
+region = "aws:us-east-1"
+"#
         );
         assert_eq!(
             apply_fix(

@@ -1,4 +1,4 @@
-use crate::context::Context;
+use crate::context::{Context, Sink};
 use crate::placement::Shape;
 use crate::rule::{FixAvailability, declare_rule};
 
@@ -44,17 +44,16 @@ declare_rule! {
     }
 }
 
-pub(crate) fn check(ctx: &mut Context<'_>) {
-    let sites = ctx.placements.clone();
-    for site in sites.iter() {
+pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    for site in ctx.placements {
         let shape = site.shape();
-        if !matches!(shape, Shape::Hint | Shape::ModeOnly) {
+        if !matches!(shape, Shape::Hint(_) | Shape::ModeOnly(_)) {
             continue;
         }
         let suffix = site.environments_suffix();
         match site.field("mode") {
             None => {
-                let what = if shape == Shape::Hint {
+                let what = if matches!(shape, Shape::Hint(_)) {
                     "only a `hint`"
                 } else {
                     "no `mode` and no target"
@@ -64,20 +63,23 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
                      `region`, `host` or `hostname` is set)",
                     site.scope.path("placement")
                 );
-                ctx.report(&PLACEMENT_MISSING_TARGET, site.entry.key_span, message)
+                sink.report(site.entry.key_span, message)
                     .with_help(
                         "add `mode = \"smart\"` for Smart Placement, or a target such as \
                          `region = \"aws:us-east-1\"` for explicit placement",
                     )
                     .with_environments(&site.environments);
             }
-            Some(mode) if shape == Shape::ModeOnly && mode.value.as_str() == Some("targeted") => {
+            Some(mode)
+                if matches!(shape, Shape::ModeOnly(_))
+                    && mode.value.as_str() == Some("targeted") =>
+            {
                 let message = format!(
                     "`{}` is \"targeted\" but no target is set{suffix}: wrangler requires one of \
                      `region`, `host` or `hostname`",
                     site.path("mode")
                 );
-                ctx.report(&PLACEMENT_MISSING_TARGET, mode.value.span, message)
+                sink.report(mode.value.span, message)
                     .with_help(
                         "add `region = \"aws:us-east-1\"` (a cloud region), `host = \
                          \"db.example.com:5432\"` (probed over TCP) or `hostname = \
@@ -130,7 +132,12 @@ placement = { hint = "x" }
         assert_rule(
             "PL104",
             Format::Toml,
-            "[placement]\nmode = \"targeted\"\nregion = \"aws:us-east-1\"\n[env.a.placement]\nmode = \"off\"\n",
+            r#"[placement]
+mode = "targeted"
+region = "aws:us-east-1"
+[env.a.placement]
+mode = "off"
+"#,
         );
         assert_rule(
             "PL104",

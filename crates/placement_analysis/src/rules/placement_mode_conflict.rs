@@ -1,8 +1,8 @@
-use crate::context::Context;
-use crate::diagnostic::{Applicability, Fix};
-use crate::edits::remove_entry;
+use crate::context::{Context, Sink};
+use crate::diagnostic::Applicability;
 use crate::placement::{PlacementSite, Shape};
 use crate::rule::{FixAvailability, declare_rule};
+use crate::syntax::Table;
 
 declare_rule! {
     /// ## What it does
@@ -46,11 +46,10 @@ declare_rule! {
     }
 }
 
-pub(crate) fn check(ctx: &mut Context<'_>) {
-    let sites = ctx.placements.clone();
-    for site in sites.iter() {
+pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    for site in ctx.placements {
         match site.shape() {
-            Shape::HintWithTargets => {
+            Shape::HintWithTargets(table) => {
                 let targets = site
                     .targets()
                     .iter()
@@ -66,13 +65,15 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
                 );
                 report_removing(
                     ctx,
+                    sink,
                     site,
+                    table,
                     "hint",
                     message,
                     "remove `hint`: the target alone places the Worker",
                 );
             }
-            Shape::Hint => {
+            Shape::Hint(table) => {
                 let Some(mode) = site.mode() else { continue };
                 // An empty hint passes wrangler with mode "off"; "targeted" never takes a hint.
                 let hint_set = site
@@ -95,10 +96,10 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
                     } else {
                         "remove `hint`: with `mode = \"off\"` the Worker runs near the user anyway"
                     };
-                    report_removing(ctx, site, "hint", message, help);
+                    report_removing(ctx, sink, site, table, "hint", message, help);
                 }
             }
-            Shape::Targeted => {
+            Shape::Targeted(table) => {
                 let Some(mode) = site.mode() else { continue };
                 if mode != "off" && mode != "smart" {
                     continue; // "targeted" is right; anything else is PL103's.
@@ -124,22 +125,23 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
                         target.key, target.key
                     )
                 };
-                report_removing(ctx, site, "mode", message, &help);
+                report_removing(ctx, sink, site, table, "mode", message, &help);
             }
-            Shape::NotTable | Shape::ModeOnly => {}
+            Shape::NotTable | Shape::ModeOnly(_) => {}
         }
     }
 }
 
 /// Reports at `key` (its key for `hint`, its value for `mode`) with an unsafe fix removing it.
 fn report_removing(
-    ctx: &mut Context<'_>,
+    ctx: &Context<'_>,
+    sink: &mut Sink<'_>,
     site: &PlacementSite<'_>,
+    table: &Table,
     key: &str,
     message: String,
     help: &str,
 ) {
-    let table = site.table().expect("checked shapes are tables");
     let Some(index) = table.entries.iter().rposition(|entry| entry.key == key) else {
         return;
     };
@@ -149,15 +151,10 @@ fn report_removing(
     } else {
         entry.key_span
     };
-    let edit = remove_entry(&ctx.source(), ctx.format(), table, index);
-    ctx.report(&PLACEMENT_MODE_CONFLICT, span, message)
+    sink.report(span, message)
         .with_help(help)
         .with_environments(&site.environments)
-        .with_fix(Fix {
-            title: format!("Remove `{key}`"),
-            applicability: Applicability::Unsafe,
-            edits: vec![edit],
-        });
+        .with_fix(ctx.remove_entry_fix(table, index, Applicability::Unsafe));
 }
 
 #[cfg(test)]
@@ -206,7 +203,16 @@ hint = "x"
         assert_rule(
             "PL102",
             Format::Toml,
-            "[placement]\nmode = \"targeted\"\nregion = \"aws:us-east-1\"\n[env.a.placement]\nmode = \"off\"\nhint = \"\"\n[env.b.placement]\nmode = \"smart\"\nhint = \"x\"\n",
+            r#"[placement]
+mode = "targeted"
+region = "aws:us-east-1"
+[env.a.placement]
+mode = "off"
+hint = ""
+[env.b.placement]
+mode = "smart"
+hint = "x"
+"#,
         );
         assert_rule(
             "PL102",
@@ -221,9 +227,14 @@ hint = "x"
             apply_fix(
                 "PL102",
                 Format::Toml,
-                "[placement]\nmode = \"smart\"\nregion = \"aws:us-east-1\"\n"
+                r#"[placement]
+mode = "smart"
+region = "aws:us-east-1"
+"#
             ),
-            "[placement]\nregion = \"aws:us-east-1\"\n"
+            r#"[placement]
+region = "aws:us-east-1"
+"#
         );
         assert_eq!(
             apply_fix(

@@ -1,6 +1,5 @@
-use crate::context::Context;
-use crate::diagnostic::{Applicability, Fix};
-use crate::edits::remove_entry;
+use crate::context::{Context, Sink};
+use crate::diagnostic::Applicability;
 use crate::rule::{FixAvailability, declare_rule};
 
 declare_rule! {
@@ -44,15 +43,22 @@ declare_rule! {
     }
 }
 
-pub(crate) fn check(ctx: &mut Context<'_>) {
-    let sites = ctx.placements.clone();
-    for site in sites.iter() {
+pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    for site in ctx.placements {
+        let Some(table) = site.table() else {
+            continue;
+        };
         let targets = site.targets();
         let Some((first, extra)) = targets.split_first() else {
             continue;
         };
-        let table = site.table().expect("targets live in a table");
-        for target in extra {
+        // The targets after the first, with their place in the table (for the fix).
+        let extra = table
+            .entries
+            .iter()
+            .enumerate()
+            .filter(|(_, entry)| extra.iter().any(|target| std::ptr::eq(*target, *entry)));
+        for (index, target) in extra {
             let message = format!(
                 "`{}` and `{}` are both set{}: explicit placement takes exactly one target, and \
                  wrangler rejects the config",
@@ -60,23 +66,13 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
                 target.key,
                 site.environments_suffix()
             );
-            let index = table
-                .entries
-                .iter()
-                .position(|entry| std::ptr::eq(entry, *target))
-                .expect("the target is an entry of the table");
-            let edit = remove_entry(&ctx.source(), ctx.format(), table, index);
-            ctx.report(&PLACEMENT_MULTIPLE_TARGETS, target.key_span, message)
+            sink.report(target.key_span, message)
                 .with_help(format!(
                     "keep the back end the Worker makes the most round trips to: remove `{}` or `{}`",
                     target.key, first.key
                 ))
                 .with_environments(&site.environments)
-                .with_fix(Fix {
-                    title: format!("Remove `{}`", target.key),
-                    applicability: Applicability::Unsafe,
-                    edits: vec![edit],
-                });
+                .with_fix(ctx.remove_entry_fix(table, index, Applicability::Unsafe));
         }
     }
 }
@@ -87,7 +83,7 @@ mod tests {
     use crate::testing::{apply_fix, assert_rule};
 
     #[test]
-    fn fires_in_toml() {
+    fn fires_at_every_target_after_the_first_in_toml() {
         assert_rule(
             "PL105",
             Format::Toml,
@@ -105,7 +101,7 @@ placement = { host = "db:5432", region = "aws:us-east-1" }
     }
 
     #[test]
-    fn fires_in_jsonc() {
+    fn fires_at_every_target_after_the_first_in_jsonc() {
         assert_rule(
             "PL105",
             Format::Json,
@@ -120,7 +116,9 @@ placement = { host = "db:5432", region = "aws:us-east-1" }
         assert_rule(
             "PL105",
             Format::Toml,
-            "[placement]\nhostname = \"api.example.com\"\n",
+            r#"[placement]
+hostname = "api.example.com"
+"#,
         );
         assert_rule(
             "PL105",
@@ -135,9 +133,14 @@ placement = { host = "db:5432", region = "aws:us-east-1" }
             apply_fix(
                 "PL105",
                 Format::Toml,
-                "[placement]\nregion = \"aws:us-east-1\"\nhost = \"db.example.com:5432\"\n"
+                r#"[placement]
+region = "aws:us-east-1"
+host = "db.example.com:5432"
+"#
             ),
-            "[placement]\nregion = \"aws:us-east-1\"\n"
+            r#"[placement]
+region = "aws:us-east-1"
+"#
         );
         assert_eq!(
             apply_fix(

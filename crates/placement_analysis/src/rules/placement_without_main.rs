@@ -1,4 +1,4 @@
-use crate::context::Context;
+use crate::context::{Context, Sink};
 use crate::project::deployments::{
     affected_environments, pages_build_output_dir, placed_groups, placement_anchor, placement_kind,
 };
@@ -51,17 +51,15 @@ declare_rule! {
     }
 }
 
-pub(crate) fn check(ctx: &mut Context<'_>) {
+pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     // Reads only the config, but belongs to the project checks (`check_project`).
     if ctx.project.is_none() {
         return;
     }
-    if pages_build_output_dir(&ctx.model).is_some() {
+    if pages_build_output_dir(ctx.model).is_some() {
         return;
     }
-    let placements = ctx.placements.clone();
-    let all = ctx.deployments();
-    for (site_index, group) in placed_groups(&all, &placements) {
+    for (site_index, group) in placed_groups(ctx.deployments, ctx.placements) {
         let without_main: Vec<_> = group
             .into_iter()
             .filter(|deployment| deployment.main_path().is_none())
@@ -69,14 +67,14 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
         if without_main.is_empty() {
             continue;
         }
-        let site = &placements[site_index];
+        let site = &ctx.placements[site_index];
         let (environments, wording) = affected_environments(&without_main);
         let message = format!(
             "{} has no effect: this Worker has no `main`, so it only serves static assets, \
              which Cloudflare serves near the visitor anyway{wording}",
             placement_kind(site)
         );
-        ctx.report(&PLACEMENT_WITHOUT_MAIN, placement_anchor(site), message)
+        sink.report(placement_anchor(site), message)
             .with_help(
                 "remove `placement`, or set `main` to the Worker script that should run near its \
                  back end",
@@ -95,14 +93,21 @@ mod tests {
             "PL205",
             &[(
                 "wrangler.toml",
-                "name = \"site\"\nassets = { directory = \"public\" }\n[placement]\nmode = \"smart\"\n       ^^^^^^^ PL205\n",
+                r#"name = "site"
+assets = { directory = "public" }
+[placement]
+mode = "smart"
+       ^^^^^^^ PL205
+"#,
             )],
         );
         assert_project_rule(
             "PL205",
             &[(
                 "wrangler.jsonc",
-                "{ \"name\": \"site\", \"placement\": { \"hostname\": \"api.example.com\" } }\n                                             ^^^^^^^^^^^^^^^^^ PL205\n",
+                r#"{ "name": "site", "placement": { "hostname": "api.example.com" } }
+                                             ^^^^^^^^^^^^^^^^^ PL205
+"#,
             )],
         );
     }
@@ -113,15 +118,17 @@ mod tests {
             "PL205",
             &[(
                 "wrangler.toml",
-                "[placement]\nmode = \"smart\"\n       ^^^^^^^ PL205\n[env.api]\nmain = \"src/api.ts\"\n[env.site]\nname = \"site\"\n",
+                r#"[placement]
+mode = "smart"
+       ^^^^^^^ PL205: (top level and environment `site`)
+[env.api]
+main = "src/api.ts"
+[env.site]
+name = "site"
+"#,
             )],
         );
         assert_eq!(diagnostics[0].environments, ["site"]);
-        assert!(
-            diagnostics[0]
-                .message
-                .contains("top level and environment `site`")
-        );
     }
 
     #[test]
@@ -130,19 +137,25 @@ mod tests {
             "PL205",
             &[(
                 "wrangler.toml",
-                "main = \"a.ts\"\n[placement]\nmode = \"smart\"\n",
+                r#"main = "a.ts"
+[placement]
+mode = "smart"
+"#,
             )],
         );
         assert_project_rule(
             "PL205",
             &[(
                 "wrangler.toml",
-                "pages_build_output_dir = \"dist\"\n[placement]\nmode = \"smart\"\n",
+                r#"pages_build_output_dir = "dist"
+[placement]
+mode = "smart"
+"#,
             )],
         );
         assert_project_rule(
             "PL205",
-            &[("wrangler.jsonc", "{ \"placement\": { \"mode\": \"off\" } }")],
+            &[("wrangler.jsonc", r#"{ "placement": { "mode": "off" } }"#)],
         );
     }
 }

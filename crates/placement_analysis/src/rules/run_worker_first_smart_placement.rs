@@ -1,4 +1,4 @@
-use crate::context::Context;
+use crate::context::{Context, Sink};
 use crate::project::deployments::{affected_environments, findings_by_location, placement_kind};
 use crate::rule::{FixAvailability, declare_rule};
 use crate::syntax::{Entry, NodeKind};
@@ -56,14 +56,12 @@ declare_rule! {
     }
 }
 
-pub(crate) fn check(ctx: &mut Context<'_>) {
+pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     // Reads only the config, but belongs to the project checks (`check_project`).
     if ctx.project.is_none() {
         return;
     }
-    let placements = ctx.placements.clone();
-    let all = ctx.deployments();
-    let findings = findings_by_location(&all, &placements, |deployment| {
+    let findings = findings_by_location(ctx.deployments, ctx.placements, |deployment| {
         deployment
             .run_worker_first()
             .and_then(|entry| {
@@ -78,22 +76,20 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
     for finding in findings.into_values() {
         let (entry, reason) = &finding.item;
         let (environments, wording) = affected_environments(&finding.deployments);
-        let site = &placements[finding.sites[0]];
+        let site = &ctx.placements[finding.sites[0]];
         let message = format!(
             "{reason}, so every request runs the Worker first, and {} runs the Worker near the \
              back end: requests and the assets it serves take the detour{wording}",
             placement_kind(site)
         );
-        let related = finding.related(ctx.path, &placements);
-        let diagnostic = ctx
-            .report(&RUN_WORKER_FIRST_SMART_PLACEMENT, entry.value.span, message)
+        sink.report(entry.value.span, message)
             .with_help(
                 "list only the routes that need the Worker, such as `[\"/api/*\"]`, so that \
                  Cloudflare serves the other assets near the visitor; or turn placement off for \
                  this Worker",
             )
-            .with_environments(&environments);
-        diagnostic.related = related;
+            .with_environments(&environments)
+            .with_related(finding.related(ctx.path, ctx.placements));
     }
 }
 
@@ -122,7 +118,12 @@ mod tests {
             "PL203",
             &[(
                 "wrangler.toml",
-                "main = \"src/index.ts\"\nassets = { directory = \"public\", run_worker_first = true }\n                                                    ^^^^ PL203\n[placement]\nmode = \"smart\"\n",
+                r#"main = "src/index.ts"
+assets = { directory = "public", run_worker_first = true }
+                                                    ^^^^ PL203
+[placement]
+mode = "smart"
+"#,
             )],
         );
         let diagnostics = assert_project_rule(
@@ -147,7 +148,16 @@ mod tests {
             "PL203",
             &[(
                 "wrangler.toml",
-                "main = \"a.ts\"\n[assets]\ndirectory = \"public\"\nrun_worker_first = true\n                   ^^^^ PL203\n[placement]\nmode = \"smart\"\n[env.staging]\nname = \"s\"\n",
+                r#"main = "a.ts"
+[assets]
+directory = "public"
+run_worker_first = true
+                   ^^^^ PL203
+[placement]
+mode = "smart"
+[env.staging]
+name = "s"
+"#,
             )],
         );
         assert_eq!(diagnostics[0].environments, ["staging"]);
@@ -159,7 +169,11 @@ mod tests {
             "PL203",
             &[(
                 "wrangler.toml",
-                "main = \"a.ts\"\nassets = { directory = \"p\", run_worker_first = [\"/api/*\"] }\n[placement]\nmode = \"smart\"\n",
+                r#"main = "a.ts"
+assets = { directory = "p", run_worker_first = ["/api/*"] }
+[placement]
+mode = "smart"
+"#,
             )],
         );
         assert_project_rule(

@@ -1,6 +1,6 @@
 use std::path::Path;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Related};
 use crate::rule::{FixAvailability, declare_rule};
 use crate::span::Span;
 
@@ -44,16 +44,18 @@ declare_rule! {
 /// The diagnostic for `shadowed` (whose text is `text`), which loses to `winner`.
 pub fn shadowed(shadowed: &Path, text: &str, winner: &Path, winner_display: &str) -> Diagnostic {
     let first_line_end = text.find(['\n', '\r']).unwrap_or(text.len());
-    Diagnostic {
-        rule: &SHADOWED_CONFIG_FILE,
-        severity: SHADOWED_CONFIG_FILE.severity,
-        file: shadowed.to_path_buf(),
-        span: Span::new(0, first_line_end),
-        message: format!(
-            "wrangler does not use this file: `{winner_display}` wins, so its settings \
-             (placement included) are never deployed"
-        ),
-        help: Some(format!(
+    let message = format!(
+        "wrangler does not use this file: `{winner_display}` wins, so its settings (placement \
+         included) are never deployed"
+    );
+    let mut diagnostic = Diagnostic::new(
+        &SHADOWED_CONFIG_FILE,
+        shadowed,
+        Span::new(0, first_line_end),
+        message,
+    );
+    diagnostic
+        .with_help(format!(
             "wrangler prefers wrangler.json, then wrangler.jsonc, then wrangler.toml, searching \
              each in this folder and every parent; remove one of the files, or run wrangler with \
              `--config {}`",
@@ -61,15 +63,13 @@ pub fn shadowed(shadowed: &Path, text: &str, winner: &Path, winner_display: &str
                 .file_name()
                 .and_then(|n| n.to_str())
                 .unwrap_or("wrangler.toml")
-        )),
-        environments: Vec::new(),
-        fix: None,
-        related: vec![crate::diagnostic::Related {
+        ))
+        .with_related([Related {
             file: winner.to_path_buf(),
             span: Span::empty(0),
             message: "the config wrangler uses".to_owned(),
-        }],
-    }
+        }]);
+    diagnostic
 }
 
 #[cfg(test)]
@@ -78,7 +78,9 @@ mod tests {
 
     #[test]
     fn names_the_winner_and_spans_the_first_line() {
-        let text = "name = \"api\"\n[placement]\n";
+        let text = r#"name = "api"
+[placement]
+"#;
         let diagnostic = shadowed(
             Path::new("apps/api/wrangler.toml"),
             text,

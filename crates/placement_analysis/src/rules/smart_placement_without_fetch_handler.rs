@@ -1,7 +1,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crate::context::Context;
+use crate::context::{Context, Sink};
 use crate::diagnostic::Related;
 use crate::project::deployments::{
     affected_environments, placed_groups, placement_anchor, placement_kind,
@@ -69,18 +69,16 @@ struct Missing {
     related: Related,
 }
 
-pub(crate) fn check(ctx: &mut Context<'_>) {
+pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     let Some(project) = ctx.project else {
         return;
     };
     if project.pages.is_some() {
         return;
     }
-    let placements = ctx.placements.clone();
-    let all = ctx.deployments();
     // Environments mostly share one `main`: look at each entry once.
     let mut by_main: HashMap<&str, Option<Missing>> = HashMap::new();
-    for (site_index, group) in placed_groups(&all, &placements) {
+    for (site_index, group) in placed_groups(ctx.deployments, ctx.placements) {
         let mut firing = Vec::new();
         let mut first: Option<Missing> = None;
         for deployment in group {
@@ -99,7 +97,7 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
         let Some(missing) = first else {
             continue;
         };
-        let site = &placements[site_index];
+        let site = &ctx.placements[site_index];
         let (environments, wording) = affected_environments(&firing);
         let message = format!(
             "{} does nothing here: {}; placement only applies to fetch requests, not to RPC \
@@ -107,17 +105,13 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
             placement_kind(site),
             missing.reason
         );
-        ctx.report(
-            &SMART_PLACEMENT_WITHOUT_FETCH_HANDLER,
-            placement_anchor(site),
-            message,
-        )
-        .with_help(
-            "remove `placement`, or add a `fetch` handler if this Worker serves HTTP requests \
+        sink.report(placement_anchor(site), message)
+            .with_help(
+                "remove `placement`, or add a `fetch` handler if this Worker serves HTTP requests \
              that call a back end",
-        )
-        .with_environments(&environments)
-        .with_related(missing.related);
+            )
+            .with_environments(&environments)
+            .with_related([missing.related]);
     }
 }
 
@@ -190,9 +184,15 @@ fn related(file: &Path, span: Span, message: &str) -> Related {
 mod tests {
     use crate::testing::assert_project_rule;
 
-    const TOML: &str =
-        "main = \"src/index.ts\"\n[placement]\nmode = \"smart\"\n       ^^^^^^^ PL204\n";
-    const TOML_QUIET: &str = "main = \"src/index.ts\"\n[placement]\nmode = \"smart\"\n";
+    const TOML: &str = r#"main = "src/index.ts"
+[placement]
+mode = "smart"
+       ^^^^^^^ PL204
+"#;
+    const TOML_QUIET: &str = r#"main = "src/index.ts"
+[placement]
+mode = "smart"
+"#;
 
     #[test]
     fn fires_for_scheduled_only_objects_and_rpc_classes() {
@@ -212,11 +212,15 @@ mod tests {
             &[
                 (
                     "wrangler.jsonc",
-                    "{ \"main\": \"src/index.ts\", \"placement\": { \"mode\": \"smart\" } }\n                                                 ^^^^^^^ PL204\n",
+                    r#"{ "main": "src/index.ts", "placement": { "mode": "smart" } }
+                                                 ^^^^^^^ PL204
+"#,
                 ),
                 (
                     "src/index.ts",
-                    "import { WorkerEntrypoint } from 'cloudflare:workers';\nexport default class extends WorkerEntrypoint { async add(a, b) { return a + b; } }\n",
+                    r"import { WorkerEntrypoint } from 'cloudflare:workers';
+export default class extends WorkerEntrypoint { async add(a, b) { return a + b; } }
+",
                 ),
             ],
         );
@@ -231,7 +235,9 @@ mod tests {
                 ("src/index.ts", "export { default } from './app';\n"),
                 (
                     "src/app.ts",
-                    "const app = { queue(batch) {} };\nexport default app;\n",
+                    r"const app = { queue(batch) {} };
+export default app;
+",
                 ),
             ],
         );
@@ -256,7 +262,13 @@ mod tests {
             &[
                 (
                     "wrangler.toml",
-                    "main = \"src/index.ts\"\n[env.cron]\nmain = \"src/cron.ts\"\n[env.cron.placement]\nregion = \"aws:us-east-1\"\n         ^^^^^^^^^^^^^^^ PL204\n",
+                    r#"main = "src/index.ts"
+[env.cron]
+main = "src/cron.ts"
+[env.cron.placement]
+region = "aws:us-east-1"
+         ^^^^^^^^^^^^^^^ PL204
+"#,
                 ),
                 ("src/cron.ts", "export class Counter {}\n"),
             ],
@@ -269,10 +281,15 @@ mod tests {
         let cases = [
             "export default { async fetch(request) { return new Response('ok'); } };",
             "addEventListener('fetch', (event) => event.respondWith(new Response('ok')));",
-            "import { Hono } from 'hono';\nconst app = new Hono();\nexport default app;",
-            "import { WorkerEntrypoint } from 'cloudflare:workers';\nexport default class extends WorkerEntrypoint { fetch() { return new Response(''); } }",
-            "class Base { fetch() {} }\nexport default class extends Base {}",
-            "const handlers = { fetch() {} };\nexport default { ...handlers };",
+            r"import { Hono } from 'hono';
+const app = new Hono();
+export default app;",
+            r"import { WorkerEntrypoint } from 'cloudflare:workers';
+export default class extends WorkerEntrypoint { fetch() { return new Response(''); } }",
+            r"class Base { fetch() {} }
+export default class extends Base {}",
+            r"const handlers = { fetch() {} };
+export default { ...handlers };",
             "export default { scheduled() {} ",
         ];
         for source in cases {
@@ -287,7 +304,10 @@ mod tests {
             &[
                 (
                     "wrangler.toml",
-                    "main = \"src/index.ts\"\n[placement]\nmode = \"off\"\n",
+                    r#"main = "src/index.ts"
+[placement]
+mode = "off"
+"#,
                 ),
                 ("src/index.ts", "export default {};"),
             ],

@@ -1,4 +1,4 @@
-use crate::context::Context;
+use crate::context::{Context, Sink};
 use crate::project::deployments::{
     affected_environments, placed_groups, placement_anchor, placement_kind,
 };
@@ -44,7 +44,7 @@ declare_rule! {
     }
 }
 
-pub(crate) fn check(ctx: &mut Context<'_>) {
+pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     let Some(project) = ctx.project else {
         return;
     };
@@ -55,10 +55,8 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
         return;
     }
     let output_dir = project.display(&pages.output_dir);
-    let placements = ctx.placements.clone();
-    let all = ctx.deployments();
-    for (site_index, group) in placed_groups(&all, &placements) {
-        let site = &placements[site_index];
+    for (site_index, group) in placed_groups(ctx.deployments, ctx.placements) {
+        let site = &ctx.placements[site_index];
         let (environments, wording) = affected_environments(&group);
         let message = format!(
             "{} has nothing to place: this Pages project has no `functions/` and no \
@@ -66,13 +64,9 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
              visitor{wording}",
             placement_kind(site)
         );
-        ctx.report(
-            &SMART_PLACEMENT_WITHOUT_FUNCTIONS,
-            placement_anchor(site),
-            message,
-        )
-        .with_help("remove `placement`, or add the Functions that call the back end")
-        .with_environments(&environments);
+        sink.report(placement_anchor(site), message)
+            .with_help("remove `placement`, or add the Functions that call the back end")
+            .with_environments(&environments);
     }
 }
 
@@ -87,7 +81,11 @@ mod tests {
             &[
                 (
                     "wrangler.toml",
-                    "pages_build_output_dir = \"dist\"\n[placement]\nmode = \"smart\"\n       ^^^^^^^ PL208\n",
+                    r#"pages_build_output_dir = "dist"
+[placement]
+mode = "smart"
+       ^^^^^^^ PL208
+"#,
                 ),
                 ("dist/index.html", "<h1>hi</h1>"),
                 ("functions/README.md", "not a function"),
@@ -97,7 +95,12 @@ mod tests {
             "PL208",
             &[(
                 "wrangler.jsonc",
-                "{\n  \"pages_build_output_dir\": \"dist\",\n  \"env\": { \"production\": { \"placement\": { \"mode\": \"smart\" } } }\n                                                  ^^^^^^^ PL208\n}\n",
+                r#"{
+  "pages_build_output_dir": "dist",
+  "env": { "production": { "placement": { "mode": "smart" } } }
+                                                  ^^^^^^^ PL208
+}
+"#,
             )],
         );
         assert_eq!(diagnostics[0].environments, ["production"]);
@@ -105,7 +108,10 @@ mod tests {
 
     #[test]
     fn silent_with_functions_worker_or_placement_off() {
-        let config = "pages_build_output_dir = \"dist\"\n[placement]\nmode = \"smart\"\n";
+        let config = r#"pages_build_output_dir = "dist"
+[placement]
+mode = "smart"
+"#;
         assert_project_rule(
             "PL208",
             &[
@@ -127,7 +133,10 @@ mod tests {
             "PL208",
             &[(
                 "wrangler.toml",
-                "pages_build_output_dir = \"dist\"\n[placement]\nmode = \"off\"\n",
+                r#"pages_build_output_dir = "dist"
+[placement]
+mode = "off"
+"#,
             )],
         );
     }

@@ -1,5 +1,4 @@
-use crate::context::Context;
-use crate::diagnostic::Diagnostic;
+use crate::context::{Context, Sink};
 use crate::rule::{FixAvailability, declare_rule};
 
 declare_rule! {
@@ -47,7 +46,7 @@ declare_rule! {
     }
 }
 
-pub(crate) fn check(ctx: &mut Context<'_>) {
+pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     let Some(project) = ctx.project else {
         return;
     };
@@ -55,26 +54,15 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
         let Some(error) = &source.facts.parse_error else {
             continue;
         };
-        ctx.diagnostics.push(Diagnostic {
-            rule: &SOURCE_PARSE_ERROR,
-            severity: SOURCE_PARSE_ERROR.severity,
-            file: source.path.clone(),
-            span: error.span,
-            message: format!(
-                "`{}` does not parse: {}; placement-lint's source rules only see what the \
-                 parser could recover in it",
-                project.display(&source.path),
-                error.message
-            ),
-            help: Some(
-                "fix the syntax error (the Worker would not build with it); the other rules \
-                 still run"
-                    .to_owned(),
-            ),
-            environments: Vec::new(),
-            fix: None,
-            related: Vec::new(),
-        });
+        let message = format!(
+            "`{}` does not parse: {}; placement-lint's source rules only see what the parser \
+             could recover in it",
+            project.display(&source.path),
+            error.message
+        );
+        sink.report_in(&source.path, error.span, message).with_help(
+            "fix the syntax error (the Worker would not build with it); the other rules still run",
+        );
     }
 }
 
@@ -84,13 +72,21 @@ mod tests {
 
     #[test]
     fn notes_a_broken_entry_in_toml_and_jsonc() {
-        let broken = "export default {\n  fetch(request) { return new Response(\"ok\") },\n  const x = 1;\n        ^ PL200\n};\n";
+        let broken = r#"export default {
+  fetch(request) { return new Response("ok") },
+  const x = 1;
+        ^ PL200
+};
+"#;
         let diagnostics = assert_project_rule(
             "PL200",
             &[
                 (
                     "wrangler.toml",
-                    "main = \"src/index.ts\"\n[placement]\nmode = \"smart\"\n",
+                    r#"main = "src/index.ts"
+[placement]
+mode = "smart"
+"#,
                 ),
                 ("src/index.ts", broken),
             ],
@@ -101,7 +97,7 @@ mod tests {
             &[
                 (
                     "wrangler.jsonc",
-                    "{ \"main\": \"src/index.ts\", \"env\": { \"a\": { \"placement\": { \"region\": \"aws:us-east-1\" } } } }",
+                    r#"{ "main": "src/index.ts", "env": { "a": { "placement": { "region": "aws:us-east-1" } } } }"#,
                 ),
                 ("src/index.ts", broken),
             ],
@@ -116,7 +112,10 @@ mod tests {
             &[
                 (
                     "wrangler.toml",
-                    "main = \"src/index.ts\"\n[placement]\nmode = \"off\"\n",
+                    r#"main = "src/index.ts"
+[placement]
+mode = "off"
+"#,
                 ),
                 ("src/index.ts", "export default {"),
             ],
@@ -126,7 +125,10 @@ mod tests {
             &[
                 (
                     "wrangler.toml",
-                    "main = \"src/index.ts\"\n[placement]\nmode = \"smart\"\n",
+                    r#"main = "src/index.ts"
+[placement]
+mode = "smart"
+"#,
                 ),
                 (
                     "src/index.ts",

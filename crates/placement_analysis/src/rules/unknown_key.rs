@@ -1,13 +1,14 @@
 use crate::catalog::{
     ASSETS_KEYS, ENVIRONMENT_KEYS, PLACEMENT_KEYS, PREVIEWS_KEYS, TOP_LEVEL_KEYS,
 };
-use crate::context::Context;
+use crate::context::{Context, Sink};
 use crate::diagnostic::{Applicability, Fix};
 use crate::edits::rename_key;
-use crate::model::{ScopeKind, environments_suffix};
+use crate::model::ScopeKind;
 use crate::rule::{FixAvailability, declare_rule};
 use crate::suggest::closest;
-use crate::syntax::{Table, TableStyle};
+use crate::syntax::{Format, Table, TableStyle};
+use crate::wording::first_names;
 
 declare_rule! {
     /// ## What it does
@@ -49,9 +50,8 @@ declare_rule! {
     }
 }
 
-pub(crate) fn check(ctx: &mut Context<'_>) {
-    let scopes = ctx.model.scopes.clone();
-    for scope in scopes.iter() {
+pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    for scope in &ctx.model.scopes {
         let (known, label): (&[&str], String) = match &scope.kind {
             ScopeKind::TopLevel => (TOP_LEVEL_KEYS, "at the top level".to_owned()),
             ScopeKind::Env(name) => (ENVIRONMENT_KEYS, format!("in `[env.{name}]`")),
@@ -59,23 +59,22 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
         };
         let environments: Vec<String> =
             scope.environment().map(str::to_owned).into_iter().collect();
-        check_table(ctx, scope.table, known, &label, &environments, None);
+        check_table(ctx, sink, scope.table, known, &label, &environments, None);
         for (key, known) in [("placement", PLACEMENT_KEYS), ("assets", ASSETS_KEYS)] {
             let Some(table) = scope.table.get_table(key) else {
                 continue;
             };
             let environments = ctx.model.environments_using(scope, key);
             // Only a top-level table needs to say who inherits it; the path names the rest.
-            let suffix = match scope.kind {
-                ScopeKind::TopLevel => environments_suffix(&environments, true),
-                _ => String::new(),
-            };
-            let label = format!("in `{}`{suffix}", scope.path(key));
+            let label = format!(
+                "in `{}`{}",
+                scope.path(key),
+                scope.inherited_suffix(&environments)
+            );
             // In TOML, a top-level key under a `[placement]` header is PL108's to report.
-            let swallowed = (ctx.format() == crate::Format::Toml
-                && table.style == TableStyle::Header)
+            let swallowed = (ctx.format() == Format::Toml && table.style == TableStyle::Header)
                 .then(|| scope_keys(&scope.kind));
-            check_table(ctx, table, known, &label, &environments, swallowed);
+            check_table(ctx, sink, table, known, &label, &environments, swallowed);
         }
     }
 }
@@ -90,7 +89,8 @@ pub(crate) fn scope_keys(kind: &ScopeKind) -> &'static [&'static str] {
 }
 
 fn check_table(
-    ctx: &mut Context<'_>,
+    ctx: &Context<'_>,
+    sink: &mut Sink<'_>,
     table: &Table,
     known: &[&str],
     label: &str,
@@ -116,10 +116,13 @@ fn check_table(
         );
         let help = match suggestion {
             Some(candidate) => format!("rename it to `{candidate}`"),
-            None => format!("known keys here: {}", preview_list(known)),
+            None => format!(
+                "known keys here: {}",
+                first_names(known, |_| ", ...".to_owned())
+            ),
         };
-        let diagnostic = ctx
-            .report(&UNKNOWN_KEY, entry.key_span, message)
+        let diagnostic = sink
+            .report(entry.key_span, message)
             .with_help(help)
             .with_environments(environments);
         if let Some(candidate) = suggestion {
@@ -130,20 +133,6 @@ fn check_table(
             });
         }
     }
-}
-
-fn preview_list(keys: &[&str]) -> String {
-    const SHOWN: usize = 8;
-    let mut list = keys
-        .iter()
-        .take(SHOWN)
-        .map(|key| format!("`{key}`"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    if keys.len() > SHOWN {
-        list.push_str(", ...");
-    }
-    list
 }
 
 #[cfg(test)]
@@ -158,7 +147,7 @@ mod tests {
             Format::Toml,
             r#"name = "w"
 plcement = { mode = "smart" }
-^^^^^^^^ PL003
+^^^^^^^^ PL003: unknown key `plcement` at the top level: wrangler ignores it; did you mean `placement`?
 [env.staging]
 mian = "src/index.ts"
 ^^^^ PL003
@@ -172,7 +161,6 @@ bindng = "ASSETS"
 ^^^^^^ PL003
 "#,
         );
-        assert!(diagnostics[0].message.contains("did you mean `placement`"));
         assert_eq!(diagnostics[2].environments, ["staging"]);
     }
 
@@ -195,7 +183,16 @@ bindng = "ASSETS"
         assert_rule(
             "PL003",
             Format::Toml,
-            "name = \"w\"\nmain = \"a.js\"\n[placement]\nregion = \"aws:us-east-1\"\n[assets]\ndirectory = \"p\"\nrun_worker_first = false\n[env.x]\nworkers_dev = true\n",
+            r#"name = "w"
+main = "a.js"
+[placement]
+region = "aws:us-east-1"
+[assets]
+directory = "p"
+run_worker_first = false
+[env.x]
+workers_dev = true
+"#,
         );
         assert_rule(
             "PL003",
@@ -207,16 +204,24 @@ bindng = "ASSETS"
     #[test]
     fn fix_renames_to_the_suggestion() {
         assert_eq!(
-            apply_fix("PL003", Format::Toml, "[placement]\nmde = \"smart\"\n"),
-            "[placement]\nmode = \"smart\"\n"
+            apply_fix(
+                "PL003",
+                Format::Toml,
+                r#"[placement]
+mde = "smart"
+"#
+            ),
+            r#"[placement]
+mode = "smart"
+"#
         );
         assert_eq!(
             apply_fix(
                 "PL003",
                 Format::Json,
-                "{ \"placement\": { \"mde\": \"smart\" } }"
+                r#"{ "placement": { "mde": "smart" } }"#
             ),
-            "{ \"placement\": { \"mode\": \"smart\" } }"
+            r#"{ "placement": { "mode": "smart" } }"#
         );
     }
 }

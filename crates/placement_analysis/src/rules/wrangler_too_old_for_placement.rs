@@ -1,5 +1,5 @@
-use crate::context::Context;
-use crate::diagnostic::{Diagnostic, Related};
+use crate::context::{Context, Sink};
+use crate::diagnostic::Related;
 use crate::project::deployments::{placement_anchor, placement_kind};
 use crate::project::package::Version;
 use crate::rule::{FixAvailability, declare_rule};
@@ -57,7 +57,7 @@ declare_rule! {
     }
 }
 
-pub(crate) fn check(ctx: &mut Context<'_>) {
+pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     let Some(project) = ctx.project else {
         return;
     };
@@ -128,20 +128,13 @@ pub(crate) fn check(ctx: &mut Context<'_>) {
             message: format!("needs wrangler {required} or later"),
         })
         .collect();
-    ctx.diagnostics.push(Diagnostic {
-        rule: &WRANGLER_TOO_OLD_FOR_PLACEMENT,
-        severity: WRANGLER_TOO_OLD_FOR_PLACEMENT.severity,
-        file: source.file.clone(),
-        span: source.span,
-        message,
-        help: Some(format!(
+    sink.report_in(&source.file, source.span, message)
+        .with_help(format!(
             "require `^{required}` or later in package.json and reinstall (`npm install -D \
              wrangler@latest`)"
-        )),
-        environments,
-        fix: None,
-        related,
-    });
+        ))
+        .with_environments(&environments)
+        .with_related(related);
 }
 
 #[cfg(test)]
@@ -155,16 +148,20 @@ mod tests {
             &[
                 (
                     "wrangler.toml",
-                    "main = \"src/index.ts\"\n[placement]\nregion = \"aws:us-east-1\"\n",
+                    r#"main = "src/index.ts"
+[placement]
+region = "aws:us-east-1"
+"#,
                 ),
                 (
                     "package.json",
-                    "{ \"devDependencies\": { \"wrangler\": \"^3.60.0\" } }\n                                   ^^^^^^^^^ PL206\n",
+                    r#"{ "devDependencies": { "wrangler": "^3.60.0" } }
+                                   ^^^^^^^^^ PL206: allows wrangler 3.60.0, older than 4.53.0
+"#,
                 ),
             ],
         );
         assert_eq!(diagnostics[0].severity, crate::Severity::Error);
-        assert!(diagnostics[0].message.contains("4.53.0"));
         assert_eq!(
             diagnostics[0].related[0].file.to_str(),
             Some("wrangler.toml")
@@ -174,11 +171,13 @@ mod tests {
             &[
                 (
                     "wrangler.jsonc",
-                    "{ \"main\": \"a.ts\", \"env\": { \"old\": { \"placement\": { \"mode\": \"off\" } } } }",
+                    r#"{ "main": "a.ts", "env": { "old": { "placement": { "mode": "off" } } } }"#,
                 ),
                 (
                     "package.json",
-                    "{ \"dependencies\": { \"wrangler\": \">=2.0.0 <3\" } }\n                                ^^^^^^^^^^^^ PL206\n",
+                    r#"{ "dependencies": { "wrangler": ">=2.0.0 <3" } }
+                                ^^^^^^^^^^^^ PL206
+"#,
                 ),
             ],
         );
@@ -189,7 +188,10 @@ mod tests {
     fn the_installed_version_wins() {
         let config = (
             "wrangler.toml",
-            "main = \"a.ts\"\n[placement]\nhostname = \"api.example.com\"\n",
+            r#"main = "a.ts"
+[placement]
+hostname = "api.example.com"
+"#,
         );
         assert_project_rule(
             "PL206",
@@ -197,11 +199,11 @@ mod tests {
                 config,
                 (
                     "package.json",
-                    "{ \"devDependencies\": { \"wrangler\": \"^4.0.0\" } }",
+                    r#"{ "devDependencies": { "wrangler": "^4.0.0" } }"#,
                 ),
                 (
                     "node_modules/wrangler/package.json",
-                    "{ \"name\": \"wrangler\", \"version\": \"4.60.1\" }",
+                    r#"{ "name": "wrangler", "version": "4.60.1" }"#,
                 ),
             ],
         );
@@ -211,11 +213,13 @@ mod tests {
                 config,
                 (
                     "package.json",
-                    "{ \"devDependencies\": { \"wrangler\": \"latest\" } }",
+                    r#"{ "devDependencies": { "wrangler": "latest" } }"#,
                 ),
                 (
                     "node_modules/wrangler/package.json",
-                    "{ \"name\": \"wrangler\", \"version\": \"4.52.0\" }\n                                 ^^^^^^^^ PL206\n",
+                    r#"{ "name": "wrangler", "version": "4.52.0" }
+                                 ^^^^^^^^ PL206
+"#,
                 ),
             ],
         );
@@ -224,13 +228,16 @@ mod tests {
     #[test]
     fn silent_for_new_enough_unknown_ranges_or_no_placement() {
         for range in ["^4.53.0", "latest", "workspace:*", "npm:wrangler@^4.60"] {
-            let package = format!("{{ \"devDependencies\": {{ \"wrangler\": \"{range}\" }} }}");
+            let package = format!(r#"{{ "devDependencies": {{ "wrangler": "{range}" }} }}"#);
             assert_project_rule(
                 "PL206",
                 &[
                     (
                         "wrangler.toml",
-                        "main = \"a.ts\"\n[placement]\nregion = \"aws:us-east-1\"\n",
+                        r#"main = "a.ts"
+[placement]
+region = "aws:us-east-1"
+"#,
                     ),
                     ("package.json", &package),
                 ],
@@ -239,10 +246,14 @@ mod tests {
         assert_project_rule(
             "PL206",
             &[
-                ("wrangler.toml", "main = \"a.ts\"\n"),
+                (
+                    "wrangler.toml",
+                    r#"main = "a.ts"
+"#,
+                ),
                 (
                     "package.json",
-                    "{ \"devDependencies\": { \"wrangler\": \"^1.0.0\" } }",
+                    r#"{ "devDependencies": { "wrangler": "^1.0.0" } }"#,
                 ),
             ],
         );
@@ -251,11 +262,14 @@ mod tests {
             &[
                 (
                     "wrangler.toml",
-                    "main = \"a.ts\"\n[placement]\nmode = \"smart\"\n",
+                    r#"main = "a.ts"
+[placement]
+mode = "smart"
+"#,
                 ),
                 (
                     "package.json",
-                    "{ \"devDependencies\": { \"wrangler\": \"^3.0.0\" } }",
+                    r#"{ "devDependencies": { "wrangler": "^3.0.0" } }"#,
                 ),
             ],
         );

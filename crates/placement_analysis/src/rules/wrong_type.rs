@@ -1,7 +1,6 @@
-use crate::context::Context;
+use crate::context::{Context, Sink};
 use crate::diagnostic::{Applicability, Edit, Fix};
-use crate::model::environments_suffix;
-use crate::placement::Shape;
+use crate::placement::{PlacementSite, Shape};
 use crate::rule::{FixAvailability, declare_rule};
 use crate::syntax::{Entry, Format, Node, NodeKind};
 
@@ -55,75 +54,86 @@ const HTML_HANDLING: &[&str] = &[
 ];
 const NOT_FOUND_HANDLING: &[&str] = &["single-page-application", "404-page", "none"];
 
-pub(crate) fn check(ctx: &mut Context<'_>) {
-    check_placements(ctx);
-    check_assets(ctx);
+pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    check_placements(ctx, sink);
+    check_assets(ctx, sink);
 }
 
-fn check_placements(ctx: &mut Context<'_>) {
+fn check_placements(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     let format = ctx.format();
-    let sites = ctx.placements.clone();
-    for site in sites.iter() {
+    for site in ctx.placements {
         let suffix = site.environments_suffix();
         let path = site.scope.path("placement");
-        if site.shape() == Shape::NotTable {
-            let value = &site.entry.value;
-            let message = format!(
-                "`{path}` must be a table, but it is {}{suffix}: wrangler rejects the config",
-                article(value)
-            );
-            let diagnostic = ctx
-                .report(&WRONG_TYPE, value.span, message)
-                .with_help(format!(
-                    "write `{}`",
-                    placement_table_text(format, value.as_str().unwrap_or("smart"))
-                ))
-                .with_environments(&site.environments);
-            if let Some(mode @ ("smart" | "off")) = value.as_str() {
-                diagnostic.with_fix(Fix {
-                    title: format!("Rewrite as `{}`", placement_table_text(format, mode)),
-                    applicability: Applicability::Unsafe,
-                    edits: vec![Edit::replace(
-                        value.span,
-                        placement_table_text(format, mode),
-                    )],
-                });
+        let (table, hint_is_read) = match site.shape() {
+            Shape::Hint(table) => (table, true),
+            Shape::HintWithTargets(table) | Shape::Targeted(table) | Shape::ModeOnly(table) => {
+                (table, false)
             }
-            continue;
-        }
+            Shape::NotTable => {
+                report_not_table(sink, site, &path, &suffix, format);
+                continue;
+            }
+        };
         // `hint` must be a string only on the paths where wrangler looks at it.
         let mut string_keys = vec!["mode", "region", "host", "hostname"];
-        if site.shape() == Shape::Hint {
+        if hint_is_read {
             string_keys.push("hint");
         }
-        let table = site.table().expect("not NotTable");
         for entry in &table.entries {
             if string_keys.contains(&entry.key.as_str()) && entry.value.as_str().is_none() {
                 let key_path = site.path(&entry.key);
-                report_not_string(ctx, entry, &key_path, &suffix, &site.environments);
+                report_not_string(sink, entry, &key_path, &suffix, &site.environments);
             }
         }
     }
 }
 
-fn check_assets(ctx: &mut Context<'_>) {
-    let scopes = ctx.model.scopes.clone();
-    for scope in scopes.iter() {
+/// `placement = "smart"`: a fix rewrites it as a table when the string is a mode.
+fn report_not_table(
+    sink: &mut Sink<'_>,
+    site: &PlacementSite<'_>,
+    path: &str,
+    suffix: &str,
+    format: Format,
+) {
+    let value = &site.entry.value;
+    let message = format!(
+        "`{path}` must be a table, but it is {}{suffix}: wrangler rejects the config",
+        article(value)
+    );
+    let diagnostic = sink
+        .report(value.span, message)
+        .with_help(format!(
+            "write `{}`",
+            placement_table_text(format, value.as_str().unwrap_or("smart"))
+        ))
+        .with_environments(&site.environments);
+    if let Some(mode @ ("smart" | "off")) = value.as_str() {
+        diagnostic.with_fix(Fix {
+            title: format!("Rewrite as `{}`", placement_table_text(format, mode)),
+            applicability: Applicability::Unsafe,
+            edits: vec![Edit::replace(
+                value.span,
+                placement_table_text(format, mode),
+            )],
+        });
+    }
+}
+
+fn check_assets(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    for scope in &ctx.model.scopes {
         let Some(entry) = scope.table.get("assets") else {
             continue;
         };
         let environments = ctx.model.environments_using(scope, "assets");
-        let suffix = match scope.environment() {
-            None => environments_suffix(&environments, true),
-            Some(_) => String::new(),
-        };
+        let suffix = scope.inherited_suffix(&environments);
         let path = scope.path("assets");
         let Some(table) = entry.value.as_table() else {
             let message = format!(
                 "`{path}` must be a table, but it is {}{suffix}: wrangler rejects the config",
                 article(&entry.value)
             );
-            ctx.report(&WRONG_TYPE, entry.value.span, message)
+            sink.report(entry.value.span, message)
                 .with_help("write `assets = { directory = \"./public\" }`")
                 .with_environments(&environments);
             continue;
@@ -132,10 +142,10 @@ fn check_assets(ctx: &mut Context<'_>) {
             let field_path = format!("{path}.{}", field.key);
             match field.key.as_str() {
                 key if ASSETS_STRINGS.contains(&key) && field.value.as_str().is_none() => {
-                    report_not_string(ctx, field, &field_path, &suffix, &environments);
+                    report_not_string(sink, field, &field_path, &suffix, &environments);
                 }
                 "html_handling" => check_choice(
-                    ctx,
+                    sink,
                     field,
                     &field_path,
                     HTML_HANDLING,
@@ -143,7 +153,7 @@ fn check_assets(ctx: &mut Context<'_>) {
                     &environments,
                 ),
                 "not_found_handling" => check_choice(
-                    ctx,
+                    sink,
                     field,
                     &field_path,
                     NOT_FOUND_HANDLING,
@@ -151,7 +161,7 @@ fn check_assets(ctx: &mut Context<'_>) {
                     &environments,
                 ),
                 "run_worker_first" => {
-                    check_run_worker_first(ctx, field, &field_path, &suffix, &environments)
+                    check_run_worker_first(sink, field, &field_path, &suffix, &environments)
                 }
                 _ => {}
             }
@@ -160,7 +170,7 @@ fn check_assets(ctx: &mut Context<'_>) {
 }
 
 fn check_choice(
-    ctx: &mut Context<'_>,
+    sink: &mut Sink<'_>,
     field: &Entry,
     path: &str,
     choices: &[&str],
@@ -183,8 +193,8 @@ fn check_choice(
         "`{path}` must be one of {expected}, but it is {}{suffix}: wrangler rejects the config",
         article(&field.value)
     );
-    let diagnostic = ctx
-        .report(&WRONG_TYPE, field.value.span, message)
+    let diagnostic = sink
+        .report(field.value.span, message)
         .with_help(format!("use one of {expected}"))
         .with_environments(environments);
     if let Some(suggestion) = field
@@ -204,7 +214,7 @@ fn check_choice(
 }
 
 fn check_run_worker_first(
-    ctx: &mut Context<'_>,
+    sink: &mut Sink<'_>,
     field: &Entry,
     path: &str,
     suffix: &str,
@@ -226,14 +236,14 @@ fn check_run_worker_first(
             },
             article(bad)
         );
-        ctx.report(&WRONG_TYPE, bad.span, message)
+        sink.report(bad.span, message)
             .with_help("write `run_worker_first = true` or `run_worker_first = [\"/api/*\"]`")
             .with_environments(environments);
     }
 }
 
 fn report_not_string(
-    ctx: &mut Context<'_>,
+    sink: &mut Sink<'_>,
     entry: &Entry,
     path: &str,
     suffix: &str,
@@ -248,7 +258,7 @@ fn report_not_string(
         NodeKind::Bool(value) => format!("quote it: `\"{value}\"`"),
         _ => format!("write `{}` as a string", entry.key),
     };
-    ctx.report(&WRONG_TYPE, entry.value.span, message)
+    sink.report(entry.value.span, message)
         .with_help(help)
         .with_environments(environments);
 }
@@ -282,18 +292,21 @@ mod tests {
         let diagnostics = assert_rule(
             "PL004",
             Format::Toml,
-            "placement = \"smart\"\n            ^^^^^^^ PL004\n[env.staging]\nplacement = 1\n            ^ PL004\n",
-        );
-        assert!(
-            diagnostics[0]
-                .message
-                .contains("`placement` must be a table")
+            r#"placement = "smart"
+            ^^^^^^^ PL004: `placement` must be a table, but it is the string "smart"
+[env.staging]
+placement = 1
+            ^ PL004
+"#,
         );
         assert_eq!(diagnostics[1].environments, ["staging"]);
         assert_rule(
             "PL004",
             Format::Json,
-            "{ \"placement\": null, \"env\": { \"s\": { \"placement\": [] } } }\n               ^^^^ PL004\n                                                  ^^ PL004\n",
+            r#"{ "placement": null, "env": { "s": { "placement": [] } } }
+               ^^^^ PL004
+                                                  ^^ PL004
+"#,
         );
     }
 
@@ -302,12 +315,20 @@ mod tests {
         assert_rule(
             "PL004",
             Format::Toml,
-            "[placement]\nmode = 1\n       ^ PL004\n[env.a.placement]\nregion = true\n         ^^^^ PL004\n",
+            r"[placement]
+mode = 1
+       ^ PL004
+[env.a.placement]
+region = true
+         ^^^^ PL004
+",
         );
         assert_rule(
             "PL004",
             Format::Json,
-            "{ \"placement\": { \"mode\": \"smart\", \"hint\": 1 } }\n                                          ^ PL004\n",
+            r#"{ "placement": { "mode": "smart", "hint": 1 } }
+                                          ^ PL004
+"#,
         );
     }
 
@@ -341,7 +362,15 @@ html_handling = "bogus"
         assert_rule(
             "PL004",
             Format::Toml,
-            "[placement]\nmode = \"smart\"\n[assets]\ndirectory = \"p\"\nrun_worker_first = [\"/api/*\", \"!/api/docs\"]\nnot_found_handling = \"404-page\"\n[env.x]\nplacement = { region = \"aws:us-east-1\" }\n",
+            r#"[placement]
+mode = "smart"
+[assets]
+directory = "p"
+run_worker_first = ["/api/*", "!/api/docs"]
+not_found_handling = "404-page"
+[env.x]
+placement = { region = "aws:us-east-1" }
+"#,
         );
         assert_rule(
             "PL004",
@@ -353,12 +382,18 @@ html_handling = "bogus"
     #[test]
     fn fix_rewrites_a_bare_mode() {
         assert_eq!(
-            apply_fix("PL004", Format::Toml, "placement = \"smart\"\n"),
-            "placement = { mode = \"smart\" }\n"
+            apply_fix(
+                "PL004",
+                Format::Toml,
+                r#"placement = "smart"
+"#
+            ),
+            r#"placement = { mode = "smart" }
+"#
         );
         assert_eq!(
-            apply_fix("PL004", Format::Json, "{ \"placement\": \"off\" }"),
-            "{ \"placement\": { \"mode\": \"off\" } }"
+            apply_fix("PL004", Format::Json, r#"{ "placement": "off" }"#),
+            r#"{ "placement": { "mode": "off" } }"#
         );
     }
 }

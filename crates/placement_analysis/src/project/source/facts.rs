@@ -1,0 +1,101 @@
+//! The facts kept from a source file: plain owned values, independent of the syntax tree.
+
+use std::path::PathBuf;
+
+use crate::span::Span;
+use crate::syntax::SyntaxError;
+
+/// One parsed source file with its text and facts.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub path: PathBuf,
+    pub text: String,
+    pub facts: SourceFacts,
+}
+
+/// Everything the rules use from a module, independent of the syntax tree.
+#[derive(Debug, Clone, Default)]
+pub struct SourceFacts {
+    /// The first syntax error, if the file does not parse (the other facts are then whatever the
+    /// parser could recover).
+    pub parse_error: Option<SyntaxError>,
+    /// Every module specifier the file loads, in document order, without duplicates: static
+    /// imports, `export ... from`, and `import("...")` with a literal. Type-only imports are left
+    /// out: they load nothing at run time.
+    pub imports: Vec<String>,
+    /// Named and default exports (`default` for the default one).
+    pub exports: Vec<Export>,
+    /// `export * from "..."` sources (they forward every name but `default`).
+    pub star_exports: Vec<String>,
+    /// `addEventListener("fetch", ...)` registrations (service-worker syntax).
+    pub fetch_listeners: Vec<Handler>,
+    /// `<something>.NAME.fetch(...)` and `NAME.fetch(...)` calls, by `NAME`.
+    pub binding_fetches: Vec<BindingFetch>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Export {
+    pub name: String,
+    /// The export statement.
+    pub span: Span,
+    pub value: ExportValue,
+}
+
+#[derive(Debug, Clone)]
+pub enum ExportValue {
+    /// An object literal or a class: a module Worker's handler object or an entrypoint.
+    Object(WorkerObject),
+    /// A function, or an array of functions (a Pages middleware chain).
+    Function(Handler),
+    /// A value taken from another module: `export { default } from "./app"`, or an imported
+    /// binding exported again.
+    Forward { specifier: String, name: String },
+    /// Anything the analysis cannot see into (`new Hono()`, a call's result).
+    Opaque,
+}
+
+/// A handler object (`export default { fetch() {} }`) or class.
+#[derive(Debug, Clone)]
+pub struct WorkerObject {
+    pub is_class: bool,
+    /// The superclass, when it is a plain name (`WorkerEntrypoint`).
+    pub base: Option<String>,
+    /// Whether every member is known: no spread, no computed key, no superclass that is not a
+    /// plain name.
+    pub complete: bool,
+    pub fetch: Option<Handler>,
+    /// The other handlers defined (`scheduled`, `queue`, RPC methods), for messages.
+    pub members: Vec<String>,
+}
+
+/// A function that handles requests, with the fetches it awaits in its own body.
+#[derive(Debug, Clone, Default)]
+pub struct Handler {
+    pub span: Span,
+    pub awaited_fetches: Vec<AwaitedFetch>,
+}
+
+/// `await fetch("https://...")` on the request's path, with the URL written in the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AwaitedFetch {
+    /// The `fetch(...)` call.
+    pub span: Span,
+    /// The URL as far as the file spells it (a template's head, a top-level constant).
+    pub url: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BindingFetch {
+    pub binding: String,
+    /// The whole call.
+    pub span: Span,
+}
+
+impl SourceFacts {
+    /// Records a module specifier the file loads, once.
+    pub(super) fn add_import(&mut self, specifier: &str) {
+        if !self.imports.iter().any(|known| known == specifier) {
+            self.imports.push(specifier.to_owned());
+        }
+    }
+}
