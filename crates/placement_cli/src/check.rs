@@ -9,10 +9,11 @@ use placement_analysis::rules::shadowed_config_file;
 use placement_analysis::{Diagnostic, Span};
 use rayon::prelude::*;
 
-use crate::discover::{Discovery, describe_io};
+use placement_io::{MAX_FILE_BYTES, ReadError, describe_io, read_bytes, write_fix};
+
+use crate::discover::Discovery;
 use crate::files::DiskFiles;
 use crate::selection::RuleSelection;
-use crate::write::write_atomically;
 
 /// What `--fix` / `--unsafe-fixes` asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,7 +62,7 @@ pub fn run(discovery: &Discovery, selection: &RuleSelection, fix: FixMode) -> Ch
     }
     if selection.is_selected(&shadowed_config_file::SHADOWED_CONFIG_FILE) {
         for (shadowed, winner) in &discovery.shadowed {
-            let text = std::fs::read_to_string(shadowed).unwrap_or_default();
+            let text = read_lossy(shadowed);
             let winner_display = crate::paths::display(winner);
             let diagnostic =
                 shadowed_config_file::shadowed(shadowed, &text, winner, &winner_display);
@@ -91,9 +92,12 @@ fn check_file(
     selection: &RuleSelection,
     fix: FixMode,
 ) -> Result<FileResult, FileError> {
-    let bytes = std::fs::read(path).map_err(|error| FileError {
+    let bytes = read_bytes(path, MAX_FILE_BYTES).map_err(|error| FileError {
         path: path.to_path_buf(),
-        message: format!("cannot read: {}", describe_io(&error)),
+        message: match error {
+            ReadError::NotRegular(_) | ReadError::TooLarge { .. } => format!("not read: {error}"),
+            _ => format!("cannot read: {error}"),
+        },
     })?;
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
@@ -136,7 +140,7 @@ fn check_file(
         &check,
     );
     if !outcome.applied.is_empty() {
-        write_atomically(path, outcome.text.as_bytes()).map_err(|error| FileError {
+        write_fix(path, outcome.text.as_bytes()).map_err(|error| FileError {
             path: path.to_path_buf(),
             message: format!("cannot write fixes: {}", describe_io(&error)),
         })?;
@@ -147,6 +151,14 @@ fn check_file(
         diagnostics: outcome.remaining,
         fixes_applied: outcome.applied,
     })
+}
+
+/// A file's text for messages and code frames: bounded like every read, invalid bytes
+/// replaced, empty when it cannot be read.
+pub fn read_lossy(path: &Path) -> String {
+    read_bytes(path, MAX_FILE_BYTES)
+        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+        .unwrap_or_default()
 }
 
 fn invalid_utf8(

@@ -7,7 +7,6 @@ mod files;
 pub mod output;
 pub mod paths;
 pub mod selection;
-mod write;
 
 use std::io::Write;
 use std::process::ExitCode;

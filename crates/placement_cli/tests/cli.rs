@@ -323,22 +323,40 @@ fn bad_input_never_panics() {
     }
 }
 
+/// Configs are read up to 10 MB (a real one is a few kilobytes): just under the limit is
+/// checked, above it is refused with status 2 and a message naming the file and the limit.
 #[test]
-fn a_20_megabyte_config_is_checked() {
+fn a_config_under_10_mb_is_checked_and_a_larger_one_refused() {
     let scratch = tempfile::tempdir().unwrap();
-    let mut text = String::from(
-        "name = \"big\"\nmain = \"src/index.ts\"\n[placement]\nmode = \"smart\"\nhint = \"x\"\n[vars]\n",
-    );
-    let mut index = 0;
-    while text.len() < 20 * 1024 * 1024 {
-        text.push_str(&format!("VAR_{index} = \"{}\"\n", "v".repeat(64)));
-        index += 1;
-    }
-    fs::write(scratch.path().join("wrangler.toml"), &text).unwrap();
+    let config_of = |bytes: usize| {
+        let mut text = String::from(
+            "name = \"big\"\nmain = \"src/index.ts\"\n[placement]\nmode = \"smart\"\nhint = \"x\"\n[vars]\n",
+        );
+        let mut index = 0;
+        while text.len() < bytes {
+            text.push_str(&format!("VAR_{index} = \"{}\"\n", "v".repeat(64)));
+            index += 1;
+        }
+        text
+    };
+    fs::write(scratch.path().join("wrangler.toml"), config_of(9_900_000)).unwrap();
     let output = run_in(scratch.path(), &["check", "--output-format", "json", "."]);
     assert_eq!(output.status, 0, "{}", output.stderr);
     let value: serde_json::Value = serde_json::from_str(&output.stdout).unwrap();
     assert_eq!(value["diagnostics"][0]["code"], "PL101");
+
+    fs::write(
+        scratch.path().join("wrangler.toml"),
+        config_of(20 * 1024 * 1024),
+    )
+    .unwrap();
+    let output = run_in(scratch.path(), &["check", "--output-format", "json", "."]);
+    assert_eq!(output.status, 2, "{}", output.transcript());
+    assert_eq!(
+        output.stderr,
+        "placement-lint: error: `wrangler.toml`: not read: it is larger than placement-lint's \
+         limit of 10 MB for a file\n"
+    );
 }
 
 #[test]

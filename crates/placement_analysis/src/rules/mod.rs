@@ -17,6 +17,7 @@ pub mod placement_missing_target;
 pub mod placement_mode_conflict;
 pub mod placement_multiple_targets;
 pub mod placement_without_main;
+pub mod project_file_not_read;
 pub mod run_worker_first_smart_placement;
 pub mod shadowed_config_file;
 pub mod smart_placement_without_fetch_handler;
@@ -104,5 +105,9 @@ pub(crate) static REGISTRY: &[(&Rule, Option<Check>)] = &[
     (
         &smart_placement_without_functions::SMART_PLACEMENT_WITHOUT_FUNCTIONS,
         Some(smart_placement_without_functions::check),
+    ),
+    (
+        &project_file_not_read::PROJECT_FILE_NOT_READ,
+        Some(project_file_not_read::check),
     ),
 ];
