@@ -277,3 +277,37 @@ fn a_hundred_thousand_unknown_keys_are_checked_in_linear_time() {
         );
     }
 }
+
+/// A lone carriage return ends a line, as in every editor and the language server: the
+/// JSON positions and the human frame count it.
+#[test]
+fn a_lone_carriage_return_ends_a_line_in_every_output() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("wrangler.jsonc"),
+        "{\r  \"name\": \"w\",\r  \"plcement\": {}\r}\r",
+    )
+    .unwrap();
+    let run = run_watched(
+        dir.path(),
+        &["check", "--output-format", "json", "."],
+        GENEROUS,
+    );
+    let value: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let start = &value["diagnostics"][0]["range"]["start"];
+    assert_eq!(value["diagnostics"][0]["code"], "PL003");
+    assert_eq!(start["line"], 3, "{start}");
+    assert_eq!(start["column"], 3, "{start}");
+    let human = run_watched(dir.path(), &["check", "."], GENEROUS);
+    assert!(
+        human.stdout.contains("[wrangler.jsonc:3:3]") && !human.stdout.contains('\r'),
+        "{:?}",
+        human.stdout
+    );
+    let github = run_watched(
+        dir.path(),
+        &["check", "--output-format", "github", "."],
+        GENEROUS,
+    );
+    assert!(github.stdout.contains("line=3,col=3"), "{}", github.stdout);
+}
