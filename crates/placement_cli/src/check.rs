@@ -2,11 +2,11 @@
 
 use std::path::{Path, PathBuf};
 
+use placement_analysis::Diagnostic;
 use placement_analysis::fix::fix_with;
 use placement_analysis::project::check_project;
-use placement_analysis::rules::invalid_syntax::INVALID_SYNTAX;
+use placement_analysis::rules::invalid_utf8;
 use placement_analysis::rules::shadowed_config_file;
-use placement_analysis::{Diagnostic, Span};
 use rayon::prelude::*;
 
 use placement_io::{MAX_FILE_BYTES, ReadError, describe_io, read_bytes, write_fix};
@@ -99,26 +99,20 @@ fn check_file(
             _ => format!("cannot read: {error}"),
         },
     })?;
-    let text = match String::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(error) => {
-            let offset = error.utf8_error().valid_up_to();
-            let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
-            return Ok(FileResult {
-                path: path.to_path_buf(),
-                diagnostics: invalid_utf8(path, offset, &text, selection),
-                text,
-                fixes_applied: Vec::new(),
-            });
-        }
-    };
+    let decoded = invalid_utf8::decode(path, bytes);
+    let text = decoded.text;
+    let encoding_warning = decoded
+        .diagnostic
+        .filter(|diagnostic| selection.is_selected(diagnostic.rule));
     let check = |text: &str| {
         let mut diagnostics = check_project(path, text, &DiskFiles);
         diagnostics.retain(|d| selection.is_selected(d.rule));
         diagnostics
     };
-    if fix == FixMode::Off {
-        let diagnostics = check(&text);
+    // Writing fixes back would turn the invalid bytes into U+FFFD: such a file is only checked.
+    if fix == FixMode::Off || encoding_warning.is_some() {
+        let mut diagnostics = check(&text);
+        diagnostics.extend(encoding_warning);
         return Ok(FileResult {
             path: path.to_path_buf(),
             // Only files with diagnostics need their text (for code frames): memory stays flat
@@ -159,30 +153,4 @@ pub fn read_lossy(path: &Path) -> String {
     read_bytes(path, MAX_FILE_BYTES)
         .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
         .unwrap_or_default()
-}
-
-fn invalid_utf8(
-    path: &Path,
-    offset: usize,
-    text: &str,
-    selection: &RuleSelection,
-) -> Vec<Diagnostic> {
-    if !selection.is_selected(&INVALID_SYNTAX) {
-        return Vec::new();
-    }
-    let end = text[offset..]
-        .char_indices()
-        .nth(1)
-        .map_or(text.len(), |(i, _)| offset + i);
-    vec![Diagnostic {
-        rule: &INVALID_SYNTAX,
-        severity: INVALID_SYNTAX.severity,
-        file: path.to_path_buf(),
-        span: Span::new(offset, end),
-        message: format!("the file is not valid UTF-8 (byte {offset}): wrangler cannot read it"),
-        help: Some("save the file as UTF-8".to_owned()),
-        environments: Vec::new(),
-        fix: None,
-        related: Vec::new(),
-    }]
 }

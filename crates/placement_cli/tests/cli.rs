@@ -282,12 +282,18 @@ fn walking_skips_node_modules_and_gitignored_folders() {
 #[test]
 fn bad_input_never_panics() {
     let scratch = tempfile::tempdir().unwrap();
+    // Invalid UTF-8 is read as wrangler reads it (U+FFFD), with a warning naming the byte.
+    let folder = scratch.path().join("invalid-utf8");
+    fs::create_dir_all(&folder).unwrap();
+    fs::write(folder.join("wrangler.toml"), b"name = \"\xff\xfe\"\n").unwrap();
+    let output = run_in(&folder, &["check", "--output-format", "json", "."]);
+    assert_eq!(output.status, 0, "{}", output.transcript());
+    assert!(
+        output.stdout.contains("\"PL006\"") && output.stdout.contains("byte 0xFF at offset 8"),
+        "{}",
+        output.stdout
+    );
     let cases: Vec<(&str, &str, Vec<u8>)> = vec![
-        (
-            "invalid-utf8",
-            "wrangler.toml",
-            b"name = \"\xff\xfe\"\n".to_vec(),
-        ),
         ("nul", "wrangler.jsonc", b"{\"name\": \"a\0b\"}".to_vec()),
         ("nul-toml", "wrangler.toml", b"name = \"a\0b\"\n".to_vec()),
         (

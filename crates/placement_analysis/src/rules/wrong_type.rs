@@ -56,8 +56,33 @@ const HTML_HANDLING: &[&str] = &[
 const NOT_FOUND_HANDLING: &[&str] = &["single-page-application", "404-page", "none"];
 
 pub(crate) fn check(ctx: &mut Context<'_>) {
+    check_root(ctx);
     check_placements(ctx);
     check_assets(ctx);
+}
+
+/// A JSON root that is not an object. wrangler reads an array as a config with no settings
+/// (a warning: it deploys nothing you wrote) and fails on a string, number, boolean or null.
+fn check_root(ctx: &mut Context<'_>) {
+    let Some((span, kind)) = ctx.parsed.root_not_object.clone() else {
+        return;
+    };
+    let array = kind == "an array";
+    let consequence = if array {
+        "wrangler reads it as a config with no settings"
+    } else {
+        "wrangler cannot use it"
+    };
+    let diagnostic = ctx
+        .report(
+            &WRONG_TYPE,
+            span,
+            format!("the configuration is {kind}, not a JSON object: {consequence}"),
+        )
+        .with_help("write the configuration as one JSON object: `{ \"name\": \"my-worker\" }`");
+    if array {
+        diagnostic.severity = crate::Severity::Warning;
+    }
 }
 
 fn check_placements(ctx: &mut Context<'_>) {
