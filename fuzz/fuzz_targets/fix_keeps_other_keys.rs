@@ -35,13 +35,15 @@ fn collect(
 ) {
     for entry in &table.entries {
         path.push(entry.key.clone());
+        // A repeated JSON key replaces the whole earlier value, as wrangler reads it.
+        out.retain(|key, _| !key.starts_with(path.as_slice()));
         match &entry.value.kind {
+            // A renamed or removed table moves every key under it: none is "untouched".
+            NodeKind::Table(_) if touches(entry.key_span, edits) => {}
             NodeKind::Table(inner) => collect(text, inner, path, edits, out),
             _ => {
                 let value = entry.value.span;
-                if touches(entry.key_span, edits) || touches(value, edits) {
-                    out.remove(path.as_slice());
-                } else {
+                if !touches(entry.key_span, edits) && !touches(value, edits) {
                     out.insert(path.clone(), text[value.start..value.end].to_owned());
                 }
             }

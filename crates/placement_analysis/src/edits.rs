@@ -39,10 +39,22 @@ impl TextLines<'_> {
     }
 }
 
+/// Where an entry's text ends. A dotted key in an inline table (`{ a.b = 1 }`) makes an implicit
+/// table whose span is only the key `a`: its end is that of the last key under it.
+fn entry_end(entry: &Entry) -> usize {
+    let own = entry.key_span.end.max(entry.value.span.end);
+    match &entry.value.kind {
+        crate::syntax::NodeKind::Table(table) => {
+            table.entries.iter().map(entry_end).fold(own, usize::max)
+        }
+        _ => own,
+    }
+}
+
 /// An edit removing `table.entries[index]` with its separator, leaving valid syntax behind.
 pub fn remove_entry(source: &TextLines<'_>, format: Format, table: &Table, index: usize) -> Edit {
     let entry = &table.entries[index];
-    let whole = entry.key_span.cover(entry.value.span);
+    let whole = Span::new(entry.key_span.start, entry_end(entry));
     let line_based = match table.style {
         // TOML key/value pairs outside inline tables always own their lines.
         TableStyle::Root | TableStyle::Header | TableStyle::Implicit => true,
@@ -56,7 +68,7 @@ pub fn remove_entry(source: &TextLines<'_>, format: Format, table: &Table, index
     let span = if let Some(next) = table.entries.get(index + 1) {
         Span::new(whole.start, next.key_span.start)
     } else if let Some(previous) = index.checked_sub(1).map(|i| &table.entries[i]) {
-        Span::new(previous.value.span.end, whole.end)
+        Span::new(entry_end(previous), whole.end)
     } else {
         // The only entry: take a trailing comma with it.
         let rest = &source.text[whole.end..];
@@ -147,6 +159,12 @@ mod tests {
         assert_eq!(
             remove(text, Format::Toml, &["placement"], "hint"),
             "placement.mode = \"smart\"\n"
+        );
+        // After a dotted key (found by fuzzing: the removal used to start inside `a.b = 1`).
+        let text = "placement = { a.b = 1, hint = \"x\" }\n";
+        assert_eq!(
+            remove(text, Format::Toml, &["placement"], "hint"),
+            "placement = { a.b = 1 }\n"
         );
     }
 
