@@ -62,8 +62,17 @@ pub fn remove_entry(source: &TextLines<'_>, format: Format, table: &Table, index
             source.starts_line(whole.start) && source.ends_line(whole.end, format)
         }
     };
-    if line_based {
-        return Edit::delete(source.full_lines(whole));
+    let lines = source.full_lines(whole);
+    // A separator written on a later line than the entry (`"a": 1\n, "b": 2`) would be left
+    // behind by removing the entry's lines: remove up to the next key instead.
+    let separated_by_commas = matches!(table.style, TableStyle::Inline | TableStyle::Object);
+    let separator_left_behind = separated_by_commas
+        && table.entries.get(index + 1).is_some_and(|next| {
+            next.key_span.start > lines.end
+                && source.text[lines.end..next.key_span.start].contains(',')
+        });
+    if line_based && !separator_left_behind {
+        return Edit::delete(lines);
     }
     let span = if let Some(next) = table.entries.get(index + 1) {
         Span::new(whole.start, next.key_span.start)
@@ -159,6 +168,12 @@ mod tests {
         assert_eq!(
             remove(text, Format::Toml, &["placement"], "hint"),
             "placement.mode = \"smart\"\n"
+        );
+        // A comma on the next line goes with the entry (found by fuzzing).
+        let text = "{\n  \"hint\": \"x\"\n, \"mode\": \"smart\"\n}\n";
+        assert_eq!(
+            remove(text, Format::Json, &[], "hint"),
+            "{\n  \"mode\": \"smart\"\n}\n"
         );
         // After a dotted key (found by fuzzing: the removal used to start inside `a.b = 1`).
         let text = "placement = { a.b = 1, hint = \"x\" }\n";
