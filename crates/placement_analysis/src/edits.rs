@@ -39,10 +39,22 @@ impl TextLines<'_> {
     }
 }
 
+/// Where an entry's text ends. A dotted key in an inline table (`{ a.b = 1 }`) makes an implicit
+/// table whose span is only the key `a`: its end is that of the last key under it.
+fn entry_end(entry: &Entry) -> usize {
+    let own = entry.key_span.end.max(entry.value.span.end);
+    match &entry.value.kind {
+        crate::syntax::NodeKind::Table(table) => {
+            table.entries.iter().map(entry_end).fold(own, usize::max)
+        }
+        _ => own,
+    }
+}
+
 /// An edit removing `table.entries[index]` with its separator, leaving valid syntax behind.
 pub fn remove_entry(source: &TextLines<'_>, format: Format, table: &Table, index: usize) -> Edit {
     let entry = &table.entries[index];
-    let whole = entry.key_span.cover(entry.value.span);
+    let whole = Span::new(entry.key_span.start, entry_end(entry));
     let line_based = match table.style {
         // TOML key/value pairs outside inline tables always own their lines.
         TableStyle::Root | TableStyle::Header | TableStyle::Implicit => true,
@@ -50,13 +62,22 @@ pub fn remove_entry(source: &TextLines<'_>, format: Format, table: &Table, index
             source.starts_line(whole.start) && source.ends_line(whole.end, format)
         }
     };
-    if line_based {
-        return Edit::delete(source.full_lines(whole));
+    let lines = source.full_lines(whole);
+    // A separator written on a later line than the entry (`"a": 1\n, "b": 2`) would be left
+    // behind by removing the entry's lines: remove up to the next key instead.
+    let separated_by_commas = matches!(table.style, TableStyle::Inline | TableStyle::Object);
+    let separator_left_behind = separated_by_commas
+        && table.entries.get(index + 1).is_some_and(|next| {
+            next.key_span.start > lines.end
+                && source.text[lines.end..next.key_span.start].contains(',')
+        });
+    if line_based && !separator_left_behind {
+        return Edit::delete(lines);
     }
     let span = if let Some(next) = table.entries.get(index + 1) {
         Span::new(whole.start, next.key_span.start)
     } else if let Some(previous) = index.checked_sub(1).map(|i| &table.entries[i]) {
-        Span::new(previous.value.span.end, whole.end)
+        Span::new(entry_end(previous), whole.end)
     } else {
         // The only entry: take a trailing comma with it.
         let rest = &source.text[whole.end..];
@@ -161,6 +182,18 @@ placement.hint = "x"
             remove(text, Format::Toml, &["placement"], "hint"),
             r#"placement.mode = "smart"
 "#
+        );
+        // A comma on the next line goes with the entry (found by fuzzing).
+        let text = "{\n  \"hint\": \"x\"\n, \"mode\": \"smart\"\n}\n";
+        assert_eq!(
+            remove(text, Format::Json, &[], "hint"),
+            "{\n  \"mode\": \"smart\"\n}\n"
+        );
+        // After a dotted key (found by fuzzing: the removal used to start inside `a.b = 1`).
+        let text = "placement = { a.b = 1, hint = \"x\" }\n";
+        assert_eq!(
+            remove(text, Format::Toml, &["placement"], "hint"),
+            "placement = { a.b = 1 }\n"
         );
     }
 

@@ -48,6 +48,9 @@ pub struct LineColumn {
 }
 
 /// Start offsets of every line, for offset to line/column conversion in `O(log lines)`.
+///
+/// A line ends at `\n`, `\r\n` or a lone `\r`, as the Language Server Protocol says and as
+/// editors show a file, so the command line's line numbers match the editor's.
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     line_starts: Vec<usize>,
@@ -57,7 +60,7 @@ pub struct LineIndex {
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut line_starts = vec![0];
-        line_starts.extend(memchr_newlines(text).map(|i| i + 1));
+        line_starts.extend(line_break_ends(text));
         Self {
             line_starts,
             len: text.len(),
@@ -81,13 +84,14 @@ impl LineIndex {
     /// Byte offset just past 0-based `line`'s content, before its line break.
     pub fn line_end(&self, text: &str, line: usize) -> usize {
         let next = self.line_starts.get(line + 1).copied().unwrap_or(self.len);
+        let start = self.line_start(line);
         let bytes = text.as_bytes();
-        let mut end = next;
-        if end > self.line_start(line) && end <= bytes.len() && end > 0 && bytes[end - 1] == b'\n' {
+        let mut end = next.min(bytes.len());
+        if end > start && bytes[end - 1] == b'\n' {
             end -= 1;
-            if end > self.line_start(line) && bytes[end - 1] == b'\r' {
-                end -= 1;
-            }
+        }
+        if end > start && bytes[end - 1] == b'\r' {
+            end -= 1;
         }
         end
     }
@@ -114,10 +118,14 @@ impl LineIndex {
     }
 }
 
-fn memchr_newlines(text: &str) -> impl Iterator<Item = usize> + '_ {
-    text.bytes()
-        .enumerate()
-        .filter_map(|(i, b)| (b == b'\n').then_some(i))
+/// The offset just past each line break: `\n`, `\r\n` (one break) and a lone `\r`.
+fn line_break_ends(text: &str) -> impl Iterator<Item = usize> + '_ {
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().filter_map(move |(i, &b)| match b {
+        b'\n' => Some(i + 1),
+        b'\r' if bytes.get(i + 1) != Some(&b'\n') => Some(i + 1),
+        _ => None,
+    })
 }
 
 #[cfg(test)]
@@ -151,5 +159,23 @@ mod tests {
         assert_eq!(index.line_end(text, 0), 2);
         assert_eq!(index.line_end(text, 1), 6);
         assert_eq!(index.next_line_start(0), 4);
+    }
+
+    #[test]
+    fn a_lone_carriage_return_ends_a_line() {
+        let text = "a\rb\r\nc\nd\r";
+        let index = LineIndex::new(text);
+        let position = |needle: char| index.line_column(text, text.find(needle).unwrap());
+        assert_eq!(position('a'), LineColumn { line: 1, column: 1 });
+        assert_eq!(position('b'), LineColumn { line: 2, column: 1 });
+        assert_eq!(position('c'), LineColumn { line: 3, column: 1 });
+        assert_eq!(position('d'), LineColumn { line: 4, column: 1 });
+        assert_eq!(
+            index.line_column(text, text.len()),
+            LineColumn { line: 5, column: 1 }
+        );
+        assert_eq!(index.line_end(text, 0), 1);
+        assert_eq!(index.line_end(text, 1), 3);
+        assert_eq!(index.line_end(text, 3), 8);
     }
 }

@@ -2,17 +2,18 @@
 
 use std::path::{Path, PathBuf};
 
+use placement_analysis::Diagnostic;
 use placement_analysis::check_project;
 use placement_analysis::fix::fix_with;
-use placement_analysis::rules::invalid_syntax::INVALID_SYNTAX;
+use placement_analysis::rules::invalid_utf8;
 use placement_analysis::rules::shadowed_config_file;
-use placement_analysis::{Diagnostic, Span};
 use rayon::prelude::*;
 
-use crate::discover::{Discovery, describe_io};
+use placement_io::{MAX_FILE_BYTES, ReadError, describe_io, read_bytes, write_fix};
+
+use crate::discover::Discovery;
 use crate::files::DiskFiles;
 use crate::selection::RuleSelection;
-use crate::write::write_atomically;
 
 /// What `--fix` / `--unsafe-fixes` asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,7 +62,7 @@ pub fn run(discovery: &Discovery, selection: &RuleSelection, fix: FixMode) -> Ch
     }
     if selection.is_selected(&shadowed_config_file::SHADOWED_CONFIG_FILE) {
         for (shadowed, winner) in &discovery.shadowed {
-            let text = std::fs::read_to_string(shadowed).unwrap_or_default();
+            let text = read_lossy(shadowed);
             let winner_display = crate::paths::display(winner);
             let diagnostic =
                 shadowed_config_file::shadowed(shadowed, &text, winner, &winner_display);
@@ -91,30 +92,27 @@ fn check_file(
     selection: &RuleSelection,
     fix: FixMode,
 ) -> Result<FileResult, FileError> {
-    let bytes = std::fs::read(path).map_err(|error| FileError {
+    let bytes = read_bytes(path, MAX_FILE_BYTES).map_err(|error| FileError {
         path: path.to_path_buf(),
-        message: format!("cannot read: {}", describe_io(&error)),
+        message: match error {
+            ReadError::NotRegular(_) | ReadError::TooLarge { .. } => format!("not read: {error}"),
+            _ => format!("cannot read: {error}"),
+        },
     })?;
-    let text = match String::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(error) => {
-            let offset = error.utf8_error().valid_up_to();
-            let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
-            return Ok(FileResult {
-                path: path.to_path_buf(),
-                diagnostics: invalid_utf8(path, offset, &text, selection),
-                text,
-                fixes_applied: Vec::new(),
-            });
-        }
-    };
+    let decoded = invalid_utf8::decode(path, bytes);
+    let text = decoded.text;
+    let encoding_warning = decoded
+        .diagnostic
+        .filter(|diagnostic| selection.is_selected(diagnostic.rule));
     let check = |text: &str| {
         let mut diagnostics = check_project(path, text, &DiskFiles);
         diagnostics.retain(|d| selection.is_selected(d.rule));
         diagnostics
     };
-    if fix == FixMode::Off {
-        let diagnostics = check(&text);
+    // Writing fixes back would turn the invalid bytes into U+FFFD: such a file is only checked.
+    if fix == FixMode::Off || encoding_warning.is_some() {
+        let mut diagnostics = check(&text);
+        diagnostics.extend(encoding_warning);
         return Ok(FileResult {
             path: path.to_path_buf(),
             // Only files with diagnostics need their text (for code frames): memory stays flat
@@ -136,7 +134,7 @@ fn check_file(
         &check,
     );
     if !outcome.applied.is_empty() {
-        write_atomically(path, outcome.text.as_bytes()).map_err(|error| FileError {
+        write_fix(path, outcome.text.as_bytes()).map_err(|error| FileError {
             path: path.to_path_buf(),
             message: format!("cannot write fixes: {}", describe_io(&error)),
         })?;
@@ -149,28 +147,10 @@ fn check_file(
     })
 }
 
-fn invalid_utf8(
-    path: &Path,
-    offset: usize,
-    text: &str,
-    selection: &RuleSelection,
-) -> Vec<Diagnostic> {
-    if !selection.is_selected(&INVALID_SYNTAX) {
-        return Vec::new();
-    }
-    let end = text[offset..]
-        .char_indices()
-        .nth(1)
-        .map_or(text.len(), |(i, _)| offset + i);
-    vec![Diagnostic {
-        rule: &INVALID_SYNTAX,
-        severity: INVALID_SYNTAX.severity,
-        file: path.to_path_buf(),
-        span: Span::new(offset, end),
-        message: format!("the file is not valid UTF-8 (byte {offset}): wrangler cannot read it"),
-        help: Some("save the file as UTF-8".to_owned()),
-        environments: Vec::new(),
-        fix: None,
-        related: Vec::new(),
-    }]
+/// A file's text for messages and code frames: bounded like every read, invalid bytes
+/// replaced, empty when it cannot be read.
+pub fn read_lossy(path: &Path) -> String {
+    read_bytes(path, MAX_FILE_BYTES)
+        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+        .unwrap_or_default()
 }

@@ -9,6 +9,8 @@ use std::sync::Mutex;
 
 use placement_analysis::discovery::{is_config_file_name, resolve_config};
 
+use placement_io::describe_io;
+
 use crate::CliError;
 
 /// The configs to check and the ones wrangler would not use.
@@ -66,9 +68,13 @@ pub fn discover(paths: &[PathBuf], cwd: &Path) -> Result<Discovery, CliError> {
     Ok(discovery)
 }
 
-/// Every config file under `root`, walked on all cores (`.gitignore` respected, symlinks not
-/// followed, dependencies and wrangler's state skipped); unreadable folders are skipped, as git
-/// and ripgrep do.
+/// Every config file under `root`, walked on all cores (`.gitignore` respected, dependencies
+/// and wrangler's state skipped); unreadable folders are skipped, as git and ripgrep do.
+///
+/// Links to folders are not followed (no walk can loop). A config that is a link counts as
+/// wrangler sees it: one leading to a file is a config; one leading nowhere is not there; one
+/// in a loop of links, or leading to a FIFO or device, is kept so that the check reports it
+/// (`cannot read: a loop of symbolic links`) rather than passing over it in silence.
 fn walk_configs(root: &Path) -> Vec<PathBuf> {
     let found = Mutex::new(Vec::new());
     ignore::WalkBuilder::new(root)
@@ -82,8 +88,8 @@ fn walk_configs(root: &Path) -> Vec<PathBuf> {
         .run(|| {
             Box::new(|entry| {
                 if let Ok(entry) = entry
-                    && entry.file_type().is_some_and(|t| t.is_file())
                     && is_config_file_name(&entry.file_name().to_string_lossy())
+                    && is_config_candidate(&entry)
                 {
                     found
                         .lock()
@@ -101,6 +107,23 @@ fn walk_configs(root: &Path) -> Vec<PathBuf> {
     found
 }
 
+/// Whether a walked entry with a config's name is a file to check (see [`walk_configs`]).
+fn is_config_candidate(entry: &ignore::DirEntry) -> bool {
+    let Some(file_type) = entry.file_type() else {
+        return false;
+    };
+    if file_type.is_dir() {
+        return false;
+    }
+    if !file_type.is_symlink() {
+        return true;
+    }
+    match std::fs::metadata(entry.path()) {
+        Ok(target) => !target.is_dir(),
+        Err(error) => placement_io::read::is_link_loop(&error),
+    }
+}
+
 /// The config that wins over `config` when wrangler runs in its folder, if another one does.
 fn losing_to(config: &Path, exists: &dyn Fn(&Path) -> bool) -> Option<PathBuf> {
     let name = config.file_name()?.to_str()?;
@@ -110,12 +133,4 @@ fn losing_to(config: &Path, exists: &dyn Fn(&Path) -> bool) -> Option<PathBuf> {
     let folder = config.parent()?;
     let winner = resolve_config(folder, exists)?;
     (winner != config).then_some(winner)
-}
-
-pub fn describe_io(error: &std::io::Error) -> String {
-    match error.kind() {
-        std::io::ErrorKind::NotFound => "no such file or folder".to_owned(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
-        _ => error.to_string(),
-    }
 }

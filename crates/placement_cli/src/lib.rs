@@ -7,7 +7,6 @@ mod files;
 pub mod output;
 pub mod paths;
 pub mod version;
-mod write;
 
 /// The rule selection moved to the analysis crate, which the language server shares.
 pub use placement_analysis::selection;

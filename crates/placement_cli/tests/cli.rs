@@ -282,12 +282,18 @@ fn walking_skips_node_modules_and_gitignored_folders() {
 #[test]
 fn bad_input_never_panics() {
     let scratch = tempfile::tempdir().unwrap();
+    // Invalid UTF-8 is read as wrangler reads it (U+FFFD), with a warning naming the byte.
+    let folder = scratch.path().join("invalid-utf8");
+    fs::create_dir_all(&folder).unwrap();
+    fs::write(folder.join("wrangler.toml"), b"name = \"\xff\xfe\"\n").unwrap();
+    let output = run_in(&folder, &["check", "--output-format", "json", "."]);
+    assert_eq!(output.status, 0, "{}", output.transcript());
+    assert!(
+        output.stdout.contains("\"PL006\"") && output.stdout.contains("byte 0xFF at offset 8"),
+        "{}",
+        output.stdout
+    );
     let cases: Vec<(&str, &str, Vec<u8>)> = vec![
-        (
-            "invalid-utf8",
-            "wrangler.toml",
-            b"name = \"\xff\xfe\"\n".to_vec(),
-        ),
         ("nul", "wrangler.jsonc", b"{\"name\": \"a\0b\"}".to_vec()),
         ("nul-toml", "wrangler.toml", b"name = \"a\0b\"\n".to_vec()),
         (
@@ -323,22 +329,40 @@ fn bad_input_never_panics() {
     }
 }
 
+/// Configs are read up to 10 MB (a real one is a few kilobytes): just under the limit is
+/// checked, above it is refused with status 2 and a message naming the file and the limit.
 #[test]
-fn a_20_megabyte_config_is_checked() {
+fn a_config_under_10_mb_is_checked_and_a_larger_one_refused() {
     let scratch = tempfile::tempdir().unwrap();
-    let mut text = String::from(
-        "name = \"big\"\nmain = \"src/index.ts\"\n[placement]\nmode = \"smart\"\nhint = \"x\"\n[vars]\n",
-    );
-    let mut index = 0;
-    while text.len() < 20 * 1024 * 1024 {
-        text.push_str(&format!("VAR_{index} = \"{}\"\n", "v".repeat(64)));
-        index += 1;
-    }
-    fs::write(scratch.path().join("wrangler.toml"), &text).unwrap();
+    let config_of = |bytes: usize| {
+        let mut text = String::from(
+            "name = \"big\"\nmain = \"src/index.ts\"\n[placement]\nmode = \"smart\"\nhint = \"x\"\n[vars]\n",
+        );
+        let mut index = 0;
+        while text.len() < bytes {
+            text.push_str(&format!("VAR_{index} = \"{}\"\n", "v".repeat(64)));
+            index += 1;
+        }
+        text
+    };
+    fs::write(scratch.path().join("wrangler.toml"), config_of(9_900_000)).unwrap();
     let output = run_in(scratch.path(), &["check", "--output-format", "json", "."]);
     assert_eq!(output.status, 0, "{}", output.stderr);
     let value: serde_json::Value = serde_json::from_str(&output.stdout).unwrap();
     assert_eq!(value["diagnostics"][0]["code"], "PL101");
+
+    fs::write(
+        scratch.path().join("wrangler.toml"),
+        config_of(20 * 1024 * 1024),
+    )
+    .unwrap();
+    let output = run_in(scratch.path(), &["check", "--output-format", "json", "."]);
+    assert_eq!(output.status, 2, "{}", output.transcript());
+    assert_eq!(
+        output.stderr,
+        "placement-lint: error: `wrangler.toml`: not read: it is larger than placement-lint's \
+         limit of 10 MB for a file\n"
+    );
 }
 
 #[test]

@@ -69,9 +69,8 @@ impl<'a> FileTexts<'a> {
             return &buffer.rope;
         }
         self.disk.entry(path.to_path_buf()).or_insert_with(|| {
-            std::fs::read_to_string(path)
-                .map(|text| Rope::from_str(&text))
-                .unwrap_or_default()
+            // Bounded: a diagnostic may point into a file the analysis refused to read.
+            Rope::from_str(&crate::files::disk_text(path))
         })
     }
 

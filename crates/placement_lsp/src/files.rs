@@ -1,9 +1,11 @@
-//! The project's files as the analysis sees them: open buffers win over the disk.
+//! The project's files as the analysis sees them: open buffers win over the disk, which is
+//! read as the command line reads it (`placement_io`: regular files only, at most 10 MB each).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use placement_analysis::project::{DirEntry, ProjectFiles};
+use placement_analysis::project::{DirEntry, ProjectFiles, Unread};
+use placement_io::{DiskFiles, MAX_FILE_BYTES};
 use ropey::Rope;
 use tower_lsp_server::ls_types::Uri;
 
@@ -27,29 +29,28 @@ impl Overlay {
     }
 }
 
+/// The text of a file that is not open, for positions in it: read as the analysis reads it,
+/// lossily (a diagnostic may point at an invalid byte); empty when it cannot be read.
+pub fn disk_text(path: &Path) -> String {
+    placement_io::read_bytes(path, MAX_FILE_BYTES)
+        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+        .unwrap_or_default()
+}
+
 impl ProjectFiles for Overlay {
     fn read(&self, path: &Path) -> Option<String> {
+        self.read_or_skip(path).ok()
+    }
+
+    fn read_or_skip(&self, path: &Path) -> Result<String, Unread> {
         match self.buffers.get(path) {
-            Some(buffer) => Some(buffer.rope.to_string()),
-            None => std::fs::read_to_string(path).ok(),
+            Some(buffer) => Ok(buffer.rope.to_string()),
+            None => DiskFiles.read_or_skip(path),
         }
     }
 
     fn list_dir(&self, path: &Path) -> Option<Vec<DirEntry>> {
-        let mut entries: Vec<DirEntry> = std::fs::read_dir(path)
-            .ok()
-            .map(|read_dir| {
-                read_dir
-                    .filter_map(Result::ok)
-                    .filter_map(|entry| {
-                        Some(DirEntry {
-                            name: entry.file_name().into_string().ok()?,
-                            is_dir: entry.file_type().ok()?.is_dir(),
-                        })
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
+        let mut entries: Vec<DirEntry> = DiskFiles.list_dir(path).unwrap_or_default();
         let disk_listed = path.is_dir();
         // A buffer created in the editor and not saved yet is part of the folder already.
         for buffer_path in self.buffers.keys() {

@@ -7,8 +7,8 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use placement_analysis::discovery::resolve_config;
 use placement_analysis::check_project;
+use placement_analysis::discovery::resolve_config;
 use placement_analysis::project::ProjectFiles;
 use placement_analysis::rules::shadowed_config_file;
 use placement_analysis::selection::RuleSelection;

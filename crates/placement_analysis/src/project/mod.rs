@@ -32,10 +32,25 @@ pub struct DirEntry {
     pub is_dir: bool,
 }
 
+/// Why a file around a config was not read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unread {
+    /// It does not exist, or cannot be read as UTF-8 text.
+    Missing,
+    /// It exists but was left alone on purpose; the reason is a clause for a message, such as
+    /// "it is larger than placement-lint's limit of 10 MB for a file".
+    Skipped(String),
+}
+
 /// Read access to the files around a config.
 pub trait ProjectFiles: Sync {
     /// The text of `path`, or `None` when it does not exist or cannot be read as UTF-8.
     fn read(&self, path: &Path) -> Option<String>;
+    /// Like [`ProjectFiles::read`], saying why a file that exists was not read (too large, not
+    /// a regular file), so that the user hears of it. By default nothing is skipped.
+    fn read_or_skip(&self, path: &Path) -> Result<String, Unread> {
+        self.read(path).ok_or(Unread::Missing)
+    }
     /// The entries of the folder `path`, or `None` when it is not a readable folder.
     fn list_dir(&self, path: &Path) -> Option<Vec<DirEntry>>;
 }
@@ -124,6 +139,8 @@ pub struct Project {
     /// Set for a Pages config (`pages_build_output_dir`) with a placement that moves it.
     pub pages: Option<PagesProject>,
     pub wrangler: WranglerVersion,
+    /// Files a rule wanted that exist but were not read, with the reason (PL007).
+    pub skipped: BTreeMap<PathBuf, String>,
 }
 
 impl Project {
@@ -263,6 +280,18 @@ struct Loader<'f> {
 }
 
 impl Loader<'_> {
+    /// Reads `path`, remembering why when it exists but was skipped.
+    fn read(&mut self, path: &Path) -> Option<String> {
+        match self.files.read_or_skip(path) {
+            Ok(text) => Some(text),
+            Err(Unread::Missing) => None,
+            Err(Unread::Skipped(reason)) => {
+                self.project.skipped.insert(path.to_path_buf(), reason);
+                None
+            }
+        }
+    }
+
     /// Reads and parses `path` unless done before; whether it is now a known source.
     fn load_source(&mut self, path: &Path) -> bool {
         if self.project.sources.contains_key(path) {
@@ -271,7 +300,7 @@ impl Loader<'_> {
         if self.missing.contains(path) || !is_source_path(path) {
             return false;
         }
-        match self.files.read(path) {
+        match self.read(path) {
             Some(text) => {
                 let facts = analyze(path, &text);
                 self.project.sources.insert(
@@ -333,7 +362,6 @@ impl Loader<'_> {
         functions.sort_by(|a: &FunctionFile, b| a.path.cmp(&b.path));
         let routes_path = output_dir.join("_routes.json");
         let routes = self
-            .files
             .read(&routes_path)
             .map(|text| RoutesFile::parse(routes_path, &text));
         let worker_file = output_dir.join("_worker.js");
@@ -394,12 +422,12 @@ impl Loader<'_> {
         while let Some(current) = folder {
             if self.project.wrangler.installed.is_none() {
                 let path = current.join("node_modules/wrangler/package.json");
-                if let Some(text) = self.files.read(&path) {
+                if let Some(text) = self.read(&path) {
                     self.project.wrangler.installed = installed_version(path, &text);
                 }
             }
             let manifest = current.join("package.json");
-            if let Some(text) = self.files.read(&manifest)
+            if let Some(text) = self.read(&manifest)
                 && let Some(declared) = declared_range(manifest, &text)
             {
                 self.project.wrangler.declared = Some(declared);

@@ -121,13 +121,52 @@ mode = "off"
     }
 
     #[test]
-    fn json_must_be_an_object() {
+    fn a_json_root_of_another_type_is_pl004_not_a_syntax_error() {
+        assert_rule("PL001", Format::Json, "[1, 2]\n");
+        let diagnostics = assert_rule("PL004", Format::Json, "[1, 2]\n^^^^^^ PL004\n");
+        assert_eq!(diagnostics[0].severity, crate::Severity::Warning);
+        let diagnostics = assert_rule("PL004", Format::Json, "\"text\"\n^^^^^^ PL004\n");
+        assert_eq!(diagnostics[0].severity, crate::Severity::Error);
+        assert!(
+            diagnostics[0]
+                .message
+                .contains("a string, not a JSON object")
+        );
+    }
+
+    #[test]
+    fn json_as_wrangler_reads_it() {
+        // A UTF-8 byte-order mark is stripped; a lone surrogate escape is a string like any.
+        assert_rule("PL001", Format::Json, "\u{FEFF}{ \"name\": \"w\" }\n");
         assert_rule(
             "PL001",
             Format::Json,
-            r"[1, 2]
-^^^^^^ PL001
-",
+            "{ \"name\": \"\\uD800 \\uDC00x\" }\n",
+        );
+        assert_rule("PL001", Format::Json, "{ \"name\": \"\\uD834\\uDD1E\" }\n");
+        // A form feed outside strings and a raw line break inside one are not JSON.
+        assert_rule("PL001", Format::Json, "{\u{c}}\n ^ PL001\n");
+        assert_rule(
+            "PL001",
+            Format::Json,
+            "{ \"a\": \"x\n         ^ PL001\ny\" }\n",
+        );
+    }
+
+    #[test]
+    fn toml_numbers_and_dates_as_wrangler_reads_them() {
+        assert_rule("PL001", Format::Toml, "x = 0x\n    ^^ PL001\n");
+        assert_rule(
+            "PL001",
+            Format::Toml,
+            "x = 9007199254740992\n    ^^^^^^^^^^^^^^^^ PL001\n",
+        );
+        assert_rule("PL001", Format::Toml, "x = 9007199254740991\n");
+        assert_rule("PL001", Format::Toml, "d = 1979-02-30\n");
+        assert_rule(
+            "PL001",
+            Format::Toml,
+            "d = 1979-05-27T23:59:60Z\n    ^^^^^^^^^^^^^^^^^^^^ PL001\n",
         );
     }
 

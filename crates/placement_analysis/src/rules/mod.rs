@@ -7,6 +7,7 @@ pub mod analytics_call_blocks_response;
 pub mod assets_fetch_smart_placement;
 pub mod duplicate_key;
 pub mod invalid_syntax;
+pub mod invalid_utf8;
 pub mod key_swallowed_by_table;
 pub mod pages_middleware_smart_placement;
 pub mod placement_empty_target;
@@ -17,6 +18,7 @@ pub mod placement_missing_target;
 pub mod placement_mode_conflict;
 pub mod placement_multiple_targets;
 pub mod placement_without_main;
+pub mod project_file_not_read;
 pub mod run_worker_first_smart_placement;
 pub mod shadowed_config_file;
 pub mod smart_placement_without_fetch_handler;
@@ -39,6 +41,12 @@ pub(crate) static REGISTRY: &[(&Rule, Option<Check>)] = &[
     (&unknown_key::UNKNOWN_KEY, Some(unknown_key::check)),
     (&wrong_type::WRONG_TYPE, Some(wrong_type::check)),
     (&duplicate_key::DUPLICATE_KEY, Some(duplicate_key::check)),
+    // Reported by the reader that decodes the file's bytes.
+    (&invalid_utf8::INVALID_UTF8, None),
+    (
+        &project_file_not_read::PROJECT_FILE_NOT_READ,
+        Some(project_file_not_read::check),
+    ),
     (
         &placement_hint_removed::PLACEMENT_HINT_REMOVED,
         Some(placement_hint_removed::check),

@@ -55,8 +55,32 @@ const HTML_HANDLING: &[&str] = &[
 const NOT_FOUND_HANDLING: &[&str] = &["single-page-application", "404-page", "none"];
 
 pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    check_root(ctx, sink);
     check_placements(ctx, sink);
     check_assets(ctx, sink);
+}
+
+/// A JSON root that is not an object. wrangler reads an array as a config with no settings
+/// (a warning: it deploys nothing you wrote) and fails on a string, number, boolean or null.
+fn check_root(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    let Some((span, kind)) = ctx.parsed.root_not_object.clone() else {
+        return;
+    };
+    let array = kind == "an array";
+    let consequence = if array {
+        "wrangler reads it as a config with no settings"
+    } else {
+        "wrangler cannot use it"
+    };
+    let diagnostic = sink
+        .report(
+            span,
+            format!("the configuration is {kind}, not a JSON object: {consequence}"),
+        )
+        .with_help("write the configuration as one JSON object: `{ \"name\": \"my-worker\" }`");
+    if array {
+        diagnostic.severity = crate::Severity::Warning;
+    }
 }
 
 fn check_placements(ctx: &Context<'_>, sink: &mut Sink<'_>) {

@@ -1,6 +1,8 @@
 //! JSON(C) lowering, on `jsonc-parser`: comments and trailing commas, nothing more lenient, as
 //! wrangler reads `wrangler.json` and `wrangler.jsonc`.
 
+use std::borrow::Cow;
+
 use jsonc_parser::ast::{ObjectPropName, Value};
 use jsonc_parser::{CollectOptions, CommentCollectionStrategy, ParseOptions, parse_to_ast};
 
@@ -23,6 +25,9 @@ fn strict_jsonc() -> ParseOptions {
 }
 
 pub(super) fn parse(text: &str) -> ParsedConfig {
+    let prepared = as_wrangler_reads(text);
+    let text: &str = &prepared;
+    let mut root_not_object = None;
     let collect = CollectOptions {
         comments: CommentCollectionStrategy::Off,
         tokens: false,
@@ -31,61 +36,156 @@ pub(super) fn parse(text: &str) -> ParsedConfig {
         style: TableStyle::Object,
         entries: Vec::new(),
     };
-    let (root, errors) = match parse_to_ast(text, &collect, &strict_jsonc()) {
-        Ok(result) => match result.value {
-            Some(Value::Object(object)) => {
-                let node = lower_value(Value::Object(object));
-                match node.kind {
-                    NodeKind::Table(table) => {
-                        let errors = control_characters(text, &table);
-                        (table, errors)
+    let (root, errors) =
+        match parse_to_ast(text, &collect, &strict_jsonc()) {
+            Ok(result) => {
+                match result.value {
+                    Some(value) => {
+                        let node = lower_value(value);
+                        let mut errors = control_characters(text, &node);
+                        errors.extend(scan(text).vertical_spacing.into_iter().map(|at| SyntaxError {
+                    span: Span::new(at, at + 1),
+                    message: format!(
+                        "a form feed or vertical tab (U+{:04X}) is not JSON whitespace",
+                        text.as_bytes()[at]
+                    ),
+                }));
+                        errors.sort_by_key(|error| error.span.start);
+                        let kind = with_article(node.type_name());
+                        match node.kind {
+                            NodeKind::Table(table) => (table, errors),
+                            // Valid JSON of the wrong type: wrangler reads it (and then fails, or finds
+                            // no settings in an array), so it is PL004's, not a syntax error.
+                            _ => {
+                                root_not_object = Some((node.span, kind));
+                                (empty(), errors)
+                            }
+                        }
                     }
-                    _ => (empty(), Vec::new()),
+                    None => (
+                        empty(),
+                        vec![SyntaxError {
+                            span: Span::empty(0),
+                            message:
+                                "the file holds no JSON value: a wrangler config is a JSON object"
+                                    .to_owned(),
+                        }],
+                    ),
                 }
             }
-            Some(other) => {
-                let node = lower_value(other);
-                let error = SyntaxError {
-                    span: node.span,
-                    message: format!(
-                        "the configuration must be a JSON object, not {}",
-                        with_article(node.type_name())
-                    ),
-                };
-                (empty(), vec![error])
+            Err(error) => {
+                let range = error.range();
+                let end = range.end.min(text.len());
+                (
+                    empty(),
+                    vec![SyntaxError {
+                        span: Span::new(range.start.min(end), end),
+                        message: error.kind().to_string(),
+                    }],
+                )
             }
-            None => (
-                empty(),
-                vec![SyntaxError {
-                    span: Span::empty(0),
-                    message: "the file holds no JSON value: a wrangler config is a JSON object"
-                        .to_owned(),
-                }],
-            ),
-        },
-        Err(error) => {
-            let range = error.range();
-            let end = range.end.min(text.len());
-            (
-                empty(),
-                vec![SyntaxError {
-                    span: Span::new(range.start.min(end), end),
-                    message: error.kind().to_string(),
-                }],
-            )
-        }
-    };
+        };
     ParsedConfig {
         format: Format::Json,
         root,
         errors,
         first_header: None,
+        root_not_object,
     }
+}
+
+/// The text as wrangler's reader sees it, with the same length so that every span stays
+/// right: a UTF-8 byte-order mark, which wrangler strips, becomes spaces; an escaped lone
+/// surrogate (`"\uD800"`), which a JavaScript string holds and `jsonc-parser` refuses,
+/// becomes `\uFFFD`.
+fn as_wrangler_reads(text: &str) -> Cow<'_, str> {
+    let bom = text.starts_with('\u{FEFF}');
+    let lone_surrogates = scan(text).lone_surrogates;
+    if !bom && lone_surrogates.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    let mut bytes = text.as_bytes().to_vec();
+    if bom {
+        bytes[..3].copy_from_slice(b"   ");
+    }
+    for at in lone_surrogates {
+        bytes[at + 2..at + 6].copy_from_slice(b"FFFD");
+    }
+    Cow::Owned(String::from_utf8(bytes).expect("ASCII replaced by ASCII"))
+}
+
+/// What a pass over the strings and comments of a JSON text finds.
+#[derive(Default)]
+struct Scan {
+    /// Offsets of the `\u` of each escaped surrogate in a string that is not half of a pair.
+    lone_surrogates: Vec<usize>,
+    /// Offsets of form feeds and vertical tabs outside strings and comments: `jsonc-parser`
+    /// takes them as whitespace, wrangler's reader does not.
+    vertical_spacing: Vec<usize>,
+}
+
+fn scan(text: &str) -> Scan {
+    let mut found = Scan::default();
+    if !text.contains("\\u") && !text.contains(['\u{b}', '\u{c}']) {
+        return found;
+    }
+    let bytes = text.as_bytes();
+    let escape_at = |at: usize| -> Option<u16> {
+        let hex = bytes.get(at..at + 6)?;
+        if &hex[..2] != b"\\u" {
+            return None;
+        }
+        u16::from_str_radix(std::str::from_utf8(&hex[2..]).ok()?, 16).ok()
+    };
+    let is_high = |unit: u16| (0xD800..0xDC00).contains(&unit);
+    let is_low = |unit: u16| (0xDC00..0xE000).contains(&unit);
+    let mut at = 0;
+    let mut in_string = false;
+    while at < bytes.len() {
+        match (in_string, bytes[at]) {
+            (false, b'"') | (true, b'"') => in_string = !in_string,
+            (false, b'/') if bytes.get(at + 1) == Some(&b'/') => {
+                at = memchr_from(bytes, at, b'\n');
+                continue;
+            }
+            (false, b'/') if bytes.get(at + 1) == Some(&b'*') => {
+                at = text[at + 2..]
+                    .find("*/")
+                    .map_or(bytes.len(), |end| at + 2 + end + 2);
+                continue;
+            }
+            (true, b'\\') => {
+                match escape_at(at) {
+                    Some(unit) if is_high(unit) && escape_at(at + 6).is_some_and(is_low) => {
+                        at += 12;
+                    }
+                    Some(unit) if is_high(unit) || is_low(unit) => {
+                        found.lone_surrogates.push(at);
+                        at += 6;
+                    }
+                    // Any other escape: skip the backslash and the escaped character.
+                    _ => at += 2,
+                }
+                continue;
+            }
+            (false, 0x0b | 0x0c) => found.vertical_spacing.push(at),
+            _ => {}
+        }
+        at += 1;
+    }
+    found
+}
+
+fn memchr_from(bytes: &[u8], from: usize, needle: u8) -> usize {
+    bytes[from..]
+        .iter()
+        .position(|b| *b == needle)
+        .map_or(bytes.len(), |i| from + i)
 }
 
 /// Raw control characters (tab included) inside strings: wrangler's JSONC reader rejects them,
 /// while `jsonc-parser` lets them through.
-fn control_characters(text: &str, root: &Table) -> Vec<SyntaxError> {
+fn control_characters(text: &str, root: &Node) -> Vec<SyntaxError> {
     fn visit(text: &str, node_spans: &mut Vec<Span>, table: &Table) {
         for entry in &table.entries {
             node_spans.push(entry.key_span);
@@ -102,11 +202,12 @@ fn control_characters(text: &str, root: &Table) -> Vec<SyntaxError> {
             _ => {}
         }
     }
-    if !text.bytes().any(|b| b < 0x20 && b != b'\n' && b != b'\r') {
+    // Line breaks count too: a string cannot span lines.
+    if !text.bytes().any(|b| b < 0x20) {
         return Vec::new();
     }
     let mut spans = Vec::new();
-    visit(text, &mut spans, root);
+    visit_node(text, &mut spans, root);
     spans
         .into_iter()
         .filter_map(|span| {

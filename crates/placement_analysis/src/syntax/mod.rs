@@ -176,6 +176,9 @@ pub struct ParsedConfig {
     pub errors: Vec<SyntaxError>,
     /// Start of the first `[table]` header, where keys meant for the top level must go (TOML).
     pub first_header: Option<usize>,
+    /// A JSON root that is valid JSON but not an object: its span and type with an article
+    /// ("an array"). Not a syntax error (wrangler reads the file); PL004 reports it.
+    pub root_not_object: Option<(Span, String)>,
 }
 
 /// Parses a config file's text. Never fails and never panics.

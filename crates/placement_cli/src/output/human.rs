@@ -3,10 +3,13 @@
 use std::fmt;
 use std::io::Write;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    SourceCode, SourceSpan, SpanContents,
+};
 use placement_analysis::{Applicability, Diagnostic, Severity};
 
-use super::{Sources, Summary, all_diagnostics};
+use super::{Source, Sources, Summary, all_diagnostics};
 use crate::check::CheckRun;
 use crate::paths::display;
 
@@ -21,7 +24,7 @@ struct Report {
     url: String,
     help: Option<String>,
     labels: Vec<LabeledSpan>,
-    source: NamedSource<String>,
+    source: Window,
 }
 
 impl fmt::Debug for Report {
@@ -58,7 +61,7 @@ impl miette::Diagnostic for Report {
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        (!self.labels.is_empty()).then_some(&self.source as &dyn miette::SourceCode)
+        (!self.labels.is_empty()).then_some(&self.source as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
@@ -140,22 +143,20 @@ fn report(diagnostic: &Diagnostic, sources: &mut Sources) -> Report {
     // A code frame of a huge line (minified JSON) would flood the terminal: name the place.
     let line = source.lines.line_of(diagnostic.span.start);
     let line_length = source.lines.line_end(&source.text, line) - source.lines.line_start(line);
-    let (text, message) = if line_length > MAX_FRAMED_LINE {
+    let message = if line_length > MAX_FRAMED_LINE {
         let position = source.position(diagnostic.span.start);
         labels.clear();
-        (
-            String::new(),
-            format!(
-                "{}:{}:{}: {}",
-                display(&diagnostic.file),
-                position.line,
-                position.column,
-                diagnostic.message
-            ),
+        format!(
+            "{}:{}:{}: {}",
+            display(&diagnostic.file),
+            position.line,
+            position.column,
+            diagnostic.message
         )
     } else {
-        (source.text.clone(), diagnostic.message.clone())
+        diagnostic.message.clone()
     };
+    let window = Window::around(display(&diagnostic.file), source, &labels);
     Report {
         message,
         code: diagnostic.rule.code.to_owned(),
@@ -167,8 +168,98 @@ fn report(diagnostic: &Diagnostic, sources: &mut Sources) -> Report {
         url: diagnostic.rule.url(),
         help: (!help.is_empty()).then_some(help),
         labels,
-        source: NamedSource::new(display(&diagnostic.file), text),
+        source: window,
     }
+}
+
+/// Lines above and below the labels that miette may show (it shows one; margin to spare).
+const WINDOW_CONTEXT: usize = 2;
+
+/// The lines of a file around a diagnostic's labels, which miette frames. miette finds line
+/// numbers by reading a source from its start: handing it the whole file for each diagnostic
+/// made many diagnostics in one large file quadratic. The window starts at a line start; its
+/// spans and line numbers are translated back to the file's.
+struct Window {
+    name: String,
+    text: String,
+    /// Byte offset of the window in the file.
+    base: usize,
+    /// 0-based line of the window's first line in the file.
+    first_line: usize,
+}
+
+impl Window {
+    fn around(name: String, source: &Source, labels: &[LabeledSpan]) -> Window {
+        let Some(low) = labels.iter().map(|label| label.offset()).min() else {
+            return Window {
+                name,
+                text: String::new(),
+                base: 0,
+                first_line: 0,
+            };
+        };
+        let high = labels
+            .iter()
+            .map(|label| label.offset() + label.len())
+            .max()
+            .unwrap_or(low);
+        let first_line = source.lines.line_of(low).saturating_sub(WINDOW_CONTEXT);
+        let last_line = source.lines.line_of(high) + WINDOW_CONTEXT;
+        let base = source.lines.line_start(first_line);
+        let end = source.lines.next_line_start(last_line);
+        Window {
+            name,
+            text: lone_carriage_returns_as_newlines(&source.text[base..end]),
+            base,
+            first_line,
+        }
+    }
+}
+
+impl SourceCode for Window {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let offset = span
+            .offset()
+            .checked_sub(self.base)
+            .ok_or(MietteError::OutOfBounds)?;
+        let local = SourceSpan::new(offset.into(), span.len());
+        let contents =
+            self.text
+                .as_str()
+                .read_span(&local, context_lines_before, context_lines_after)?;
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            contents.data(),
+            SourceSpan::new(
+                (contents.span().offset() + self.base).into(),
+                contents.span().len(),
+            ),
+            contents.line() + self.first_line,
+            contents.column(),
+            contents.line_count(),
+        )))
+    }
+}
+
+/// The text miette frames. miette's frames break lines at `\n` only; a lone `\r` also ends a
+/// line (`LineIndex`, and every editor), so it becomes a `\n`: one byte for one, spans unchanged.
+fn lone_carriage_returns_as_newlines(text: &str) -> String {
+    if !text.contains('\r') {
+        return text.to_owned();
+    }
+    let bytes = text.as_bytes();
+    let mut framed = text.to_owned().into_bytes();
+    for (i, byte) in framed.iter_mut().enumerate() {
+        if *byte == b'\r' && bytes.get(i + 1) != Some(&b'\n') {
+            *byte = b'\n';
+        }
+    }
+    String::from_utf8(framed).expect("replacing an ASCII byte with another keeps UTF-8 valid")
 }
 
 fn push_line(text: &mut String, line: &str) {

@@ -1,79 +1,175 @@
 //! The JSON output, a versioned contract: see the README.
+//!
+//! Serialised from typed records, one diagnostic at a time, straight to the writer: memory does
+//! not grow with a second copy of every diagnostic. Fields are declared in alphabetical order,
+//! the order of the output since version 1 (it was built as a sorted map then).
 
 use std::io::Write;
 
 use placement_analysis::{Diagnostic, Span};
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde::ser::{SerializeSeq, Serializer};
 
-use super::{Source, Sources, Summary, all_diagnostics};
+use super::{Position, Source, Sources, Summary, all_diagnostics};
 use crate::check::CheckRun;
 use crate::paths::display;
 
 /// Bump when a field changes meaning or disappears (adding fields keeps the version).
 pub const JSON_VERSION: u32 = 1;
 
+#[derive(Serialize)]
+struct Document<D: Serialize> {
+    diagnostics: D,
+    summary: SummaryJson,
+    version: u32,
+}
+
+#[derive(Serialize)]
+struct SummaryJson {
+    errors: usize,
+    files: usize,
+    fixed: usize,
+    infos: usize,
+    warnings: usize,
+}
+
+#[derive(Serialize)]
+struct DiagnosticJson<'a> {
+    code: &'static str,
+    environments: &'a [String],
+    file: String,
+    fix: Option<FixJson<'a>>,
+    help: Option<&'a str>,
+    message: &'a str,
+    name: &'static str,
+    range: RangeJson,
+    related: Vec<RelatedJson<'a>>,
+    severity: &'static str,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct FixJson<'a> {
+    applicability: &'static str,
+    edits: Vec<EditJson<'a>>,
+    title: &'a str,
+}
+
+#[derive(Serialize)]
+struct EditJson<'a> {
+    content: &'a str,
+    range: RangeJson,
+}
+
+#[derive(Serialize)]
+struct RelatedJson<'a> {
+    file: String,
+    message: &'a str,
+    range: RangeJson,
+}
+
+#[derive(Serialize)]
+struct RangeJson {
+    end: PositionJson,
+    start: PositionJson,
+}
+
+#[derive(Serialize)]
+struct PositionJson {
+    column: usize,
+    line: usize,
+    offset: usize,
+}
+
+impl From<Position> for PositionJson {
+    fn from(position: Position) -> Self {
+        Self {
+            column: position.column,
+            line: position.line,
+            offset: position.offset,
+        }
+    }
+}
+
+/// The diagnostics array, converted one element at a time while it is written.
+struct DiagnosticsJson<'r, 's> {
+    run: &'r CheckRun,
+    sources: std::cell::RefCell<&'s mut Sources>,
+}
+
+impl Serialize for DiagnosticsJson<'_, '_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut sources = self.sources.borrow_mut();
+        let mut seq = serializer.serialize_seq(None)?;
+        for diagnostic in all_diagnostics(self.run) {
+            seq.serialize_element(&diagnostic_json(diagnostic, &mut sources))?;
+        }
+        seq.end()
+    }
+}
+
 pub fn write(out: &mut dyn Write, run: &CheckRun, sources: &mut Sources) -> std::io::Result<()> {
     let summary = Summary::of(run);
-    let diagnostics: Vec<Value> = all_diagnostics(run)
-        .map(|diagnostic| diagnostic_json(diagnostic, sources))
-        .collect();
-    let document = json!({
-        "version": JSON_VERSION,
-        "diagnostics": diagnostics,
-        "summary": {
-            "files": summary.files,
-            "errors": summary.errors,
-            "warnings": summary.warnings,
-            "infos": summary.infos,
-            "fixed": summary.fixed,
+    let document = Document {
+        diagnostics: DiagnosticsJson {
+            run,
+            sources: std::cell::RefCell::new(sources),
         },
-    });
+        summary: SummaryJson {
+            errors: summary.errors,
+            files: summary.files,
+            fixed: summary.fixed,
+            infos: summary.infos,
+            warnings: summary.warnings,
+        },
+        version: JSON_VERSION,
+    };
     serde_json::to_writer_pretty(&mut *out, &document)?;
     writeln!(out)
 }
 
-fn range_json(source: &Source, span: Span) -> Value {
+fn range_json(source: &Source, span: Span) -> RangeJson {
     let (start, end) = source.range(span);
-    json!({
-        "start": { "line": start.line, "column": start.column, "offset": start.offset },
-        "end": { "line": end.line, "column": end.column, "offset": end.offset },
-    })
+    RangeJson {
+        end: end.into(),
+        start: start.into(),
+    }
 }
 
-fn diagnostic_json(diagnostic: &Diagnostic, sources: &mut Sources) -> Value {
-    let related: Vec<Value> = diagnostic
+fn diagnostic_json<'a>(diagnostic: &'a Diagnostic, sources: &mut Sources) -> DiagnosticJson<'a> {
+    let related = diagnostic
         .related
         .iter()
-        .map(|related| {
-            json!({
-                "file": display(&related.file),
-                "range": range_json(sources.get(&related.file), related.span),
-                "message": related.message,
-            })
+        .map(|related| RelatedJson {
+            file: display(&related.file),
+            message: &related.message,
+            range: range_json(sources.get(&related.file), related.span),
         })
         .collect();
     let source = sources.get(&diagnostic.file);
-    let fix = diagnostic.fix.as_ref().map(|fix| {
-        json!({
-            "title": fix.title,
-            "applicability": fix.applicability.as_str(),
-            "edits": fix.edits.iter().map(|edit| json!({
-                "range": range_json(source, edit.span),
-                "content": edit.content,
-            })).collect::<Vec<_>>(),
-        })
+    let fix = diagnostic.fix.as_ref().map(|fix| FixJson {
+        applicability: fix.applicability.as_str(),
+        edits: fix
+            .edits
+            .iter()
+            .map(|edit| EditJson {
+                content: &edit.content,
+                range: range_json(source, edit.span),
+            })
+            .collect(),
+        title: &fix.title,
     });
-    json!({
-        "code": diagnostic.rule.code,
-        "name": diagnostic.rule.name,
-        "severity": diagnostic.severity.as_str(),
-        "message": diagnostic.message,
-        "help": diagnostic.help,
-        "file": display(&diagnostic.file),
-        "environments": diagnostic.environments,
-        "range": range_json(source, diagnostic.span),
-        "fix": fix,
-        "related": related,
-        "url": diagnostic.rule.url(),
-    })
+    DiagnosticJson {
+        code: diagnostic.rule.code,
+        environments: &diagnostic.environments,
+        file: display(&diagnostic.file),
+        fix,
+        help: diagnostic.help.as_deref(),
+        message: &diagnostic.message,
+        name: diagnostic.rule.name,
+        range: range_json(source, diagnostic.span),
+        related,
+        severity: diagnostic.severity.as_str(),
+        url: diagnostic.rule.url(),
+    }
 }

@@ -42,9 +42,7 @@ impl Sources {
 
     pub fn get(&mut self, path: &Path) -> &Source {
         self.files.entry(path.to_path_buf()).or_insert_with(|| {
-            let text = std::fs::read(path)
-                .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
-                .unwrap_or_default();
+            let text = crate::check::read_lossy(path);
             Source {
                 lines: LineIndex::new(&text),
                 text,

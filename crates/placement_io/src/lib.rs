@@ -1,0 +1,27 @@
+//! How placement-lint touches the disk, shared by the command line and the language server.
+//!
+//! - [`read`]: only regular files (after following links) are read, never a FIFO, socket or
+//!   device, and never more than [`MAX_FILE_BYTES`]; memory per file is about its size.
+//! - [`write`]: a fix is written through a symbolic link to the file it leads to, atomically
+//!   (a temporary file beside the target, then a rename); a file with several hard links is
+//!   rewritten in place so that every link keeps seeing the same text.
+
+mod disk;
+pub mod read;
+pub mod write;
+
+pub use disk::DiskFiles;
+pub use read::{MAX_FILE_BYTES, ReadError, read_bytes, read_text};
+pub use write::{Written, write_fix};
+
+/// A short description of an I/O error for one-line messages.
+pub fn describe_io(error: &std::io::Error) -> String {
+    if read::is_link_loop(error) {
+        return "a loop of symbolic links".to_owned();
+    }
+    match error.kind() {
+        std::io::ErrorKind::NotFound => "no such file or folder".to_owned(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        _ => error.to_string(),
+    }
+}
