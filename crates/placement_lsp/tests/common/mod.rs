@@ -389,25 +389,20 @@ impl TestClient {
 impl TestClient {
     /// The next response with this id (responses to malformed messages have a null id).
     pub async fn response(&mut self, id: Value) -> Value {
-        let is_it = |m: &Value| m.get("method").is_none() && m["id"] == id;
-        if let Some(index) = self.backlog.iter().position(is_it) {
-            return self.backlog.remove(index).unwrap();
-        }
-        loop {
-            let message = self.next_message().await;
-            if is_it(&message) {
-                return message;
-            }
-            self.backlog.push_back(message);
-        }
+        self.next_matching(|m| m.get("method").is_none() && m["id"] == id)
+            .await
     }
-}
 
-impl TestClient {
     /// The next notification the server sent with this method.
     pub async fn next_notification(&mut self, method: &str) -> Value {
-        let is_it = |m: &Value| m["method"] == method && m.get("id").is_none();
-        if let Some(index) = self.backlog.iter().position(is_it) {
+        self.next_matching(|m| m["method"] == method && m.get("id").is_none())
+            .await
+    }
+
+    /// The first message, from the backlog or then from the server, that `is_it`; the
+    /// messages read past on the way are kept in the backlog for later calls.
+    async fn next_matching(&mut self, is_it: impl Fn(&Value) -> bool) -> Value {
+        if let Some(index) = self.backlog.iter().position(&is_it) {
             return self.backlog.remove(index).unwrap();
         }
         loop {
