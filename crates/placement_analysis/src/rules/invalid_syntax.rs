@@ -138,35 +138,46 @@ mode = "off"
     fn json_as_wrangler_reads_it() {
         // A UTF-8 byte-order mark is stripped; a lone surrogate escape is a string like any.
         assert_rule("PL001", Format::Json, "\u{FEFF}{ \"name\": \"w\" }\n");
-        assert_rule(
-            "PL001",
-            Format::Json,
-            "{ \"name\": \"\\uD800 \\uDC00x\" }\n",
-        );
-        assert_rule("PL001", Format::Json, "{ \"name\": \"\\uD834\\uDD1E\" }\n");
-        // A form feed outside strings and a raw line break inside one are not JSON.
+        assert_rule("PL001", Format::Json, r#"{ "name": "\uD800 \uDC00x" }"#);
+        assert_rule("PL001", Format::Json, r#"{ "name": "\uD834\uDD1E" }"#);
+        // A form feed outside strings (escaped: it is invisible) and a raw line break inside
+        // a string are not JSON.
         assert_rule("PL001", Format::Json, "{\u{c}}\n ^ PL001\n");
         assert_rule(
             "PL001",
             Format::Json,
-            "{ \"a\": \"x\n         ^ PL001\ny\" }\n",
+            r#"{ "a": "x
+         ^ PL001
+y" }
+"#,
         );
     }
 
     #[test]
     fn toml_numbers_and_dates_as_wrangler_reads_them() {
-        assert_rule("PL001", Format::Toml, "x = 0x\n    ^^ PL001\n");
         assert_rule(
             "PL001",
             Format::Toml,
-            "x = 9007199254740992\n    ^^^^^^^^^^^^^^^^ PL001\n",
+            r"x = 0x
+    ^^ PL001
+",
+        );
+        // Above 2^53 - 1 a JavaScript number loses digits, and wrangler refuses the file.
+        assert_rule(
+            "PL001",
+            Format::Toml,
+            r"x = 9007199254740992
+    ^^^^^^^^^^^^^^^^ PL001
+",
         );
         assert_rule("PL001", Format::Toml, "x = 9007199254740991\n");
         assert_rule("PL001", Format::Toml, "d = 1979-02-30\n");
         assert_rule(
             "PL001",
             Format::Toml,
-            "d = 1979-05-27T23:59:60Z\n    ^^^^^^^^^^^^^^^^^^^^ PL001\n",
+            r"d = 1979-05-27T23:59:60Z
+    ^^^^^^^^^^^^^^^^^^^^ PL001
+",
         );
     }
 
