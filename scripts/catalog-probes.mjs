@@ -91,7 +91,10 @@ function addsError(before, after) {
  * the graph into a tree first).
  */
 export function probeCatalog(shapes, scopes, read) {
+  // A value wrangler accepts at a place, once a probe found one (see `visit`).
+  const samples = new Map();
   const minimal = (id, depth = 0) => {
+    if (samples.has(id)) return structuredClone(samples.get(id));
     const shape = shapes[id];
     if (shape.keys.length > 0 && shape.types & TYPE_BITS.object && depth < 8) {
       const object = {};
@@ -130,8 +133,23 @@ export function probeCatalog(shapes, scopes, read) {
       const shape = shapes[id];
       if (seen.has(id) || steps.length > 12) return;
       seen = new Set(seen).add(id);
-      const valid = minimal(id);
-      const baseline = run(steps, valid);
+      let valid = minimal(id);
+      let baseline = run(steps, valid);
+      // An object whose required keys are not enough (`route` needs one of `zone_id`,
+      // `zone_name` or `custom_domain`): add the optional key that takes errors away.
+      if (shape.keys.length > 0 && baseline.errors.size > 0) {
+        for (const key of shape.keys) {
+          if (key.name in valid) continue;
+          const candidate = { ...valid, [key.name]: minimal(key.shape) };
+          const result = run(steps, candidate);
+          if (result.errors.size < baseline.errors.size) {
+            valid = candidate;
+            baseline = result;
+            if (result.errors.size === 0) break;
+          }
+        }
+      }
+      samples.set(id, valid);
       if (steps.length > 0 && (shape.types & ANY) !== ANY) {
         shape.rejects = 0;
         for (const [bits, value] of WRONG_VALUES) {

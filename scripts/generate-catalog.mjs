@@ -191,6 +191,9 @@ function buildShape(node) {
   const itemNodes = [];
   const valueNodes = [];
   const enums = new Set();
+  // A key is required when every object alternative requires it (`route`'s `zone_id` is
+  // required only in the alternative that has it).
+  let objectVariants = 0;
   for (const variant of variants(node)) {
     const declared = variant.type === undefined ? [] : [variant.type].flat();
     if (declared.length === 0 && !variant.properties && !variant.items && variant.const === undefined && !variant.enum) {
@@ -206,14 +209,15 @@ function buildShape(node) {
     }
     if (variant.properties) {
       types |= TYPE_BITS.object;
+      objectVariants += 1;
       const required = new Set(variant.required ?? []);
       for (const [name, property] of Object.entries(variant.properties)) {
         const existing = keys.get(name);
         if (existing) {
           existing.nodes.push(property);
-          existing.required &&= required.has(name);
+          existing.requiredBy += required.has(name) ? 1 : 0;
         } else {
-          keys.set(name, { nodes: [property], required: required.has(name) });
+          keys.set(name, { nodes: [property], requiredBy: required.has(name) ? 1 : 0 });
         }
       }
     }
@@ -228,11 +232,11 @@ function buildShape(node) {
   }
   return {
     types,
-    keys: [...keys].map(([name, { nodes, required }]) => ({
+    keys: [...keys].map(([name, { nodes, requiredBy }]) => ({
       name,
       shape: nodes.length === 1 ? shapeOf(nodes[0]) : shapeOf({ anyOf: nodes }),
       description: nodes.map(description).find(Boolean) ?? "",
-      flags: required ? FLAGS.required : 0,
+      flags: requiredBy === objectVariants ? FLAGS.required : 0,
       note: nodes.map((n) => n.deprecated).find(Boolean) ?? "",
       deprecatedInSchema: nodes.some((n) => n.deprecated !== undefined),
     })),
