@@ -55,11 +55,19 @@ function inheritedInSource(key) {
   return call.test(source) || source.includes(`topLevelEnv?.${key} `);
 }
 
+/** wrangler's own words: the first group of `pattern` (a template literal's text) in the
+ * validation code, unescaped, on one line. */
+function wranglerText(pattern) {
+  const match = source.match(pattern);
+  if (!match) fail(`the validation code no longer matches ${pattern}`);
+  return match[1].replace(/\\(.)/g, "$1").replace(/\s*\n\s*/g, " ").trim();
+}
+
 // Fields wrangler reports as removed or deprecated outside the schema, each with the text that
 // proves it in the validation code. `path` is the chain of key names (array steps left out).
 const VALIDATION_DEPRECATIONS = [
-  { path: ["node_compat"], scopes: "environment", removed: true, needle: `"node_compat",\n    \`The "node_compat" field is no longer supported`, message: 'The "node_compat" field is no longer supported as of Wrangler v4. Use the `nodejs_compat` compatibility flag instead.' },
-  { path: ["legacy_env"], scopes: "top", removed: true, needle: `The "legacy_env" field is no longer supported`, message: 'The "legacy_env" field is no longer supported: each environment is deployed as its own Worker named "<name>-<environment>". Remove it.' },
+  { path: ["node_compat"], scopes: "environment", removed: true, needle: `"node_compat",\n    \`The "node_compat" field is no longer supported`, message: wranglerText(/`(The "node_compat" field is no longer supported(?:[^`\\]|\\.)*)`/) },
+  { path: ["legacy_env"], scopes: "top", removed: true, needle: `The "legacy_env" field is no longer supported`, message: wranglerText(/dedent`\s*(The "legacy_env" field is no longer supported(?:[^`\\]|\\.)*)`/) },
   { path: ["containers", "instances"], replacement: "max_instances", needle: `"containers.instances" is deprecated. Use "containers.max_instances" instead.` },
   { path: ["containers", "durable_objects"], replacement: "class_name", needle: `"containers.durable_objects" is deprecated. Use the "class_name" field instead.` },
   { path: ["containers", "wrangler_ssh"], replacement: "ssh", needle: `"containers.wrangler_ssh" is deprecated. Use "containers.ssh" instead.` },

@@ -68,7 +68,7 @@ impl<'a> Visitor<'a> for RemovedKeys<'_, '_, 'a> {
             .report(
                 entry.key_span,
                 format!(
-                    "`{}` is no longer supported{}: wrangler refuses the config. {message}",
+                    "wrangler refuses the config because of `{}`{}: {message}",
                     at.path(),
                     at.inherited_suffix()
                 ),
@@ -91,12 +91,12 @@ mod tests {
             Format::Toml,
             r#"name = "w"
 node_compat = true
-^^^^^^^^^^^ PL301: `node_compat` is no longer supported: wrangler refuses the config. The "node_compat" field is no longer supported as of Wrangler v4
+^^^^^^^^^^^ PL301: wrangler refuses the config because of `node_compat`: The "node_compat" field is no longer supported as of Wrangler v4
 legacy_env = true
-^^^^^^^^^^ PL301: `legacy_env` is no longer supported
+^^^^^^^^^^ PL301: because of `legacy_env`: The "legacy_env" field is no longer supported
 [env.staging]
 node_compat = false
-^^^^^^^^^^^ PL301: `env.staging.node_compat`
+^^^^^^^^^^^ PL301: because of `env.staging.node_compat`
 "#,
         );
         assert_eq!(diagnostics[2].environments, ["staging"]);

@@ -169,20 +169,20 @@ impl<'a> Visitor<'a> for WrongTypes<'_, '_> {
         let refused = shape.rejected_types().accepts(as_wrangler_sees_it);
         let path = at.path();
         let expected = expected_types(shape);
-        let consequence = if refused {
-            "wrangler refuses the config"
+        let (must, consequence) = if refused {
+            ("must", "wrangler refuses the config")
         } else {
-            "wrangler does not check it and takes it as it is"
+            ("should", "wrangler does not check it and takes it as it is")
         };
         let message = format!(
-            "`{path}` must be {expected}, but it is {}{}: {consequence}",
+            "`{path}` {must} be {expected}, but it is {}{}: {consequence}",
             article(node),
             at.inherited_suffix()
         );
         let diagnostic = self
             .sink
             .report(node.span, message)
-            .with_help(type_help(node, shape))
+            .with_help(type_help(node, shape, &path))
             .with_environments(at.environments);
         if !refused {
             diagnostic.severity = Severity::Warning;
@@ -202,13 +202,13 @@ fn check_enum(sink: &mut Sink<'_>, at: &At<'_, '_>, node: &Node, text: &str, sha
         .map(|choice| format!("\"{choice}\""))
         .collect::<Vec<_>>()
         .join(", ");
-    let consequence = if shape.enum_is_checked() {
-        "wrangler refuses the config"
+    let (must, consequence) = if shape.enum_is_checked() {
+        ("must", "wrangler refuses the config")
     } else {
-        "wrangler does not check it and takes it as it is"
+        ("should", "wrangler does not check it and takes it as it is")
     };
     let message = format!(
-        "`{}` must be one of {expected}, but it is {}{}: {consequence}",
+        "`{}` {must} be one of {expected}, but it is {}{}: {consequence}",
         at.path(),
         article(node),
         at.inherited_suffix()
@@ -236,15 +236,26 @@ fn check_enum(sink: &mut Sink<'_>, at: &At<'_, '_>, node: &Node, text: &str, sha
 fn expected_types(shape: schema::Shape) -> String {
     let mut names: Vec<String> = Vec::new();
     let types = shape.types();
+    // " of strings", " of tables", " of strings or tables".
     let item = |shape: Option<schema::Shape>| {
         shape
             .filter(|items| !items.types().is_any())
             .map(|items| {
-                if items.types().contains(Types::OBJECT) {
-                    " of tables".to_owned()
-                } else {
-                    format!(" of {}s", items.types().names().next().unwrap_or("value"))
-                }
+                let plurals: Vec<&str> = items
+                    .types()
+                    .names()
+                    .filter(|name| !(*name == "integer" && items.types().contains(Types::NUMBER)))
+                    .map(|name| match name {
+                        "object" => "tables",
+                        "string" => "strings",
+                        "number" => "numbers",
+                        "integer" => "integers",
+                        "boolean" => "booleans",
+                        "array" => "arrays",
+                        _ => "nulls",
+                    })
+                    .collect();
+                format!(" of {}", plurals.join(" or "))
             })
             .unwrap_or_default()
     };
@@ -268,7 +279,7 @@ fn expected_types(shape: schema::Shape) -> String {
     }
 }
 
-fn type_help(node: &Node, shape: schema::Shape) -> String {
+fn type_help(node: &Node, shape: schema::Shape, path: &str) -> String {
     let wants_string = shape.types().contains(Types::STRING);
     match &node.kind {
         NodeKind::Number(text) | NodeKind::Datetime(text) if wants_string => {
@@ -276,10 +287,10 @@ fn type_help(node: &Node, shape: schema::Shape) -> String {
         }
         NodeKind::Bool(value) if wants_string => format!("quote it: `\"{value}\"`"),
         NodeKind::Table(_) if shape.types().contains(Types::ARRAY) => {
-            "write it as an array: `[[NAME]]` tables in TOML, `[{ ... }]` in JSON".to_owned()
+            format!("write it as an array: `[[{path}]]` tables in TOML, `[{{ ... }}]` in JSON")
         }
         NodeKind::Array(_) if shape.types().contains(Types::OBJECT) => {
-            "write it as one table: `[NAME]` in TOML, `{ ... }` in JSON".to_owned()
+            format!("write it as one table: `[{path}]` in TOML, `{{ ... }}` in JSON")
         }
         _ => format!("write {}", expected_types(shape)),
     }
@@ -398,6 +409,49 @@ html_handling = "bogus"
                                                                ^ PL004
 "#,
         );
+    }
+
+    #[test]
+    fn wrong_types_at_every_depth() {
+        let diagnostics = assert_rule(
+            "PL004",
+            Format::Toml,
+            r#"name = "w"
+compatibility_date = 2024-01-01
+                     ^^^^^^^^^^ PL004: `compatibility_date` must be a string, but it is the date-time 2024-01-01
+durable_objects = [{ name = "R", class_name = "Room" }]
+                  ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ PL004: `durable_objects` must be a table, but it is an array: wrangler refuses the config
+limits = { cpu_ms = "50" }
+                    ^^^^ PL004: `limits.cpu_ms` must be a number
+[env.staging]
+kv_namespaces = { binding = "KV" }
+                ^^^^^^^^^^^^^^^^^^ PL004: `env.staging.kv_namespaces` must be an array of tables, but it is a table
+[env.staging.observability.logs]
+enabled = "yes"
+          ^^^^^ PL004: `env.staging.observability.logs.enabled` must be a boolean
+"#,
+        );
+        assert_eq!(diagnostics[3].environments, ["staging"]);
+        assert_rule(
+            "PL004",
+            Format::Json,
+            r#"{ "d1_databases": [{ "binding": 1 }], "env": { "x": { "routes": "a.com/*" } } }
+                                ^ PL004: `d1_databases[0].binding` must be a string
+                                                                ^^^^^^^^^ PL004: `env.x.routes` must be an array of strings or tables
+"#,
+        );
+    }
+
+    #[test]
+    fn a_type_wrangler_does_not_check_is_a_warning() {
+        let diagnostics = assert_rule(
+            "PL004",
+            Format::Toml,
+            r#"limits = "unlimited"
+         ^^^^^^^^^^^ PL004: `limits` should be a table, but it is the string "unlimited": wrangler does not check it
+"#,
+        );
+        assert_eq!(diagnostics[0].severity, crate::Severity::Warning);
     }
 
     #[test]
