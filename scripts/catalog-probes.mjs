@@ -129,7 +129,19 @@ export function probeCatalog(shapes, scopes, read) {
       probes += 1;
       return read(scope.wrap(place(scope.shape, steps, leaf)), scope.env);
     };
-    const visit = (id, steps, seen) => {
+    // The parent's accepted value with every other current key set too, nested objects full.
+    const fullObject = (parentId, except, depth = 0) => {
+      const object = minimal(parentId);
+      for (const key of shapes[parentId].keys) {
+        if (key.name === except || key.flags & (16 | 32 | 64)) continue;
+        const child = shapes[key.shape];
+        const nested = child.keys.length > 0 && child.types & 32 && depth < 3;
+        if (nested) object[key.name] = { ...fullObject(key.shape, undefined, depth + 1), ...object[key.name] };
+        else if (!(key.name in object)) object[key.name] = minimal(key.shape);
+      }
+      return object;
+    };
+    const visit = (id, steps, seen, parent) => {
       const shape = shapes[id];
       if (seen.has(id) || steps.length > 12) return;
       seen = new Set(seen).add(id);
@@ -151,10 +163,18 @@ export function probeCatalog(shapes, scopes, read) {
       }
       samples.set(id, valid);
       if (steps.length > 0 && (shape.types & ANY) !== ANY) {
+        // Refused only if refused in a full object too: `observability.enabled = "x"` is an
+        // error beside no other `enabled`, and accepted beside `logs.enabled = true` (one of
+        // them must be a boolean), so it is not a type wrangler always refuses.
+        const inFullObject = parent === undefined ? null : fullObject(parent, steps.at(-1));
+        const parentSteps = steps.slice(0, -1);
+        const fullBaseline = inFullObject && run(parentSteps, { ...inFullObject, [steps.at(-1)]: valid });
         shape.rejects = 0;
         for (const [bits, value] of WRONG_VALUES) {
           if (shape.types & bits) continue;
-          if (addsError(baseline, run(steps, value))) shape.rejects |= bits;
+          if (!addsError(baseline, run(steps, value))) continue;
+          if (inFullObject && !addsError(fullBaseline, run(parentSteps, { ...inFullObject, [steps.at(-1)]: value }))) continue;
+          shape.rejects |= bits;
         }
         if (shape.enums.length > 0 && shape.types & TYPE_BITS.string) {
           shape.enumChecked = addsError(baseline, run(steps, "probe-value-not-listed"));
@@ -178,7 +198,7 @@ export function probeCatalog(shapes, scopes, read) {
             (line) => !present.errors.has(line) && names(line) && !/" or "|\beither\b/i.test(line),
           );
           if (required) key.flags |= 256;
-          visit(key.shape, [...steps, key.name], seen);
+          visit(key.shape, [...steps, key.name], seen, id);
         }
       }
       if (shape.items >= 0) visit(shape.items, [...steps, "[]"], seen);

@@ -183,14 +183,18 @@ impl<'a, V: Visitor<'a>> Walker<'_, 'a, V> {
         }
         let at_scope_root = self.steps.is_empty();
         // A repeated JSON key: wrangler keeps the last one.
-        let overridden = table.overridden_entries();
+        let overridden = if table.entries.len() > 1 {
+            table.overridden_entries()
+        } else {
+            vec![false; table.entries.len()]
+        };
         for (index, (entry, overridden)) in table.entries.iter().zip(overridden).enumerate() {
             if overridden {
                 continue;
             }
             // Below a scope's root a value's environments are its top-level key's.
             let inherited;
-            let environments = if at_scope_root {
+            let environments = if at_scope_root && self.scope.kind == ScopeKind::TopLevel {
                 inherited = self.ctx.model.environments_using(self.scope, &entry.key);
                 &inherited
             } else {

@@ -5,7 +5,7 @@ use crate::edits::rename_key;
 use crate::model::ScopeKind;
 use crate::rule::{FixAvailability, declare_rule};
 use crate::schema::{Shape, UnknownKeys};
-use crate::schema_walk::{At, Visitor, scope_shape, walk};
+use crate::schema_walk::{At, Step, Visitor, scope_shape, walk};
 use crate::syntax::{Format, Table};
 use crate::wording::first_names;
 
@@ -58,6 +58,10 @@ declare_rule! {
     }
 }
 
+/// The scope tables under whose TOML header PL108 reports a scope's key (it says more than an
+/// unknown key would: the key you meant stays unset). Keep in step with PL108.
+const SWALLOWING_TABLES: &[&str] = &["placement", "assets"];
+
 pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     walk(ctx, &mut UnknownKeysVisitor { ctx, sink });
 }
@@ -79,9 +83,13 @@ struct UnknownKeysVisitor<'c, 's, 'a> {
 impl<'a> Visitor<'a> for UnknownKeysVisitor<'_, '_, 'a> {
     fn unknown_key(&mut self, at: &At<'_, 'a>, table: &'a Table, index: usize, shape: Shape) {
         let entry = &table.entries[index];
-        // In TOML, a line meant for the scope written under one of its `[tables]` is PL108's.
+        // In TOML, a line meant for the scope written under one of the `[tables]` PL108 looks
+        // at is PL108's to report.
         if self.ctx.format() == Format::Toml
             && at.is_in_scope_header_table(table)
+            && at.steps.first().is_some_and(
+                |step| matches!(step, Step::Key(name) if SWALLOWING_TABLES.contains(name)),
+            )
             && scope_shape(&at.scope.kind).key(&entry.key).is_some()
         {
             return;
@@ -235,6 +243,22 @@ idd = "x"
   "env": { "prod": { "observability": { "logs": { "invocation_log": true } } } }
                                                   ^^^^^^^^^^^^^^^^ PL003: in `env.prod.observability.logs`
 }"#,
+        );
+    }
+
+    #[test]
+    fn a_scope_key_under_a_placement_header_is_left_to_pl108() {
+        assert_rule(
+            "PL003",
+            Format::Toml,
+            r#"[placement]
+mode = "smart"
+workers_dev = false
+[build]
+command = "make"
+minify = true
+^^^^^^ PL003: in `build`
+"#,
         );
     }
 
