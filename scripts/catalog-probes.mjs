@@ -10,6 +10,8 @@
 //   enumChecked    a string outside the schema's enum values is refused
 //   unknown        for an object: what an unexpected key there gets: "warn" (wrangler's
 //                  "Unexpected fields found in ... field"), "error", or "silent"
+//   oneOf          for an object: the fields (dotted, relative) of which wrangler requires
+//                  one ("X or Y is required")
 // and per key:
 //   required       leaving the key out of its object is refused
 //
@@ -129,6 +131,20 @@ export function probeCatalog(shapes, scopes, read) {
       probes += 1;
       return read(scope.wrap(place(scope.shape, steps, leaf)), scope.env);
     };
+    // The longest tail of wrangler's dotted path that names keys of object `id` and below.
+    const relativePath = (id, parts) => {
+      for (let start = 0; start < parts.length; start++) {
+        let shapeId = id;
+        const tail = parts.slice(start);
+        const resolves = tail.every((name) => {
+          const key = shapes[shapeId].keys.find((k) => k.name === name);
+          if (key) shapeId = key.shape;
+          return Boolean(key);
+        });
+        if (resolves) return tail;
+      }
+      return null;
+    };
     // The parent's accepted value with every other current key set too, nested objects full.
     const fullObject = (parentId, except, depth = 0) => {
       const object = minimal(parentId);
@@ -147,6 +163,19 @@ export function probeCatalog(shapes, scopes, read) {
       seen = new Set(seen).add(id);
       let valid = minimal(id);
       let baseline = run(steps, valid);
+      // `"observability.enabled" or "observability.logs.enabled" or ... is required.`: the
+      // choices, as paths relative to this object.
+      if (shape.keys.length > 0) {
+        for (const item of baseline.errors) {
+          // ... and `"containers.name" is required when "containers.class_name" is not defined`.
+          const match =
+            item.match(/^- ((?:"[^"]+" or )+"[^"]+") is required\.$/) ??
+            item.match(/^- ("[^"]+" is required when "[^"]+") is not defined/);
+          if (!match) continue;
+          const choices = [...match[1].matchAll(/"([^"]+)"/g)].map((m) => relativePath(id, m[1].split(".")));
+          if (choices.every(Boolean)) shape.oneOf = choices.map((path) => path.join("."));
+        }
+      }
       // An object whose required keys are not enough (`route` needs one of `zone_id`,
       // `zone_name` or `custom_domain`): add the optional key that takes errors away.
       if (shape.keys.length > 0 && baseline.errors.size > 0) {

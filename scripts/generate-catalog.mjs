@@ -472,7 +472,7 @@ for (const shape of reachable) {
   // 4 an unexpected key is refused (see schema::Shape).
   const checks = (shape.enumChecked ? 1 : 0) | (shape.unknown === "warn" ? 2 : 0) | (shape.unknown === "error" ? 4 : 0);
   shapeLines.push(
-    `    ShapeData { types: ${shape.types}, keys: (${start}, ${shape.keys.length}), items: ${shape.items < 0 ? NONE : shape.items}, values: ${shape.values < 0 ? NONE : shape.values}, enum_values: ${enums}, rejects: ${shape.rejects ?? 0}, checks: ${checks} },`,
+    `    ShapeData { types: ${shape.types}, keys: (${start}, ${shape.keys.length}), items: ${shape.items < 0 ? NONE : shape.items}, values: ${shape.values < 0 ? NONE : shape.values}, enum_values: ${enums}, rejects: ${shape.rejects ?? 0}, checks: ${checks}, one_of: &[${(shape.oneOf ?? []).map(rustString).join(", ")}] },`,
   );
 }
 if (reachable.length >= NONE || keyCount >= NONE || strings.length >= NONE) fail("the catalog outgrew u16 indices");

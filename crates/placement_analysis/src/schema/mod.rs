@@ -35,6 +35,8 @@ pub struct ShapeData {
     rejects: u8,
     /// `check::*` bits: what wrangler's validation checks here.
     checks: u8,
+    /// Dotted paths below this object of which wrangler requires one.
+    one_of: &'static [&'static str],
 }
 
 /// One key of an object shape, as generated.
@@ -254,6 +256,13 @@ impl Shape {
     /// by wrangler without a check.
     pub fn rejected_types(self) -> Types {
         Types(self.data.rejects)
+    }
+
+    /// The fields of this object of which wrangler requires at least one, with the right type
+    /// (`["enabled", "logs.enabled", "traces.enabled", "issues.enabled"]` for `observability`),
+    /// as dotted paths below it; empty when there is no such choice.
+    pub fn one_of(self) -> &'static [&'static str] {
+        self.data.one_of
     }
 
     /// Whether wrangler refuses a string outside [`Shape::enum_values`] here.
