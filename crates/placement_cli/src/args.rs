@@ -36,6 +36,25 @@ pub enum Command {
     },
     /// Run the language server (LSP over stdin/stdout; logs on stderr).
     Server(ServerArgs),
+    /// Print the settings that apply to a file, and the settings file each comes from.
+    ShowSettings {
+        /// A config file or a folder (its settings are those of a config in it).
+        path: PathBuf,
+        #[command(flatten)]
+        settings: SettingsArgs,
+    },
+}
+
+/// Where placement-lint's own settings come from.
+#[derive(Debug, Clone, Default, Args)]
+pub struct SettingsArgs {
+    /// Use this settings file (placement-lint.toml, or a package.json with a
+    /// "placement-lint" key) for every file, instead of each file's nearest one.
+    #[arg(long, value_name = "PATH", conflicts_with = "isolated")]
+    pub config: Option<PathBuf>,
+    /// Read no settings file: the defaults and the command line only.
+    #[arg(long)]
+    pub isolated: bool,
 }
 
 /// The transport flags language clients add (vscode-languageclient appends `--stdio`). Only
@@ -114,4 +133,6 @@ pub struct CheckArgs {
     /// Exit with status 1 when warnings are found, not only errors.
     #[arg(long)]
     pub deny_warnings: bool,
+    #[command(flatten)]
+    pub settings: SettingsArgs,
 }

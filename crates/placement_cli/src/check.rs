@@ -9,11 +9,11 @@ use placement_analysis::rules::invalid_utf8;
 use placement_analysis::rules::shadowed_config_file;
 use rayon::prelude::*;
 
+use placement_io::settings::{ResolvedSettings, WithSettings};
 use placement_io::{MAX_FILE_BYTES, ReadError, describe_io, read_bytes, write_fix};
 
 use crate::discover::Discovery;
 use crate::files::DiskFiles;
-use crate::selection::RuleSelection;
 
 /// What `--fix` / `--unsafe-fixes` asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,11 +46,14 @@ pub struct CheckRun {
     pub errors: Vec<FileError>,
 }
 
-pub fn run(discovery: &Discovery, selection: &RuleSelection, fix: FixMode) -> CheckRun {
+/// The settings of each file to check, by its path.
+pub type SettingsOf<'a> = dyn Fn(&Path) -> &'a ResolvedSettings + Sync + 'a;
+
+pub fn run(discovery: &Discovery, settings_of: &SettingsOf<'_>, fix: FixMode) -> CheckRun {
     let outcomes: Vec<Result<FileResult, FileError>> = discovery
         .configs
         .par_iter()
-        .map(|path| check_file(path, selection, fix))
+        .map(|path| check_file(path, settings_of(path), fix))
         .collect();
     let mut results = Vec::new();
     let mut errors = Vec::new();
@@ -60,12 +63,15 @@ pub fn run(discovery: &Discovery, selection: &RuleSelection, fix: FixMode) -> Ch
             Err(error) => errors.push(error),
         }
     }
-    if selection.is_selected(&shadowed_config_file::SHADOWED_CONFIG_FILE) {
-        for (shadowed, winner) in &discovery.shadowed {
+    for (shadowed, winner) in &discovery.shadowed {
+        if settings_of(shadowed).is_enabled(&shadowed_config_file::SHADOWED_CONFIG_FILE) {
             let text = read_lossy(shadowed);
             let winner_display = crate::paths::display(winner);
-            let diagnostic =
+            let mut diagnostic =
                 shadowed_config_file::shadowed(shadowed, &text, winner, &winner_display);
+            if let Some(severity) = settings_of(shadowed).severity_of(diagnostic.rule) {
+                diagnostic.severity = severity;
+            }
             match results.iter_mut().find(|r| &r.path == shadowed) {
                 Some(result) => {
                     result.diagnostics.insert(0, diagnostic);
@@ -89,7 +95,7 @@ pub fn run(discovery: &Discovery, selection: &RuleSelection, fix: FixMode) -> Ch
 
 fn check_file(
     path: &Path,
-    selection: &RuleSelection,
+    settings: &ResolvedSettings,
     fix: FixMode,
 ) -> Result<FileResult, FileError> {
     let bytes = read_bytes(path, MAX_FILE_BYTES).map_err(|error| FileError {
@@ -103,10 +109,14 @@ fn check_file(
     let text = decoded.text;
     let encoding_warning = decoded
         .diagnostic
-        .filter(|diagnostic| selection.is_selected(diagnostic.rule));
+        .filter(|diagnostic| settings.is_enabled(diagnostic.rule));
+    let files = WithSettings {
+        files: &DiskFiles,
+        settings,
+    };
     let check = |text: &str| {
-        let mut diagnostics = check_project(path, text, &DiskFiles);
-        diagnostics.retain(|d| selection.is_selected(d.rule));
+        let mut diagnostics = check_project(path, text, &files);
+        settings.apply(path, text, &mut diagnostics);
         diagnostics
     };
     // Writing fixes back would turn the invalid bytes into U+FFFD: such a file is only checked.
@@ -130,7 +140,7 @@ fn check_file(
         path,
         &text,
         fix == FixMode::SafeAndUnsafe,
-        &|rule| selection.is_selected(rule),
+        &|rule| settings.is_enabled(rule),
         &check,
     );
     if !outcome.applied.is_empty() {

@@ -6,6 +6,7 @@ pub mod discover;
 mod files;
 pub mod output;
 pub mod paths;
+pub mod settings;
 pub mod version;
 
 /// The rule selection moved to the analysis crate, which the language server shares.
@@ -68,6 +69,7 @@ pub fn main() -> ExitCode {
         None => run_check(&cli.check),
         Some(Command::Rule { code }) => print_rule(&code),
         Some(Command::Rules { output_format }) => print_rules(output_format),
+        Some(Command::ShowSettings { path, settings }) => settings::show(&path, &settings),
         // Status 1 when the client ended the connection without `shutdown`, as the LSP asks.
         Some(Command::Server(args)) => run_server(&args),
     };
@@ -111,7 +113,7 @@ pub fn run_check(args: &CheckArgs) -> Result<u8, CliError> {
     } else {
         args.paths.clone()
     };
-    let discovery = discover::discover(&paths, &cwd)?;
+    let mut discovery = discover::discover(&paths, &cwd)?;
     if discovery.configs.is_empty() && discovery.shadowed.is_empty() {
         let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
         return Err(CliError::Usage(format!(
@@ -119,12 +121,18 @@ pub fn run_check(args: &CheckArgs) -> Result<u8, CliError> {
             shown.join(", ")
         )));
     }
+    let resolver = settings::resolver(&args.settings, &cwd, selection);
+    let resolved = match settings::resolve_all(&resolver, &mut discovery) {
+        Ok(resolved) => resolved,
+        Err(status) => return Ok(status),
+    };
+    let settings_of = |path: &std::path::Path| resolved.of(path);
     let fix = match (args.fix, args.unsafe_fixes) {
         (_, true) => FixMode::SafeAndUnsafe,
         (true, false) => FixMode::Safe,
         (false, false) => FixMode::Off,
     };
-    let run = check::run(&discovery, &selection, fix);
+    let run = check::run(&discovery, &settings_of, fix);
     let mut sources = Sources::new(&run);
     // Buffered: pretty JSON and code frames are many short lines, and a locked stdout flushes
     // at every line break.
