@@ -135,4 +135,32 @@ pub struct CheckArgs {
     pub deny_warnings: bool,
     #[command(flatten)]
     pub settings: SettingsArgs,
+    /// Read the config's text from standard input and check it as the file PATH (its name
+    /// sets the format; the files around PATH are read when it exists). With --fix, the
+    /// fixed text goes to standard output and the report to standard error.
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
+    /// Print how many diagnostics each rule found, instead of the diagnostics.
+    #[arg(long)]
+    pub statistics: bool,
+    /// Exit with status 0 even when problems are found (usage errors still exit with 2).
+    #[arg(long, conflicts_with = "exit_non_zero_on_fix")]
+    pub exit_zero: bool,
+    /// Exit with status 1 when --fix changed a file, even if no problem is left.
+    #[arg(long)]
+    pub exit_non_zero_on_fix: bool,
+    /// Print the fixes as a unified diff and write nothing; exit with 1 when there are any
+    /// (safe fixes; unsafe ones too with --unsafe-fixes).
+    #[arg(long, conflicts_with_all = ["fix", "statistics"])]
+    pub diff: bool,
+    /// After the report, list the fixes applied and the fixes still available.
+    #[arg(long)]
+    pub show_fixes: bool,
+    /// Write a `placement-lint-disable-next-line CODE -- TODO: reason` comment above every
+    /// current finding in the configs, so that they pass from now on.
+    #[arg(
+        long,
+        conflicts_with_all = ["fix", "unsafe_fixes", "diff", "stdin_filename", "statistics"]
+    )]
+    pub add_suppressions: bool,
 }

@@ -3,10 +3,10 @@
 use std::path::{Path, PathBuf};
 
 use placement_analysis::Diagnostic;
-use placement_analysis::check_project;
 use placement_analysis::fix::fix_with;
 use placement_analysis::rules::invalid_utf8;
 use placement_analysis::rules::shadowed_config_file;
+use placement_analysis::{check_config, check_project};
 use rayon::prelude::*;
 
 use placement_io::settings::{ResolvedSettings, WithSettings};
@@ -23,12 +23,29 @@ pub enum FixMode {
     SafeAndUnsafe,
 }
 
+/// What to do with the fixes computed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FixRequest {
+    pub mode: FixMode,
+    /// Write fixed files back (`--fix`); not for `--diff` or standard input.
+    pub write: bool,
+}
+
+impl FixRequest {
+    pub const OFF: FixRequest = FixRequest {
+        mode: FixMode::Off,
+        write: false,
+    };
+}
+
 /// The result of checking one config.
 #[derive(Debug)]
 pub struct FileResult {
     pub path: PathBuf,
     /// The config's text (after fixes), for code frames; empty when it has no diagnostics.
     pub text: String,
+    /// The text before fixes, kept when fixes applied (for `--diff` and standard input).
+    pub original: Option<String>,
     pub diagnostics: Vec<Diagnostic>,
     /// `(code, title)` of each fix applied.
     pub fixes_applied: Vec<(&'static str, String)>,
@@ -49,7 +66,7 @@ pub struct CheckRun {
 /// The settings of each file to check, by its path.
 pub type SettingsOf<'a> = dyn Fn(&Path) -> &'a ResolvedSettings + Sync + 'a;
 
-pub fn run(discovery: &Discovery, settings_of: &SettingsOf<'_>, fix: FixMode) -> CheckRun {
+pub fn run(discovery: &Discovery, settings_of: &SettingsOf<'_>, fix: FixRequest) -> CheckRun {
     let outcomes: Vec<Result<FileResult, FileError>> = discovery
         .configs
         .par_iter()
@@ -80,6 +97,7 @@ pub fn run(discovery: &Discovery, settings_of: &SettingsOf<'_>, fix: FixMode) ->
                 None => results.push(FileResult {
                     path: shadowed.clone(),
                     text,
+                    original: None,
                     diagnostics: vec![diagnostic],
                     fixes_applied: Vec::new(),
                 }),
@@ -96,7 +114,7 @@ pub fn run(discovery: &Discovery, settings_of: &SettingsOf<'_>, fix: FixMode) ->
 fn check_file(
     path: &Path,
     settings: &ResolvedSettings,
-    fix: FixMode,
+    fix: FixRequest,
 ) -> Result<FileResult, FileError> {
     let bytes = read_bytes(path, MAX_FILE_BYTES).map_err(|error| FileError {
         path: path.to_path_buf(),
@@ -105,22 +123,44 @@ fn check_file(
             _ => format!("cannot read: {error}"),
         },
     })?;
+    check_bytes(path, bytes, settings, fix, true)
+}
+
+/// Checks a config's bytes as the file `path` (read from the disk, or from standard input),
+/// with the files around it when `with_project` holds.
+pub fn check_bytes(
+    path: &Path,
+    bytes: Vec<u8>,
+    settings: &ResolvedSettings,
+    fix: FixRequest,
+    with_project: bool,
+) -> Result<FileResult, FileError> {
     let decoded = invalid_utf8::decode(path, bytes);
     let text = decoded.text;
     let encoding_warning = decoded
         .diagnostic
-        .filter(|diagnostic| settings.is_enabled(diagnostic.rule));
+        .filter(|diagnostic| settings.is_enabled(diagnostic.rule))
+        .map(|mut diagnostic| {
+            if let Some(severity) = settings.severity_of(diagnostic.rule) {
+                diagnostic.severity = severity;
+            }
+            diagnostic
+        });
     let files = WithSettings {
         files: &DiskFiles,
         settings,
     };
     let check = |text: &str| {
-        let mut diagnostics = check_project(path, text, &files);
+        let mut diagnostics = if with_project {
+            check_project(path, text, &files)
+        } else {
+            check_config(path, text)
+        };
         settings.apply(path, text, &mut diagnostics);
         diagnostics
     };
     // Writing fixes back would turn the invalid bytes into U+FFFD: such a file is only checked.
-    if fix == FixMode::Off || encoding_warning.is_some() {
+    if fix.mode == FixMode::Off || encoding_warning.is_some() {
         let mut diagnostics = check(&text);
         diagnostics.extend(encoding_warning);
         return Ok(FileResult {
@@ -132,6 +172,7 @@ fn check_file(
             } else {
                 text
             },
+            original: None,
             diagnostics,
             fixes_applied: Vec::new(),
         });
@@ -139,11 +180,11 @@ fn check_file(
     let outcome = fix_with(
         path,
         &text,
-        fix == FixMode::SafeAndUnsafe,
+        fix.mode == FixMode::SafeAndUnsafe,
         &|rule| settings.is_enabled(rule),
         &check,
     );
-    if !outcome.applied.is_empty() {
+    if fix.write && !outcome.applied.is_empty() {
         write_fix(path, outcome.text.as_bytes()).map_err(|error| FileError {
             path: path.to_path_buf(),
             message: format!("cannot write fixes: {}", describe_io(&error)),
@@ -151,6 +192,7 @@ fn check_file(
     }
     Ok(FileResult {
         path: path.to_path_buf(),
+        original: (!outcome.applied.is_empty()).then_some(text),
         text: outcome.text,
         diagnostics: outcome.remaining,
         fixes_applied: outcome.applied,

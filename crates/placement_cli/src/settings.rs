@@ -83,7 +83,7 @@ pub fn resolve_all(
     })
 }
 
-fn print_failures(failures: &[Arc<SettingsFailure>]) {
+pub fn print_failures(failures: &[Arc<SettingsFailure>]) {
     let color = std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
         && std::io::stderr().is_terminal();
     let mut err = std::io::stderr().lock();

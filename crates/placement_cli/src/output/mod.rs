@@ -1,9 +1,11 @@
 //! Printing diagnostics: human (miette), JSON, SARIF and GitHub workflow commands.
 
+pub mod fixes;
 pub mod github;
 pub mod human;
 pub mod json;
 pub mod sarif;
+pub mod statistics;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
