@@ -101,6 +101,12 @@ pub enum OutputFormat {
     Json,
     Sarif,
     Github,
+    /// GitLab's Code Quality report (JSON).
+    Gitlab,
+    /// JUnit XML: a test suite per config, a failing test case per diagnostic.
+    Junit,
+    /// Checkstyle XML.
+    Checkstyle,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

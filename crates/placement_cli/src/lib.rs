@@ -218,6 +218,9 @@ fn write_report(
         OutputFormat::Json => output::json::write(out, run, &mut sources),
         OutputFormat::Sarif => output::sarif::write(out, run, &mut sources),
         OutputFormat::Github => output::github::write(out, run, &mut sources),
+        OutputFormat::Gitlab => output::gitlab::write(out, run, &mut sources),
+        OutputFormat::Junit => output::junit::write(out, run, &mut sources),
+        OutputFormat::Checkstyle => output::checkstyle::write(out, run, &mut sources),
     }?;
     if args.show_fixes {
         // Appended to the human and GitHub output; kept out of the machine-readable formats.
