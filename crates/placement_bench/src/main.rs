@@ -316,8 +316,13 @@ fn cli_check(root: &Path) -> Result<(usize, Option<usize>), String> {
         RuleSelection::all(),
     );
     let resolved = placement_cli::settings::resolve_all(&resolver, &mut discovery)
-        .map_err(|status| format!("the settings files are in error (status {status})"))?;
-    let run = placement_cli::check::run(&discovery, &|path| resolved.of(path), FixRequest::OFF);
+        .map_err(|failures| format!("{} settings file(s) in error", failures.len()))?;
+    let run = placement_cli::check::run(
+        &discovery,
+        &|path| resolved.of(path),
+        FixRequest::OFF,
+        &placement_cli::DiskFiles,
+    );
     let diagnostics = run.results.iter().map(|r| r.diagnostics.len()).sum();
     Ok((run.results.len(), Some(diagnostics)))
 }

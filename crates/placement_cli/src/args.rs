@@ -36,6 +36,15 @@ pub enum Command {
     },
     /// Run the language server (LSP over stdin/stdout; logs on stderr).
     Server(ServerArgs),
+    /// Serve the Model Context Protocol over stdin/stdout, for coding agents: tools to check,
+    /// explain a rule and preview fixes, inside one folder.
+    Mcp {
+        /// The folder served; paths outside it are refused.
+        root: PathBuf,
+        /// Also offer `apply_fixes`, which writes fixes to disk.
+        #[arg(long)]
+        allow_writes: bool,
+    },
     /// Print the settings that apply to a file, and the settings file each comes from.
     ShowSettings {
         /// A config file or a folder (its settings are those of a config in it).

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use placement_analysis::Diagnostic;
 use placement_analysis::fix::fix_with;
+use placement_analysis::project::ProjectFiles;
 use placement_analysis::rules::invalid_utf8;
 use placement_analysis::rules::shadowed_config_file;
 use placement_analysis::{check_config, check_project};
@@ -13,7 +14,6 @@ use placement_io::settings::{ResolvedSettings, WithSettings};
 use placement_io::{MAX_FILE_BYTES, ReadError, describe_io, read_bytes, write_fix};
 
 use crate::discover::Discovery;
-use crate::files::DiskFiles;
 
 /// What `--fix` / `--unsafe-fixes` asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,11 +66,18 @@ pub struct CheckRun {
 /// The settings of each file to check, by its path.
 pub type SettingsOf<'a> = dyn Fn(&Path) -> &'a ResolvedSettings + Sync + 'a;
 
-pub fn run(discovery: &Discovery, settings_of: &SettingsOf<'_>, fix: FixRequest) -> CheckRun {
+/// Checks every discovered config, reading the files around each through `files` (the disk,
+/// or a view of it limited to one folder).
+pub fn run(
+    discovery: &Discovery,
+    settings_of: &SettingsOf<'_>,
+    fix: FixRequest,
+    files: &dyn ProjectFiles,
+) -> CheckRun {
     let outcomes: Vec<Result<FileResult, FileError>> = discovery
         .configs
         .par_iter()
-        .map(|path| check_file(path, settings_of(path), fix))
+        .map(|path| check_file(path, settings_of(path), fix, files))
         .collect();
     let mut results = Vec::new();
     let mut errors = Vec::new();
@@ -115,6 +122,7 @@ fn check_file(
     path: &Path,
     settings: &ResolvedSettings,
     fix: FixRequest,
+    files: &dyn ProjectFiles,
 ) -> Result<FileResult, FileError> {
     let bytes = read_bytes(path, MAX_FILE_BYTES).map_err(|error| FileError {
         path: path.to_path_buf(),
@@ -123,17 +131,17 @@ fn check_file(
             _ => format!("cannot read: {error}"),
         },
     })?;
-    check_bytes(path, bytes, settings, fix, true)
+    check_bytes(path, bytes, settings, fix, Some(files))
 }
 
 /// Checks a config's bytes as the file `path` (read from the disk, or from standard input),
-/// with the files around it when `with_project` holds.
+/// with the files around it when `project` gives a way to read them.
 pub fn check_bytes(
     path: &Path,
     bytes: Vec<u8>,
     settings: &ResolvedSettings,
     fix: FixRequest,
-    with_project: bool,
+    project: Option<&dyn ProjectFiles>,
 ) -> Result<FileResult, FileError> {
     let decoded = invalid_utf8::decode(path, bytes);
     let text = decoded.text;
@@ -146,15 +154,10 @@ pub fn check_bytes(
             }
             diagnostic
         });
-    let files = WithSettings {
-        files: &DiskFiles,
-        settings,
-    };
     let check = |text: &str| {
-        let mut diagnostics = if with_project {
-            check_project(path, text, &files)
-        } else {
-            check_config(path, text)
+        let mut diagnostics = match project {
+            Some(files) => check_project(path, text, &WithSettings { files, settings }),
+            None => check_config(path, text),
         };
         settings.apply(path, text, &mut diagnostics);
         diagnostics

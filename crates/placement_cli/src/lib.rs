@@ -4,6 +4,7 @@ pub mod args;
 pub mod check;
 pub mod discover;
 mod files;
+mod mcp;
 pub mod output;
 pub mod paths;
 pub mod settings;
@@ -72,6 +73,7 @@ pub fn main() -> ExitCode {
         Some(Command::Rule { code }) => print_rule(&code),
         Some(Command::Rules { output_format }) => print_rules(output_format),
         Some(Command::ShowSettings { path, settings }) => settings::show(&path, &settings),
+        Some(Command::Mcp { root, allow_writes }) => mcp::run(&root, allow_writes),
         // Status 1 when the client ended the connection without `shutdown`, as the LSP asks.
         Some(Command::Server(args)) => run_server(&args),
     };
@@ -145,9 +147,12 @@ pub fn run_check(args: &CheckArgs) -> Result<u8, CliError> {
             }
             let resolved = match settings::resolve_all(&resolver, &mut discovery) {
                 Ok(resolved) => resolved,
-                Err(status) => return Ok(status),
+                Err(failures) => {
+                    settings::print_failures(&failures);
+                    return Ok(exit::USAGE);
+                }
             };
-            check::run(&discovery, &|path| resolved.of(path), fix)
+            check::run(&discovery, &|path| resolved.of(path), fix, &DiskFiles)
         }
     };
     if !run.errors.is_empty() {

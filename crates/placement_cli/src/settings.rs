@@ -40,12 +40,12 @@ impl ResolvedAll {
     }
 }
 
-/// Resolves the settings of every discovered config and drops the excluded ones. A settings
-/// file in error is printed, framed like a diagnostic, on stderr: `Err` holds the exit status.
+/// Resolves the settings of every discovered config and drops the excluded ones; `Err` holds
+/// each settings file in error (see [`print_failures`]).
 pub fn resolve_all(
     resolver: &SettingsResolver,
     discovery: &mut Discovery,
-) -> Result<ResolvedAll, u8> {
+) -> Result<ResolvedAll, Vec<Arc<SettingsFailure>>> {
     let mut by_file = HashMap::new();
     let mut failures: Vec<Arc<SettingsFailure>> = Vec::new();
     let files: Vec<PathBuf> = discovery
@@ -67,8 +67,7 @@ pub fn resolve_all(
         }
     }
     if !failures.is_empty() {
-        print_failures(&failures);
-        return Err(exit::USAGE);
+        return Err(failures);
     }
     let excluded = |path: &PathBuf| {
         by_file
@@ -83,6 +82,7 @@ pub fn resolve_all(
     })
 }
 
+/// Prints settings files in error on stderr, framed like diagnostics.
 pub fn print_failures(failures: &[Arc<SettingsFailure>]) {
     let color = std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
         && std::io::stderr().is_terminal();

@@ -43,8 +43,10 @@ pub fn check(
         return Ok(Ok(StdinRun { run, input: bytes }));
     }
     // The files around the config are read only when it is a real place on the disk.
-    let with_project = absolute.exists();
-    let result = check_bytes(&absolute, bytes.clone(), &settings, fix, with_project);
+    let project = absolute
+        .exists()
+        .then_some(&crate::DiskFiles as &dyn placement_analysis::project::ProjectFiles);
+    let result = check_bytes(&absolute, bytes.clone(), &settings, fix, project);
     let mut run = CheckRun {
         results: Vec::new(),
         errors: Vec::new(),

@@ -68,6 +68,9 @@ pub enum SettingsMode {
     File(PathBuf),
     /// `--isolated`: no settings file; defaults and the command line only.
     Isolated,
+    /// Like `Nearest`, but never reading a file outside this folder (canonical), the search
+    /// stopping there and an `extend` out of it an error: for a server rooted at a folder.
+    NearestWithin(PathBuf),
 }
 
 /// A setting's value as it applies, with the file that set it.
@@ -429,19 +432,34 @@ impl SettingsResolver {
                     )
                 })?)
             }
-            SettingsMode::Nearest => nearest_settings_file(folder)?,
+            SettingsMode::Nearest => nearest_settings_file(folder, None)?,
+            SettingsMode::NearestWithin(ceiling) => nearest_settings_file(folder, Some(ceiling))?,
         };
         let Some(first) = first else {
             return Ok(ResolvedSettings::default());
         };
-        let chain = extend_chain(first)?;
+        let ceiling = match &self.mode {
+            SettingsMode::NearestWithin(ceiling) => Some(ceiling.as_path()),
+            _ => None,
+        };
+        let chain = extend_chain(first, ceiling)?;
         ResolvedSettings::merge(&chain)
     }
 }
 
-/// The nearest settings file from `folder` up, read.
-fn nearest_settings_file(folder: &Path) -> Result<Option<SettingsFile>, SettingsFailure> {
+/// The nearest settings file from `folder` up (no further up than `ceiling`), read.
+fn nearest_settings_file(
+    folder: &Path,
+    ceiling: Option<&Path>,
+) -> Result<Option<SettingsFile>, SettingsFailure> {
+    let folder = match ceiling {
+        Some(_) => canonical(folder),
+        None => folder.to_path_buf(),
+    };
     for current in folder.ancestors() {
+        if ceiling.is_some_and(|ceiling| !current.starts_with(ceiling)) {
+            break;
+        }
         for name in SETTINGS_FILE_NAMES {
             let path = current.join(name);
             if path.is_file() {
@@ -498,7 +516,10 @@ fn read_settings_file(
 
 /// `first` and every file it extends, the base first. A cycle is an error at the `extend` that
 /// closes it.
-fn extend_chain(first: SettingsFile) -> Result<Vec<SettingsFile>, SettingsFailure> {
+fn extend_chain(
+    first: SettingsFile,
+    ceiling: Option<&Path>,
+) -> Result<Vec<SettingsFile>, SettingsFailure> {
     let mut chain = vec![first];
     let mut seen = vec![canonical(&chain[0].path)];
     loop {
@@ -519,6 +540,19 @@ fn extend_chain(first: SettingsFile) -> Result<Vec<SettingsFile>, SettingsFailur
                      extends from",
                     extend.value,
                     chain.len() - position
+                ),
+            ));
+        }
+        if let Some(ceiling) = ceiling
+            && !key.starts_with(ceiling)
+        {
+            return Err(SettingsFailure::one(
+                &last.path,
+                &last.text,
+                extend.span,
+                format!(
+                    "`extend` leads outside `{}`, the folder being served",
+                    ceiling.display()
                 ),
             ));
         }

@@ -9,11 +9,20 @@ use super::{Sources, all_diagnostics};
 use crate::check::CheckRun;
 use crate::paths::display;
 
-/// A unified diff per file a fix would change (`--- path` / `+++ path`, three lines of
-/// context), then a count on standard error.
-pub fn write_diff(out: &mut dyn Write, run: &CheckRun) -> std::io::Result<()> {
-    let mut files = 0;
-    let mut fixes = 0;
+/// The unified diff of every file a fix changed (`--- path` / `+++ path`, three lines of
+/// context), with how many fixes and files it holds.
+pub struct FixDiff {
+    pub text: String,
+    pub fixes: usize,
+    pub files: usize,
+}
+
+pub fn diff(run: &CheckRun) -> FixDiff {
+    let mut diff = FixDiff {
+        text: String::new(),
+        fixes: 0,
+        files: 0,
+    };
     for result in &run.results {
         let Some(original) = &result.original else {
             continue;
@@ -21,25 +30,36 @@ pub fn write_diff(out: &mut dyn Write, run: &CheckRun) -> std::io::Result<()> {
         if result.fixes_applied.is_empty() {
             continue;
         }
-        files += 1;
-        fixes += result.fixes_applied.len();
+        diff.files += 1;
+        diff.fixes += result.fixes_applied.len();
         let name = display(&result.path);
-        let diff = similar::TextDiff::from_lines(original.as_str(), result.text.as_str());
-        write!(
-            out,
-            "{}",
-            diff.unified_diff().context_radius(3).header(&name, &name)
-        )?;
+        let unified = similar::TextDiff::from_lines(original.as_str(), result.text.as_str());
+        diff.text.push_str(
+            &unified
+                .unified_diff()
+                .context_radius(3)
+                .header(&name, &name)
+                .to_string(),
+        );
     }
+    diff
+}
+
+/// `--diff`: the diff on `out`, then a count on standard error.
+pub fn write_diff(out: &mut dyn Write, run: &CheckRun) -> std::io::Result<()> {
+    let diff = diff(run);
+    out.write_all(diff.text.as_bytes())?;
     let mut err = std::io::stderr().lock();
-    if fixes == 0 {
+    if diff.fixes == 0 {
         writeln!(err, "No fixes to apply.")
     } else {
         writeln!(
             err,
-            "Would apply {fixes} fix{} in {files} file{}.",
-            if fixes == 1 { "" } else { "es" },
-            if files == 1 { "" } else { "s" }
+            "Would apply {} fix{} in {} file{}.",
+            diff.fixes,
+            if diff.fixes == 1 { "" } else { "es" },
+            diff.files,
+            if diff.files == 1 { "" } else { "s" }
         )
     }
 }
