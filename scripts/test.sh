@@ -26,6 +26,9 @@ export PLACEMENT_LINT_REQUIRE_VALIDATORS=1
 
 cargo test --workspace --locked
 
+# The MCP server (`placement-lint mcp`) driven by the official MCP Python SDK, as agents do.
+bash tests/mcp/run.sh target/debug/placement-lint
+
 # Distribution: the npm, PyPI and pre-commit packages built, installed into temporary places and
 # run; the GitHub Action, its problem matcher and the release workflow checked (tests/dist).
 bash tests/dist/run.sh
