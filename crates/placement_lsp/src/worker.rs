@@ -257,7 +257,7 @@ fn analyse(
 /// The settings of a project: its config's nearest settings file (read afresh each time, so
 /// that an edit to it applies at the next analysis), with the editor's `select`/`ignore` on
 /// top. A settings file in error is logged and left out: the editor's selection alone applies.
-fn project_settings(config: &Path, editor: &RuleSelection) -> ResolvedSettings {
+pub(crate) fn project_settings(config: &Path, editor: &RuleSelection) -> ResolvedSettings {
     let resolver = SettingsResolver::new(SettingsMode::Nearest, Some(editor.clone()));
     match resolver.for_file(config) {
         Ok(settings) => settings.as_ref().clone(),

@@ -473,6 +473,11 @@ async fn settings_files_apply_and_are_read_again_when_they_change() {
         1,
         "raised to an error"
     );
+    // Fix-all leaves what the settings hide: the ignored PL101's safe fix is not offered.
+    let actions = client
+        .code_actions(&uri, &range(0, 0, 0, 0), &[], &["source.fixAll"])
+        .await;
+    assert_eq!(actions, json!([]), "{actions}");
 
     // The settings file changes: `[rules]` and `ignore` go; the project is checked again.
     write(&settings, "extend-select = []\n");
@@ -491,6 +496,10 @@ async fn settings_files_apply_and_are_read_again_when_they_change() {
         2,
         "back to a warning"
     );
+    let actions = client
+        .code_actions(&uri, &range(0, 0, 0, 0), &[], &["source.fixAll"])
+        .await;
+    assert_eq!(actions.as_array().map(Vec::len), Some(1), "{actions}");
 
     // A settings file in error is left out (logged): the editor's selection alone applies.
     write(&settings, "selct = [\"PL1\"]\n");
