@@ -373,12 +373,17 @@ fn quoted(items: &[String]) -> String {
 /// The settings of a folder, or why they cannot be used (shared: one failure is shown once).
 pub type Resolution = Result<Arc<ResolvedSettings>, Arc<SettingsFailure>>;
 
-/// Resolves the settings of checked files, reading each folder's settings once.
+/// Resolves the settings of checked files. Each folder is looked at once (siblings share
+/// their parents' answers) and each settings file is read and merged once, so that thousands
+/// of configs cost a few lookups each and a settings file in error is one failure, shown once.
 #[derive(Debug, Default)]
 pub struct SettingsResolver {
     mode: SettingsMode,
     over: Option<RuleSelection>,
-    by_folder: Mutex<HashMap<PathBuf, Resolution>>,
+    /// For each folder looked at, the settings file that applies there (nearest mode).
+    nearest: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
+    /// For each settings file (`None`: no file, the defaults), what it resolves to.
+    by_settings_file: Mutex<HashMap<Option<PathBuf>, Resolution>>,
 }
 
 impl SettingsResolver {
@@ -387,56 +392,81 @@ impl SettingsResolver {
         Self {
             mode,
             over,
-            by_folder: Mutex::default(),
+            nearest: Mutex::default(),
+            by_settings_file: Mutex::default(),
         }
     }
 
     /// The settings that apply to `file` (absolute).
     pub fn for_file(&self, file: &Path) -> Resolution {
-        let folder = file.parent().unwrap_or(Path::new("/")).to_path_buf();
-        if let Some(found) = self.cache().get(&folder) {
+        let folder = file.parent().unwrap_or(Path::new("/"));
+        let settings_file = match &self.mode {
+            SettingsMode::Isolated => None,
+            SettingsMode::File(path) => Some(normalize(path)),
+            SettingsMode::Nearest => self.nearest_settings_file(folder, None),
+            SettingsMode::NearestWithin(ceiling) => {
+                self.nearest_settings_file(&canonical(folder), Some(ceiling))
+            }
+        };
+        if let Some(found) = lock(&self.by_settings_file).get(&settings_file) {
             return found.clone();
         }
         let resolved = self
-            .resolve(&folder)
+            .resolve(settings_file.as_deref())
             .map(|settings| match &self.over {
                 Some(over) => settings.with_selection_override(over),
                 None => settings,
             })
             .map(Arc::new)
             .map_err(Arc::new);
-        self.cache().insert(folder, resolved.clone());
+        lock(&self.by_settings_file).insert(settings_file, resolved.clone());
         resolved
     }
 
-    fn cache(&self) -> std::sync::MutexGuard<'_, HashMap<PathBuf, Resolution>> {
-        self.by_folder
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    /// The nearest settings file from `folder` up (no further up than `ceiling`).
+    fn nearest_settings_file(&self, folder: &Path, ceiling: Option<&Path>) -> Option<PathBuf> {
+        let mut visited = Vec::new();
+        let mut found = None;
+        for current in folder.ancestors() {
+            if ceiling.is_some_and(|ceiling| !current.starts_with(ceiling)) {
+                break;
+            }
+            if let Some(known) = lock(&self.nearest).get(current) {
+                found = known.clone();
+                break;
+            }
+            visited.push(current.to_path_buf());
+            if let Some(path) = settings_file_in(current) {
+                found = Some(path);
+                break;
+            }
+        }
+        let mut nearest = lock(&self.nearest);
+        for folder in visited {
+            nearest.insert(folder, found.clone());
+        }
+        found
     }
 
-    fn resolve(&self, folder: &Path) -> Result<ResolvedSettings, SettingsFailure> {
-        let first = match &self.mode {
-            SettingsMode::Isolated => return Ok(ResolvedSettings::default()),
-            SettingsMode::File(path) => {
-                Some(read_settings_file(&normalize(path), None)?.ok_or_else(|| {
-                    SettingsFailure::one(
-                        path,
-                        "",
-                        Span::empty(0),
-                        format!(
-                            "`{}` has no `\"{}\"` key",
-                            path.display(),
-                            placement_analysis::settings::PACKAGE_JSON_KEY
-                        ),
-                    )
-                })?)
-            }
-            SettingsMode::Nearest => nearest_settings_file(folder, None)?,
-            SettingsMode::NearestWithin(ceiling) => nearest_settings_file(folder, Some(ceiling))?,
-        };
-        let Some(first) = first else {
+    fn resolve(&self, settings_file: Option<&Path>) -> Result<ResolvedSettings, SettingsFailure> {
+        let Some(path) = settings_file else {
             return Ok(ResolvedSettings::default());
+        };
+        let Some(first) = read_settings_file(path, None)? else {
+            return match self.mode {
+                SettingsMode::File(_) => Err(SettingsFailure::one(
+                    path,
+                    "",
+                    Span::empty(0),
+                    format!(
+                        "`{}` has no `\"{}\"` key",
+                        path.display(),
+                        placement_analysis::settings::PACKAGE_JSON_KEY
+                    ),
+                )),
+                // Changed since it was found: as if it were not there.
+                _ => Ok(ResolvedSettings::default()),
+            };
         };
         let ceiling = match &self.mode {
             SettingsMode::NearestWithin(ceiling) => Some(ceiling.as_path()),
@@ -447,33 +477,27 @@ impl SettingsResolver {
     }
 }
 
-/// The nearest settings file from `folder` up (no further up than `ceiling`), read.
-fn nearest_settings_file(
-    folder: &Path,
-    ceiling: Option<&Path>,
-) -> Result<Option<SettingsFile>, SettingsFailure> {
-    let folder = match ceiling {
-        Some(_) => canonical(folder),
-        None => folder.to_path_buf(),
-    };
-    for current in folder.ancestors() {
-        if ceiling.is_some_and(|ceiling| !current.starts_with(ceiling)) {
-            break;
-        }
-        for name in SETTINGS_FILE_NAMES {
-            let path = current.join(name);
-            if path.is_file() {
-                return read_settings_file(&path, None);
-            }
-        }
-        let manifest = current.join("package.json");
-        if manifest.is_file()
-            && let Some(file) = read_settings_file(&manifest, None)?
-        {
-            return Ok(Some(file));
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// The settings file of this folder itself, if it has one: `placement-lint.toml`, then
+/// `.placement-lint.toml`, then a `package.json` with a `"placement-lint"` key at its top level
+/// (one that only lists placement-lint among its dependencies does not count).
+fn settings_file_in(folder: &Path) -> Option<PathBuf> {
+    for name in SETTINGS_FILE_NAMES {
+        let path = folder.join(name);
+        if path.is_file() {
+            return Some(path);
         }
     }
-    Ok(None)
+    let manifest = folder.join("package.json");
+    let text = read_text(&manifest, MAX_FILE_BYTES).ok()?;
+    let key = format!("\"{}\"", placement_analysis::settings::PACKAGE_JSON_KEY);
+    (text.contains(&key) && parse_layer(&text, SettingsSource::PackageJson).is_some())
+        .then_some(manifest)
 }
 
 /// Reads and checks one settings file; `None` for a `package.json` without the key.
@@ -682,6 +706,42 @@ mod tests {
             .for_file(&root.join("apps/api/wrangler.toml"))
             .unwrap();
         assert!(isolated.files.is_empty() && isolated.is_enabled(rule("PL101")));
+    }
+
+    #[test]
+    fn a_dependency_on_placement_lint_is_not_a_settings_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, "placement-lint.toml", "ignore = [\"PL101\"]\n");
+        write(
+            root,
+            "app/package.json",
+            "{\"devDependencies\": {\"placement-lint\": \"^0.1.0\"}}",
+        );
+        let resolver = SettingsResolver::new(SettingsMode::Nearest, None);
+        let settings = resolver.for_file(&root.join("app/wrangler.toml")).unwrap();
+        assert_eq!(settings.files, [root.join("placement-lint.toml")]);
+    }
+
+    #[test]
+    fn one_settings_file_resolves_once_for_every_folder_under_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, "placement-lint.toml", "selct = []\n");
+        let resolver = SettingsResolver::new(SettingsMode::Nearest, None);
+        let a = resolver
+            .for_file(&root.join("a/wrangler.toml"))
+            .unwrap_err();
+        let b = resolver
+            .for_file(&root.join("b/c/wrangler.toml"))
+            .unwrap_err();
+        assert!(Arc::ptr_eq(&a, &b), "one failure, shown once");
+        let fine = SettingsResolver::new(SettingsMode::Isolated, None);
+        let (x, y) = (
+            fine.for_file(&root.join("a/wrangler.toml")).unwrap(),
+            fine.for_file(&root.join("b/wrangler.toml")).unwrap(),
+        );
+        assert!(Arc::ptr_eq(&x, &y));
     }
 
     #[test]
