@@ -745,6 +745,23 @@ mod tests {
     }
 
     #[test]
+    fn an_invalid_glob_is_an_error_at_its_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(
+            root,
+            "placement-lint.toml",
+            "exclude = [\"ok/**\", \"a[\"]\n",
+        );
+        let failure = SettingsResolver::new(SettingsMode::Nearest, None)
+            .for_file(&root.join("wrangler.toml"))
+            .unwrap_err();
+        let span = failure.errors[0].span;
+        assert_eq!(&failure.text[span.start..span.end], "\"a[\"");
+        assert!(failure.errors[0].message.contains("not a valid glob"));
+    }
+
+    #[test]
     fn extend_cycles_are_errors_at_the_extend() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
