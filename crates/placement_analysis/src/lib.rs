@@ -16,6 +16,7 @@ pub mod rules;
 pub mod schema;
 mod schema_walk;
 pub mod selection;
+pub mod settings;
 pub mod span;
 pub mod suggest;
 mod suppression;
@@ -35,6 +36,7 @@ pub use context::{Context, Sink};
 pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Related, Severity};
 pub use rule::{FixAvailability, Rule};
 pub use span::{LineColumn, LineIndex, Span};
+pub use suppression::DIRECTIVE as SUPPRESSION_DIRECTIVE;
 pub use syntax::Format;
 
 /// Every rule, in code order.
