@@ -14,6 +14,7 @@ pub mod project;
 pub mod rule;
 pub mod rules;
 pub mod schema;
+mod schema_walk;
 pub mod selection;
 pub mod settings;
 pub mod span;

@@ -58,6 +58,10 @@ rule_fixtures! {
     pl106_placement_empty_target => "PL106-placement-empty-target",
     pl107_placement_malformed_target => "PL107-placement-malformed-target",
     pl108_key_swallowed_by_table => "PL108-key-swallowed-by-table",
+    pl301_removed_key => "PL301-removed-key",
+    pl302_deprecated_key => "PL302-deprecated-key",
+    pl303_experimental_key => "PL303-experimental-key",
+    pl304_missing_required_key => "PL304-missing-required-key",
 }
 
 #[test]

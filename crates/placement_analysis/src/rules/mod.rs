@@ -5,10 +5,13 @@ use crate::rule::Rule;
 
 pub mod analytics_call_blocks_response;
 pub mod assets_fetch_smart_placement;
+pub mod deprecated_key;
 pub mod duplicate_key;
+pub mod experimental_key;
 pub mod invalid_syntax;
 pub mod invalid_utf8;
 pub mod key_swallowed_by_table;
+pub mod missing_required_key;
 pub mod pages_middleware_smart_placement;
 pub mod placement_empty_target;
 pub mod placement_hint_removed;
@@ -19,6 +22,7 @@ pub mod placement_mode_conflict;
 pub mod placement_multiple_targets;
 pub mod placement_without_main;
 pub mod project_file_not_read;
+pub mod removed_key;
 pub mod run_worker_first_smart_placement;
 pub mod shadowed_config_file;
 pub mod smart_placement_without_fetch_handler;
@@ -115,5 +119,16 @@ pub(crate) static REGISTRY: &[(&Rule, Option<Check>)] = &[
     (
         &smart_placement_without_functions::SMART_PLACEMENT_WITHOUT_FUNCTIONS,
         Some(smart_placement_without_functions::check),
+    ),
+    // Schema rules: visitors of `schema_walk`, driven by the key catalog.
+    (&removed_key::REMOVED_KEY, Some(removed_key::check)),
+    (&deprecated_key::DEPRECATED_KEY, Some(deprecated_key::check)),
+    (
+        &experimental_key::EXPERIMENTAL_KEY,
+        Some(experimental_key::check),
+    ),
+    (
+        &missing_required_key::MISSING_REQUIRED_KEY,
+        Some(missing_required_key::check),
     ),
 ];
