@@ -41,7 +41,7 @@ impl TextLines<'_> {
 
 /// Where an entry's text ends. A dotted key in an inline table (`{ a.b = 1 }`) makes an implicit
 /// table whose span is only the key `a`: its end is that of the last key under it.
-fn entry_end(entry: &Entry) -> usize {
+pub(crate) fn entry_end(entry: &Entry) -> usize {
     let own = entry.key_span.end.max(entry.value.span.end);
     match &entry.value.kind {
         crate::syntax::NodeKind::Table(table) => {
@@ -49,6 +49,22 @@ fn entry_end(entry: &Entry) -> usize {
         }
         _ => own,
     }
+}
+
+/// The start of the blank and comment lines just before the line holding `offset` (that line's
+/// start when there are none): where text goes to end up after the previous content line,
+/// leaving the comments that lead into `offset`'s line with it.
+pub(crate) fn start_of_trailing_trivia(source: &TextLines<'_>, offset: usize) -> usize {
+    let mut line = source.lines.line_of(offset);
+    while line > 0 {
+        let start = source.lines.line_start(line - 1);
+        let previous = source.text[start..source.lines.line_end(source.text, line - 1)].trim();
+        if !(previous.is_empty() || previous.starts_with('#') || previous.starts_with("//")) {
+            break;
+        }
+        line -= 1;
+    }
+    source.lines.line_start(line)
 }
 
 /// An edit removing `table.entries[index]` with its separator, leaving valid syntax behind.

@@ -7,6 +7,7 @@ pub mod diagnostic;
 pub mod discovery;
 pub mod docs;
 mod edits;
+mod env_edits;
 pub mod fix;
 pub mod model;
 pub mod placement;

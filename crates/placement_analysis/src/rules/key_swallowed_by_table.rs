@@ -1,6 +1,7 @@
 use crate::catalog::{ASSETS_KEYS, PLACEMENT_KEYS};
 use crate::context::{Context, Sink};
 use crate::diagnostic::{Applicability, Edit, Fix};
+use crate::edits::start_of_trailing_trivia;
 use crate::model::ScopeKind;
 use crate::rule::{FixAvailability, declare_rule};
 use crate::rules::unknown_key::scope_keys;
@@ -112,17 +113,7 @@ fn move_above_first_header(
 ) -> Option<Fix> {
     let first_header = ctx.parsed.first_header?;
     // After the last top-level line: above the blank lines and comments that lead into the header.
-    let mut line = ctx.lines.line_of(first_header);
-    while line > 0 {
-        let previous =
-            &ctx.text[ctx.lines.line_start(line - 1)..ctx.lines.line_end(ctx.text, line - 1)];
-        let previous = previous.trim();
-        if !(previous.is_empty() || previous.starts_with('#')) {
-            break;
-        }
-        line -= 1;
-    }
-    let insert_at = ctx.lines.line_start(line);
+    let insert_at = start_of_trailing_trivia(&ctx.source(), first_header);
     let lines = ctx.source().full_lines(key.cover(value));
     let mut moved = ctx.text[lines.start..lines.end].trim_start().to_owned();
     if !moved.ends_with('\n') {

@@ -9,6 +9,7 @@ pub mod duplicate_key;
 pub mod invalid_syntax;
 pub mod invalid_utf8;
 pub mod key_swallowed_by_table;
+pub mod non_inherited_key_missing;
 pub mod pages_middleware_smart_placement;
 pub mod placement_empty_target;
 pub mod placement_hint_removed;
@@ -78,6 +79,10 @@ pub(crate) static REGISTRY: &[(&Rule, Option<Check>)] = &[
     (
         &key_swallowed_by_table::KEY_SWALLOWED_BY_TABLE,
         Some(key_swallowed_by_table::check),
+    ),
+    (
+        &non_inherited_key_missing::NON_INHERITED_KEY_MISSING,
+        Some(non_inherited_key_missing::check),
     ),
     // Project rules: they read `ctx.project` (the config alone for PL203 and PL205).
     (
