@@ -12,6 +12,7 @@ pub mod fix;
 pub mod model;
 pub mod placement;
 pub mod project;
+mod routes;
 pub mod rule;
 pub mod rules;
 pub mod schema;

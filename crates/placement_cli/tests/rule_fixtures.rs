@@ -59,6 +59,11 @@ rule_fixtures! {
     pl107_placement_malformed_target => "PL107-placement-malformed-target",
     pl108_key_swallowed_by_table => "PL108-key-swallowed-by-table",
     pl310_non_inherited_key_missing => "PL310-non-inherited-key-missing",
+    pl311_invalid_route => "PL311-invalid-route",
+    pl312_route_with_routes => "PL312-route-with-routes",
+    pl313_empty_route => "PL313-empty-route",
+    pl314_custom_domain_inherited => "PL314-custom-domain-inherited",
+    pl315_invalid_custom_domain => "PL315-invalid-custom-domain",
 }
 
 #[test]

@@ -5,7 +5,11 @@ use crate::rule::Rule;
 
 pub mod analytics_call_blocks_response;
 pub mod assets_fetch_smart_placement;
+pub mod custom_domain_inherited;
 pub mod duplicate_key;
+pub mod empty_route;
+pub mod invalid_custom_domain;
+pub mod invalid_route;
 pub mod invalid_syntax;
 pub mod invalid_utf8;
 pub mod key_swallowed_by_table;
@@ -20,6 +24,7 @@ pub mod placement_mode_conflict;
 pub mod placement_multiple_targets;
 pub mod placement_without_main;
 pub mod project_file_not_read;
+pub mod route_with_routes;
 pub mod run_worker_first_smart_placement;
 pub mod shadowed_config_file;
 pub mod smart_placement_without_fetch_handler;
@@ -83,6 +88,20 @@ pub(crate) static REGISTRY: &[(&Rule, Option<Check>)] = &[
     (
         &non_inherited_key_missing::NON_INHERITED_KEY_MISSING,
         Some(non_inherited_key_missing::check),
+    ),
+    (&invalid_route::INVALID_ROUTE, Some(invalid_route::check)),
+    (
+        &route_with_routes::ROUTE_WITH_ROUTES,
+        Some(route_with_routes::check),
+    ),
+    (&empty_route::EMPTY_ROUTE, Some(empty_route::check)),
+    (
+        &custom_domain_inherited::CUSTOM_DOMAIN_INHERITED,
+        Some(custom_domain_inherited::check),
+    ),
+    (
+        &invalid_custom_domain::INVALID_CUSTOM_DOMAIN,
+        Some(invalid_custom_domain::check),
     ),
     // Project rules: they read `ctx.project` (the config alone for PL203 and PL205).
     (
