@@ -64,6 +64,10 @@ rule_fixtures! {
     pl313_empty_route => "PL313-empty-route",
     pl314_custom_domain_inherited => "PL314-custom-domain-inherited",
     pl315_invalid_custom_domain => "PL315-invalid-custom-domain",
+    pl316_assets_with_site => "PL316-assets-with-site",
+    pl317_conflicting_fields => "PL317-conflicting-fields",
+    pl318_migrations_with_exports => "PL318-migrations-with-exports",
+    pl319_main_with_site_entry_point => "PL319-main-with-site-entry-point",
 }
 
 #[test]

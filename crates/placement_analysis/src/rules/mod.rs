@@ -5,6 +5,8 @@ use crate::rule::Rule;
 
 pub mod analytics_call_blocks_response;
 pub mod assets_fetch_smart_placement;
+pub mod assets_with_site;
+pub mod conflicting_fields;
 pub mod custom_domain_inherited;
 pub mod duplicate_key;
 pub mod empty_route;
@@ -13,6 +15,8 @@ pub mod invalid_route;
 pub mod invalid_syntax;
 pub mod invalid_utf8;
 pub mod key_swallowed_by_table;
+pub mod main_with_site_entry_point;
+pub mod migrations_with_exports;
 pub mod non_inherited_key_missing;
 pub mod pages_middleware_smart_placement;
 pub mod placement_empty_target;
@@ -102,6 +106,22 @@ pub(crate) static REGISTRY: &[(&Rule, Option<Check>)] = &[
     (
         &invalid_custom_domain::INVALID_CUSTOM_DOMAIN,
         Some(invalid_custom_domain::check),
+    ),
+    (
+        &assets_with_site::ASSETS_WITH_SITE,
+        Some(assets_with_site::check),
+    ),
+    (
+        &conflicting_fields::CONFLICTING_FIELDS,
+        Some(conflicting_fields::check),
+    ),
+    (
+        &migrations_with_exports::MIGRATIONS_WITH_EXPORTS,
+        Some(migrations_with_exports::check),
+    ),
+    (
+        &main_with_site_entry_point::MAIN_WITH_SITE_ENTRY_POINT,
+        Some(main_with_site_entry_point::check),
     ),
     // Project rules: they read `ctx.project` (the config alone for PL203 and PL205).
     (
