@@ -29,7 +29,7 @@ impl<'a> Sections<'a> {
     /// Where new lines go at the end of the section holding `offset` (the root section before
     /// the first header included): after its last line that is not blank or a comment, so that
     /// the comments leading into the next header stay with it.
-    fn end_of_section_at(&self, offset: usize) -> usize {
+    pub(crate) fn end_of_section_at(&self, offset: usize) -> usize {
         let next = self.headers.partition_point(|&header| header <= offset);
         match self.headers.get(next) {
             Some(&header) => start_of_trailing_trivia(&self.source, header),

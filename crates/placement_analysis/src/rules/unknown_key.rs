@@ -6,8 +6,9 @@ use crate::diagnostic::{Applicability, Fix};
 use crate::edits::rename_key;
 use crate::model::ScopeKind;
 use crate::rule::{FixAvailability, declare_rule};
+use crate::rules::key_swallowed_by_table::reports;
 use crate::suggest::closest;
-use crate::syntax::{Format, Table, TableStyle};
+use crate::syntax::Table;
 use crate::wording::first_names;
 
 declare_rule! {
@@ -59,7 +60,20 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
         };
         let environments: Vec<String> =
             scope.environment().map(str::to_owned).into_iter().collect();
-        check_table(ctx, sink, scope.table, known, &label, &environments, None);
+        // `[env.NAME]` and `[previews]` swallow top-level keys written below their headers.
+        let swallowed = match scope.kind {
+            ScopeKind::TopLevel => None,
+            _ => Some(&ScopeKind::TopLevel),
+        };
+        check_table(
+            ctx,
+            sink,
+            scope.table,
+            known,
+            &label,
+            &environments,
+            swallowed,
+        );
         for (key, known) in [("placement", PLACEMENT_KEYS), ("assets", ASSETS_KEYS)] {
             let Some(table) = scope.table.get_table(key) else {
                 continue;
@@ -72,8 +86,7 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
                 scope.inherited_suffix(&environments)
             );
             // In TOML, a top-level key under a `[placement]` header is PL108's to report.
-            let swallowed = (ctx.format() == Format::Toml && table.style == TableStyle::Header)
-                .then(|| scope_keys(&scope.kind));
+            let swallowed = Some(&scope.kind);
             check_table(ctx, sink, table, known, &label, &environments, swallowed);
         }
     }
@@ -95,12 +108,12 @@ fn check_table(
     known: &[&str],
     label: &str,
     environments: &[String],
-    skip: Option<&[&str]>,
+    swallowed_from: Option<&ScopeKind>,
 ) {
     let format = ctx.format();
     for entry in &table.entries {
         if known.contains(&entry.key.as_str())
-            || skip.is_some_and(|skip| skip.contains(&entry.key.as_str()))
+            || swallowed_from.is_some_and(|scope| reports(format, table, entry, scope))
         {
             continue;
         }
