@@ -87,6 +87,13 @@ pub(crate) fn reports(format: Format, table: &Table, entry: &Entry, enclosing: &
         && scope_keys(enclosing).contains(&entry.key.as_str())
 }
 
+/// Whether an entry of the top-level `vars` is a top-level key swallowed by the `[vars]`
+/// header (which this rule reports), not a var.
+pub(crate) fn is_swallowed_var(format: Format, vars: &Table, entry: &Entry) -> bool {
+    reports(format, vars, entry, &ScopeKind::TopLevel)
+        && fits_scope_key(&ScopeKind::TopLevel, &entry.key, &entry.value)
+}
+
 pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     if ctx.format() != Format::Toml {
         return;

@@ -8,6 +8,7 @@ use crate::env_edits::{
     add_to_toml_environment, environment_path,
 };
 use crate::rule::{FixAvailability, declare_rule};
+use crate::rules::key_swallowed_by_table::is_swallowed_var;
 use crate::schema::{Inheritance, Shape};
 use crate::span::Span;
 use crate::syntax::{Entry, Format, Node, NodeKind, Table, TableStyle};
@@ -96,6 +97,16 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     let source = ctx.source();
     let sections = Sections::new(ctx.source(), root);
     let overridden = root.overridden_entries();
+    let swallowed_vars: Vec<String> = root
+        .get_table("vars")
+        .map(|vars| {
+            vars.entries
+                .iter()
+                .filter(|var| is_swallowed_var(ctx.format(), vars, var))
+                .map(|var| var.key.clone())
+                .collect()
+        })
+        .unwrap_or_default();
     // Computed once per key, not once per environment: a config may have thousands.
     let keys: Vec<TopLevelKey<'_>> = root
         .entries
@@ -104,7 +115,10 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
         .filter(|(entry, overridden)| !overridden && is_not_inherited(&entry.key))
         .map(|(entry, _)| TopLevelKey {
             entry,
-            names: declared_names(entry),
+            names: declared_names(entry)
+                .into_iter()
+                .filter(|name| !swallowed_vars.contains(name))
+                .collect(),
             toml: (ctx.format() == Format::Toml)
                 .then(|| TomlCopy::of(&sections, entry))
                 .flatten(),
@@ -199,7 +213,7 @@ struct TopLevelVars<'a> {
 }
 
 impl<'a> TopLevelVars<'a> {
-    fn new(_ctx: &Context<'_>, root: &'a Table) -> Self {
+    fn new(ctx: &Context<'_>, root: &'a Table) -> Self {
         let entry = root.get("vars");
         let vars = entry
             .and_then(|entry| entry.value.as_table())
@@ -208,7 +222,10 @@ impl<'a> TopLevelVars<'a> {
                     .entries
                     .iter()
                     .zip(table.overridden_entries())
-                    .filter(|(_, overridden)| !overridden)
+                    .filter(|(var, overridden)| {
+                        // A key swallowed by `[vars]` is PL108's, not a var to copy.
+                        !overridden && !is_swallowed_var(ctx.format(), table, var)
+                    })
                     .map(|(var, _)| var)
                     .collect()
             })
@@ -717,5 +734,25 @@ vars = { API_URL = "https://api.example.com", DEBUG = "false" }
             let twice = crate::fix::fix_config(path, &once.text, true, &select);
             assert_eq!(twice.text, once.text);
         }
+    }
+
+    #[test]
+    fn a_key_swallowed_by_vars_is_not_a_var_to_copy() {
+        let diagnostics = assert_rule(
+            "PL310",
+            Format::Toml,
+            r#"[vars]
+API_URL = "x"
+workers_dev = false
+[env.staging]
+^^^^^^^^^^^^^ PL310: deploys without `API_URL`
+[env.production.vars]
+API_URL = "y"
+"#,
+        );
+        assert!(
+            diagnostics[0].message.ends_with("`API_URL`"),
+            "{diagnostics:#?}"
+        );
     }
 }
