@@ -67,6 +67,41 @@ pub(crate) fn start_of_trailing_trivia(source: &TextLines<'_>, offset: usize) ->
     source.lines.line_start(line)
 }
 
+/// The file's line break, judged by its first line (`\r\n` or `\n`).
+pub(crate) fn line_break_of(text: &str) -> &'static str {
+    match text.find('\n') {
+        Some(end) if text[..end].ends_with('\r') => "\r\n",
+        _ => "\n",
+    }
+}
+
+/// `content` with its line breaks written as the file writes them.
+pub(crate) fn with_line_breaks(content: String, line_break: &str) -> String {
+    if line_break == "\n" {
+        content
+    } else {
+        content.replace("\r\n", "\n").replace('\n', line_break)
+    }
+}
+
+/// An edit adding `lines` (each ending with a line break) at `at`, a line start, as lines that
+/// end the previous line's section: inserted before that line's break, so that a new section
+/// added at the same line start by another fix always comes after them.
+pub(crate) fn insert_lines_before(text: &str, at: usize, lines: &str) -> Edit {
+    let lines = lines.strip_suffix('\n').unwrap_or(lines);
+    let before = &text[..at];
+    let (at, newline) = if let Some(rest) = before.strip_suffix("\r\n") {
+        (rest.len(), "\r\n")
+    } else if let Some(rest) = before.strip_suffix('\n') {
+        (rest.len(), "\n")
+    } else if at == text.len() && at > 0 {
+        (at, "\n")
+    } else {
+        return Edit::insert(at, format!("{lines}\n"));
+    };
+    Edit::insert(at, format!("{newline}{}", lines.replace('\n', newline)))
+}
+
 /// An edit removing `table.entries[index]` with its separator, leaving valid syntax behind.
 pub fn remove_entry(source: &TextLines<'_>, format: Format, table: &Table, index: usize) -> Edit {
     let entry = &table.entries[index];

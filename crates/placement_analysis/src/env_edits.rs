@@ -8,7 +8,10 @@
 //! table, a key spread over dotted keys and sections), no edit is offered.
 
 use crate::diagnostic::Edit;
-use crate::edits::{TextLines, entry_end, start_of_trailing_trivia, string_literal};
+use crate::edits::{
+    TextLines, entry_end, insert_lines_before, line_break_of, start_of_trailing_trivia,
+    string_literal, with_line_breaks,
+};
 use crate::syntax::{Entry, Node, NodeKind, Table, TableStyle};
 
 /// The start of every TOML `[header]` and `[[header]]` in the file, in order: where sections
@@ -144,8 +147,13 @@ fn toml_key(name: &str) -> String {
     }
 }
 
-/// Lines to insert at `at` (a line start, or the end of the text).
+/// Lines to insert at `at` (a line start, or the end of the text): key/value lines go at the
+/// end of the previous line (see [`insert_lines_before`]), new sections at `at` after a blank
+/// line, so that both added at one place come in that order.
 fn insert_lines(text: &str, at: usize, lines: &str, blank_line_before: bool) -> Edit {
+    if !blank_line_before {
+        return insert_lines_before(text, at, lines);
+    }
     let mut content = String::new();
     if at == text.len() && !text.is_empty() && !text.ends_with('\n') {
         content.push('\n');
@@ -154,7 +162,7 @@ fn insert_lines(text: &str, at: usize, lines: &str, blank_line_before: bool) -> 
         content.push('\n');
     }
     content.push_str(lines);
-    Edit::insert(at, content)
+    Edit::insert(at, with_line_breaks(content, line_break_of(text)))
 }
 
 /// Adds `copy` to the TOML environment `env` (an entry of the `env` table).
@@ -284,6 +292,24 @@ impl<'t> JsonProperty<'t> {
 /// Adds `properties` to the JSON object of `entry` (an environment, or its `vars`), after its
 /// last property with the same indentation, keeping a trailing comma if there is one.
 pub(crate) fn add_to_json_object(
+    source: &TextLines<'_>,
+    entry: &Entry,
+    properties: &[JsonProperty<'_>],
+) -> Option<Vec<Edit>> {
+    let line_break = line_break_of(source.text);
+    let edits = json_object_edits(source, entry, properties)?;
+    Some(
+        edits
+            .into_iter()
+            .map(|edit| Edit {
+                content: with_line_breaks(edit.content, line_break),
+                ..edit
+            })
+            .collect(),
+    )
+}
+
+fn json_object_edits(
     source: &TextLines<'_>,
     entry: &Entry,
     properties: &[JsonProperty<'_>],

@@ -1,6 +1,6 @@
 use crate::context::{Context, Sink};
 use crate::diagnostic::{Applicability, Edit, Fix};
-use crate::edits::start_of_trailing_trivia;
+use crate::edits::{insert_lines_before, start_of_trailing_trivia};
 use crate::env_edits::Sections;
 use crate::model::ScopeKind;
 use crate::rule::{FixAvailability, declare_rule};
@@ -299,13 +299,10 @@ impl Walk<'_, '_> {
             ScopeKind::Previews => return None,
         };
         let lines = ctx.source().full_lines(written);
-        if lines.contains(insert_at) {
+        if (lines.start..=lines.end).contains(&insert_at) {
             return None;
         }
-        let mut moved = ctx.text[lines.start..lines.end].trim_start().to_owned();
-        if !moved.ends_with('\n') {
-            moved.push('\n');
-        }
+        let moved = ctx.text[lines.start..lines.end].trim();
         let title = match scope {
             ScopeKind::TopLevel => "Move it above the first table header".to_owned(),
             _ => "Move it into its environment's table".to_owned(),
@@ -313,7 +310,10 @@ impl Walk<'_, '_> {
         Some(Fix {
             title,
             applicability: Applicability::Unsafe,
-            edits: vec![Edit::insert(insert_at, moved), Edit::delete(lines)],
+            edits: vec![
+                insert_lines_before(ctx.text, insert_at, moved),
+                Edit::delete(lines),
+            ],
         })
     }
 }

@@ -755,4 +755,33 @@ API_URL = "y"
             "{diagnostics:#?}"
         );
     }
+
+    /// Two copies into one environment in one round: a `key = value` line and a new section
+    /// added at the same place must not swallow each other (the line goes first).
+    #[test]
+    fn copies_applied_together_keep_their_tables() {
+        let path = std::path::Path::new("wrangler.toml");
+        let select = |rule: &crate::Rule| rule.code == "PL310";
+        let text = "ai = { binding = \"AI\" }\nvars.A = \"1\"\n[env]\nprod.name = \"p\"\n";
+        let fixed = crate::fix::fix_config(path, text, true, &select);
+        assert_eq!(
+            fixed.text,
+            "ai = { binding = \"AI\" }\nvars.A = \"1\"\n[env]\nprod.name = \"p\"\nprod.ai = { binding = \"AI\" }\n\n[env.prod.vars]\nA = \"1\"\n"
+        );
+        assert_eq!(fixed.applied.len(), 2);
+        // Windows line breaks are kept.
+        let text = "[vars]\r\nA = \"1\"\r\n[env.s]\r\nname = \"s\"\r\n";
+        let fixed = crate::fix::fix_config(path, text, true, &select);
+        assert_eq!(
+            fixed.text,
+            "[vars]\r\nA = \"1\"\r\n[env.s]\r\nname = \"s\"\r\n\r\n[env.s.vars]\r\nA = \"1\"\r\n"
+        );
+        let path = std::path::Path::new("wrangler.jsonc");
+        let text = "{\r\n  \"ai\": { \"binding\": \"AI\" },\r\n  \"env\": {\r\n    \"s\": {\r\n      \"name\": \"s\"\r\n    }\r\n  }\r\n}\r\n";
+        let fixed = crate::fix::fix_config(path, text, true, &select);
+        assert_eq!(
+            fixed.text,
+            "{\r\n  \"ai\": { \"binding\": \"AI\" },\r\n  \"env\": {\r\n    \"s\": {\r\n      \"name\": \"s\",\r\n      \"ai\": { \"binding\": \"AI\" }\r\n    }\r\n  }\r\n}\r\n"
+        );
+    }
 }
