@@ -68,12 +68,6 @@ impl At<'_, '_> {
     pub fn inherited_suffix(&self) -> String {
         self.scope.inherited_suffix(self.environments)
     }
-
-    /// Whether this entry is in a TOML `[header]` table directly in its scope, where a line
-    /// meant for the scope is swallowed (PL108's to report).
-    pub fn is_in_scope_header_table(&self, table: &Table) -> bool {
-        self.steps.len() == 2 && table.style == TableStyle::Header
-    }
 }
 
 /// What a schema rule looks at; every method has a default that does nothing.

@@ -62,6 +62,16 @@ rule_fixtures! {
     pl302_deprecated_key => "PL302-deprecated-key",
     pl303_experimental_key => "PL303-experimental-key",
     pl304_missing_required_key => "PL304-missing-required-key",
+    pl310_non_inherited_key_missing => "PL310-non-inherited-key-missing",
+    pl311_invalid_route => "PL311-invalid-route",
+    pl312_route_with_routes => "PL312-route-with-routes",
+    pl313_empty_route => "PL313-empty-route",
+    pl314_custom_domain_inherited => "PL314-custom-domain-inherited",
+    pl315_invalid_custom_domain => "PL315-invalid-custom-domain",
+    pl316_assets_with_site => "PL316-assets-with-site",
+    pl317_conflicting_fields => "PL317-conflicting-fields",
+    pl318_migrations_with_exports => "PL318-migrations-with-exports",
+    pl319_main_with_site_entry_point => "PL319-main-with-site-entry-point",
 }
 
 #[test]

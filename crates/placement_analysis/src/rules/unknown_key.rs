@@ -4,9 +4,10 @@ use crate::diagnostic::{Applicability, Fix, Severity};
 use crate::edits::rename_key;
 use crate::model::ScopeKind;
 use crate::rule::{FixAvailability, declare_rule};
+use crate::rules::key_swallowed_by_table::reports;
 use crate::schema::{Shape, UnknownKeys};
-use crate::schema_walk::{At, Step, Visitor, scope_shape, walk};
-use crate::syntax::{Format, Table};
+use crate::schema_walk::{At, Visitor, walk};
+use crate::syntax::Table;
 use crate::wording::first_names;
 
 declare_rule! {
@@ -58,10 +59,6 @@ declare_rule! {
     }
 }
 
-/// The scope tables under whose TOML header PL108 reports a scope's key (it says more than an
-/// unknown key would: the key you meant stays unset). Keep in step with PL108.
-const SWALLOWING_TABLES: &[&str] = &["placement", "assets"];
-
 pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     walk(ctx, &mut UnknownKeysVisitor { ctx, sink });
 }
@@ -83,15 +80,14 @@ struct UnknownKeysVisitor<'c, 's, 'a> {
 impl<'a> Visitor<'a> for UnknownKeysVisitor<'_, '_, 'a> {
     fn unknown_key(&mut self, at: &At<'_, 'a>, table: &'a Table, index: usize, shape: Shape) {
         let entry = &table.entries[index];
-        // In TOML, a line meant for the scope written under one of the `[tables]` PL108 looks
-        // at is PL108's to report.
-        if self.ctx.format() == Format::Toml
-            && at.is_in_scope_header_table(table)
-            && at.steps.first().is_some_and(
-                |step| matches!(step, Step::Key(name) if SWALLOWING_TABLES.contains(name)),
-            )
-            && scope_shape(&at.scope.kind).key(&entry.key).is_some()
-        {
+        // In TOML, a line meant for the scope (or, under `[env.NAME]` and `[previews]`, for the
+        // top level) written below another table's header is PL108's to report.
+        let enclosing = match (at.steps.len(), &at.scope.kind) {
+            (1, ScopeKind::TopLevel) => None,
+            (1, _) => Some(ScopeKind::TopLevel),
+            _ => Some(at.scope.kind.clone()),
+        };
+        if enclosing.is_some_and(|enclosing| reports(self.ctx.format(), table, entry, &enclosing)) {
             return;
         }
         let parent = at.parent_path();
