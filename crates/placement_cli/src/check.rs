@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use placement_analysis::Diagnostic;
-use placement_analysis::check_project;
+use placement_analysis::check_project_with;
 use placement_analysis::fix::fix_with;
 use placement_analysis::rules::invalid_utf8;
 use placement_analysis::rules::shadowed_config_file;
@@ -104,8 +104,9 @@ fn check_file(
     let encoding_warning = decoded
         .diagnostic
         .filter(|diagnostic| selection.is_selected(diagnostic.rule));
+    let inputs = placement_io::inputs_now();
     let check = |text: &str| {
-        let mut diagnostics = check_project(path, text, &DiskFiles);
+        let mut diagnostics = check_project_with(path, text, &DiskFiles, inputs);
         diagnostics.retain(|d| selection.is_selected(d.rule));
         diagnostics
     };

@@ -58,6 +58,8 @@ rule_fixtures! {
     pl106_placement_empty_target => "PL106-placement-empty-target",
     pl107_placement_malformed_target => "PL107-placement-malformed-target",
     pl108_key_swallowed_by_table => "PL108-key-swallowed-by-table",
+    pl320_invalid_compatibility_date => "PL320-invalid-compatibility-date",
+    pl321_duplicate_binding_name => "PL321-duplicate-binding-name",
 }
 
 #[test]

@@ -5,7 +5,9 @@ use crate::rule::Rule;
 
 pub mod analytics_call_blocks_response;
 pub mod assets_fetch_smart_placement;
+pub mod duplicate_binding_name;
 pub mod duplicate_key;
+pub mod invalid_compatibility_date;
 pub mod invalid_syntax;
 pub mod invalid_utf8;
 pub mod key_swallowed_by_table;
@@ -115,5 +117,14 @@ pub(crate) static REGISTRY: &[(&Rule, Option<Check>)] = &[
     (
         &smart_placement_without_functions::SMART_PLACEMENT_WITHOUT_FUNCTIONS,
         Some(smart_placement_without_functions::check),
+    ),
+    // Beyond wrangler's config validation: what fails at deploy or in `wrangler dev`.
+    (
+        &invalid_compatibility_date::INVALID_COMPATIBILITY_DATE,
+        Some(invalid_compatibility_date::check),
+    ),
+    (
+        &duplicate_binding_name::DUPLICATE_BINDING_NAME,
+        Some(duplicate_binding_name::check),
     ),
 ];
