@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use crate::catalog::INHERITABLE_KEYS;
+use crate::schema::Inheritance;
 use crate::syntax::{Entry, Table};
 use crate::wording::{Reach, environments_suffix};
 
@@ -56,7 +57,12 @@ impl Scope<'_> {
     fn inherits(&self, key: &str) -> bool {
         match self.kind {
             ScopeKind::TopLevel => false,
-            ScopeKind::Env(_) => INHERITABLE_KEYS.contains(&key),
+            ScopeKind::Env(_) => {
+                INHERITABLE_KEYS.contains(&key)
+                    || crate::schema::Shape::root()
+                        .key(key)
+                        .is_some_and(|known| known.inheritance() == Inheritance::Inherited)
+            }
             ScopeKind::Previews => PREVIEWS_INHERITABLE_KEYS.contains(&key),
         }
     }

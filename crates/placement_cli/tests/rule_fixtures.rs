@@ -60,6 +60,9 @@ rule_fixtures! {
     pl108_key_swallowed_by_table => "PL108-key-swallowed-by-table",
     pl320_invalid_compatibility_date => "PL320-invalid-compatibility-date",
     pl321_duplicate_binding_name => "PL321-duplicate-binding-name",
+    pl322_durable_object_migrations => "PL322-durable-object-migrations",
+    pl323_secret_in_vars => "PL323-secret-in-vars",
+    pl324_sampling_rate_out_of_range => "PL324-sampling-rate-out-of-range",
 }
 
 #[test]

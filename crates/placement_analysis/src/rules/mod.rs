@@ -7,6 +7,7 @@ pub mod analytics_call_blocks_response;
 pub mod assets_fetch_smart_placement;
 pub mod duplicate_binding_name;
 pub mod duplicate_key;
+pub mod durable_object_migrations;
 pub mod invalid_compatibility_date;
 pub mod invalid_syntax;
 pub mod invalid_utf8;
@@ -22,6 +23,8 @@ pub mod placement_multiple_targets;
 pub mod placement_without_main;
 pub mod project_file_not_read;
 pub mod run_worker_first_smart_placement;
+pub mod sampling_rate_out_of_range;
+pub mod secret_in_vars;
 pub mod shadowed_config_file;
 pub mod smart_placement_without_fetch_handler;
 pub mod smart_placement_without_functions;
@@ -126,5 +129,14 @@ pub(crate) static REGISTRY: &[(&Rule, Option<Check>)] = &[
     (
         &duplicate_binding_name::DUPLICATE_BINDING_NAME,
         Some(duplicate_binding_name::check),
+    ),
+    (
+        &durable_object_migrations::DURABLE_OBJECT_MIGRATIONS,
+        Some(durable_object_migrations::check),
+    ),
+    (&secret_in_vars::SECRET_IN_VARS, Some(secret_in_vars::check)),
+    (
+        &sampling_rate_out_of_range::SAMPLING_RATE_OUT_OF_RANGE,
+        Some(sampling_rate_out_of_range::check),
     ),
 ];
