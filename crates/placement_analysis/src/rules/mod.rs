@@ -13,6 +13,7 @@ pub mod invalid_syntax;
 pub mod invalid_utf8;
 pub mod key_swallowed_by_table;
 pub mod pages_middleware_smart_placement;
+pub mod path_not_found;
 pub mod placement_empty_target;
 pub mod placement_hint_removed;
 pub mod placement_invalid_mode;
@@ -139,4 +140,5 @@ pub(crate) static REGISTRY: &[(&Rule, Option<Check>)] = &[
         &sampling_rate_out_of_range::SAMPLING_RATE_OUT_OF_RANGE,
         Some(sampling_rate_out_of_range::check),
     ),
+    (&path_not_found::PATH_NOT_FOUND, Some(path_not_found::check)),
 ];
