@@ -59,7 +59,7 @@ impl Scope<'_> {
             ScopeKind::TopLevel => false,
             ScopeKind::Env(_) => {
                 INHERITABLE_KEYS.contains(&key)
-                    || crate::schema::Shape::root()
+                    || crate::schema::Shape::environment()
                         .key(key)
                         .is_some_and(|known| known.inheritance() == Inheritance::Inherited)
             }

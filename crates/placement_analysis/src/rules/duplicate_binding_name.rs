@@ -128,9 +128,10 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     // inherits them: it is reported once, at its span, naming every environment.
     let mut findings: Vec<(Binding<'_>, Binding<'_>, Vec<Option<String>>)> = Vec::new();
     let mut finding_at: HashMap<(usize, usize), usize> = HashMap::new();
+    let sources = binding_sources();
     for scope in &ctx.model.scopes {
         let mut first: HashMap<&str, Binding<'_>> = HashMap::new();
-        let mut bindings = scope_bindings(ctx, scope);
+        let mut bindings = scope_bindings(ctx, scope, &sources);
         // The first in the file is the one kept; the later ones are reported.
         bindings.sort_by_key(|binding| binding.span.start);
         for binding in bindings {
@@ -208,19 +209,45 @@ fn article(kind: &str) -> &'static str {
     }
 }
 
-/// Every binding name that applies in `scope`.
-fn scope_bindings<'a>(ctx: &Context<'a>, scope: &Scope<'a>) -> Vec<Binding<'a>> {
-    let mut bindings = Vec::new();
+/// Where a scope takes a binding kind from, by the catalog's inheritance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Source {
+    /// Only the top level's (`wasm_modules`, `text_blobs`, `data_blobs`), in every scope.
+    TopLevel,
+    /// The scope's own, or the top level's when the scope inherits it (`assets`).
+    Inherited,
+    /// The scope's own.
+    Own,
+}
+
+/// Each binding kind with where scopes take it from: looked up in the catalog once per check.
+fn binding_sources() -> Vec<(&'static str, &'static str, Source)> {
     let environment = Shape::environment();
-    for &(key, kind) in BINDING_KINDS {
-        let top_level_only = environment
-            .key(key)
-            .is_some_and(|known| known.inheritance() == Inheritance::TopLevelOnly)
-            || Shape::root().key(key).is_some() && environment.key(key).is_none();
-        let entry = if top_level_only {
-            ctx.model.root.get(key)
-        } else {
-            ctx.model.effective(scope, key)
+    BINDING_KINDS
+        .iter()
+        .map(|&(key, kind)| {
+            let source = match environment.key(key).map(|known| known.inheritance()) {
+                None | Some(Inheritance::TopLevelOnly) => Source::TopLevel,
+                Some(Inheritance::Inherited) => Source::Inherited,
+                Some(_) => Source::Own,
+            };
+            (key, kind, source)
+        })
+        .collect()
+}
+
+/// Every binding name that applies in `scope`.
+fn scope_bindings<'a>(
+    ctx: &Context<'a>,
+    scope: &Scope<'a>,
+    sources: &[(&'static str, &'static str, Source)],
+) -> Vec<Binding<'a>> {
+    let mut bindings = Vec::new();
+    for &(key, kind, source) in sources {
+        let entry = match source {
+            Source::TopLevel => ctx.model.root.get(key),
+            Source::Inherited => ctx.model.effective(scope, key),
+            Source::Own => scope.table.get(key),
         };
         let Some(entry) = entry else { continue };
         let value = if key == "queues" {

@@ -1,3 +1,5 @@
+use std::collections::HashMap;
+
 use crate::context::{Context, Sink};
 use crate::date::{Date, IsoParts, days_in_month};
 use crate::diagnostic::{Applicability, Edit, Fix, Related, Severity};
@@ -231,8 +233,10 @@ fn report_missing(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     if pages_build_output_dir(ctx.model).is_some() {
         return;
     }
-    // (the `main` entry's key span, the environments deploying it without a date)
+    // (the `main` entry's key span, the environments deploying it without a date), with the
+    // index of each span: thousands of environments may each have their own `main`.
     let mut missing: Vec<(Span, bool, Vec<String>)> = Vec::new();
+    let mut index_of: HashMap<usize, usize> = HashMap::new();
     for deployment in ctx.deployments {
         let (Some(main), None) = (
             deployment.main.filter(|_| deployment.main_path().is_some()),
@@ -240,13 +244,10 @@ fn report_missing(ctx: &Context<'_>, sink: &mut Sink<'_>) {
         ) else {
             continue;
         };
-        let index = match missing.iter().position(|(span, ..)| *span == main.key_span) {
-            Some(index) => index,
-            None => {
-                missing.push((main.key_span, false, Vec::new()));
-                missing.len() - 1
-            }
-        };
+        let index = *index_of.entry(main.key_span.start).or_insert_with(|| {
+            missing.push((main.key_span, false, Vec::new()));
+            missing.len() - 1
+        });
         match deployment.environment() {
             Some(name) => missing[index].2.push(name.to_owned()),
             None => missing[index].1 = true,
