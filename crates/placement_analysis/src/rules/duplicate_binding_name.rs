@@ -6,7 +6,7 @@ use crate::model::Scope;
 use crate::rule::{FixAvailability, declare_rule};
 use crate::schema::{Inheritance, Shape};
 use crate::span::Span;
-use crate::syntax::{Node, NodeKind, Table};
+use crate::syntax::{Entry, Node, NodeKind, Table};
 use crate::wording::{Reach, environments_suffix};
 
 declare_rule! {
@@ -128,7 +128,10 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     // inherits them: it is reported once, at its span, naming every environment.
     let mut findings: Vec<(Binding<'_>, Binding<'_>, Vec<Option<String>>)> = Vec::new();
     let mut finding_at: HashMap<(usize, usize), usize> = HashMap::new();
-    let sources = binding_sources();
+    let sources = Sources {
+        kinds: binding_sources(),
+        secrets: source_of("secrets"),
+    };
     for scope in &ctx.model.scopes {
         let mut first: HashMap<&str, Binding<'_>> = HashMap::new();
         let mut bindings = scope_bindings(ctx, scope, &sources);
@@ -220,36 +223,54 @@ enum Source {
     Own,
 }
 
-/// Each binding kind with where scopes take it from: looked up in the catalog once per check.
+/// Where each scope takes the binding kinds and `secrets` from.
+struct Sources {
+    kinds: Vec<(&'static str, &'static str, Source)>,
+    secrets: Source,
+}
+
+/// Where scopes take `key` from, by the catalog's inheritance.
+fn source_of(key: &str) -> Source {
+    match Shape::environment()
+        .key(key)
+        .map(|known| known.inheritance())
+    {
+        None | Some(Inheritance::TopLevelOnly) => Source::TopLevel,
+        Some(Inheritance::Inherited) => Source::Inherited,
+        Some(_) => Source::Own,
+    }
+}
+
+/// Each binding kind with where scopes take it from: looked up in the catalog once per check
+/// (a config may have thousands of environments).
 fn binding_sources() -> Vec<(&'static str, &'static str, Source)> {
-    let environment = Shape::environment();
     BINDING_KINDS
         .iter()
-        .map(|&(key, kind)| {
-            let source = match environment.key(key).map(|known| known.inheritance()) {
-                None | Some(Inheritance::TopLevelOnly) => Source::TopLevel,
-                Some(Inheritance::Inherited) => Source::Inherited,
-                Some(_) => Source::Own,
-            };
-            (key, kind, source)
-        })
+        .map(|&(key, kind)| (key, kind, source_of(key)))
         .collect()
 }
 
-/// Every binding name that applies in `scope`.
-fn scope_bindings<'a>(
+/// The entry for `key` that applies in `scope`.
+fn entry_in<'a>(
     ctx: &Context<'a>,
     scope: &Scope<'a>,
-    sources: &[(&'static str, &'static str, Source)],
-) -> Vec<Binding<'a>> {
+    key: &str,
+    source: Source,
+) -> Option<&'a Entry> {
+    match source {
+        Source::TopLevel => ctx.model.root.get(key),
+        Source::Inherited => ctx.model.effective(scope, key),
+        Source::Own => scope.table.get(key),
+    }
+}
+
+/// Every binding name that applies in `scope`.
+fn scope_bindings<'a>(ctx: &Context<'a>, scope: &Scope<'a>, sources: &Sources) -> Vec<Binding<'a>> {
     let mut bindings = Vec::new();
-    for &(key, kind, source) in sources {
-        let entry = match source {
-            Source::TopLevel => ctx.model.root.get(key),
-            Source::Inherited => ctx.model.effective(scope, key),
-            Source::Own => scope.table.get(key),
+    for &(key, kind, source) in &sources.kinds {
+        let Some(entry) = entry_in(ctx, scope, key, source) else {
+            continue;
         };
-        let Some(entry) = entry else { continue };
         let value = if key == "queues" {
             match entry
                 .value
@@ -271,9 +292,7 @@ fn scope_bindings<'a>(
             });
         });
     }
-    if let Some(required) = ctx
-        .model
-        .effective(scope, "secrets")
+    if let Some(required) = entry_in(ctx, scope, "secrets", sources.secrets)
         .and_then(|entry| entry.value.as_table())
         .and_then(|secrets| secrets.get("required"))
         .and_then(|required| required.value.as_array())

@@ -74,12 +74,17 @@ declare_rule! {
     }
 }
 
+/// What a `migrations` entry leaves, by the entry's position: environments mostly inherit the
+/// top level's, so it is computed once.
+type LiveByMigrations<'a> = HashMap<usize, (HashSet<&'a str>, HashSet<&'a str>)>;
+
 pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    let mut live_by_migrations = LiveByMigrations::new();
     for scope in &ctx.model.scopes {
         if let Some(entry) = scope.table.get("migrations") {
             check_migrations(ctx, sink, scope, entry);
         }
-        check_bindings(ctx, sink, scope);
+        check_bindings(ctx, sink, scope, &mut live_by_migrations);
     }
 }
 
@@ -243,7 +248,12 @@ fn live_classes(migrations: &Entry) -> (HashSet<&str>, HashSet<&str>) {
     (live, gone)
 }
 
-fn check_bindings(ctx: &Context<'_>, sink: &mut Sink<'_>, scope: &Scope<'_>) {
+fn check_bindings<'a>(
+    ctx: &Context<'a>,
+    sink: &mut Sink<'_>,
+    scope: &Scope<'a>,
+    live_by_migrations: &mut LiveByMigrations<'a>,
+) {
     let Some(bindings) = scope
         .table
         .get_table("durable_objects")
@@ -253,7 +263,13 @@ fn check_bindings(ctx: &Context<'_>, sink: &mut Sink<'_>, scope: &Scope<'_>) {
         return;
     };
     let migrations = ctx.model.effective(scope, "migrations");
-    let (live, gone) = migrations.map(live_classes).unwrap_or_default();
+    let empty = (HashSet::new(), HashSet::new());
+    let (live, gone) = match migrations {
+        Some(entry) => &*live_by_migrations
+            .entry(entry.key_span.start)
+            .or_insert_with(|| live_classes(entry)),
+        None => &empty,
+    };
     let exported = ctx
         .model
         .effective(scope, "exports")
