@@ -23,13 +23,16 @@ declare_rule! {
     ///   (`2024-2-3`): wrangler's check (JavaScript's `Date`) lets it through, rolling
     ///   `2024-02-30` over to March 1st, but the runtime reads compatibility dates as
     ///   `YYYY-MM-DD` (a warning);
-    /// - **in the future**: `wrangler dev` refuses it ("Compatibility date ... is in the future
-    ///   and unsupported") and so does Cloudflare at deploy (an error; today's date is an input
-    ///   of the check, UTC);
-    /// - **newer than the installed runtime supports** (when checking a project): the `workerd`
-    ///   installed with the project's wrangler (`node_modules/workerd/package.json`, version
-    ///   `1.YYYYMMDD.N`) supports dates up to `YYYY-MM-DD`, and `wrangler dev` stops on a newer
-    ///   one (an error).
+    /// - **in the future**: the Workers runtime refuses it ("Can't set compatibility date in
+    ///   the future"), so `wrangler dev` fails (an error; today's date is an input of the check,
+    ///   UTC);
+    /// - **newer than the installed runtime says it supports** (when checking a project): the
+    ///   `workerd` installed with the project's wrangler (`node_modules/workerd/package.json`,
+    ///   version `1.YYYYMMDD.N`) declares dates up to `YYYY-MM-DD`, which wrangler also uses as
+    ///   its default date. The runtime binary itself accepts a few days more (the binary of
+    ///   workerd 1.20261117.1 refuses later dates with "the newest date supported by this
+    ///   server binary is 2026-11-24"), so this is a warning: update wrangler, or use an
+    ///   earlier date.
     ///
     /// Pages configs (`pages_build_output_dir`) are not checked for a missing date.
     ///
@@ -192,8 +195,9 @@ fn check_date(ctx: &Context<'_>, sink: &mut Sink<'_>, scope: &Scope<'_>, entry: 
                 sink.report(
                     span,
                     format!(
-                        "`{path}` {date} is in the future (UTC): `wrangler dev` refuses it and so \
-                         does Cloudflare at deploy{suffix}"
+                        "`{path}` {date} is in the future (UTC): the Workers runtime refuses it, \
+                         so `wrangler dev` fails, and Cloudflare does not run a date it has not \
+                         reached{suffix}"
                     ),
                 )
                 .with_help("use today's date or an earlier one")
@@ -207,11 +211,13 @@ fn check_date(ctx: &Context<'_>, sink: &mut Sink<'_>, scope: &Scope<'_>, entry: 
                 sink.report(
                     span,
                     format!(
-                        "`{path}` {date} is newer than the installed Workers runtime supports \
-                         (workerd {}, up to {supported}): `wrangler dev` stops on it{suffix}",
+                        "`{path}` {date} is newer than the installed Workers runtime says it \
+                         supports (workerd {}, up to {supported}): `wrangler dev` fails once the \
+                         date is past what the runtime binary accepts{suffix}",
                         source.text
                     ),
                 )
+                .with_severity(Severity::Warning)
                 .with_help(format!(
                     "update wrangler (`npm install -D wrangler@latest`), or use {supported} or \
                      an earlier date"
@@ -415,7 +421,7 @@ main = "src/api.ts"
                     "wrangler.toml",
                     r#"main = "a.ts"
 compatibility_date = "2026-05-02"
-                     ^^^^^^^^^^^^ PL320: newer than the installed Workers runtime supports (workerd 1.20260501.0, up to 2026-05-01)
+                     ^^^^^^^^^^^^ PL320: newer than the installed Workers runtime says it supports (workerd 1.20260501.0, up to 2026-05-01)
 [env.old]
 compatibility_date = "2026-05-01"
 "#,
@@ -434,6 +440,7 @@ compatibility_date = "2026-05-01"
                 ),
             ],
         );
+        assert_eq!(diagnostics[0].severity, Severity::Warning);
         assert_eq!(
             diagnostics[0].related[0].file.to_str(),
             Some("node_modules/workerd/package.json")
