@@ -5,7 +5,8 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crate::model::ConfigModel;
+use crate::catalog::PREVIEWS_KEYS;
+use crate::model::{ConfigModel, ScopeKind};
 use crate::project::modules::normalize;
 use crate::project::{PathKind, ProjectFiles};
 use crate::syntax::{Entry, Node, Table};
@@ -61,7 +62,12 @@ pub fn config_paths<'a>(model: &ConfigModel<'a>) -> Vec<ConfigPath<'a>> {
                         value: &'a Node,
                         expected: Expected,
                         required_by_deploy: bool| {
-            if let Some(text) = value.as_str().filter(|text| !text.trim().is_empty()) {
+            // `[previews]` takes only some keys; wrangler ignores the others there.
+            let taken = scope.kind != ScopeKind::Previews || PREVIEWS_KEYS.contains(&top_key);
+            if let Some(text) = value
+                .as_str()
+                .filter(|text| taken && !text.trim().is_empty())
+            {
                 paths.push(ConfigPath {
                     scope: index,
                     key,

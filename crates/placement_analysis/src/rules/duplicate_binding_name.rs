@@ -1,7 +1,7 @@
 use std::collections::HashMap;
 
 use crate::context::{Context, Sink};
-use crate::diagnostic::Related;
+use crate::diagnostic::{Related, Severity};
 use crate::model::Scope;
 use crate::rule::{FixAvailability, declare_rule};
 use crate::schema::{Inheritance, Shape};
@@ -20,7 +20,9 @@ declare_rule! {
     /// to the first.
     ///
     /// The binding kinds and how their names are read are wrangler's own
-    /// (`validateBindingsHaveUniqueNames`); a test keeps the list equal to the pinned wrangler's.
+    /// (`validateBindingsHaveUniqueNames`). Wrangler refuses such a config at the top level
+    /// and in an environment (an error); it does not check `[previews]`, where this is a
+    /// warning.
     ///
     /// ## Why is this bad?
     /// Each binding is one property of `env` in the Worker's code, so two bindings cannot share
@@ -179,21 +181,36 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
                 later.key
             )
         };
-        sink.report(
-            later.span,
+        // Wrangler checks the top level and each `[env.NAME]`, not `[previews]`.
+        let previews_only = !top_level
+            && environments.iter().all(|name| name == "previews")
+            && ctx.model.root.get("previews").is_some();
+        let message = if previews_only {
+            format!(
+                "`{}` names {what}; bindings must have unique names, and wrangler's validation \
+                 does not check `[previews]`, so the preview deploy is where it fails",
+                later.name
+            )
+        } else {
             format!(
                 "wrangler refuses this config: `{}` names {what}; bindings must have unique \
                  names{suffix}",
                 later.name
-            ),
-        )
-        .with_help("rename one of them, and the code that reads it from `env`")
-        .with_environments(&environments)
-        .with_related([Related {
-            file: ctx.path.to_path_buf(),
-            span: earlier.span,
-            message: format!("`{}` first bound here", earlier.name),
-        }]);
+            )
+        };
+        let diagnostic = sink
+            .report(later.span, message)
+            .with_help("rename one of them, and the code that reads it from `env`");
+        if previews_only {
+            diagnostic.with_severity(Severity::Warning);
+        }
+        diagnostic
+            .with_environments(&environments)
+            .with_related([Related {
+                file: ctx.path.to_path_buf(),
+                span: earlier.span,
+                message: format!("`{}` first bound here", earlier.name),
+            }]);
     }
 }
 
@@ -436,6 +453,18 @@ binding = "ROOM"
         );
         assert!(diagnostics[0].environments.is_empty());
         assert_eq!(diagnostics[1].environments, ["b"]);
+    }
+
+    #[test]
+    fn previews_are_a_warning_since_wrangler_does_not_check_them() {
+        let diagnostics = assert_rule(
+            "PL321",
+            Format::Json,
+            r#"{ "previews": { "vars": { "CACHE": "on" }, "kv_namespaces": [{ "binding": "CACHE", "id": "a" }] } }
+                                                                          ^^^^^^^ PL321: does not check `[previews]`
+"#,
+        );
+        assert_eq!(diagnostics[0].severity, crate::Severity::Warning);
     }
 
     #[test]

@@ -2,7 +2,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::context::{Context, Sink};
 use crate::diagnostic::{Applicability, Edit, Fix, Related, Severity};
-use crate::model::Scope;
+use crate::model::{Scope, ScopeKind};
 use crate::rule::{FixAvailability, declare_rule};
 use crate::syntax::{Entry, Format, Node, Table};
 use crate::wording::{Reach, environments_suffix};
@@ -262,7 +262,12 @@ fn check_bindings<'a>(
     else {
         return;
     };
-    let migrations = ctx.model.effective(scope, "migrations");
+    // A preview deploys this Worker with the top level's migrations and exports.
+    let lifecycle = |key: &str| match scope.kind {
+        ScopeKind::Previews => ctx.model.root.get(key),
+        _ => ctx.model.effective(scope, key),
+    };
+    let migrations = lifecycle("migrations");
     let empty = (HashSet::new(), HashSet::new());
     let (live, gone) = match migrations {
         Some(entry) => &*live_by_migrations
@@ -270,10 +275,7 @@ fn check_bindings<'a>(
             .or_insert_with(|| live_classes(entry)),
         None => &empty,
     };
-    let exported = ctx
-        .model
-        .effective(scope, "exports")
-        .and_then(|exports| exports.value.as_table());
+    let exported = lifecycle("exports").and_then(|exports| exports.value.as_table());
     let environments: Vec<String> = scope.environment().map(str::to_owned).into_iter().collect();
     let suffix = environments_suffix(&environments, Reach::In);
     for binding in bindings.iter().filter_map(Node::as_table) {
@@ -371,6 +373,20 @@ durable_objects = { bindings = [{ name = "Z", class_name = "Counter" }] }
 "#,
         );
         assert_eq!(diagnostics[0].severity, Severity::Warning);
+    }
+
+    #[test]
+    fn previews_use_the_top_level_migrations() {
+        assert_rule(
+            "PL322",
+            Format::Json,
+            r#"{
+  "migrations": [{ "tag": "v1", "new_sqlite_classes": ["Room"] }],
+  "previews": { "durable_objects": { "bindings": [{ "name": "R", "class_name": "Room" }, { "name": "G", "class_name": "Ghost" }] } }
+                                                                                                                      ^^^^^^^ PL322: `Ghost`
+}
+"#,
+        );
     }
 
     #[test]

@@ -3,7 +3,7 @@ use std::collections::HashMap;
 use crate::context::{Context, Sink};
 use crate::date::{Date, IsoParts, days_in_month};
 use crate::diagnostic::{Applicability, Edit, Fix, Related, Severity};
-use crate::model::Scope;
+use crate::model::{Scope, ScopeKind};
 use crate::project::deployments::pages_build_output_dir;
 use crate::rule::{FixAvailability, declare_rule};
 use crate::span::Span;
@@ -109,7 +109,13 @@ fn read(text: &str) -> Reading {
 }
 
 pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    for scope in &ctx.model.scopes {
+    // `[previews]` takes no `compatibility_date` (wrangler calls it unexpected there).
+    for scope in ctx
+        .model
+        .scopes
+        .iter()
+        .filter(|s| s.kind != ScopeKind::Previews)
+    {
         if let Some(entry) = scope.table.get("compatibility_date") {
             check_date(ctx, sink, scope, entry);
         }
@@ -243,7 +249,11 @@ fn report_missing(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     // index of each span: thousands of environments may each have their own `main`.
     let mut missing: Vec<(Span, bool, Vec<String>)> = Vec::new();
     let mut index_of: HashMap<usize, usize> = HashMap::new();
-    for deployment in ctx.deployments {
+    for deployment in ctx
+        .deployments
+        .iter()
+        .filter(|deployment| deployment.scope.kind != ScopeKind::Previews)
+    {
         let (Some(main), None) = (
             deployment.main.filter(|_| deployment.main_path().is_some()),
             ctx.model.effective(&deployment.scope, "compatibility_date"),
@@ -352,9 +362,11 @@ compatibility_date = "2024-09-23"
             r#"main = "a.ts"
 compatibility_date = "2024-02-30"
                      ^^^^^^^^^^^^ PL320: 2024-02 has 29 days
-[previews]
+[env.x]
 compatibility_date = "2024-2-3"
                      ^^^^^^^^^^ PL320: not written YYYY-MM-DD
+[previews]
+compatibility_date = "2024-2-3"
 "#,
         );
         assert!(diagnostics.iter().all(|d| d.severity == Severity::Warning));
