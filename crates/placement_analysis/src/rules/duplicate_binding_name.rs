@@ -1,4 +1,5 @@
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use crate::context::{Context, Sink};
 use crate::diagnostic::{Related, Severity};
@@ -130,13 +131,14 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     // inherits them: it is reported once, at its span, naming every environment.
     let mut findings: Vec<(Binding<'_>, Binding<'_>, Vec<Option<String>>)> = Vec::new();
     let mut finding_at: HashMap<(usize, usize), usize> = HashMap::new();
-    let sources = Sources {
+    static SOURCES: OnceLock<Sources> = OnceLock::new();
+    let sources = SOURCES.get_or_init(|| Sources {
         kinds: binding_sources(),
         secrets: source_of("secrets"),
-    };
+    });
     for scope in &ctx.model.scopes {
         let mut first: HashMap<&str, Binding<'_>> = HashMap::new();
-        let mut bindings = scope_bindings(ctx, scope, &sources);
+        let mut bindings = scope_bindings(ctx, scope, sources);
         // The first in the file is the one kept; the later ones are reported.
         bindings.sort_by_key(|binding| binding.span.start);
         for binding in bindings {
@@ -258,8 +260,8 @@ fn source_of(key: &str) -> Source {
     }
 }
 
-/// Each binding kind with where scopes take it from: looked up in the catalog once per check
-/// (a config may have thousands of environments).
+/// Each binding kind with where scopes take it from: looked up in the catalog once per
+/// process (a config may have thousands of environments).
 fn binding_sources() -> Vec<(&'static str, &'static str, Source)> {
     BINDING_KINDS
         .iter()
