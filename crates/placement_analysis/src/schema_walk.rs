@@ -9,7 +9,7 @@ use crate::context::Context;
 use crate::model::{Scope, ScopeKind};
 use crate::schema::{Key, Shape};
 use crate::span::Span;
-use crate::syntax::{Entry, Node, NodeKind, Table, TableStyle};
+use crate::syntax::{Entry, Node, NodeKind, Table};
 
 /// One step of a path below a scope's table.
 #[derive(Debug, Clone, Copy)]
