@@ -8,6 +8,7 @@
 //! local modules. Each file is read and parsed at most once.
 
 pub mod deployments;
+pub mod estimate;
 pub mod modules;
 pub mod package;
 pub mod pages;
@@ -141,6 +142,10 @@ pub struct Project {
     pub wrangler: WranglerVersion,
     /// Files a rule wanted that exist but were not read, with the reason (PL007).
     pub skipped: BTreeMap<PathBuf, String>,
+    /// The placement advisor's estimate of each environment's back-end round trips (indexed
+    /// like the context's deployments): `None` where no fetch handler was found, or the
+    /// environment's placement is neither absent nor moving the Worker.
+    pub round_trips: Vec<Option<estimate::RoundTrips>>,
 }
 
 impl Project {
@@ -161,21 +166,24 @@ impl Project {
             },
             missing: HashSet::new(),
         };
-        if placements.is_empty() {
-            return loader.project;
+        if !placements.is_empty() {
+            loader.load_wrangler_version();
         }
-        loader.load_wrangler_version();
-        let placed: Vec<_> = deployments
+        // The Workers placement moves, and those without any placement (the advisor looks for
+        // candidates among them); an explicit `mode = "off"` is a decision, left alone.
+        let advised: Vec<bool> = deployments
             .iter()
-            .filter(|deployment| deployment.moving_placement(placements).is_some())
+            .map(|deployment| {
+                deployment.placement.is_none() || deployment.moving_placement(placements).is_some()
+            })
             .collect();
-        if placed.is_empty() {
+        if !advised.contains(&true) {
             return loader.project;
         }
         if let Some(output_dir) = pages_build_output_dir(model) {
             loader.load_pages(output_dir);
         } else {
-            for deployment in placed {
+            for (deployment, _) in deployments.iter().zip(&advised).filter(|(_, a)| **a) {
                 let Some(main) = deployment.main_path() else {
                     continue;
                 };
@@ -190,6 +198,16 @@ impl Project {
                 loader.project.mains.insert(main.to_owned(), entry);
             }
         }
+        let round_trips = deployments
+            .iter()
+            .zip(&advised)
+            .map(|(deployment, advised)| {
+                advised
+                    .then(|| estimate::estimate(&loader.project, deployment))
+                    .flatten()
+            })
+            .collect();
+        loader.project.round_trips = round_trips;
         loader.project
     }
 
@@ -197,6 +215,16 @@ impl Project {
     pub fn worker(&self, main: &str) -> Option<(&Path, &ModuleGraph)> {
         let (entry, graph) = self.workers.get_key_value(self.mains.get(main)?)?;
         Some((entry.as_path(), graph))
+    }
+
+    /// The advisor's estimate for `deployment`, one of `all` (the context's deployments).
+    pub fn round_trips_of(
+        &self,
+        all: &[Deployment<'_>],
+        deployment: &Deployment<'_>,
+    ) -> Option<&estimate::RoundTrips> {
+        let index = all.iter().position(|d| std::ptr::eq(d, deployment))?;
+        self.round_trips.get(index)?.as_ref()
     }
 
     /// A project file's path for messages: relative to the config's folder, with `/`.

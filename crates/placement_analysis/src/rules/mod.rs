@@ -10,13 +10,16 @@ pub mod invalid_syntax;
 pub mod invalid_utf8;
 pub mod key_swallowed_by_table;
 pub mod pages_middleware_smart_placement;
+pub mod placement_candidate;
 pub mod placement_empty_target;
+pub mod placement_global_backends_only;
 pub mod placement_hint_removed;
 pub mod placement_invalid_mode;
 pub mod placement_malformed_target;
 pub mod placement_missing_target;
 pub mod placement_mode_conflict;
 pub mod placement_multiple_targets;
+pub mod placement_without_backend_calls;
 pub mod placement_without_main;
 pub mod project_file_not_read;
 pub mod run_worker_first_smart_placement;
@@ -115,5 +118,17 @@ pub(crate) static REGISTRY: &[(&Rule, Option<Check>)] = &[
     (
         &smart_placement_without_functions::SMART_PLACEMENT_WITHOUT_FUNCTIONS,
         Some(smart_placement_without_functions::check),
+    ),
+    (
+        &placement_without_backend_calls::PLACEMENT_WITHOUT_BACKEND_CALLS,
+        Some(placement_without_backend_calls::check),
+    ),
+    (
+        &placement_candidate::PLACEMENT_CANDIDATE,
+        Some(placement_candidate::check),
+    ),
+    (
+        &placement_global_backends_only::PLACEMENT_GLOBAL_BACKENDS_ONLY,
+        Some(placement_global_backends_only::check),
     ),
 ];
