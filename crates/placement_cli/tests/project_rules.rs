@@ -78,6 +78,8 @@ scenarios! {
     pl210_rpc_service_binding => "PL210-rpc-service-binding": [],
     pl211_global_and_origin => "PL211-global-and-origin": [],
     pl211_global_services_only => "PL211-global-services-only": ["PL211"],
+    pl212_placement_on_back_end => "PL212-placement-on-back-end": [],
+    pl212_placement_on_front_end => "PL212-placement-on-front-end": ["PL202", "PL210", "PL212"],
     environments => "environments": ["PL202", "PL209"],
     pages_advanced_mode => "pages-advanced-mode": ["PL202", "PL209"],
     smart_placement_off => "smart-placement-off": [],

@@ -10,6 +10,7 @@
 pub mod deployments;
 pub mod estimate;
 pub mod modules;
+pub mod monorepo;
 pub mod package;
 pub mod pages;
 pub mod source;
@@ -146,6 +147,9 @@ pub struct Project {
     /// like the context's deployments): `None` where no fetch handler was found, or the
     /// environment's placement is neither absent nor moving the Worker.
     pub round_trips: Vec<Option<estimate::RoundTrips>>,
+    /// The Workers of the monorepo around the config, read only when a placed front end calls
+    /// a Service Binding (PL212).
+    pub tree: Vec<monorepo::TreeWorker>,
 }
 
 impl Project {
@@ -208,6 +212,24 @@ impl Project {
             })
             .collect();
         loader.project.round_trips = round_trips;
+        let calls_a_service_from_a_placed_front_end = deployments.iter().any(|deployment| {
+            deployment.moving_placement(placements).is_some()
+                && (deployment.assets_table().is_some() || loader.project.pages.is_some())
+                && loader
+                    .project
+                    .round_trips_of(deployments, deployment)
+                    .is_some_and(|trips| {
+                        trips.handlers.iter().any(|handler| {
+                            handler.back_ends.iter().any(|calls| {
+                                matches!(calls.back_end, estimate::BackEnd::Service(_))
+                            })
+                        })
+                    })
+        });
+        if calls_a_service_from_a_placed_front_end {
+            let tree_root = monorepo::monorepo_root(files, &root);
+            loader.project.tree = monorepo::tree_workers(files, &tree_root);
+        }
         loader.project
     }
 

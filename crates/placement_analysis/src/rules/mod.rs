@@ -19,6 +19,7 @@ pub mod placement_malformed_target;
 pub mod placement_missing_target;
 pub mod placement_mode_conflict;
 pub mod placement_multiple_targets;
+pub mod placement_on_front_end;
 pub mod placement_without_backend_calls;
 pub mod placement_without_main;
 pub mod project_file_not_read;
@@ -130,5 +131,9 @@ pub(crate) static REGISTRY: &[(&Rule, Option<Check>)] = &[
     (
         &placement_global_backends_only::PLACEMENT_GLOBAL_BACKENDS_ONLY,
         Some(placement_global_backends_only::check),
+    ),
+    (
+        &placement_on_front_end::PLACEMENT_ON_FRONT_END,
+        Some(placement_on_front_end::check),
     ),
 ];
