@@ -4,6 +4,7 @@ pub mod args;
 pub mod check;
 pub mod discover;
 mod files;
+mod graph;
 pub mod output;
 pub mod paths;
 pub mod version;
@@ -70,6 +71,7 @@ pub fn main() -> ExitCode {
         Some(Command::Rules { output_format }) => print_rules(output_format),
         // Status 1 when the client ended the connection without `shutdown`, as the LSP asks.
         Some(Command::Server(args)) => run_server(&args),
+        Some(Command::Graph(args)) => graph::run(&args),
     };
     match outcome {
         Ok(status) => ExitCode::from(status),
