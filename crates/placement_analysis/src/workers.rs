@@ -94,6 +94,53 @@ pub fn describe_worker(path: &Path, text: &str, files: &dyn ProjectFiles) -> Wor
     }
 }
 
+/// For the language server's hover on `placement` or one of its fields at byte `offset`: the
+/// advisor's estimate for the environments using that placement, as Markdown.
+pub fn estimate_at(
+    path: &Path,
+    text: &str,
+    files: &dyn ProjectFiles,
+    offset: usize,
+) -> Option<String> {
+    let parsed = parse(text, format_of(path));
+    let model = ConfigModel::new(&parsed.root);
+    let placements = PlacementSite::collect(&model);
+    let on = |span: crate::Span| span.start <= offset && offset <= span.end;
+    let index = placements.iter().position(|site| {
+        on(site.entry.key_span)
+            || on(site.entry.value.span)
+            || site.table().is_some_and(|table| {
+                table
+                    .entries
+                    .iter()
+                    .any(|entry| on(entry.key_span) || on(entry.value.span))
+            })
+    })?;
+    let all = deployments(&model, &placements);
+    let project = Project::load(path, &model, &placements, &all, files);
+    let mut lines = Vec::new();
+    for deployment in all.iter().filter(|d| d.placement == Some(index)) {
+        let Some(trips) = project.round_trips_of(&all, deployment) else {
+            continue;
+        };
+        let scope = deployment
+            .environment()
+            .map_or_else(|| "top level".to_owned(), |name| format!("`{name}`"));
+        let line = format!("- {scope}: {}", trips.summary());
+        if !lines.contains(&line) {
+            lines.push(line);
+        }
+    }
+    if lines.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "**Placement advisor** (an estimate from the code, not what Cloudflare's placement \
+         engine will decide):\n\n{}",
+        lines.join("\n")
+    ))
+}
+
 fn deploys_as(top: Option<&str>, deployment: &Deployment<'_>) -> Option<String> {
     if let Some(own) = deployment
         .scope
@@ -212,5 +259,12 @@ region = "aws:eu-west-1"
         assert_eq!(eu.placement, "region aws:eu-west-1");
         assert_eq!(eu.links[0].kind, LinkKind::DurableObject);
         assert_eq!(eu.links[0].target, "rooms");
+        let on_mode = config.find("\"smart\"").unwrap() + 1;
+        let markdown = estimate_at(Path::new("wrangler.toml"), config, &files, on_mode).unwrap();
+        assert!(
+            markdown.ends_with("- top level: fetch handler: about 1 round trip: service `API` x1"),
+            "{markdown}"
+        );
+        assert!(estimate_at(Path::new("wrangler.toml"), config, &files, 2).is_none());
     }
 }
