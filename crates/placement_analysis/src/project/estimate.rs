@@ -300,7 +300,7 @@ impl RoundTrips {
 }
 
 /// What each binding name of an environment is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BindingKind {
     D1,
     Hyperdrive,
@@ -467,17 +467,57 @@ fn default_export_unknown(project: &Project, deployment: &Deployment<'_>) -> boo
 
 /// The estimate for what `deployment` runs, or `None` when no fetch handler could be found.
 pub fn estimate(project: &Project, deployment: &Deployment<'_>) -> Option<RoundTrips> {
+    estimate_with(project, deployment, &binding_kinds(deployment))
+}
+
+/// Estimates for every environment, computed once per `main` and set of bindings (the
+/// environments of a config mostly share both).
+pub fn estimate_all(
+    project: &Project,
+    deployments: &[Deployment<'_>],
+    wanted: &[bool],
+) -> Vec<Option<RoundTrips>> {
+    type Key<'d> = (Option<&'d str>, Vec<(String, BindingKind)>);
+    let mut known: Vec<(Key<'_>, Option<RoundTrips>)> = Vec::new();
+    deployments
+        .iter()
+        .zip(wanted)
+        .map(|(deployment, wanted)| {
+            if !wanted {
+                return None;
+            }
+            let kinds = binding_kinds(deployment);
+            let mut sorted: Vec<(String, BindingKind)> = kinds
+                .iter()
+                .map(|(name, kind)| (name.clone(), *kind))
+                .collect();
+            sorted.sort();
+            let key = (deployment.main_path(), sorted);
+            if let Some((_, trips)) = known.iter().find(|(k, _)| *k == key) {
+                return trips.clone();
+            }
+            let trips = estimate_with(project, deployment, &kinds);
+            known.push((key, trips.clone()));
+            trips
+        })
+        .collect()
+}
+
+fn estimate_with(
+    project: &Project,
+    deployment: &Deployment<'_>,
+    kinds: &HashMap<String, BindingKind>,
+) -> Option<RoundTrips> {
     let handlers = request_handlers(project, deployment);
     if handlers.is_empty() {
         return None;
     }
-    let kinds = binding_kinds(deployment);
     let opaque = default_export_unknown(project, deployment);
     let mut trips = RoundTrips::default();
     for (path, handler) in handlers {
         let mut walk = Walk {
             project,
-            kinds: &kinds,
+            kinds,
             calls: Vec::new(),
             complete: !opaque,
             next_group: 0,

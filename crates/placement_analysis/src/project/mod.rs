@@ -202,15 +202,7 @@ impl Project {
                 loader.project.mains.insert(main.to_owned(), entry);
             }
         }
-        let round_trips = deployments
-            .iter()
-            .zip(&advised)
-            .map(|(deployment, advised)| {
-                advised
-                    .then(|| estimate::estimate(&loader.project, deployment))
-                    .flatten()
-            })
-            .collect();
+        let round_trips = estimate::estimate_all(&loader.project, deployments, &advised);
         loader.project.round_trips = round_trips;
         let calls_a_service_from_a_placed_front_end = deployments.iter().any(|deployment| {
             deployment.moving_placement(placements).is_some()

@@ -36,7 +36,7 @@ pub struct TreeWorker {
 }
 
 /// The repository root above `folder`: the highest of it and its parents (up to three levels)
-/// that holds `.git`, `pnpm-workspace.yaml` or a `package.json`; `folder` itself otherwise.
+/// that holds `.git/HEAD`, `pnpm-workspace.yaml` or a `package.json`; `folder` itself otherwise.
 pub fn monorepo_root(files: &dyn ProjectFiles, folder: &Path) -> PathBuf {
     let mut best = folder.to_path_buf();
     let mut current = Some(folder.to_path_buf());
@@ -44,14 +44,10 @@ pub fn monorepo_root(files: &dyn ProjectFiles, folder: &Path) -> PathBuf {
         let Some(here) = current else {
             break;
         };
-        let marks = files.list_dir(&here).is_some_and(|entries| {
-            entries.iter().any(|entry| {
-                matches!(
-                    entry.name.as_str(),
-                    ".git" | "pnpm-workspace.yaml" | "package.json"
-                )
-            })
-        });
+        // Read the markers rather than list the folder: a parent may hold thousands of entries.
+        let marks = [".git/HEAD", "pnpm-workspace.yaml", "package.json"]
+            .iter()
+            .any(|mark| files.read(&here.join(mark)).is_some());
         if marks {
             best = here.clone();
         }
@@ -142,6 +138,7 @@ mod tests {
     fn finds_the_workers_of_a_tree() {
         let files = MemoryFiles::new(&[
             ("repo/package.json", "{}"),
+            ("repo/.git/HEAD", "ref: refs/heads/main\n"),
             (
                 "repo/apps/web/wrangler.toml",
                 "name = \"web\"\nservices = [{ binding = \"API\", service = \"api\" }]\n",
