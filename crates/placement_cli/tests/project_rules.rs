@@ -49,10 +49,10 @@ macro_rules! scenarios {
 
 scenarios! {
     pl200_source_parse_error => "PL200-source-parse-error": ["PL200"],
-    pl201_nested_middleware_only => "PL201-nested-middleware-only": ["PL209"],
-    pl201_pages_middleware => "PL201-pages-middleware": ["PL201", "PL209"],
-    pl201_routes_json_limits_functions => "PL201-routes-json-limits-functions": ["PL209"],
-    pl202_assets_fetch_custom_binding => "PL202-assets-fetch-custom-binding": ["PL202", "PL209"],
+    pl201_nested_middleware_only => "PL201-nested-middleware-only": [],
+    pl201_pages_middleware => "PL201-pages-middleware": ["PL201"],
+    pl201_routes_json_limits_functions => "PL201-routes-json-limits-functions": [],
+    pl202_assets_fetch_custom_binding => "PL202-assets-fetch-custom-binding": ["PL202"],
     pl202_binding_in_comment_or_string => "PL202-binding-in-comment-or-string": ["PL209"],
     pl203_narrow_patterns => "PL203-narrow-patterns": ["PL209"],
     pl203_run_worker_first => "PL203-run-worker-first": ["PL203", "PL209"],

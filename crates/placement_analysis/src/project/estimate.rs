@@ -21,7 +21,8 @@
 //! - Calls to helper functions of the same module or imported from local modules are followed,
 //!   [`MAX_HELPER_DEPTH`] calls deep. A call that cannot be followed (a package's function, a
 //!   value the analysis cannot see) makes the estimate incomplete, and no rule then claims that
-//!   the handler makes no back-end call.
+//!   the handler makes no back-end call. So does a call on `env.NAME` when the environment's
+//!   config declares no binding `NAME` (Pages projects often bind in the dashboard).
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
@@ -486,7 +487,11 @@ pub fn estimate_all(
             if !wanted {
                 return None;
             }
-            let kinds = binding_kinds(deployment);
+            let mut kinds = binding_kinds(deployment);
+            if project.pages.is_some() {
+                // Pages gives every Function its static assets as `env.ASSETS`.
+                kinds.insert("ASSETS".to_owned(), BindingKind::Assets);
+            }
             let mut sorted: Vec<(String, BindingKind)> = kinds
                 .iter()
                 .map(|(name, kind)| (name.clone(), *kind))
@@ -591,15 +596,21 @@ impl<'p> Walk<'p, '_> {
                         .map_or(BackEnd::UnknownHost, BackEnd::Host);
                     self.push(back_end, repeat, path, call.span);
                 }
-                CallTarget::Binding { name, method } => {
-                    if let Some(back_end) = self
-                        .kinds
-                        .get(name)
-                        .and_then(|kind| binding_back_end(*kind, name, method))
-                    {
-                        self.push(back_end, repeat, path, call.span);
+                CallTarget::Binding {
+                    name,
+                    method,
+                    via_env,
+                } => match self.kinds.get(name) {
+                    Some(kind) => {
+                        if let Some(back_end) = binding_back_end(*kind, name, method) {
+                            self.push(back_end, repeat, path, call.span);
+                        }
                     }
-                }
+                    // A binding the config does not declare (bound in the dashboard, or
+                    // missing): what it reaches is unknown.
+                    None if *via_env => self.complete = false,
+                    None => {}
+                },
                 CallTarget::Helper { module: from, name } => {
                     let inherited = match repeat {
                         FlatRepeat::Once => Inherited::None,
@@ -789,9 +800,14 @@ durable_objects.bindings = [{ name = "ROOMS", class_name = "Room" }]
         assert_eq!(
             worker(
                 "ctx.waitUntil(fetch('https://api.example.com/log')); \
-                 await env.CACHE.get('k'); return env.ASSETS.fetch(request);"
+                 await env.CACHE.get('k'); return new Response('');"
             ),
             "fetch handler: no back-end round trip"
+        );
+        // `env.ASSETS` is declared nowhere in this config: what it reaches is unknown.
+        assert_eq!(
+            worker("return env.ASSETS.fetch(request);"),
+            "fetch handler: no back-end round trip (some calls could not be followed)"
         );
     }
 

@@ -34,7 +34,11 @@ declare_rule! {
     ///   a loop or an array callback counts "many"; `waitUntil(...)` counts nothing.
     ///
     /// Bindings are recognised as `env.NAME`, `this.env.NAME`, `context.env.NAME` or an
-    /// upper-case name, and their kind is read from the config of the environment.
+    /// upper-case name, and their kind is read from the config of the environment (a Pages
+    /// project's `env.ASSETS` is its static assets). A call on `env.NAME` that the
+    /// environment's config does not declare (a binding set in the dashboard, or missing) leaves
+    /// the estimate incomplete, and so does a call into a package: PL209 and PL211 then stay
+    /// silent.
     ///
     /// ## Why is this bad?
     /// Cloudflare's docs say a Worker that makes several round trips to one centralised back end

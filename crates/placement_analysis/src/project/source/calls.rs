@@ -84,7 +84,7 @@ struct HandlerWalker<'v, 'a> {
     groups: u32,
     /// Local names bound to something made from a binding (a Durable Object stub, a prepared
     /// statement, a database client built from a Hyperdrive connection string), to the binding.
-    aliases: HashMap<String, String>,
+    aliases: HashMap<String, (String, bool)>,
     /// Start offsets of calls that are inner links of a chain already recorded
     /// (`env.DB.prepare(q)` in `env.DB.prepare(q).first()`).
     chained: Vec<u32>,
@@ -151,14 +151,14 @@ impl<'v, 'a> HandlerWalker<'v, 'a> {
     /// The binding a value is reached through: `env.NAME`, `this.env.NAME`, `c.env.NAME`, a
     /// destructured `NAME` (bindings are conventionally upper case), a local alias of one, or
     /// a chain starting there (`env.NS.get(id)`).
-    fn binding_root(&self, expression: &Expression<'a>) -> Option<String> {
+    fn binding_root(&self, expression: &Expression<'a>) -> Option<(String, bool)> {
         match expression.get_inner_expression() {
             Expression::Identifier(identifier) => {
                 let name = identifier.name.as_str();
                 self.aliases
                     .get(name)
                     .cloned()
-                    .or_else(|| looks_like_binding(name).then(|| name.to_owned()))
+                    .or_else(|| looks_like_binding(name).then(|| (name.to_owned(), false)))
             }
             Expression::CallExpression(call) => {
                 let member = call.callee.get_inner_expression().as_member_expression()?;
@@ -167,7 +167,8 @@ impl<'v, 'a> HandlerWalker<'v, 'a> {
             other => {
                 let member = other.as_member_expression()?;
                 let name = member.static_property_name()?;
-                (is_env(member.object()) || looks_like_binding(name)).then(|| name.to_owned())
+                let via_env = is_env(member.object());
+                (via_env || looks_like_binding(name)).then(|| (name.to_owned(), via_env))
             }
         }
     }
@@ -175,7 +176,7 @@ impl<'v, 'a> HandlerWalker<'v, 'a> {
     /// The binding a local value is made from, when it is a stub, statement or client rather
     /// than a result: `env.NS.get(id)`, `env.DB.prepare(q)`, `postgres(env.HYPERDRIVE
     /// .connectionString)`, `new Client({ connectionString: ... })`. Awaited values are results.
-    fn binding_source(&self, expression: &Expression<'a>, depth: usize) -> Option<String> {
+    fn binding_source(&self, expression: &Expression<'a>, depth: usize) -> Option<(String, bool)> {
         if depth > 4 {
             return None;
         }
@@ -207,7 +208,11 @@ impl<'v, 'a> HandlerWalker<'v, 'a> {
         }
     }
 
-    fn source_in_arguments(&self, arguments: &[Argument<'a>], depth: usize) -> Option<String> {
+    fn source_in_arguments(
+        &self,
+        arguments: &[Argument<'a>],
+        depth: usize,
+    ) -> Option<(String, bool)> {
         arguments
             .iter()
             .filter_map(Argument::as_expression)
@@ -312,7 +317,7 @@ impl<'a> Visit<'a> for HandlerWalker<'_, 'a> {
                 .and_then(|first| self.values.url_of(first));
             self.record(call.span, CallTarget::Fetch { url });
         } else if let Some(member) = callee.as_member_expression() {
-            if let (Some(method), Some(binding)) = (
+            if let (Some(method), Some((binding, via_env))) = (
                 member.static_property_name(),
                 self.binding_root(member.object()),
             ) {
@@ -322,6 +327,7 @@ impl<'a> Visit<'a> for HandlerWalker<'_, 'a> {
                         CallTarget::Binding {
                             name: binding,
                             method: method.to_owned(),
+                            via_env,
                         },
                     );
                 }
@@ -334,12 +340,13 @@ impl<'a> Visit<'a> for HandlerWalker<'_, 'a> {
             && !is_inner_link
         {
             let name = identifier.name.as_str();
-            if let Some(binding) = self.aliases.get(name).cloned() {
+            if let Some((binding, via_env)) = self.aliases.get(name).cloned() {
                 self.record(
                     call.span,
                     CallTarget::Binding {
                         name: binding,
                         method: "query".to_owned(),
+                        via_env,
                     },
                 );
             } else if let Some((module, name)) = self.values.helper_of(name) {
@@ -381,13 +388,14 @@ impl<'a> Visit<'a> for HandlerWalker<'_, 'a> {
     fn visit_tagged_template_expression(&mut self, tagged: &TaggedTemplateExpression<'a>) {
         // `sql\`select ...\`` on a client built from a Hyperdrive binding.
         if let Expression::Identifier(tag) = tagged.tag.get_inner_expression()
-            && let Some(binding) = self.aliases.get(tag.name.as_str()).cloned()
+            && let Some((binding, via_env)) = self.aliases.get(tag.name.as_str()).cloned()
         {
             self.record(
                 tagged.span,
                 CallTarget::Binding {
                     name: binding,
                     method: "query".to_owned(),
+                    via_env,
                 },
             );
         }

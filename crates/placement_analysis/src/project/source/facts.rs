@@ -106,7 +106,13 @@ pub enum CallTarget {
     /// A method called on a binding (`env.DB.prepare(q).first()`: `DB`, `first`), or on a
     /// value made from one (a Durable Object stub, a database client built from a Hyperdrive
     /// binding's connection string: `query`). Which names are bindings the config says.
-    Binding { name: String, method: String },
+    Binding {
+        name: String,
+        method: String,
+        /// Reached as `env.NAME` (or `this.env.NAME`, `context.env.NAME`): certainly a binding,
+        /// even one the config does not declare (Pages projects often bind in the dashboard).
+        via_env: bool,
+    },
     /// A function called by name: one of this module's (`module: None`) or an import (its
     /// specifier and the imported name).
     Helper {
