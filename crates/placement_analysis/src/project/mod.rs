@@ -220,7 +220,7 @@ impl Project {
         });
         if calls_a_service_from_a_placed_front_end {
             let tree_root = monorepo::monorepo_root(files, &root);
-            loader.project.tree = monorepo::tree_workers(files, &tree_root);
+            loader.project.tree = monorepo::tree_workers(files, &tree_root, config_path);
         }
         loader.project
     }

@@ -59,9 +59,10 @@ pub fn monorepo_root(files: &dyn ProjectFiles, folder: &Path) -> PathBuf {
     best
 }
 
-/// Every Worker config under `root` (one per folder, as wrangler picks it), breadth first,
-/// skipping `node_modules`, `.wrangler` and hidden folders.
-pub fn tree_workers(files: &dyn ProjectFiles, root: &Path) -> Vec<TreeWorker> {
+/// Every Worker config under `root` (one per folder, as wrangler picks it) but `own` (the
+/// config being checked, not read again), breadth first, skipping `node_modules`, `.wrangler`
+/// and hidden folders.
+pub fn tree_workers(files: &dyn ProjectFiles, root: &Path, own: &Path) -> Vec<TreeWorker> {
     let mut workers = Vec::new();
     let mut queue: VecDeque<(PathBuf, usize)> = VecDeque::from([(root.to_path_buf(), 0)]);
     let mut listed = 0;
@@ -79,7 +80,11 @@ pub fn tree_workers(files: &dyn ProjectFiles, root: &Path) -> Vec<TreeWorker> {
             .find(|name| entries.iter().any(|e| !e.is_dir && e.name == **name));
         if let Some(config) = config {
             let path = folder.join(config);
-            if let Some(worker) = files.read(&path).and_then(|text| read_worker(&path, &text)) {
+            if path == own {
+                // Its own config: a Service Binding never names the Worker itself here.
+            } else if let Some(worker) =
+                files.read(&path).and_then(|text| read_worker(&path, &text))
+            {
                 workers.push(worker);
             }
         }
@@ -155,10 +160,12 @@ mod tests {
         ]);
         let root = monorepo_root(&files, Path::new("repo/apps/web"));
         assert_eq!(root, PathBuf::from("repo"));
-        let workers = tree_workers(&files, &root);
+        let workers = tree_workers(&files, &root, Path::new("repo/wrangler.toml"));
         let names: Vec<_> = workers.iter().map(|w| w.name.as_str()).collect();
         assert_eq!(names, ["api", "web"]);
         assert!(workers[0].placement.is_some() && workers[1].placement.is_none());
         assert_eq!(workers[1].services, [("API".to_owned(), "api".to_owned())]);
+        let without_web = tree_workers(&files, &root, Path::new("repo/apps/web/wrangler.toml"));
+        assert_eq!(without_web.len(), 1);
     }
 }
