@@ -75,7 +75,7 @@ const VALIDATION_DEPRECATIONS = [
   { path: ["containers", "constraints", "tier"], replacement: "tiers", needle: `"constraints.tier" has been deprecated in favor of "constraints.tiers".` },
   { path: ["queues", "producers", "delivery_delay"], needle: `The "delivery_delay" field in "\${field}" is deprecated and has no effect.` },
   { path: ["pipelines", "pipeline"], replacement: "stream", needle: `The "pipeline" field in "\${field}" bindings is deprecated. Use "stream" instead.` },
-  { path: ["site", "entry-point"], needle: "`site.entry-point`,\n      `Delete the \\`site.entry-point\\` field" },
+  { path: ["site", "entry-point"], needle: "`site.entry-point`,\n      `Delete the \\`site.entry-point\\` field, then add the top level \\`main\\` field to your configuration file", message: "Delete the `site.entry-point` field, then add the top level `main` field to your configuration file" },
 ];
 // Deprecation messages about values, not keys: accounted for here, not catalogued as keys.
 const VALUE_DEPRECATIONS = [

@@ -27,6 +27,7 @@ pub mod syntax;
 #[cfg(test)]
 mod testing;
 pub mod wording;
+pub mod workers;
 
 use std::path::Path;
 

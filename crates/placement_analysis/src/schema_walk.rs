@@ -92,6 +92,12 @@ pub(crate) trait Visitor<'a> {
     fn unknown_key(&mut self, _at: &At<'_, 'a>, _table: &'a Table, _index: usize, _shape: Shape) {}
 }
 
+/// The fields of a route object (in a scope's `route` or `routes`) are checked as wrangler's route
+/// validation checks them, by the route rules (PL311-PL315): they depend on each other in ways
+/// the catalog cannot say, and wrangler refuses what the schema alone would call unchecked. The
+/// walk still checks the route values' own types.
+const ROUTE_KEYS: &[&str] = &["route", "routes"];
+
 /// The catalog's shape for a scope's table.
 pub(crate) fn scope_shape(kind: &ScopeKind) -> Shape {
     match kind {
@@ -170,6 +176,11 @@ impl<'a, V: Visitor<'a>> Walker<'_, 'a, V> {
         shape: Shape,
         environments: &Rc<[String]>,
     ) {
+        let in_route =
+            matches!(self.steps.first(), Some(Step::Key(key)) if ROUTE_KEYS.contains(key));
+        if span.is_some() && in_route {
+            return;
+        }
         let lists_keys = shape.keys().len() > 0;
         if lists_keys {
             self.visitor

@@ -52,6 +52,26 @@ pub enum Command {
         #[command(flatten)]
         settings: SettingsArgs,
     },
+    /// Print the Workers of a tree, their Service Bindings and placements, as a graph.
+    Graph(GraphArgs),
+}
+
+/// `placement-lint graph [PATH]`.
+#[derive(Debug, Clone, Args)]
+pub struct GraphArgs {
+    /// A folder to search for configs, or config files. Defaults to the current folder.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Mermaid (pastes into a README or a GitHub comment), Graphviz DOT, or JSON.
+    #[arg(long, value_enum, default_value_t = GraphFormat::Mermaid)]
+    pub format: GraphFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    Mermaid,
+    Dot,
+    Json,
 }
 
 /// Where placement-lint's own settings come from.

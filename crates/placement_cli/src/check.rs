@@ -7,7 +7,7 @@ use placement_analysis::fix::fix_with;
 use placement_analysis::project::ProjectFiles;
 use placement_analysis::rules::invalid_utf8;
 use placement_analysis::rules::shadowed_config_file;
-use placement_analysis::{check_config, check_project};
+use placement_analysis::{check_config_with, check_project_with};
 use rayon::prelude::*;
 
 use placement_io::settings::{ResolvedSettings, WithSettings};
@@ -154,10 +154,13 @@ pub fn check_bytes(
             }
             diagnostic
         });
+    let inputs = placement_io::inputs_now();
     let check = |text: &str| {
         let mut diagnostics = match project {
-            Some(files) => check_project(path, text, &WithSettings { files, settings }),
-            None => check_config(path, text),
+            Some(files) => {
+                check_project_with(path, text, &WithSettings { files, settings }, inputs)
+            }
+            None => check_config_with(path, text, inputs),
         };
         settings.apply(path, text, &mut diagnostics);
         diagnostics

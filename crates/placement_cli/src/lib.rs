@@ -4,6 +4,7 @@ pub mod args;
 pub mod check;
 pub mod discover;
 mod files;
+mod graph;
 mod mcp;
 pub mod output;
 pub mod paths;
@@ -76,6 +77,7 @@ pub fn main() -> ExitCode {
         Some(Command::Mcp { root, allow_writes }) => mcp::run(&root, allow_writes),
         // Status 1 when the client ended the connection without `shutdown`, as the LSP asks.
         Some(Command::Server(args)) => run_server(&args),
+        Some(Command::Graph(args)) => graph::run(&args),
     };
     match outcome {
         Ok(status) => ExitCode::from(status),

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use placement_analysis::find_rule;
-use placement_analysis::project::{DirEntry, ProjectFiles, Unread};
+use placement_analysis::project::{DirEntry, PathKind, ProjectFiles, Unread};
 use placement_io::settings::{SettingsMode, SettingsResolver};
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation,
@@ -475,5 +475,11 @@ impl ProjectFiles for RootedFiles<'_> {
             Some(true) => DiskFiles.list_dir(path),
             _ => None,
         }
+    }
+
+    /// Whether a path exists is answered for paths outside the folder too (nothing is read):
+    /// otherwise a `main` outside it would be reported missing (PL325) as well as unread.
+    fn kind(&self, path: &Path) -> Option<PathKind> {
+        DiskFiles.kind(path)
     }
 }

@@ -212,7 +212,7 @@ fn suppression_comments() {
     fs::create_dir(scratch.path().join("src")).unwrap();
     fs::write(
         scratch.path().join("src/index.ts"),
-        "export default { async fetch() { return new Response(\"ok\"); } };\n",
+        common::WORKER_WITH_ONE_BACKEND,
     )
     .unwrap();
     assert_eq!(
@@ -343,7 +343,7 @@ fn a_config_under_10_mb_is_checked_and_a_larger_one_refused() {
     fs::create_dir(scratch.path().join("src")).unwrap();
     fs::write(
         scratch.path().join("src/index.ts"),
-        "export default { async fetch() { return new Response(\"ok\"); } };\n",
+        common::WORKER_WITH_ONE_BACKEND,
     )
     .unwrap();
     let config_of = |bytes: usize| {

@@ -235,7 +235,7 @@ fn paths_outside_the_folder_are_refused() {
     copy_tree(&repo_root().join(HINT_TOML), &outside.path().join("secret"));
     fs::write(
         outside.path().join("elsewhere.js"),
-        "export default { async fetch() { return new Response(\"x\"); } };\n",
+        common::WORKER_WITH_ONE_BACKEND,
     )
     .unwrap();
     let dir = served_folder();
@@ -252,7 +252,7 @@ fn paths_outside_the_folder_are_refused() {
     fs::write(
         escaping_main.join("wrangler.toml"),
         format!(
-            "name = \"x\"\nmain = \"{}\"\n[placement]\nmode = \"smart\"\n",
+            "name = \"x\"\nmain = \"{}\"\ncompatibility_date = \"2025-06-01\"\n[placement]\nmode = \"smart\"\n",
             outside.path().join("elsewhere.js").display()
         ),
     )

@@ -53,21 +53,36 @@ scenarios! {
     pl201_pages_middleware => "PL201-pages-middleware": ["PL201"],
     pl201_routes_json_limits_functions => "PL201-routes-json-limits-functions": [],
     pl202_assets_fetch_custom_binding => "PL202-assets-fetch-custom-binding": ["PL202"],
-    pl202_binding_in_comment_or_string => "PL202-binding-in-comment-or-string": [],
-    pl203_narrow_patterns => "PL203-narrow-patterns": [],
-    pl203_run_worker_first => "PL203-run-worker-first": ["PL203"],
+    pl202_binding_in_comment_or_string => "PL202-binding-in-comment-or-string": ["PL209"],
+    pl203_narrow_patterns => "PL203-narrow-patterns": ["PL209"],
+    pl203_run_worker_first => "PL203-run-worker-first": ["PL203", "PL209"],
     pl204_class_entrypoint => "PL204-class-entrypoint": ["PL204"],
     pl204_re_exported_default => "PL204-re-exported-default": ["PL204"],
-    pl204_service_worker => "PL204-service-worker": [],
+    pl204_service_worker => "PL204-service-worker": ["PL209"],
     pl205_placement_without_main => "PL205-placement-without-main": ["PL205"],
-    pl206_workspace_or_latest_range => "PL206-workspace-or-latest-range": [],
-    pl206_wrangler_too_old => "PL206-wrangler-too-old": ["PL206"],
+    pl206_workspace_or_latest_range => "PL206-workspace-or-latest-range": ["PL209"],
+    pl206_wrangler_too_old => "PL206-wrangler-too-old": ["PL206", "PL209"],
     pl207_analytics_blocks_response => "PL207-analytics-blocks-response": ["PL207"],
     pl207_wait_until => "PL207-wait-until": [],
     pl208_pages_without_functions => "PL208-pages-without-functions": ["PL208"],
+    pl209_analytics_only => "PL209-analytics-only": ["PL207", "PL209"],
+    pl209_helper_in_other_module => "PL209-helper-in-other-module": [],
+    pl209_kv_reads_and_wait_until => "PL209-kv-reads-and-wait-until": ["PL209"],
+    pl210_class_entrypoint_env => "PL210-class-entrypoint-env": ["PL210"],
+    pl210_computed_url => "PL210-computed-url": [],
+    pl210_d1_batch_and_hyperdrive => "PL210-d1-batch-and-hyperdrive": ["PL210"],
+    pl210_literal_host => "PL210-literal-host": ["PL210"],
+    pl210_loop => "PL210-loop": ["PL210"],
+    pl210_pages_function => "PL210-pages-function": ["PL210"],
+    pl210_promise_all => "PL210-promise-all": [],
+    pl210_rpc_service_binding => "PL210-rpc-service-binding": [],
+    pl211_global_and_origin => "PL211-global-and-origin": [],
+    pl211_global_services_only => "PL211-global-services-only": ["PL211"],
+    pl212_placement_on_back_end => "PL212-placement-on-back-end": [],
+    pl212_placement_on_front_end => "PL212-placement-on-front-end": ["PL202", "PL210", "PL212"],
     pl325_missing_paths => "PL325-missing-paths": ["PL325"],
-    environments => "environments": ["PL202"],
-    pages_advanced_mode => "pages-advanced-mode": ["PL202"],
+    environments => "environments": ["PL202", "PL209"],
+    pages_advanced_mode => "pages-advanced-mode": ["PL202", "PL209"],
     smart_placement_off => "smart-placement-off": [],
 }
 
@@ -120,4 +135,34 @@ fn human_output(dir: &str) {
 
 fn json_output_of(dir: &str) {
     insta::assert_json_snapshot!(format!("json-{}", snapshot_name(dir)), json_output(dir));
+}
+
+/// PL210's fix on a copy of each candidate scenario: the config before and after
+/// `--unsafe-fixes`, and that the fixed project is a candidate no more.
+#[test]
+fn placement_candidate_fixes() {
+    for scenario in SCENARIOS.iter().filter(|name| name.starts_with("PL210")) {
+        for (format, file) in [("toml", "wrangler.toml"), ("jsonc", "wrangler.jsonc")] {
+            let dir = repo_root().join(format!("fixtures/projects/{scenario}/{format}"));
+            let scratch = tempfile::tempdir().unwrap();
+            common::copy_tree(&dir, scratch.path());
+            let before = std::fs::read_to_string(scratch.path().join(file)).unwrap();
+            common::run_in(scratch.path(), &["check", "--unsafe-fixes", "."]);
+            let after = std::fs::read_to_string(scratch.path().join(file)).unwrap();
+            if before == after {
+                continue;
+            }
+            let remaining =
+                common::run_in(scratch.path(), &["check", "--output-format", "json", "."]);
+            assert!(
+                !remaining.stdout.contains("\"PL210\"") && !remaining.stdout.contains("\"PL001\""),
+                "{scenario}/{format}: still a candidate, or broken, after the fix:\n{}",
+                remaining.stdout
+            );
+            insta::assert_snapshot!(
+                format!("fix-{scenario}-{format}"),
+                format!("===== {file} (before)\n{before}===== {file} (after)\n{after}")
+            );
+        }
+    }
 }

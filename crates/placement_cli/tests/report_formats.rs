@@ -112,7 +112,7 @@ fn gitlab_code_quality_report() {
         first["location"]["path"],
         "fixtures/rules/PL101-placement-hint-removed/jsonc/wrangler.jsonc"
     );
-    assert_eq!(first["location"]["positions"]["begin"]["line"], 6);
+    assert_eq!(first["location"]["positions"]["begin"]["line"], 7);
     let errors = issues
         .iter()
         .filter(|i| i["severity"] == "critical")

@@ -16,14 +16,14 @@ fn write(root: &Path, path: &str, text: &str) {
 
 /// A config with a removed `hint` (PL101, warning), an unknown key at the top level and one
 /// in `[env.dev]` (PL003, warnings), and its Worker.
-const CONFIG: &str = "name = \"api\"\nmain = \"src/index.js\"\nnme = 1\n[placement]\nmode = \"smart\"\nhint = \"wnam\"\n[env.dev]\nnme2 = 1\n";
+const CONFIG: &str = "name = \"api\"\nmain = \"src/index.js\"\ncompatibility_date = \"2025-06-01\"\nnme = 1\n[placement]\nmode = \"smart\"\nhint = \"wnam\"\n[env.dev]\nnme2 = 1\n";
 
 fn project(root: &Path, folder: &str) {
     write(root, &format!("{folder}/wrangler.toml"), CONFIG);
     write(
         root,
         &format!("{folder}/src/index.js"),
-        "export default { async fetch() { return new Response(\"ok\"); } };\n",
+        common::WORKER_WITH_ONE_BACKEND,
     );
 }
 
@@ -145,13 +145,9 @@ fn wrangler_version_is_assumed_when_none_is_installed() {
     write(
         root,
         "wrangler.toml",
-        "name = \"api\"\nmain = \"src/index.js\"\n[placement]\nregion = \"aws:us-east-1\"\n",
+        "name = \"api\"\nmain = \"src/index.js\"\ncompatibility_date = \"2025-06-01\"\n[placement]\nregion = \"aws:us-east-1\"\n",
     );
-    write(
-        root,
-        "src/index.js",
-        "export default { async fetch() { return new Response(\"ok\"); } };\n",
-    );
+    write(root, "src/index.js", common::WORKER_WITH_ONE_BACKEND);
     assert!(codes(root, &[]).is_empty());
     write(
         root,

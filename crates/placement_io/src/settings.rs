@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 
 use globset::{GlobBuilder, GlobMatcher};
 use placement_analysis::project::package::VersionSource;
-use placement_analysis::project::{DirEntry, ProjectFiles, Unread};
+use placement_analysis::project::{DirEntry, PathKind, ProjectFiles, Unread};
 use placement_analysis::selection::RuleSelection;
 use placement_analysis::settings::{
     Located, RuleLevel, SettingsError, SettingsLayer, SettingsSource, parse_layer,
@@ -646,6 +646,10 @@ impl ProjectFiles for WithSettings<'_> {
 
     fn list_dir(&self, path: &Path) -> Option<Vec<DirEntry>> {
         self.files.list_dir(path)
+    }
+
+    fn kind(&self, path: &Path) -> Option<PathKind> {
+        self.files.kind(path)
     }
 
     fn assumed_wrangler(&self) -> Option<VersionSource> {

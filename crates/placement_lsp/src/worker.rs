@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use placement_analysis::check_project;
+use placement_analysis::check_project_with;
 use placement_analysis::discovery::resolve_config;
 use placement_analysis::project::ProjectFiles;
 use placement_analysis::rules::shadowed_config_file;
@@ -216,7 +216,7 @@ fn analyse(
                 files: overlay,
                 settings: &settings,
             };
-            diagnostics = check_project(config, &text, &files);
+            diagnostics = check_project_with(config, &text, &files, placement_io::inputs_now());
             if let Some(dir) = config.parent() {
                 let winner = resolve_config(dir, &|candidate| overlay.exists(candidate));
                 if let Some(winner) = winner.filter(|winner| winner != config) {

@@ -302,3 +302,36 @@ async fn completion_offers_the_keys_of_the_table_at_the_cursor() {
     assert!(client.shutdown().await);
     assert!(json_client.shutdown().await);
 }
+
+/// Hover on `placement` and on `mode` shows the advisor's estimate for that Worker, read from
+/// its source (an open buffer wins over the disk).
+#[tokio::test]
+async fn hover_on_placement_shows_the_round_trip_estimate() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("src")).unwrap();
+    std::fs::write(
+        dir.path().join("src/index.ts"),
+        "export default { async fetch(r, env) {\n  const a = await fetch('https://api.example.com/a');\n  \
+         await env.DB.prepare('q').first();\n  return fetch('https://api.example.com/b');\n} };\n",
+    )
+    .unwrap();
+    let text = "main = \"src/index.ts\"\n\
+                d1_databases = [{ binding = \"DB\", database_name = \"d\", database_id = \"x\" }]\n\
+                [placement]\nmode = \"smart\"\n";
+    let (mut client, uri) = open(dir.path(), "wrangler.toml", text).await;
+    let expected =
+        "fetch handler: about 3 sequential round trips: `api.example.com` x2, D1 `DB` x1";
+    for needle in ["placement", "mode", "\"smart\""] {
+        let markdown = hover_on(&mut client, &uri, text, needle, 0)
+            .await
+            .unwrap_or_else(|| panic!("a hover on {needle}"));
+        assert!(
+            markdown.contains("**Placement advisor** (an estimate"),
+            "{markdown}"
+        );
+        assert!(markdown.contains(expected), "{needle}: {markdown}");
+    }
+    // Other keys keep their docs alone.
+    let main = hover_on(&mut client, &uri, text, "main", 0).await.unwrap();
+    assert!(!main.contains("Placement advisor"), "{main}");
+}

@@ -19,7 +19,7 @@ fn write_project(config: &Path, text: &str) {
     write(config, text);
     write(
         &config.parent().unwrap().join("src/index.js"),
-        "export default { async fetch(request, env) { return new Response(\"ok\"); } };\n",
+        "export default { async fetch(request, env) { return fetch(\"https://api.example.com/orders\", request); } };\n",
     );
 }
 
@@ -446,7 +446,7 @@ async fn watched_file_changes_recheck_the_project() {
 async fn settings_files_apply_and_are_read_again_when_they_change() {
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("apps/api/wrangler.toml");
-    let text = "name = \"api\"\nmain = \"src/index.js\"\nnme = 1\n[placement]\nmode = \"smart\"\nhint = \"wnam\"\n[env.dev]\nnme2 = 1\n";
+    let text = "name = \"api\"\nmain = \"src/index.js\"\ncompatibility_date = \"2025-06-01\"\nnme = 1\n[placement]\nmode = \"smart\"\nhint = \"wnam\"\n[env.dev]\nnme2 = 1\n";
     write_project(&config, text);
     let settings = dir.path().join("placement-lint.toml");
     write(
@@ -958,7 +958,8 @@ async fn a_pages_function_opened_first_brings_its_projects_diagnostics() {
         middleware_text,
     );
     let function = dir.path().join("functions/api/users.ts");
-    let function_text = "export const onRequestGet = () => new Response(\"[]\");\n";
+    let function_text =
+        "export const onRequestGet = () => fetch(\"https://api.example.com/users\");\n";
     write(&function, function_text);
     let (config_uri, function_uri) = (file_uri(&config), file_uri(&function));
     let mut client = TestClient::initialized(capabilities(false), json!({}), &[dir.path()]).await;

@@ -8,7 +8,9 @@
 //! local modules. Each file is read and parsed at most once.
 
 pub mod deployments;
+pub mod estimate;
 pub mod modules;
+pub mod monorepo;
 pub mod package;
 pub mod pages;
 pub mod paths;
@@ -166,6 +168,13 @@ pub struct Project {
     pub skipped: BTreeMap<PathBuf, String>,
     /// What each path the config names is on disk (PL325).
     pub paths: paths::PathsOnDisk,
+    /// The placement advisor's estimate of each environment's back-end round trips (indexed
+    /// like the context's deployments): `None` where no fetch handler was found, or the
+    /// environment's placement is neither absent nor moving the Worker.
+    pub round_trips: Vec<Option<estimate::RoundTrips>>,
+    /// The Workers of the monorepo around the config, read only when a placed front end calls
+    /// a Service Binding (PL212).
+    pub tree: Vec<monorepo::TreeWorker>,
 }
 
 impl Project {
@@ -196,20 +205,21 @@ impl Project {
             loader.load_wrangler_version();
         }
         loader.project.paths = paths::load(&root, model, files);
-        if placements.is_empty() {
-            return loader.project;
-        }
-        let placed: Vec<_> = deployments
+        // The Workers placement moves, and those without any placement (the advisor looks for
+        // candidates among them); an explicit `mode = "off"` is a decision, left alone.
+        let advised: Vec<bool> = deployments
             .iter()
-            .filter(|deployment| deployment.moving_placement(placements).is_some())
+            .map(|deployment| {
+                deployment.placement.is_none() || deployment.moving_placement(placements).is_some()
+            })
             .collect();
-        if placed.is_empty() {
+        if !advised.contains(&true) {
             return loader.project;
         }
         if let Some(output_dir) = pages_build_output_dir(model) {
             loader.load_pages(output_dir);
         } else {
-            for deployment in placed {
+            for (deployment, _) in deployments.iter().zip(&advised).filter(|(_, a)| **a) {
                 let Some(main) = deployment.main_path() else {
                     continue;
                 };
@@ -224,6 +234,26 @@ impl Project {
                 loader.project.mains.insert(main.to_owned(), entry);
             }
         }
+        let round_trips = estimate::estimate_all(&loader.project, deployments, &advised);
+        loader.project.round_trips = round_trips;
+        let calls_a_service_from_a_placed_front_end = deployments.iter().any(|deployment| {
+            deployment.moving_placement(placements).is_some()
+                && (deployment.assets_table().is_some() || loader.project.pages.is_some())
+                && loader
+                    .project
+                    .round_trips_of(deployments, deployment)
+                    .is_some_and(|trips| {
+                        trips.handlers.iter().any(|handler| {
+                            handler.back_ends.iter().any(|calls| {
+                                matches!(calls.back_end, estimate::BackEnd::Service(_))
+                            })
+                        })
+                    })
+        });
+        if calls_a_service_from_a_placed_front_end {
+            let tree_root = monorepo::monorepo_root(files, &root);
+            loader.project.tree = monorepo::tree_workers(files, &tree_root, config_path);
+        }
         loader.project
     }
 
@@ -231,6 +261,16 @@ impl Project {
     pub fn worker(&self, main: &str) -> Option<(&Path, &ModuleGraph)> {
         let (entry, graph) = self.workers.get_key_value(self.mains.get(main)?)?;
         Some((entry.as_path(), graph))
+    }
+
+    /// The advisor's estimate for `deployment`, one of `all` (the context's deployments).
+    pub fn round_trips_of(
+        &self,
+        all: &[Deployment<'_>],
+        deployment: &Deployment<'_>,
+    ) -> Option<&estimate::RoundTrips> {
+        let index = all.iter().position(|d| std::ptr::eq(d, deployment))?;
+        self.round_trips.get(index)?.as_ref()
     }
 
     /// A project file's path for messages: relative to the config's folder, with `/`.

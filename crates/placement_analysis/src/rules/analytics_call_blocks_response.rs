@@ -1,12 +1,12 @@
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::context::{Context, Sink};
+use crate::project::Project;
 use crate::project::deployments::{
     Deployment, affected_environments, findings_by_location, placement_kind,
 };
-use crate::project::source::{ExportValue, Handler};
-use crate::project::{ModuleGraph, Project, Resolved};
+use crate::project::estimate::{self, host_of, request_handlers};
 use crate::rule::{FixAvailability, declare_rule};
 use crate::span::Span;
 
@@ -115,57 +115,10 @@ struct AnalyticsCall {
     host: String,
 }
 
-/// Analytics and logging services, by host name suffix: Smart Placement does not consider
-/// them, and a response that waits for them is slower wherever the Worker runs.
-const ANALYTICS_HOSTS: &[(&str, &str)] = &[
-    ("datadoghq.com", "Datadog"),
-    ("datadoghq.eu", "Datadog"),
-    ("ddog-gov.com", "Datadog"),
-    ("browser-intake-datadoghq.com", "Datadog"),
-    ("newrelic.com", "New Relic"),
-    ("nr-data.net", "New Relic"),
-    ("honeycomb.io", "Honeycomb"),
-    ("grafana.net", "Grafana"),
-    ("amplitude.com", "Amplitude"),
-    ("tinybird.co", "Tinybird"),
-    ("segment.io", "Segment"),
-    ("segment.com", "Segment"),
-    ("mixpanel.com", "Mixpanel"),
-    ("posthog.com", "PostHog"),
-    ("axiom.co", "Axiom"),
-    ("betterstack.com", "Better Stack"),
-    ("logtail.com", "Better Stack"),
-    ("logflare.app", "Logflare"),
-    ("loggly.com", "Loggly"),
-    ("papertrailapp.com", "Papertrail"),
-    ("splunkcloud.com", "Splunk"),
-    ("logz.io", "Logz.io"),
-    ("sentry.io", "Sentry"),
-    ("google-analytics.com", "Google Analytics"),
-    ("plausible.io", "Plausible"),
-    ("heapanalytics.com", "Heap"),
-];
-
 /// The analytics service a URL goes to, and its host, if any.
 fn analytics_service(url: &str) -> Option<(&'static str, String)> {
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))
-        .or_else(|| url.strip_prefix("//"))?;
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let host_port = authority.rsplit('@').next().unwrap_or(authority);
-    let host = host_port
-        .split(':')
-        .next()
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    ANALYTICS_HOSTS.iter().find_map(|(suffix, service)| {
-        let matches = host == *suffix
-            || host
-                .strip_suffix(suffix)
-                .is_some_and(|head| head.ends_with('.'));
-        matches.then(|| (*service, host.clone()))
-    })
+    let host = host_of(url)?;
+    estimate::analytics_service(&host).map(|service| (service, host))
 }
 
 /// The awaited analytics calls on the request path of what `deployment` runs.
@@ -187,65 +140,6 @@ fn analytics_calls(
         }
     }
     calls
-}
-
-/// The handlers that run for a request to what `deployment` runs, with their files: the Pages
-/// Functions' `onRequest*` exports, or a Worker's (or `_worker.js`'s) `fetch` handler and
-/// `fetch` listeners.
-fn request_handlers<'p>(
-    project: &'p Project,
-    deployment: &Deployment<'_>,
-) -> Vec<(&'p Path, &'p Handler)> {
-    let mut handlers = Vec::new();
-    match &project.pages {
-        Some(pages) => match &pages.advanced_worker {
-            Some(worker) => worker_handlers(project, worker, &pages.graph, &mut handlers),
-            None => {
-                for function in &pages.functions {
-                    let Some(source) = project.source(&function.path) else {
-                        continue;
-                    };
-                    for export in &source.facts.exports {
-                        if let (true, ExportValue::Function(handler)) =
-                            (export.name.starts_with("onRequest"), &export.value)
-                        {
-                            handlers.push((function.path.as_path(), handler));
-                        }
-                    }
-                }
-            }
-        },
-        None => {
-            if let Some((entry, graph)) =
-                deployment.main_path().and_then(|main| project.worker(main))
-            {
-                worker_handlers(project, entry, graph, &mut handlers);
-            }
-        }
-    }
-    handlers
-}
-
-fn worker_handlers<'p>(
-    project: &'p Project,
-    entry: &Path,
-    graph: &'p ModuleGraph,
-    handlers: &mut Vec<(&'p Path, &'p Handler)>,
-) {
-    if let Resolved::Value { module, export } = project.resolve_export(entry, "default")
-        && let ExportValue::Object(object) = &export.value
-        && let Some(fetch) = &object.fetch
-    {
-        handlers.push((module.path.as_path(), fetch));
-    }
-    for module in &graph.modules {
-        let Some(source) = project.source(module) else {
-            continue;
-        };
-        for listener in &source.facts.fetch_listeners {
-            handlers.push((module.as_path(), listener));
-        }
-    }
 }
 
 #[cfg(test)]

@@ -26,13 +26,17 @@ pub mod missing_required_key;
 pub mod non_inherited_key_missing;
 pub mod pages_middleware_smart_placement;
 pub mod path_not_found;
+pub mod placement_candidate;
 pub mod placement_empty_target;
+pub mod placement_global_backends_only;
 pub mod placement_hint_removed;
 pub mod placement_invalid_mode;
 pub mod placement_malformed_target;
 pub mod placement_missing_target;
 pub mod placement_mode_conflict;
 pub mod placement_multiple_targets;
+pub mod placement_on_front_end;
+pub mod placement_without_backend_calls;
 pub mod placement_without_main;
 pub mod project_file_not_read;
 pub mod removed_key;
@@ -169,6 +173,22 @@ pub(crate) static REGISTRY: &[(&Rule, Option<Check>)] = &[
     (
         &smart_placement_without_functions::SMART_PLACEMENT_WITHOUT_FUNCTIONS,
         Some(smart_placement_without_functions::check),
+    ),
+    (
+        &placement_without_backend_calls::PLACEMENT_WITHOUT_BACKEND_CALLS,
+        Some(placement_without_backend_calls::check),
+    ),
+    (
+        &placement_candidate::PLACEMENT_CANDIDATE,
+        Some(placement_candidate::check),
+    ),
+    (
+        &placement_global_backends_only::PLACEMENT_GLOBAL_BACKENDS_ONLY,
+        Some(placement_global_backends_only::check),
+    ),
+    (
+        &placement_on_front_end::PLACEMENT_ON_FRONT_END,
+        Some(placement_on_front_end::check),
     ),
     // Schema rules: visitors of `schema_walk`, driven by the key catalog.
     (&removed_key::REMOVED_KEY, Some(removed_key::check)),

@@ -1181,7 +1181,7 @@ pub(super) static STRINGS: &[&str] = &[
     "Docker image name for the container egress interceptor sidecar",
     "The directory containing your static assets.\n\nIt must be a path relative to your Wrangler configuration file.\nExample: bucket = \"./public\"\n\nIf there is a `site` field then it must contain this `bucket` field.",
     "The location of your Worker script.",
-    "`site.entry-point`,\n      `Delete the \\`site.entry-point\\` field",
+    "Delete the `site.entry-point` field, then add the top level `main` field to your configuration file",
     "An exclusive list of .gitignore-style patterns that match file\nor directory names from your bucket location. Only matched\nitems will be uploaded. Example: include = [\"upload_dir\"]",
     "A list of .gitignore-style patterns that match files or\ndirectories in your bucket that should be excluded from\nuploads. Example: exclude = [\"ignore_dir\"]",
 ];

@@ -103,3 +103,8 @@ pub fn json_output(dir: &str) -> serde_json::Value {
     serde_json::from_str(&output.stdout)
         .unwrap_or_else(|error| panic!("{dir}: invalid JSON ({error}):\n{}", output.stdout))
 }
+
+/// A Worker whose fetch handler answers from one back end, as a placed Worker usually does (so
+/// the placement advisor, PL209, has nothing to say about it).
+#[allow(dead_code)]
+pub const WORKER_WITH_ONE_BACKEND: &str = "export default {\n  async fetch(request) {\n    return fetch(\"https://api.example.com/orders\", request);\n  },\n};\n";

@@ -10,8 +10,10 @@ use oxc_ast::ast::{
 };
 use oxc_span::GetSpan;
 
-use super::calls::{Values, awaited_fetches, awaited_fetches_in_arrow};
-use super::facts::{Export, ExportValue, Handler, SourceFacts, WorkerObject};
+use super::calls::{Values, arrow_body_facts, body_facts};
+use super::facts::{
+    CallTarget, Export, ExportValue, Handler, LocalFunction, SourceFacts, WorkerObject,
+};
 use super::span_of;
 use crate::span::Span;
 
@@ -205,7 +207,7 @@ impl<'s, 'a> Extractor<'s, 'a> {
                 // `export const onRequest = [auth, render]`: each function runs for the request.
                 let mut chain = Handler {
                     span: span_of(array.span),
-                    awaited_fetches: Vec::new(),
+                    ..Handler::default()
                 };
                 for element in &array.elements {
                     let Some(element) = element_expression(element) else {
@@ -213,6 +215,7 @@ impl<'s, 'a> Extractor<'s, 'a> {
                     };
                     if let ExportValue::Function(handler) = self.value_of(element, depth + 1) {
                         chain.awaited_fetches.extend(handler.awaited_fetches);
+                        chain.calls.extend(handler.calls);
                     }
                 }
                 ExportValue::Function(chain)
@@ -296,7 +299,7 @@ impl<'s, 'a> Extractor<'s, 'a> {
             if name == "fetch" {
                 worker.fetch = Some(handler.unwrap_or_else(|| Handler {
                     span: span_of(element.span()),
-                    awaited_fetches: Vec::new(),
+                    ..Handler::default()
                 }));
             } else if name != "constructor" {
                 worker.members.push(name.into_owned());
@@ -306,19 +309,64 @@ impl<'s, 'a> Extractor<'s, 'a> {
     }
 
     fn function_handler(&self, function: &Function<'a>) -> Handler {
+        let Some(body) = &function.body else {
+            return Handler {
+                span: span_of(function.span),
+                ..Handler::default()
+            };
+        };
+        let facts = body_facts(self, body);
         Handler {
             span: span_of(function.span),
-            awaited_fetches: function
-                .body
-                .as_ref()
-                .map_or_else(Vec::new, |body| awaited_fetches(self, body)),
+            awaited_fetches: facts.awaited_fetches,
+            calls: facts.calls,
         }
     }
 
     fn arrow_handler(&self, arrow: &ArrowFunctionExpression<'a>) -> Handler {
+        let facts = arrow_body_facts(self, &arrow.body);
         Handler {
             span: span_of(arrow.span),
-            awaited_fetches: awaited_fetches_in_arrow(self, &arrow.body),
+            awaited_fetches: facts.awaited_fetches,
+            calls: facts.calls,
+        }
+    }
+
+    /// Adds the module's own functions that handlers call by name (and those they call in
+    /// turn) to `facts.functions`, each analysed once.
+    pub(super) fn add_called_functions(&self, facts: &mut SourceFacts) {
+        let mut wanted: Vec<String> = Vec::new();
+        let note = |handler: &Handler, wanted: &mut Vec<String>| {
+            for call in &handler.calls {
+                if let CallTarget::Helper { module: None, name } = &call.target
+                    && !wanted.contains(name)
+                {
+                    wanted.push(name.clone());
+                }
+            }
+        };
+        for export in &facts.exports {
+            match &export.value {
+                ExportValue::Function(handler) => note(handler, &mut wanted),
+                ExportValue::Object(object) => {
+                    if let Some(fetch) = &object.fetch {
+                        note(fetch, &mut wanted);
+                    }
+                }
+                _ => {}
+            }
+        }
+        for listener in &facts.fetch_listeners {
+            note(listener, &mut wanted);
+        }
+        let mut next = 0;
+        while next < wanted.len() {
+            let name = wanted[next].clone();
+            next += 1;
+            if let ExportValue::Function(handler) = self.value_of_name(&name, 0) {
+                note(&handler, &mut wanted);
+                facts.functions.push(LocalFunction { name, handler });
+            }
         }
     }
 
@@ -374,8 +422,27 @@ impl<'a> Values<'a> for Extractor<'_, 'a> {
             ExportValue::Function(handler) => handler,
             _ => Handler {
                 span,
-                awaited_fetches: Vec::new(),
+                ..Handler::default()
             },
+        }
+    }
+
+    fn helper_of(&self, name: &str) -> Option<(Option<String>, String)> {
+        match self.bindings.get(name)? {
+            Binding::Function(_) => Some((None, name.to_owned())),
+            Binding::Value(value)
+                if matches!(
+                    value.get_inner_expression(),
+                    Expression::ArrowFunctionExpression(_) | Expression::FunctionExpression(_)
+                ) =>
+            {
+                Some((None, name.to_owned()))
+            }
+            Binding::Import {
+                specifier,
+                imported,
+            } => Some((Some((*specifier).to_owned()), (*imported).to_owned())),
+            _ => None,
         }
     }
 }

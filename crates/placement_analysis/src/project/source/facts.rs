@@ -31,6 +31,16 @@ pub struct SourceFacts {
     pub fetch_listeners: Vec<Handler>,
     /// `<something>.NAME.fetch(...)` and `NAME.fetch(...)` calls, by `NAME`.
     pub binding_fetches: Vec<BindingFetch>,
+    /// The module's own functions that a handler (or another such function) calls by name,
+    /// with what they call in turn: the placement advisor follows them.
+    pub functions: Vec<LocalFunction>,
+}
+
+/// A top-level function of the module, called by name from a handler.
+#[derive(Debug, Clone)]
+pub struct LocalFunction {
+    pub name: String,
+    pub handler: Handler,
 }
 
 #[derive(Debug, Clone)]
@@ -68,11 +78,59 @@ pub struct WorkerObject {
     pub members: Vec<String>,
 }
 
-/// A function that handles requests, with the fetches it awaits in its own body.
+/// A function that handles requests, with the fetches it awaits in its own body and the calls
+/// on its path that may leave the Worker.
 #[derive(Debug, Clone, Default)]
 pub struct Handler {
     pub span: Span,
     pub awaited_fetches: Vec<AwaitedFetch>,
+    /// In document order; not those inside `waitUntil(...)` or nested functions (array
+    /// callbacks excepted).
+    pub calls: Vec<CallSite>,
+}
+
+/// A call on a handler's path that may leave the Worker, or a call to a function whose calls
+/// count too.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallSite {
+    /// The whole call.
+    pub span: Span,
+    pub target: CallTarget,
+    pub repeat: Repeat,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallTarget {
+    /// The global `fetch`, with its URL as far as the file spells it.
+    Fetch { url: Option<String> },
+    /// A method called on a binding (`env.DB.prepare(q).first()`: `DB`, `first`), or on a
+    /// value made from one (a Durable Object stub, a database client built from a Hyperdrive
+    /// binding's connection string: `query`). Which names are bindings the config says.
+    Binding {
+        name: String,
+        method: String,
+        /// Reached as `env.NAME` (or `this.env.NAME`, `context.env.NAME`): certainly a binding,
+        /// even one the config does not declare (Pages projects often bind in the dashboard).
+        via_env: bool,
+    },
+    /// A function called by name: one of this module's (`module: None`) or an import (its
+    /// specifier and the imported name).
+    Helper {
+        module: Option<String>,
+        name: String,
+    },
+}
+
+/// How often a call happens on the way to the response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Repeat {
+    /// Once, after the calls before it.
+    Once,
+    /// Inside `Promise.all([...])` (or `allSettled`, `any`, `race`): the group with this number
+    /// (per function) is one round.
+    Parallel(u32),
+    /// In a loop or an array callback.
+    Many,
 }
 
 /// `await fetch("https://...")` on the request's path, with the URL written in the file.

@@ -20,7 +20,8 @@ use crate::span::Span;
 use crate::syntax::SyntaxError;
 
 pub use facts::{
-    AwaitedFetch, BindingFetch, Export, ExportValue, Handler, SourceFacts, SourceFile, WorkerObject,
+    AwaitedFetch, BindingFetch, CallSite, CallTarget, Export, ExportValue, Handler, LocalFunction,
+    Repeat, SourceFacts, SourceFile, WorkerObject,
 };
 
 /// The file extensions of sources the project rules read.
@@ -69,6 +70,7 @@ pub fn analyze(path: &Path, text: &str) -> SourceFacts {
             let extractor = exports::Extractor::new(&parsed.program);
             let mut facts = extractor.imports_and_exports(&parsed.program);
             calls::add_program_calls(&extractor, &parsed.program, &mut facts);
+            extractor.add_called_functions(&mut facts);
             facts
         };
         facts.parse_error = parse_error;
