@@ -524,7 +524,7 @@ fn estimate_with(
             project,
             kinds,
             calls: Vec::new(),
-            complete: !opaque,
+            complete: !opaque && !handler.opaque,
             next_group: 0,
         };
         let module = project.source(path);

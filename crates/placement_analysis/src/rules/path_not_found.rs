@@ -25,10 +25,12 @@ declare_rule! {
     ///   `wrangler dev` and `wrangler deploy` need;
     /// - a **warning** for the paths only some commands use (`tsconfig`, `build.watch_dir`,
     ///   `migrations_dir`);
-    /// - a warning instead of an error for what a build produces (`main`, `assets.directory`,
-    ///   `site.bucket`, module files) when a build may create it: `build.command` is set, or
-    ///   the path is in a build output folder (`dist`, `build`, `out`, `.output`, `.next`,
-    ///   `.svelte-kit`, ...). The message says so.
+    /// - an info for what a build produces (`main`, `assets.directory`, `site.bucket`, module
+    ///   files) when a build may create it: `build.command` is set, or the path is in a build
+    ///   output folder (`dist`, `build`, `out`, `.output`, `.next`, `.svelte-kit`, ...); and
+    ///   for a path inside `node_modules`, which installing the dependencies creates. A fresh
+    ///   checkout has neither, and a linter runs there (a pre-commit hook, the first CI step)
+    ///   before the build. The message says so.
     ///
     /// ## Why is this bad?
     /// A path to nothing is a typo or a file moved: `wrangler dev` and `wrangler deploy` stop
@@ -115,6 +117,9 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
         let built = kind.is_none()
             && is_output(&path)
             && (build_command.is_some() || is_build_output(path.text));
+        // A package's files (`node_modules/r2-explorer/dashboard`) appear when the project's
+        // dependencies are installed, which a fresh clone has not done yet.
+        let installed = kind.is_none() && is_in_node_modules(path.text);
         let (mut severity, mut message) = match problem {
             Problem::Missing => (
                 if path.required_by_deploy {
@@ -166,11 +171,14 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
                 ),
             ),
         };
-        if built {
-            severity = match severity {
-                Severity::Error => Severity::Warning,
-                _ => Severity::Info,
-            };
+        // What a build or an install creates is missing from every fresh checkout where the
+        // linter runs before them (a pre-commit hook, the first CI step): a note, not a warning
+        // that `--deny-warnings` would fail on.
+        if installed {
+            severity = Severity::Info;
+            message.push_str("; installing the project's dependencies may create it");
+        } else if built {
+            severity = Severity::Info;
             message.push_str(&match build_command {
                 Some(command) => format!("; the build command `{command}` may create it"),
                 None => "; a build may create it".to_owned(),
@@ -178,7 +186,7 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
         }
         sink.report(path.value.span, message)
             .with_severity(severity)
-            .with_help(help(&path, built))
+            .with_help(help(&path, built, installed))
             .with_environments(&environments);
     }
 }
@@ -225,6 +233,12 @@ fn is_output(path: &ConfigPath<'_>) -> bool {
     )
 }
 
+fn is_in_node_modules(text: &str) -> bool {
+    Path::new(text)
+        .components()
+        .any(|component| component.as_os_str() == "node_modules")
+}
+
 fn is_build_output(text: &str) -> bool {
     Path::new(text).components().any(|component| {
         component
@@ -258,8 +272,14 @@ fn consequence(path: &ConfigPath<'_>) -> &'static str {
     }
 }
 
-fn help(path: &ConfigPath<'_>, built: bool) -> String {
-    if built {
+fn help(path: &ConfigPath<'_>, built: bool, installed: bool) -> String {
+    if installed {
+        format!(
+            "install the dependencies (`npm install` or your package manager) before `wrangler \
+             dev`/`deploy`, or correct `{}` if it is a typo",
+            path.key
+        )
+    } else if built {
         format!(
             "run the build before `wrangler dev`/`deploy`, or correct `{}` if it is a typo",
             path.key
@@ -313,6 +333,25 @@ assets = { directory = "public" }
     }
 
     #[test]
+    fn a_package_folder_is_a_note_until_the_dependencies_are_installed() {
+        let diagnostics = assert_project_rule(
+            "PL325",
+            &[
+                (
+                    "wrangler.toml",
+                    r#"main = "src/index.ts"
+[assets]
+directory = "node_modules/r2-explorer/dashboard"
+            ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ PL325: installing the project's dependencies may create it
+"#,
+                ),
+                ENTRY,
+            ],
+        );
+        assert_eq!(diagnostics[0].severity, Severity::Info);
+    }
+
+    #[test]
     fn build_output_lowers_the_severity() {
         let diagnostics = assert_project_rule(
             "PL325",
@@ -339,7 +378,7 @@ assets = { directory = "public" }
         let severities: Vec<Severity> = diagnostics.iter().map(|d| d.severity).collect();
         assert_eq!(
             severities,
-            [Severity::Warning, Severity::Warning, Severity::Warning]
+            [Severity::Info, Severity::Info, Severity::Warning]
         );
     }
 

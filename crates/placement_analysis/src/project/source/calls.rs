@@ -513,6 +513,7 @@ impl<'a> Visit<'a> for ProgramVisitor<'_, '_, 'a> {
                 .map(|callback| self.values.handler_of(callback, span_of(call.span)))
                 .unwrap_or_else(|| Handler {
                     span: span_of(call.span),
+                    opaque: true,
                     ..Handler::default()
                 });
             self.facts.fetch_listeners.push(handler);

@@ -213,9 +213,13 @@ impl<'s, 'a> Extractor<'s, 'a> {
                     let Some(element) = element_expression(element) else {
                         continue;
                     };
-                    if let ExportValue::Function(handler) = self.value_of(element, depth + 1) {
-                        chain.awaited_fetches.extend(handler.awaited_fetches);
-                        chain.calls.extend(handler.calls);
+                    match self.value_of(element, depth + 1) {
+                        ExportValue::Function(handler) => {
+                            chain.awaited_fetches.extend(handler.awaited_fetches);
+                            chain.calls.extend(handler.calls);
+                            chain.opaque |= handler.opaque;
+                        }
+                        _ => chain.opaque = true,
                     }
                 }
                 ExportValue::Function(chain)
@@ -299,6 +303,7 @@ impl<'s, 'a> Extractor<'s, 'a> {
             if name == "fetch" {
                 worker.fetch = Some(handler.unwrap_or_else(|| Handler {
                     span: span_of(element.span()),
+                    opaque: true,
                     ..Handler::default()
                 }));
             } else if name != "constructor" {
@@ -312,6 +317,7 @@ impl<'s, 'a> Extractor<'s, 'a> {
         let Some(body) = &function.body else {
             return Handler {
                 span: span_of(function.span),
+                opaque: true,
                 ..Handler::default()
             };
         };
@@ -320,6 +326,7 @@ impl<'s, 'a> Extractor<'s, 'a> {
             span: span_of(function.span),
             awaited_fetches: facts.awaited_fetches,
             calls: facts.calls,
+            opaque: false,
         }
     }
 
@@ -329,6 +336,7 @@ impl<'s, 'a> Extractor<'s, 'a> {
             span: span_of(arrow.span),
             awaited_fetches: facts.awaited_fetches,
             calls: facts.calls,
+            opaque: false,
         }
     }
 
@@ -422,6 +430,7 @@ impl<'a> Values<'a> for Extractor<'_, 'a> {
             ExportValue::Function(handler) => handler,
             _ => Handler {
                 span,
+                opaque: true,
                 ..Handler::default()
             },
         }

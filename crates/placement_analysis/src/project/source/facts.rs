@@ -87,6 +87,9 @@ pub struct Handler {
     /// In document order; not those inside `waitUntil(...)` or nested functions (array
     /// callbacks excepted).
     pub calls: Vec<CallSite>,
+    /// The handler is a value whose body this module does not show (`fetch: app.fetch` of a
+    /// framework such as Hono, a function without a body): what it calls is unknown.
+    pub opaque: bool,
 }
 
 /// A call on a handler's path that may leave the Worker, or a call to a function whose calls
