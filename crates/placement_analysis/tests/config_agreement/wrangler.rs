@@ -1,0 +1,287 @@
+//! Asking the pinned wrangler, and reading what it says: its errors and warnings are rendered as
+//! a tree of bullets (`- item`, continuation lines indented under it), with the active
+//! environment's messages under a `- "env.NAME" environment configuration` bullet.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+
+use serde_json::{Value as Json, json};
+
+use crate::matrix::ExclusivePair;
+use crate::support;
+
+/// One bullet of wrangler's output.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Item {
+    /// The environment section it is under, if any.
+    pub env: Option<String>,
+    /// Its text, continuation lines joined with `\n`.
+    pub text: String,
+}
+
+impl Item {
+    pub fn first_line(&self) -> &str {
+        self.text.lines().next().unwrap_or_default()
+    }
+}
+
+/// What wrangler said about one file, over all its reads.
+#[derive(Debug, Default, Clone)]
+pub struct Verdict {
+    /// The reads that threw (`(none)` or the environment), with their error items.
+    pub rejected_by: Vec<(String, Vec<Item>)>,
+    /// The warning items of every read, each once.
+    pub warnings: Vec<Item>,
+}
+
+impl Verdict {
+    pub fn rejects(&self) -> bool {
+        !self.rejected_by.is_empty()
+    }
+}
+
+/// Splits wrangler's rendered diagnostics into bullet items with their environment section.
+pub fn items(rendered: &str) -> Vec<Item> {
+    let mut items: Vec<(usize, Item)> = Vec::new();
+    // (indent of the section bullet, environment name)
+    let mut sections: Vec<(usize, String)> = Vec::new();
+    // Whether the last bullet opened a section (its children are items, not continuations).
+    let mut after_section = false;
+    for line in rendered.lines() {
+        let indent = line.len() - line.trim_start().len();
+        let trimmed = line.trim_start();
+        let last = items.last_mut().filter(|_| !after_section);
+        // A line indented deeper than the last item continues it, even a bullet: some
+        // messages hold lists (`- NAME` of each binding an environment lacks).
+        if let Some((item_indent, item)) = last
+            && indent > *item_indent
+            && !trimmed.is_empty()
+        {
+            item.text.push('\n');
+            item.text.push_str(trimmed);
+            continue;
+        }
+        let Some(text) = trimmed.strip_prefix("- ") else {
+            // The "Processing ... configuration:" headers and blank lines end an item.
+            if !trimmed.is_empty() {
+                after_section = true;
+            }
+            continue;
+        };
+        while sections.last().is_some_and(|(depth, _)| *depth >= indent) {
+            sections.pop();
+        }
+        if let Some(env) = text
+            .strip_prefix("\"env.")
+            .and_then(|rest| rest.strip_suffix("\" environment configuration"))
+        {
+            sections.push((indent, env.to_owned()));
+            after_section = true;
+            continue;
+        }
+        after_section = false;
+        let env = sections.last().map(|(_, env)| env.clone());
+        items.push((
+            indent,
+            Item {
+                env,
+                text: text.to_owned(),
+            },
+        ));
+    }
+    items.into_iter().map(|(_, item)| item).collect()
+}
+
+/// The keys a warning item is about, by wrangler's wording of it; the whole first line's quoted
+/// names when the wording is not one of these.
+pub fn warned_keys(item: &Item) -> Vec<String> {
+    let line = item.first_line();
+    let quoted = quoted_names(line);
+    if line.starts_with("Unexpected fields found in ") {
+        // `Unexpected fields found in build field: "a","b"`: the names after the colon.
+        let names = line
+            .rsplit_once(" field: ")
+            .map(|(_, names)| names)
+            .unwrap_or("");
+        return quoted_names(names);
+    }
+    if line.starts_with("Deprecation: ") || line.contains(" fields are experimental") {
+        return quoted
+            .into_iter()
+            .take(1)
+            .map(|path| last_segment(&path))
+            .collect();
+    }
+    if line.contains(" exists at the top level, but not on ") {
+        return quoted.into_iter().take(1).collect();
+    }
+    // Anything else: the names it quotes anywhere (`"durable_objects" configuration is not
+    // inherited` is on the second line of its message), or puts in backticks, except the
+    // environment itself.
+    let names = |text: &str, quote: char| -> Vec<String> {
+        text.split(quote)
+            .skip(1)
+            .step_by(2)
+            .filter(|name| !name.is_empty() && !name.contains(' ') && !name.starts_with("env."))
+            .map(last_segment)
+            .collect()
+    };
+    let quoted = names(&item.text, '"');
+    if quoted.is_empty() {
+        names(&item.text, '`')
+    } else {
+        quoted
+    }
+}
+
+/// `"a"` and `"b"` in `... "a" ... "b"`.
+fn quoted_names(text: &str) -> Vec<String> {
+    text.split('"')
+        .skip(1)
+        .step_by(2)
+        .filter(|name| !name.is_empty() && !name.contains(' '))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// `zone_id` of `routes[0].zone_id`, `env.staging.build.command` → `command`.
+fn last_segment(path: &str) -> String {
+    let last = path.rsplit('.').next().unwrap_or(path);
+    last.split('[').next().unwrap_or(last).to_owned()
+}
+
+/// Reads every file with no environment and with each of `envs`, in one node process.
+pub fn verdicts(
+    scratch: &Path,
+    files: &[(String, PathBuf)],
+    envs: &[&str],
+) -> HashMap<String, Verdict> {
+    let wrangler_project = support::wrangler_project();
+    let mut reads = vec![Json::Null];
+    reads.extend(envs.iter().map(|env| json!(env)));
+    let requests: Vec<Json> = files
+        .iter()
+        .flat_map(|(id, file)| {
+            reads
+                .iter()
+                .map(move |env| json!({ "id": id, "file": file, "env": env }))
+        })
+        .collect();
+    let request_file = scratch.join("requests.json");
+    std::fs::write(&request_file, serde_json::to_vec(&requests).unwrap()).unwrap();
+    let config_home = scratch.join("xdg");
+    std::fs::create_dir_all(&config_home).unwrap();
+    let output = support::node_command(&config_home)
+        .arg(wrangler_project.join("validate.mjs"))
+        .arg(&request_file)
+        .current_dir(&wrangler_project)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run node (set PLACEMENT_LINT_NODE to the node binary if it is not on PATH)");
+    assert!(
+        output.status.success(),
+        "validate.mjs failed ({}):\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let results: Vec<Json> =
+        serde_json::from_slice(&output.stdout).expect("validate.mjs prints a JSON array");
+    assert_eq!(results.len(), requests.len(), "one result per request");
+    let mut verdicts: HashMap<String, Verdict> = HashMap::new();
+    for (request, result) in requests.iter().zip(&results) {
+        let id = result["id"].as_str().expect("result id").to_owned();
+        let verdict = verdicts.entry(id).or_default();
+        let read = request["env"].as_str().unwrap_or("(none)").to_owned();
+        if result["ok"] != Json::Bool(true) {
+            let errors = result["errors"].as_str().unwrap_or_default();
+            let mut error_items = items(errors);
+            if error_items.is_empty() {
+                // Not a rendered validation error (a parse error, a thrown message).
+                error_items.push(Item {
+                    env: None,
+                    text: errors.trim().to_owned(),
+                });
+            }
+            verdict.rejected_by.push((read, error_items));
+        }
+        for item in items(result["warnings"].as_str().unwrap_or_default()) {
+            if !verdict.warnings.contains(&item) {
+                verdict.warnings.push(item);
+            }
+        }
+    }
+    verdicts
+}
+
+/// wrangler's bundled CLI, where its config validation lives.
+pub fn validation_source(package: &Path) -> String {
+    let path = package.join("wrangler-dist/cli.js");
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|error| panic!("read {}: {error}", path.display()))
+}
+
+/// The messages wrangler's deploy prints for configs its config reader accepts, with the two
+/// keys each is about. Checked against the source, so a wrangler that changes them fails here.
+const DEPLOY_TIME_EXCLUSIONS: [(&str, &str, &str); 1] = [(
+    "assets",
+    "site",
+    "Cannot use assets and Workers Sites in the same Worker.",
+)];
+
+/// The pairs of keys that exclude each other, read from wrangler's source: the
+/// `isMutuallyExclusiveWith(rawEnv, "x")` validators (with the key they validate, the string
+/// before them), the "`a` and `b` are mutually exclusive" errors, and the refusals of its deploy.
+pub fn exclusive_pairs(source: &str) -> Vec<ExclusivePair> {
+    let leak = |text: &str| -> &'static str { Box::leak(text.to_owned().into_boxed_str()) };
+    let mut pairs = Vec::new();
+    let marker = "isMutuallyExclusiveWith(rawEnv, \"";
+    for (at, _) in source.match_indices(marker) {
+        let other = &source[at + marker.len()..];
+        let Some(other) = other.split('"').next() else {
+            continue;
+        };
+        // The validated field is the last string literal before the validator.
+        let before = &source[at.saturating_sub(300)..at];
+        let Some(field) = before.rsplit('"').nth(1) else {
+            continue;
+        };
+        if field
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        {
+            pairs.push(ExclusivePair {
+                first: leak(field),
+                second: leak(other),
+                deploy_error: None,
+            });
+        }
+    }
+    let suffix = "` are mutually exclusive.";
+    for (at, _) in source.match_indices(suffix) {
+        let line_start = source[..at].rfind('\n').map_or(0, |start| start + 1);
+        let names: Vec<&str> = source[line_start..at].split('`').collect();
+        // ... `a` and `b
+        if let [.., first, " and ", second] = names.as_slice() {
+            pairs.push(ExclusivePair {
+                first: leak(first),
+                second: leak(second),
+                deploy_error: None,
+            });
+        }
+    }
+    for (first, second, message) in DEPLOY_TIME_EXCLUSIONS {
+        assert!(
+            source.contains(message),
+            "wrangler no longer says {message:?}: update DEPLOY_TIME_EXCLUSIONS"
+        );
+        pairs.push(ExclusivePair {
+            first,
+            second,
+            deploy_error: Some(message),
+        });
+    }
+    pairs.sort_by_key(|pair| (pair.first, pair.second));
+    pairs.dedup_by_key(|pair| (pair.first, pair.second));
+    pairs
+}
