@@ -126,33 +126,6 @@ fn overlaps(span: &placement_analysis::Span, range: &Range<usize>) -> bool {
         && (span.end > range.start || (span.start == span.end && span.start >= range.start))
 }
 
-/// Whether `diagnostic` names `key` (as a whole word of its message or help).
-fn names(diagnostic: &Diagnostic, key: &str) -> bool {
-    let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '$' || c == '-';
-    [
-        Some(diagnostic.message.as_str()),
-        diagnostic.help.as_deref(),
-    ]
-    .into_iter()
-    .flatten()
-    .any(|text| text.split(|c: char| !is_word(c)).any(|word| word == key))
-}
-
-fn names_environment(diagnostic: &Diagnostic, env: &str) -> bool {
-    diagnostic.environments.iter().any(|name| name == env) || names(diagnostic, env)
-}
-
-fn warning_matched(item: &Item, diagnostics: &[Diagnostic]) -> bool {
-    let keys = wrangler::warned_keys(item);
-    diagnostics.iter().any(|diagnostic| {
-        let env_ok = item
-            .env
-            .as_deref()
-            .is_none_or(|env| names_environment(diagnostic, env));
-        env_ok && (keys.is_empty() || keys.iter().any(|key| names(diagnostic, key)))
-    })
-}
-
 fn compare<'a>(
     file: &'a File<'a>,
     verdict: &Verdict,
@@ -179,7 +152,10 @@ fn compare<'a>(
         found.push((Disagreement::ErrorElsewhere, Finding { file, item: None }));
     }
     for item in &verdict.warnings {
-        if !warning_matched(item, diagnostics) {
+        if wrangler::diagnostics_naming(item, diagnostics)
+            .next()
+            .is_none()
+        {
             found.push((
                 Disagreement::UnmatchedWarning,
                 Finding {

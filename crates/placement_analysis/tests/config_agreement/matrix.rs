@@ -9,6 +9,7 @@ use std::fmt;
 use placement_analysis::schema::{Inheritance, Key, Shape, Status, Types};
 
 use crate::value::{Value, remove, set};
+use crate::wrangler::ExclusivePair;
 
 /// What was done to the key under test.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -727,13 +728,4 @@ pub fn cases(exclusive_pairs: &[ExclusivePair]) -> Vec<Case> {
         }
     }
     walk.cases
-}
-
-/// Two top-level keys wrangler takes only one of, as found in its source.
-#[derive(Debug, Clone)]
-pub struct ExclusivePair {
-    pub first: &'static str,
-    pub second: &'static str,
-    /// Set when wrangler reads the config but its deploy refuses it, with that message.
-    pub deploy_error: Option<&'static str>,
 }

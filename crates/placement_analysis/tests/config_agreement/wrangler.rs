@@ -6,9 +6,9 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
+use placement_analysis::Diagnostic;
 use serde_json::{Value as Json, json};
 
-use crate::matrix::ExclusivePair;
 use crate::support;
 
 /// One bullet of wrangler's output.
@@ -135,6 +135,34 @@ pub fn warned_keys(item: &Item) -> Vec<String> {
     }
 }
 
+/// Whether `diagnostic` names `key` (as a whole word of its message or help).
+fn names(diagnostic: &Diagnostic, key: &str) -> bool {
+    let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '$' || c == '-';
+    [
+        Some(diagnostic.message.as_str()),
+        diagnostic.help.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .any(|text| text.split(|c: char| !is_word(c)).any(|word| word == key))
+}
+
+/// The diagnostics that say what a wrangler warning says: they name a key it warns about (any
+/// diagnostic when it names none) and, for a warning about an environment, that environment.
+pub fn diagnostics_naming<'a>(
+    item: &Item,
+    diagnostics: &'a [Diagnostic],
+) -> impl Iterator<Item = &'a Diagnostic> {
+    let keys = warned_keys(item);
+    let env = item.env.clone();
+    diagnostics.iter().filter(move |diagnostic| {
+        let env_named = env.as_deref().is_none_or(|env| {
+            diagnostic.environments.iter().any(|name| name == env) || names(diagnostic, env)
+        });
+        env_named && (keys.is_empty() || keys.iter().any(|key| names(diagnostic, key)))
+    })
+}
+
 /// `"a"` and `"b"` in `... "a" ... "b"`.
 fn quoted_names(text: &str) -> Vec<String> {
     text.split('"')
@@ -151,22 +179,26 @@ fn last_segment(path: &str) -> String {
     last.split('[').next().unwrap_or(last).to_owned()
 }
 
-/// Reads every file with no environment and with each of `envs`, in one node process.
-pub fn verdicts(
-    scratch: &Path,
-    files: &[(String, PathBuf)],
-    envs: &[&str],
-) -> HashMap<String, Verdict> {
+/// One read of a config by wrangler: with no environment (`None`) or `--env NAME`.
+pub struct Read {
+    pub id: String,
+    pub file: PathBuf,
+    pub env: Option<String>,
+}
+
+/// What one read gave.
+pub struct ReadResult {
+    pub ok: bool,
+    pub errors: String,
+    pub warnings: String,
+}
+
+/// Runs every read in one node process, in order.
+pub fn read_all(scratch: &Path, reads: &[Read]) -> Vec<ReadResult> {
     let wrangler_project = support::wrangler_project();
-    let mut reads = vec![Json::Null];
-    reads.extend(envs.iter().map(|env| json!(env)));
-    let requests: Vec<Json> = files
+    let requests: Vec<Json> = reads
         .iter()
-        .flat_map(|(id, file)| {
-            reads
-                .iter()
-                .map(move |env| json!({ "id": id, "file": file, "env": env }))
-        })
+        .map(|read| json!({ "id": read.id, "file": read.file, "env": read.env }))
         .collect();
     let request_file = scratch.join("requests.json");
     std::fs::write(&request_file, serde_json::to_vec(&requests).unwrap()).unwrap();
@@ -188,24 +220,59 @@ pub fn verdicts(
     let results: Vec<Json> =
         serde_json::from_slice(&output.stdout).expect("validate.mjs prints a JSON array");
     assert_eq!(results.len(), requests.len(), "one result per request");
+    results
+        .iter()
+        .map(|result| ReadResult {
+            ok: result["ok"] == Json::Bool(true),
+            errors: result["errors"].as_str().unwrap_or_default().to_owned(),
+            warnings: result["warnings"].as_str().unwrap_or_default().to_owned(),
+        })
+        .collect()
+}
+
+/// The error items of a read that threw: its rendered bullets, or the whole message when it is
+/// not a rendered validation error (a syntax error, a thrown message).
+pub fn error_items(errors: &str) -> Vec<Item> {
+    let mut error_items = items(errors);
+    if error_items.is_empty() {
+        error_items.push(Item {
+            env: None,
+            text: errors.trim().to_owned(),
+        });
+    }
+    error_items
+}
+
+/// Reads every file with no environment and with each of `envs`, in one node process.
+#[allow(dead_code)] // used by config_agreement, not by real_configs
+pub fn verdicts(
+    scratch: &Path,
+    files: &[(String, PathBuf)],
+    envs: &[&str],
+) -> HashMap<String, Verdict> {
+    let mut read_envs = vec![None];
+    read_envs.extend(envs.iter().map(|env| Some((*env).to_owned())));
+    let reads: Vec<Read> = files
+        .iter()
+        .flat_map(|(id, file)| {
+            read_envs.iter().map(move |env| Read {
+                id: id.clone(),
+                file: file.clone(),
+                env: env.clone(),
+            })
+        })
+        .collect();
+    let results = read_all(scratch, &reads);
     let mut verdicts: HashMap<String, Verdict> = HashMap::new();
-    for (request, result) in requests.iter().zip(&results) {
-        let id = result["id"].as_str().expect("result id").to_owned();
-        let verdict = verdicts.entry(id).or_default();
-        let read = request["env"].as_str().unwrap_or("(none)").to_owned();
-        if result["ok"] != Json::Bool(true) {
-            let errors = result["errors"].as_str().unwrap_or_default();
-            let mut error_items = items(errors);
-            if error_items.is_empty() {
-                // Not a rendered validation error (a parse error, a thrown message).
-                error_items.push(Item {
-                    env: None,
-                    text: errors.trim().to_owned(),
-                });
-            }
-            verdict.rejected_by.push((read, error_items));
+    for (read, result) in reads.iter().zip(&results) {
+        let verdict = verdicts.entry(read.id.clone()).or_default();
+        if !result.ok {
+            let name = read.env.clone().unwrap_or_else(|| "(none)".to_owned());
+            verdict
+                .rejected_by
+                .push((name, error_items(&result.errors)));
         }
-        for item in items(result["warnings"].as_str().unwrap_or_default()) {
+        for item in items(&result.warnings) {
             if !verdict.warnings.contains(&item) {
                 verdict.warnings.push(item);
             }
@@ -219,6 +286,15 @@ pub fn validation_source(package: &Path) -> String {
     let path = package.join("wrangler-dist/cli.js");
     std::fs::read_to_string(&path)
         .unwrap_or_else(|error| panic!("read {}: {error}", path.display()))
+}
+
+/// Two top-level keys wrangler takes only one of, as found in its source.
+#[derive(Debug, Clone)]
+pub struct ExclusivePair {
+    pub first: &'static str,
+    pub second: &'static str,
+    /// Set when wrangler reads the config but its deploy refuses it, with that message.
+    pub deploy_error: Option<&'static str>,
 }
 
 /// The messages wrangler's deploy prints for configs its config reader accepts, with the two
