@@ -179,9 +179,11 @@ fn toml_table(writer: &mut Writer<'_>, path: &[String], entries: &[(String, Valu
             }
             Value::Array(items) => {
                 for (index, item) in items.iter().enumerate() {
+                    // An item's entry starts at its `[[header]]`, where a diagnostic about the
+                    // item as a whole points.
+                    let item_start = writer.out.len() + 1;
                     let _ = writeln!(writer.out, "\n[[{header}]]");
                     if let Value::Object(inner) = item {
-                        let item_start = writer.out.len();
                         toml_table(writer, &child_path, inner, style);
                         let item_path = child(&child_path, &index.to_string());
                         writer.mark(&item_path, item_start..writer.out.len());

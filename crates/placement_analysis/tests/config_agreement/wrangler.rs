@@ -100,11 +100,21 @@ pub fn warned_keys(item: &Item) -> Vec<String> {
     let quoted = quoted_names(line);
     if line.starts_with("Unexpected fields found in ") {
         // `Unexpected fields found in build field: "a","b"`: the names after the colon.
-        let names = line
-            .rsplit_once(" field: ")
-            .map(|(_, names)| names)
-            .unwrap_or("");
-        return quoted_names(names);
+        let (field, names) = line
+            .strip_prefix("Unexpected fields found in ")
+            .and_then(|rest| rest.rsplit_once(" field: "))
+            .unwrap_or_default();
+        let names = quoted_names(names);
+        // Indices as field names: an array where wrangler expects an object, which the
+        // diagnostic about the field itself explains.
+        if !names.is_empty()
+            && names
+                .iter()
+                .all(|name| name.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return vec![last_segment(field)];
+        }
+        return names;
     }
     if line.starts_with("Deprecation: ") || line.contains(" fields are experimental") {
         return quoted
