@@ -201,7 +201,7 @@ const SAMPLE_OBJECTS: &[(&str, &str)] = &[
     ),
     (
         "routes.[]",
-        r#"{"pattern": "example.com/*", "zone_name": "example.com"}"#,
+        r#"{"pattern": "example.com", "zone_name": "example.com"}"#,
     ),
     ("observability", r#"{"enabled": true}"#),
     ("containers.[].observability", r#"{"enabled": true}"#),
@@ -224,6 +224,89 @@ const SAMPLE_OBJECTS: &[(&str, &str)] = &[
     ),
     ("ratelimits.[].simple", r#"{"limit": 10, "period": 60}"#),
 ];
+
+/// Objects whose valid keys depend on another key's value (the `state` or `type` of an
+/// export): the sample that holds the key after the path, by catalog path and key.
+const SAMPLES_FOR_KEY: &[(&str, &[&str], &str)] = &[
+    (
+        "exports.SAMPLE",
+        &["renamed_to"],
+        r#"{"type": "durable-object", "state": "renamed", "renamed_to": "RenamedClass"}"#,
+    ),
+    (
+        "exports.SAMPLE",
+        &["transferred_to"],
+        r#"{"type": "durable-object", "state": "transferred", "transferred_to": "other-worker"}"#,
+    ),
+    (
+        "exports.SAMPLE",
+        &["transfer_from"],
+        r#"{"type": "durable-object", "state": "expecting-transfer", "storage": "sqlite", "transfer_from": "other-worker"}"#,
+    ),
+    ("exports.SAMPLE", &["cache"], r#"{"type": "worker"}"#),
+    (
+        "exports.SAMPLE",
+        &[
+            "name",
+            "limits",
+            "concurrency",
+            "schedules",
+            "default_retention",
+            "jurisdiction",
+        ],
+        r#"{"type": "workflow", "name": "agreement-workflow"}"#,
+    ),
+];
+
+/// The sample of an object that is to hold `key`: the one for that key if the object needs
+/// one, else its usual sample.
+fn sample_for(shape: Shape, key: Option<&str>) -> Value {
+    let object = shape.object().unwrap_or(shape);
+    if let Some(key) = key {
+        let found = samples_for_key()
+            .iter()
+            .find(|(known, keys, _)| *known == object && keys.contains(&key));
+        if let Some((_, _, sample)) = found {
+            return sample.clone();
+        }
+    }
+    sample_object(shape)
+}
+
+fn samples_for_key() -> &'static [(Shape, &'static [&'static str], Value)] {
+    static SAMPLES: std::sync::OnceLock<Vec<(Shape, &'static [&'static str], Value)>> =
+        std::sync::OnceLock::new();
+    SAMPLES.get_or_init(|| {
+        SAMPLES_FOR_KEY
+            .iter()
+            .flat_map(|(path, keys, json)| {
+                let json: serde_json::Value = serde_json::from_str(json).expect("sample JSON");
+                let value = from_json(&json);
+                shapes_at(path)
+                    .into_iter()
+                    .map(move |shape| (shape, *keys, value.clone()))
+            })
+            .collect()
+    })
+}
+
+/// The object shapes at a catalog path at the top level, in an environment and in `previews`
+/// (they may be separate shapes of the catalog).
+fn shapes_at(path: &str) -> Vec<Shape> {
+    let mut shapes: Vec<Shape> = Vec::new();
+    for prefix in ["", "env.staging.", "previews."] {
+        let full = format!("{prefix}{path}");
+        let segments: Vec<&str> = full.split('.').collect();
+        if let Some(shape) = placement_analysis::schema::shape_at(&segments) {
+            let shape = shape.object().unwrap_or(shape);
+            if !shapes.contains(&shape) {
+                shapes.push(shape);
+            }
+        }
+    }
+    assert!(!shapes.is_empty(), "the catalog has no {path}");
+    shapes
+}
 
 fn from_json(json: &serde_json::Value) -> Value {
     match json {
@@ -248,22 +331,11 @@ fn sample_objects() -> &'static [(Shape, Value)] {
         for (path, json) in SAMPLE_OBJECTS {
             let json: serde_json::Value = serde_json::from_str(json).expect("sample JSON");
             let value = from_json(&json);
-            // The same object at the top level, in an environment and in `previews` may be
-            // separate shapes of the catalog.
-            let mut found = false;
-            for prefix in ["", "env.staging.", "previews."] {
-                let full = format!("{prefix}{path}");
-                let segments: Vec<&str> = full.split('.').collect();
-                let Some(shape) = placement_analysis::schema::shape_at(&segments) else {
-                    continue;
-                };
-                found = true;
-                let shape = shape.object().unwrap_or(shape);
+            for shape in shapes_at(path) {
                 if !samples.iter().any(|(known, _)| *known == shape) {
                     samples.push((shape, value.clone()));
                 }
             }
-            assert!(found, "the catalog has no {path}");
         }
         samples
     })
@@ -274,10 +346,15 @@ fn sample_object_at(shape: Shape, depth: usize) -> Value {
     if let Some((_, sample)) = sample_objects().iter().find(|(known, _)| *known == object) {
         return sample.clone();
     }
+    // A switch such as `ssh.enabled` is on in the sample: wrangler requires some of them, and
+    // an object that is there but off says little.
     Value::Object(
         object
             .keys()
-            .filter(|key| key.is_required())
+            .filter(|key| {
+                key.is_required()
+                    || (key.name() == "enabled" && key.shape().types().contains(Types::BOOLEAN))
+            })
             .map(|key| {
                 let value = sample_at(key.name(), key.shape(), false, depth + 1);
                 (key.name().to_owned(), value)
@@ -334,9 +411,9 @@ fn wrong_values(key: &str, shape: Shape) -> Vec<(&'static str, Value)> {
 
 /// Builds the value of a container and everything under it down a path of steps, applying
 /// `edit` to the innermost object.
-fn build(shape: Shape, steps: &[Step], edit: &Edit) -> Value {
+fn build(shape: Shape, steps: &[Step], target: Option<&str>, edit: &Edit) -> Value {
     let Some((step, rest)) = steps.split_first() else {
-        let mut object = sample_object(shape);
+        let mut object = sample_for(shape, target);
         if let Some(entries) = object.entries_mut() {
             edit(entries);
         }
@@ -345,12 +422,12 @@ fn build(shape: Shape, steps: &[Step], edit: &Edit) -> Value {
     match step {
         Step::Key(name) => {
             let object = shape.object().unwrap_or(shape);
-            let mut value = sample_object(object);
+            let mut value = sample_for(object, Some(name));
             let child = object
                 .key(name)
                 .expect("the walk follows the catalog")
                 .shape();
-            let inner = build(child, rest, edit);
+            let inner = build(child, rest, target, edit);
             if let Some(entries) = value.entries_mut() {
                 set(entries, name, inner);
             }
@@ -358,11 +435,14 @@ fn build(shape: Shape, steps: &[Step], edit: &Edit) -> Value {
         }
         Step::Item => {
             let items = shape.items().expect("the walk steps into arrays");
-            Value::Array(vec![build(items, rest, edit)])
+            Value::Array(vec![build(items, rest, target, edit)])
         }
         Step::Entry => {
             let values = shape.values().expect("the walk steps into maps");
-            Value::Object(vec![(MAP_ENTRY.to_owned(), build(values, rest, edit))])
+            Value::Object(vec![(
+                MAP_ENTRY.to_owned(),
+                build(values, rest, target, edit),
+            )])
         }
     }
 }
@@ -432,16 +512,16 @@ fn environment_entries(root: &mut [(String, Value)]) -> &mut Vec<(String, Value)
         .expect("the base has env.staging")
 }
 
-/// A config with `edit` applied to the object at `steps` below `scope`. A top-level key that
+/// A config with `edit` applied to the object at `steps` below `scope` (about its key `target`). A top-level key that
 /// environments do not inherit is also written (valid) in `env.staging`, so that only the
 /// mutation is under test.
-fn config(scope: Scope, steps: &[Step], edit: &Edit) -> Vec<(String, Value)> {
+fn config(scope: Scope, steps: &[Step], target: Option<&str>, edit: &Edit) -> Vec<(String, Value)> {
     let mut root = base();
     let scope_shape = match scope {
         Scope::TopLevel => Shape::root(),
         Scope::Environment => Shape::environment(),
     };
-    let built = build(scope_shape, steps, edit);
+    let built = build(scope_shape, steps, target, edit);
     let Value::Object(entries) = built else {
         unreachable!("scopes are objects")
     };
@@ -452,7 +532,7 @@ fn config(scope: Scope, steps: &[Step], edit: &Edit) -> Vec<(String, Value)> {
             }
             // The environment repeats the key as the top level would have it without the
             // mutation.
-            let unmutated = build(Shape::root(), steps, &|_| {});
+            let unmutated = build(Shape::root(), steps, target, &|_| {});
             let Value::Object(unmutated) = unmutated else {
                 unreachable!("the root is an object")
             };
@@ -508,7 +588,7 @@ impl Walk {
             mutation,
             scope,
             path: display_path(scope, steps, last),
-            root: config(scope, steps, edit),
+            root: config(scope, steps, last, edit),
             anchors,
             deploy_error: None,
         });
