@@ -197,7 +197,7 @@ const SAMPLE_OBJECTS: &[(&str, &str)] = &[
     ),
     (
         "route",
-        r#"{"pattern": "example.com/*", "zone_name": "example.com"}"#,
+        r#"{"pattern": "example.com", "zone_name": "example.com"}"#,
     ),
     (
         "routes.[]",
