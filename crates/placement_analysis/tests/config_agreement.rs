@@ -139,7 +139,7 @@ fn compare<'a>(
     let refused = verdict.rejects() || file.case.deploy_error.is_some();
     if refused && errors.is_empty() {
         found.push((Disagreement::MissingError, Finding { file, item: None }));
-    } else if !refused && !errors.is_empty() {
+    } else if !refused && errors.iter().any(|d| !wrangler::is_deploy_time(d.code())) {
         found.push((Disagreement::UnexpectedError, Finding { file, item: None }));
     } else if refused
         && !errors.iter().any(|d| {
@@ -357,6 +357,7 @@ fn config_validation_agrees_with_wrangler() {
     };
     let source = wrangler::validation_source(&package);
     let pairs = wrangler::exclusive_pairs(&source);
+    wrangler::assert_deploy_time_evidence(&source);
     assert!(
         pairs
             .iter()
@@ -402,19 +403,33 @@ fn config_validation_agrees_with_wrangler() {
     if let Ok(dump) = std::env::var(DUMP_ENV) {
         dump_all(std::path::Path::new(&dump), &files, &verdicts, &diagnostics);
     }
+    let deploy_time = files
+        .iter()
+        .filter(|file| {
+            let ours = &diagnostics[&file.id];
+            !verdicts[&file.id].rejects()
+                && file.case.deploy_error.is_none()
+                && ours.iter().any(|d| d.severity == Severity::Error)
+        })
+        .count();
     let count = |kind: Disagreement| findings.iter().filter(|(k, _)| *k == kind).count();
     let error_disagreements = count(Disagreement::MissingError)
         + count(Disagreement::UnexpectedError)
         + count(Disagreement::ErrorElsewhere);
     eprintln!(
         "{} files ({} cases x TOML/JSONC), {refused} refused by wrangler, {warning_items} wrangler warning items; \
-         error disagreements: {error_disagreements} (missing {}, unexpected {}, elsewhere {}); unmatched warnings: {}",
+         error disagreements: {error_disagreements} (missing {}, unexpected {}, elsewhere {}); unmatched warnings: {}; \
+         {deploy_time} files with errors only wrangler's deploy would give ({:?})",
         files.len(),
         cases.len(),
         count(Disagreement::MissingError),
         count(Disagreement::UnexpectedError),
         count(Disagreement::ErrorElsewhere),
         count(Disagreement::UnmatchedWarning),
+        wrangler::DEPLOY_TIME_REFUSALS
+            .iter()
+            .map(|(rule, _)| *rule)
+            .collect::<Vec<_>>(),
     );
     assert!(
         refused > 0 && refused < files.len(),

@@ -298,6 +298,37 @@ pub fn validation_source(package: &Path) -> String {
         .unwrap_or_else(|error| panic!("read {}: {error}", path.display()))
 }
 
+/// Rules that report as errors what wrangler's config reader accepts but its deploy (or `dev`)
+/// refuses, each with a message wrangler prints then. Such an error where the reader accepts is
+/// not a disagreement; the messages are checked to be in wrangler's source.
+pub const DEPLOY_TIME_REFUSALS: &[(&str, &str)] = &[
+    (
+        "PL315",
+        "Wildcard operators (*) are not allowed in Custom Domains",
+    ),
+    (
+        "PL316",
+        "Cannot use assets and Workers Sites in the same Worker.",
+    ),
+    ("PL320", "A compatibility_date is required when uploading"),
+    ("PL325", "The entry-point file at"),
+];
+
+/// Whether `code` reports what only wrangler's deploy refuses.
+pub fn is_deploy_time(code: &str) -> bool {
+    DEPLOY_TIME_REFUSALS.iter().any(|(rule, _)| *rule == code)
+}
+
+/// Fails when wrangler no longer prints one of [`DEPLOY_TIME_REFUSALS`]' messages.
+pub fn assert_deploy_time_evidence(source: &str) {
+    for (rule, message) in DEPLOY_TIME_REFUSALS {
+        assert!(
+            source.contains(message),
+            "wrangler no longer says {message:?} ({rule}): update DEPLOY_TIME_REFUSALS"
+        );
+    }
+}
+
 /// Two top-level keys wrangler takes only one of, as found in its source.
 #[derive(Debug, Clone)]
 pub struct ExclusivePair {
