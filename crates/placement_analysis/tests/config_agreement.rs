@@ -7,8 +7,10 @@
 //! `--env staging`, all in one node process (`tests/wrangler/validate.mjs`). Then:
 //!
 //! - an error-severity diagnostic exactly where wrangler refuses the config (or its deploy does,
-//!   for the few refusals only the deploy makes), and none where it accepts it; and that error
-//!   at the mutated key (or the object or environment the mutation is about);
+//!   for the pairs of keys only the deploy refuses), and none where it accepts it, save from the
+//!   rules that report what only wrangler's deploy refuses (`DEPLOY_TIME_REFUSALS`, each with
+//!   wrangler's message); and that error at the mutated key (or the object or environment the
+//!   mutation is about);
 //! - for each item of wrangler's warnings (with the environment section it is under), a
 //!   diagnostic that names the key it warns about, and the environment.
 //!
