@@ -58,6 +58,7 @@ rule_fixtures! {
     pl106_placement_empty_target => "PL106-placement-empty-target",
     pl107_placement_malformed_target => "PL107-placement-malformed-target",
     pl108_key_swallowed_by_table => "PL108-key-swallowed-by-table",
+    pl330_invalid_export => "PL330-invalid-export",
 }
 
 #[test]

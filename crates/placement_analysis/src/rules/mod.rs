@@ -6,6 +6,7 @@ use crate::rule::Rule;
 pub mod analytics_call_blocks_response;
 pub mod assets_fetch_smart_placement;
 pub mod duplicate_key;
+pub mod invalid_export;
 pub mod invalid_syntax;
 pub mod invalid_utf8;
 pub mod key_swallowed_by_table;
@@ -116,4 +117,5 @@ pub(crate) static REGISTRY: &[(&Rule, Option<Check>)] = &[
         &smart_placement_without_functions::SMART_PLACEMENT_WITHOUT_FUNCTIONS,
         Some(smart_placement_without_functions::check),
     ),
+    (&invalid_export::INVALID_EXPORT, Some(invalid_export::check)),
 ];
