@@ -19,8 +19,15 @@ if [ ! -d tests/sarif/node_modules/@microsoft/sarif-multitool-linux ]; then
 fi
 command -v check-jsonschema >/dev/null || python3 -m pip install --quiet check-jsonschema
 export SARIF_SCHEMA="$PWD/tests/sarif/node_modules/@microsoft/sarif-multitool-linux/sarif-2.1.0.json"
+# The JUnit and Checkstyle outputs are validated against XSDs (tests/junit, tests/checkstyle)
+# with xmlschema, the GitLab report against tests/gitlab with check-jsonschema.
+python3 -c "import xmlschema" 2>/dev/null || python3 -m pip install --quiet xmlschema
+export PLACEMENT_LINT_REQUIRE_VALIDATORS=1
 
 cargo test --workspace --locked
+
+# The MCP server (`placement-lint mcp`) driven by the official MCP Python SDK, as agents do.
+bash tests/mcp/run.sh target/debug/placement-lint
 
 # Distribution: the npm, PyPI and pre-commit packages built, installed into temporary places and
 # run; the GitHub Action, its problem matcher and the release workflow checked (tests/dist).

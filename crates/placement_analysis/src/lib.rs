@@ -15,6 +15,7 @@ pub mod rule;
 pub mod rules;
 pub mod schema;
 pub mod selection;
+pub mod settings;
 pub mod span;
 pub mod suggest;
 mod suppression;
@@ -34,6 +35,7 @@ pub use context::{Context, Sink};
 pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Related, Severity};
 pub use rule::{FixAvailability, Rule};
 pub use span::{LineColumn, LineIndex, Span};
+pub use suppression::DIRECTIVE as SUPPRESSION_DIRECTIVE;
 pub use syntax::Format;
 
 /// Every rule, in code order.

@@ -54,6 +54,40 @@ impl RuleSelection {
         }
     }
 
+    /// This selection with a layer of settings on top, as ruff layers them: `select` (when
+    /// given) replaces the rules selected so far, `extend_select` adds to them and `ignore`
+    /// takes away. Settings files apply in order (an extended file first), then the command
+    /// line's or the editor's `select`/`ignore`. The selectors must be valid.
+    pub fn layered(
+        &self,
+        select: Option<&[String]>,
+        extend_select: &[String],
+        ignore: &[String],
+    ) -> Self {
+        let any = |selectors: &[String], rule: &Rule| selectors.iter().any(|s| matches(rule, s));
+        let disabled = all_rules()
+            .filter(|rule| {
+                let base = match select {
+                    Some(select) => any(select, rule),
+                    None => self.is_selected(rule),
+                };
+                !((base || any(extend_select, rule)) && !any(ignore, rule))
+            })
+            .map(|rule| rule.code.to_owned())
+            .collect();
+        Self {
+            select: Vec::new(),
+            ignore: disabled,
+        }
+    }
+
+    /// `other` (a command line's or an editor's `select`/`ignore`) on top of this selection: its
+    /// `select`, when not empty, replaces; its `ignore` takes away.
+    pub fn overridden_by(&self, other: &RuleSelection) -> Self {
+        let select = (!other.select.is_empty()).then_some(other.select.as_slice());
+        self.layered(select, &[], &other.ignore)
+    }
+
     pub fn is_selected(&self, rule: &Rule) -> bool {
         (self.select.is_empty() || self.select.iter().any(|s| matches(rule, s)))
             && !self.ignore.iter().any(|s| matches(rule, s))
@@ -85,6 +119,24 @@ mod tests {
         assert!(selection.is_selected(mode));
         assert!(!selection.is_selected(syntax));
         assert!(RuleSelection::new(&["PL999".into()], &[]).is_err());
+    }
+
+    #[test]
+    fn layers_replace_extend_and_ignore() {
+        let strings = |items: &[&str]| items.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let rule = |code| crate::find_rule(code).unwrap();
+        let base =
+            RuleSelection::all().layered(Some(&strings(&["PL1"])), &[], &strings(&["PL101"]));
+        assert!(base.is_selected(rule("PL102")) && !base.is_selected(rule("PL101")));
+        assert!(!base.is_selected(rule("PL003")));
+        let extended = base.layered(None, &strings(&["PL003"]), &[]);
+        assert!(extended.is_selected(rule("PL003")) && !extended.is_selected(rule("PL101")));
+        let cli = RuleSelection::new(&strings(&["PL101"]), &[]).unwrap();
+        let over = extended.overridden_by(&cli);
+        assert!(over.is_selected(rule("PL101")) && !over.is_selected(rule("PL102")));
+        let cli_ignore = RuleSelection::new(&[], &strings(&["PL102"])).unwrap();
+        let over = extended.overridden_by(&cli_ignore);
+        assert!(!over.is_selected(rule("PL102")) && over.is_selected(rule("PL003")));
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! `# placement-lint-disable-next-line PL101, PL003` (TOML) and
-//! `// placement-lint-disable-next-line PL101` (JSONC).
+//! `// placement-lint-disable-next-line PL101` (JSONC), optionally followed by `-- reason`
+//! (the words after `--` are never read as codes).
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -9,7 +10,8 @@ use crate::diagnostic::Diagnostic;
 use crate::span::LineIndex;
 use crate::syntax::Format;
 
-const DIRECTIVE: &str = "placement-lint-disable-next-line";
+/// The comment that suppresses the next line's diagnostics of the codes it names.
+pub const DIRECTIVE: &str = "placement-lint-disable-next-line";
 
 /// Drops the diagnostics whose first line is preceded by a comment line naming their code:
 /// the config's comments for the config's diagnostics, and `//` comments in a project source
@@ -61,6 +63,9 @@ fn suppressed_codes(line: &str, format: Format) -> impl Iterator<Item = &str> {
         .map(str::trim_start)
         .and_then(|comment| comment.strip_prefix(DIRECTIVE))
         .unwrap_or("");
+    let codes = codes
+        .split_once("--")
+        .map_or(codes, |(codes, _reason)| codes);
     codes
         .split([',', ' ', '\t'])
         .map(str::trim)
@@ -87,5 +92,11 @@ mod tests {
             suppressed_codes("// placement-lint-disable-next-line PL101", Format::Json).count(),
             1
         );
+        let codes: Vec<_> = suppressed_codes(
+            "# placement-lint-disable-next-line PL101 -- kept until PL003 is fixed",
+            Format::Toml,
+        )
+        .collect();
+        assert_eq!(codes, ["PL101"]);
     }
 }

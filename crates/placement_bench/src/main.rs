@@ -15,7 +15,7 @@ use placement_analysis::check_project;
 use placement_analysis::discovery::is_config_file_name;
 use placement_analysis::{check_config, format_of, syntax};
 use placement_cli::DiskFiles;
-use placement_cli::check::FixMode;
+use placement_cli::check::FixRequest;
 use placement_cli::selection::RuleSelection;
 
 /// The allocator `placement-lint` ships with, so that the figures are the binary's.
@@ -308,10 +308,21 @@ fn stream(root: &Path, work: &Work) -> (usize, Option<usize>) {
 /// What `placement-lint check DIR` does before printing: discover every config, then check them
 /// all and keep the results for the report.
 fn cli_check(root: &Path) -> Result<(usize, Option<usize>), String> {
-    let discovery = placement_cli::discover::discover(&[root.to_path_buf()], root)
+    let mut discovery = placement_cli::discover::discover(&[root.to_path_buf()], root)
         .map_err(|error| format!("discovery failed: {error}"))?;
-    let selection = RuleSelection::new(&[], &[])?;
-    let run = placement_cli::check::run(&discovery, &selection, FixMode::Off);
+    let resolver = placement_cli::settings::resolver(
+        &placement_cli::args::SettingsArgs::default(),
+        root,
+        RuleSelection::all(),
+    );
+    let resolved = placement_cli::settings::resolve_all(&resolver, &mut discovery)
+        .map_err(|failures| format!("{} settings file(s) in error", failures.len()))?;
+    let run = placement_cli::check::run(
+        &discovery,
+        &|path| resolved.of(path),
+        FixRequest::OFF,
+        &placement_cli::DiskFiles,
+    );
     let diagnostics = run.results.iter().map(|r| r.diagnostics.len()).sum();
     Ok((run.results.len(), Some(diagnostics)))
 }

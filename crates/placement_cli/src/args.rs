@@ -36,6 +36,34 @@ pub enum Command {
     },
     /// Run the language server (LSP over stdin/stdout; logs on stderr).
     Server(ServerArgs),
+    /// Serve the Model Context Protocol over stdin/stdout, for coding agents: tools to check,
+    /// explain a rule and preview fixes, inside one folder.
+    Mcp {
+        /// The folder served; paths outside it are refused.
+        root: PathBuf,
+        /// Also offer `apply_fixes`, which writes fixes to disk.
+        #[arg(long)]
+        allow_writes: bool,
+    },
+    /// Print the settings that apply to a file, and the settings file each comes from.
+    ShowSettings {
+        /// A config file or a folder (its settings are those of a config in it).
+        path: PathBuf,
+        #[command(flatten)]
+        settings: SettingsArgs,
+    },
+}
+
+/// Where placement-lint's own settings come from.
+#[derive(Debug, Clone, Default, Args)]
+pub struct SettingsArgs {
+    /// Use this settings file (placement-lint.toml, or a package.json with a
+    /// "placement-lint" key) for every file, instead of each file's nearest one.
+    #[arg(long, value_name = "PATH", conflicts_with = "isolated")]
+    pub config: Option<PathBuf>,
+    /// Read no settings file: the defaults and the command line only.
+    #[arg(long)]
+    pub isolated: bool,
 }
 
 /// The transport flags language clients add (vscode-languageclient appends `--stdio`). Only
@@ -82,6 +110,12 @@ pub enum OutputFormat {
     Json,
     Sarif,
     Github,
+    /// GitLab's Code Quality report (JSON).
+    Gitlab,
+    /// JUnit XML: a test suite per config, a failing test case per diagnostic.
+    Junit,
+    /// Checkstyle XML.
+    Checkstyle,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -114,4 +148,34 @@ pub struct CheckArgs {
     /// Exit with status 1 when warnings are found, not only errors.
     #[arg(long)]
     pub deny_warnings: bool,
+    #[command(flatten)]
+    pub settings: SettingsArgs,
+    /// Read the config's text from standard input and check it as the file PATH (its name
+    /// sets the format; the files around PATH are read when it exists). With --fix, the
+    /// fixed text goes to standard output and the report to standard error.
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
+    /// Print how many diagnostics each rule found, instead of the diagnostics.
+    #[arg(long)]
+    pub statistics: bool,
+    /// Exit with status 0 even when problems are found (usage errors still exit with 2).
+    #[arg(long, conflicts_with = "exit_non_zero_on_fix")]
+    pub exit_zero: bool,
+    /// Exit with status 1 when --fix changed a file, even if no problem is left.
+    #[arg(long)]
+    pub exit_non_zero_on_fix: bool,
+    /// Print the fixes as a unified diff and write nothing; exit with 1 when there are any
+    /// (safe fixes; unsafe ones too with --unsafe-fixes).
+    #[arg(long, conflicts_with_all = ["fix", "statistics"])]
+    pub diff: bool,
+    /// After the report, list the fixes applied and the fixes still available.
+    #[arg(long)]
+    pub show_fixes: bool,
+    /// Write a `placement-lint-disable-next-line CODE -- TODO: reason` comment above every
+    /// current finding in the configs, so that they pass from now on.
+    #[arg(
+        long,
+        conflicts_with_all = ["fix", "unsafe_fixes", "diff", "stdin_filename", "statistics"]
+    )]
+    pub add_suppressions: bool,
 }

@@ -3,17 +3,17 @@
 use std::path::{Path, PathBuf};
 
 use placement_analysis::Diagnostic;
-use placement_analysis::check_project;
 use placement_analysis::fix::fix_with;
+use placement_analysis::project::ProjectFiles;
 use placement_analysis::rules::invalid_utf8;
 use placement_analysis::rules::shadowed_config_file;
+use placement_analysis::{check_config, check_project};
 use rayon::prelude::*;
 
+use placement_io::settings::{ResolvedSettings, WithSettings};
 use placement_io::{MAX_FILE_BYTES, ReadError, describe_io, read_bytes, write_fix};
 
 use crate::discover::Discovery;
-use crate::files::DiskFiles;
-use crate::selection::RuleSelection;
 
 /// What `--fix` / `--unsafe-fixes` asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,12 +23,29 @@ pub enum FixMode {
     SafeAndUnsafe,
 }
 
+/// What to do with the fixes computed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FixRequest {
+    pub mode: FixMode,
+    /// Write fixed files back (`--fix`); not for `--diff` or standard input.
+    pub write: bool,
+}
+
+impl FixRequest {
+    pub const OFF: FixRequest = FixRequest {
+        mode: FixMode::Off,
+        write: false,
+    };
+}
+
 /// The result of checking one config.
 #[derive(Debug)]
 pub struct FileResult {
     pub path: PathBuf,
     /// The config's text (after fixes), for code frames; empty when it has no diagnostics.
     pub text: String,
+    /// The text before fixes, kept when fixes applied (for `--diff` and standard input).
+    pub original: Option<String>,
     pub diagnostics: Vec<Diagnostic>,
     /// `(code, title)` of each fix applied.
     pub fixes_applied: Vec<(&'static str, String)>,
@@ -46,11 +63,21 @@ pub struct CheckRun {
     pub errors: Vec<FileError>,
 }
 
-pub fn run(discovery: &Discovery, selection: &RuleSelection, fix: FixMode) -> CheckRun {
+/// The settings of each file to check, by its path.
+pub type SettingsOf<'a> = dyn Fn(&Path) -> &'a ResolvedSettings + Sync + 'a;
+
+/// Checks every discovered config, reading the files around each through `files` (the disk,
+/// or a view of it limited to one folder).
+pub fn run(
+    discovery: &Discovery,
+    settings_of: &SettingsOf<'_>,
+    fix: FixRequest,
+    files: &dyn ProjectFiles,
+) -> CheckRun {
     let outcomes: Vec<Result<FileResult, FileError>> = discovery
         .configs
         .par_iter()
-        .map(|path| check_file(path, selection, fix))
+        .map(|path| check_file(path, settings_of(path), fix, files))
         .collect();
     let mut results = Vec::new();
     let mut errors = Vec::new();
@@ -60,12 +87,15 @@ pub fn run(discovery: &Discovery, selection: &RuleSelection, fix: FixMode) -> Ch
             Err(error) => errors.push(error),
         }
     }
-    if selection.is_selected(&shadowed_config_file::SHADOWED_CONFIG_FILE) {
-        for (shadowed, winner) in &discovery.shadowed {
+    for (shadowed, winner) in &discovery.shadowed {
+        if settings_of(shadowed).is_enabled(&shadowed_config_file::SHADOWED_CONFIG_FILE) {
             let text = read_lossy(shadowed);
             let winner_display = crate::paths::display(winner);
-            let diagnostic =
+            let mut diagnostic =
                 shadowed_config_file::shadowed(shadowed, &text, winner, &winner_display);
+            if let Some(severity) = settings_of(shadowed).severity_of(diagnostic.rule) {
+                diagnostic.severity = severity;
+            }
             match results.iter_mut().find(|r| &r.path == shadowed) {
                 Some(result) => {
                     result.diagnostics.insert(0, diagnostic);
@@ -74,6 +104,7 @@ pub fn run(discovery: &Discovery, selection: &RuleSelection, fix: FixMode) -> Ch
                 None => results.push(FileResult {
                     path: shadowed.clone(),
                     text,
+                    original: None,
                     diagnostics: vec![diagnostic],
                     fixes_applied: Vec::new(),
                 }),
@@ -89,8 +120,9 @@ pub fn run(discovery: &Discovery, selection: &RuleSelection, fix: FixMode) -> Ch
 
 fn check_file(
     path: &Path,
-    selection: &RuleSelection,
-    fix: FixMode,
+    settings: &ResolvedSettings,
+    fix: FixRequest,
+    files: &dyn ProjectFiles,
 ) -> Result<FileResult, FileError> {
     let bytes = read_bytes(path, MAX_FILE_BYTES).map_err(|error| FileError {
         path: path.to_path_buf(),
@@ -99,18 +131,39 @@ fn check_file(
             _ => format!("cannot read: {error}"),
         },
     })?;
+    check_bytes(path, bytes, settings, fix, Some(files))
+}
+
+/// Checks a config's bytes as the file `path` (read from the disk, or from standard input),
+/// with the files around it when `project` gives a way to read them.
+pub fn check_bytes(
+    path: &Path,
+    bytes: Vec<u8>,
+    settings: &ResolvedSettings,
+    fix: FixRequest,
+    project: Option<&dyn ProjectFiles>,
+) -> Result<FileResult, FileError> {
     let decoded = invalid_utf8::decode(path, bytes);
     let text = decoded.text;
     let encoding_warning = decoded
         .diagnostic
-        .filter(|diagnostic| selection.is_selected(diagnostic.rule));
+        .filter(|diagnostic| settings.is_enabled(diagnostic.rule))
+        .map(|mut diagnostic| {
+            if let Some(severity) = settings.severity_of(diagnostic.rule) {
+                diagnostic.severity = severity;
+            }
+            diagnostic
+        });
     let check = |text: &str| {
-        let mut diagnostics = check_project(path, text, &DiskFiles);
-        diagnostics.retain(|d| selection.is_selected(d.rule));
+        let mut diagnostics = match project {
+            Some(files) => check_project(path, text, &WithSettings { files, settings }),
+            None => check_config(path, text),
+        };
+        settings.apply(path, text, &mut diagnostics);
         diagnostics
     };
     // Writing fixes back would turn the invalid bytes into U+FFFD: such a file is only checked.
-    if fix == FixMode::Off || encoding_warning.is_some() {
+    if fix.mode == FixMode::Off || encoding_warning.is_some() {
         let mut diagnostics = check(&text);
         diagnostics.extend(encoding_warning);
         return Ok(FileResult {
@@ -122,6 +175,7 @@ fn check_file(
             } else {
                 text
             },
+            original: None,
             diagnostics,
             fixes_applied: Vec::new(),
         });
@@ -129,11 +183,11 @@ fn check_file(
     let outcome = fix_with(
         path,
         &text,
-        fix == FixMode::SafeAndUnsafe,
-        &|rule| selection.is_selected(rule),
+        fix.mode == FixMode::SafeAndUnsafe,
+        &|rule| settings.is_enabled(rule),
         &check,
     );
-    if !outcome.applied.is_empty() {
+    if fix.write && !outcome.applied.is_empty() {
         write_fix(path, outcome.text.as_bytes()).map_err(|error| FileError {
             path: path.to_path_buf(),
             message: format!("cannot write fixes: {}", describe_io(&error)),
@@ -141,6 +195,7 @@ fn check_file(
     }
     Ok(FileResult {
         path: path.to_path_buf(),
+        original: (!outcome.applied.is_empty()).then_some(text),
         text: outcome.text,
         diagnostics: outcome.remaining,
         fixes_applied: outcome.applied,

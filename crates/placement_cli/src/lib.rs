@@ -4,8 +4,12 @@ pub mod args;
 pub mod check;
 pub mod discover;
 mod files;
+mod mcp;
 pub mod output;
 pub mod paths;
+pub mod settings;
+mod stdin;
+mod suppress;
 pub mod version;
 
 /// The rule selection moved to the analysis crate, which the language server shares.
@@ -18,7 +22,7 @@ use clap::Parser;
 use placement_analysis::{all_rules, find_rule};
 
 use crate::args::{CheckArgs, Cli, Command, OutputFormat, RulesFormat, ServerArgs};
-use crate::check::FixMode;
+use crate::check::{FixMode, FixRequest};
 use crate::output::{Sources, Summary};
 use crate::selection::RuleSelection;
 
@@ -68,6 +72,8 @@ pub fn main() -> ExitCode {
         None => run_check(&cli.check),
         Some(Command::Rule { code }) => print_rule(&code),
         Some(Command::Rules { output_format }) => print_rules(output_format),
+        Some(Command::ShowSettings { path, settings }) => settings::show(&path, &settings),
+        Some(Command::Mcp { root, allow_writes }) => mcp::run(&root, allow_writes),
         // Status 1 when the client ended the connection without `shutdown`, as the LSP asks.
         Some(Command::Server(args)) => run_server(&args),
     };
@@ -106,52 +112,143 @@ fn run_server(args: &ServerArgs) -> Result<u8, CliError> {
 pub fn run_check(args: &CheckArgs) -> Result<u8, CliError> {
     let selection = RuleSelection::new(&args.select, &args.ignore).map_err(CliError::Usage)?;
     let cwd = std::env::current_dir().map_err(CliError::Io)?;
-    let paths = if args.paths.is_empty() {
-        vec![cwd.clone()]
-    } else {
-        args.paths.clone()
+    let resolver = settings::resolver(&args.settings, &cwd, selection);
+    let mode = match (args.fix, args.unsafe_fixes, args.diff) {
+        (_, true, _) => FixMode::SafeAndUnsafe,
+        (true, false, _) | (false, false, true) => FixMode::Safe,
+        (false, false, false) => FixMode::Off,
     };
-    let discovery = discover::discover(&paths, &cwd)?;
-    if discovery.configs.is_empty() && discovery.shadowed.is_empty() {
-        let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-        return Err(CliError::Usage(format!(
-            "no wrangler.toml, wrangler.json or wrangler.jsonc found in {}",
-            shown.join(", ")
-        )));
-    }
-    let fix = match (args.fix, args.unsafe_fixes) {
-        (_, true) => FixMode::SafeAndUnsafe,
-        (true, false) => FixMode::Safe,
-        (false, false) => FixMode::Off,
+    let fix = FixRequest {
+        mode,
+        write: !args.diff && args.stdin_filename.is_none(),
     };
-    let run = check::run(&discovery, &selection, fix);
-    let mut sources = Sources::new(&run);
-    // Buffered: pretty JSON and code frames are many short lines, and a locked stdout flushes
-    // at every line break.
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-    match args.output_format {
-        OutputFormat::Human => {
-            output::human::write(&mut out, &run, &mut sources, output::human::use_color())
+    let mut stdin_input = None;
+    let run = match &args.stdin_filename {
+        Some(path) => match stdin::check(path, &cwd, &resolver, fix)? {
+            Ok(stdin::StdinRun { run, input }) => {
+                stdin_input = Some(input);
+                run
+            }
+            Err(status) => return Ok(status),
+        },
+        None => {
+            let paths = if args.paths.is_empty() {
+                vec![cwd.clone()]
+            } else {
+                args.paths.clone()
+            };
+            let mut discovery = discover::discover(&paths, &cwd)?;
+            if discovery.configs.is_empty() && discovery.shadowed.is_empty() {
+                let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+                return Err(CliError::Usage(format!(
+                    "no wrangler.toml, wrangler.json or wrangler.jsonc found in {}",
+                    shown.join(", ")
+                )));
+            }
+            let resolved = match settings::resolve_all(&resolver, &mut discovery) {
+                Ok(resolved) => resolved,
+                Err(failures) => {
+                    settings::print_failures(&failures);
+                    return Ok(exit::USAGE);
+                }
+            };
+            check::run(&discovery, &|path| resolved.of(path), fix, &DiskFiles)
         }
-        OutputFormat::Json => output::json::write(&mut out, &run, &mut sources),
-        OutputFormat::Sarif => output::sarif::write(&mut out, &run, &mut sources),
-        OutputFormat::Github => output::github::write(&mut out, &run, &mut sources),
-    }
-    .and_then(|()| out.flush())
-    .map_err(CliError::Io)?;
+    };
     if !run.errors.is_empty() {
-        for error in &run.errors {
-            eprintln!(
-                "placement-lint: error: `{}`: {}",
-                paths::display(&error.path),
-                error.message
-            );
-        }
+        report_file_errors(&run);
         return Ok(exit::USAGE);
     }
-    let summary = Summary::of(&run);
-    let failing = summary.errors > 0 || (args.deny_warnings && summary.warnings > 0);
-    Ok(if failing { exit::PROBLEMS } else { exit::CLEAN })
+    if args.add_suppressions {
+        return suppress::add(&run);
+    }
+    // With --fix on standard input, standard output carries the fixed text: the report goes to
+    // standard error.
+    let fixed_text_on_stdout = args.stdin_filename.is_some() && args.fix;
+    let mut out: Box<dyn Write> = if fixed_text_on_stdout {
+        Box::new(std::io::stderr().lock())
+    } else {
+        // Buffered: pretty JSON and code frames are many short lines, and a locked stdout
+        // flushes at every line break.
+        Box::new(std::io::BufWriter::with_capacity(
+            1 << 16,
+            std::io::stdout().lock(),
+        ))
+    };
+    write_report(args, &run, &mut out)
+        .and_then(|()| out.flush())
+        .map_err(CliError::Io)?;
+    drop(out);
+    if fixed_text_on_stdout && let Some(input) = &stdin_input {
+        stdin::write_fixed_text(&run, input).map_err(CliError::Io)?;
+    }
+    Ok(exit_status(args, &run))
+}
+
+/// The exit status of a check that ran: see the README's contract.
+fn exit_status(args: &CheckArgs, run: &check::CheckRun) -> u8 {
+    let summary = Summary::of(run);
+    let failing = if args.diff {
+        summary.fixed > 0
+    } else {
+        summary.errors > 0
+            || (args.deny_warnings && summary.warnings > 0)
+            || (args.exit_non_zero_on_fix && summary.fixed > 0)
+    };
+    if failing && !args.exit_zero {
+        exit::PROBLEMS
+    } else {
+        exit::CLEAN
+    }
+}
+
+/// The report `check` prints: the diff (`--diff`), the counts per rule (`--statistics`) or
+/// the diagnostics in the chosen format, then the fixes (`--show-fixes`).
+fn write_report(
+    args: &CheckArgs,
+    run: &check::CheckRun,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    if args.diff {
+        return output::fixes::write_diff(out, run);
+    }
+    if args.statistics {
+        return output::statistics::write(out, run, args.output_format);
+    }
+    let mut sources = Sources::new(run);
+    match args.output_format {
+        OutputFormat::Human => {
+            output::human::write(out, run, &mut sources, output::human::use_color())
+        }
+        OutputFormat::Json => output::json::write(out, run, &mut sources),
+        OutputFormat::Sarif => output::sarif::write(out, run, &mut sources),
+        OutputFormat::Github => output::github::write(out, run, &mut sources),
+        OutputFormat::Gitlab => output::gitlab::write(out, run, &mut sources),
+        OutputFormat::Junit => output::junit::write(out, run, &mut sources),
+        OutputFormat::Checkstyle => output::checkstyle::write(out, run, &mut sources),
+    }?;
+    if args.show_fixes {
+        // Appended to the human and GitHub output; kept out of the machine-readable formats.
+        if matches!(
+            args.output_format,
+            OutputFormat::Human | OutputFormat::Github
+        ) {
+            output::fixes::write_list(out, run, &mut sources)?;
+        } else {
+            output::fixes::write_list(&mut std::io::stderr().lock(), run, &mut sources)?;
+        }
+    }
+    Ok(())
+}
+
+fn report_file_errors(run: &check::CheckRun) {
+    for error in &run.errors {
+        eprintln!(
+            "placement-lint: error: `{}`: {}",
+            paths::display(&error.path),
+            error.message
+        );
+    }
 }
 
 fn print_rule(code: &str) -> Result<u8, CliError> {

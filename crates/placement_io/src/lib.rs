@@ -8,6 +8,7 @@
 
 mod disk;
 pub mod read;
+pub mod settings;
 pub mod write;
 
 pub use disk::DiskFiles;

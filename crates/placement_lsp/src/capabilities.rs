@@ -20,6 +20,8 @@ const WATCHED_GLOBS: &[&str] = &[
     "**/_worker.js/**",
     "**/_routes.json",
     "**/package.json",
+    "**/placement-lint.toml",
+    "**/.placement-lint.toml",
     "**/*.{js,mjs,cjs,jsx,ts,mts,cts,tsx}",
 ];
 

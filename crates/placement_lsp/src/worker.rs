@@ -12,6 +12,7 @@ use placement_analysis::discovery::resolve_config;
 use placement_analysis::project::ProjectFiles;
 use placement_analysis::rules::shadowed_config_file;
 use placement_analysis::selection::RuleSelection;
+use placement_io::settings::{ResolvedSettings, SettingsMode, SettingsResolver, WithSettings};
 use tokio::sync::watch;
 use tower_lsp_server::ls_types::Uri;
 use tracing::{debug, warn};
@@ -201,6 +202,7 @@ fn analyse(
 ) -> Analysis {
     let mut always = vec![config.to_path_buf()];
     let mut diagnostics = Vec::new();
+    let settings = project_settings(config, selection);
     match overlay.read(config) {
         Some(text) if text.len() > MAX_ANALYZED_BYTES => {
             warn!(
@@ -210,7 +212,11 @@ fn analyse(
             );
         }
         Some(text) => {
-            diagnostics = check_project(config, &text, overlay);
+            let files = WithSettings {
+                files: overlay,
+                settings: &settings,
+            };
+            diagnostics = check_project(config, &text, &files);
             if let Some(dir) = config.parent() {
                 let winner = resolve_config(dir, &|candidate| overlay.exists(candidate));
                 if let Some(winner) = winner.filter(|winner| winner != config) {
@@ -220,10 +226,14 @@ fn analyse(
                     ));
                 }
             }
+            settings.apply(config, &text, &mut diagnostics);
+            if settings.is_excluded(config) {
+                debug!("{} is excluded by its settings", config.display());
+                diagnostics.clear();
+            }
         }
         None => debug!("{} is gone", config.display()),
     }
-    diagnostics.retain(|diagnostic| selection.is_selected(diagnostic.rule));
     // Every open document of the project gets a list, empty or not, at its version.
     always.extend(
         members
@@ -241,6 +251,26 @@ fn analyse(
     Analysis {
         read_versions,
         files,
+    }
+}
+
+/// The settings of a project: its config's nearest settings file (read afresh each time, so
+/// that an edit to it applies at the next analysis), with the editor's `select`/`ignore` on
+/// top. A settings file in error is logged and left out: the editor's selection alone applies.
+pub(crate) fn project_settings(config: &Path, editor: &RuleSelection) -> ResolvedSettings {
+    let resolver = SettingsResolver::new(SettingsMode::Nearest, Some(editor.clone()));
+    match resolver.for_file(config) {
+        Ok(settings) => settings.as_ref().clone(),
+        Err(failure) => {
+            for error in &failure.errors {
+                warn!(
+                    "placement-lint settings in {} not used: {}",
+                    failure.path.display(),
+                    error.message
+                );
+            }
+            ResolvedSettings::default().with_selection_override(editor)
+        }
     }
 }
 

@@ -440,6 +440,82 @@ async fn watched_file_changes_recheck_the_project() {
     assert!(client.shutdown().await);
 }
 
+/// The nearest settings file applies to a project, is read again when it changes, and the
+/// editor's `select`/`ignore` apply on top of it.
+#[tokio::test]
+async fn settings_files_apply_and_are_read_again_when_they_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("apps/api/wrangler.toml");
+    let text = "name = \"api\"\nmain = \"src/index.js\"\nnme = 1\n[placement]\nmode = \"smart\"\nhint = \"wnam\"\n[env.dev]\nnme2 = 1\n";
+    write_project(&config, text);
+    let settings = dir.path().join("placement-lint.toml");
+    write(
+        &settings,
+        "ignore = [\"PL101\"]\nskip-environments = [\"dev\"]\n[rules]\nunknown-key = \"error\"\n",
+    );
+    let mut client = TestClient::initialized(
+        capabilities(false),
+        json!({"ignore": ["PL102"]}),
+        &[dir.path()],
+    )
+    .await;
+    let uri = file_uri(&config);
+    client.open(&uri, "toml", 1, text);
+    let params = client
+        .diagnostics_where(&uri, |p| {
+            p["diagnostics"].as_array().is_some_and(|d| !d.is_empty())
+        })
+        .await;
+    // PL101 ignored by the file, PL102 by the editor; `nme2` is in the skipped environment.
+    assert_eq!(codes(&params), ["PL003"], "{params}");
+    assert_eq!(
+        diagnostic(&params, "PL003")["severity"],
+        1,
+        "raised to an error"
+    );
+    // Fix-all leaves what the settings hide: the ignored PL101's safe fix is not offered.
+    let actions = client
+        .code_actions(&uri, &range(0, 0, 0, 0), &[], &["source.fixAll"])
+        .await;
+    assert_eq!(actions, json!([]), "{actions}");
+
+    // The settings file changes: `[rules]` and `ignore` go; the project is checked again.
+    write(&settings, "extend-select = []\n");
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": file_uri(&settings), "type": 2}]}),
+    );
+    let params = client
+        .diagnostics_where(&uri, |p| codes(p).contains(&"PL101".to_owned()))
+        .await;
+    let mut found = codes(&params);
+    found.sort();
+    assert_eq!(found, ["PL003", "PL003", "PL101"], "{params}");
+    assert_eq!(
+        diagnostic(&params, "PL003")["severity"],
+        2,
+        "back to a warning"
+    );
+    let actions = client
+        .code_actions(&uri, &range(0, 0, 0, 0), &[], &["source.fixAll"])
+        .await;
+    assert_eq!(actions.as_array().map(Vec::len), Some(1), "{actions}");
+
+    // A settings file in error is left out (logged): the editor's selection alone applies.
+    write(&settings, "selct = [\"PL1\"]\n");
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": file_uri(&settings), "type": 2}]}),
+    );
+    let drained = client
+        .drain_diagnostics(&uri, Duration::from_millis(300))
+        .await;
+    if let Some(last) = drained.last() {
+        assert!(!codes(last).contains(&"PL102".to_owned()), "{last}");
+    }
+    assert!(client.shutdown().await);
+}
+
 #[tokio::test]
 async fn watchers_are_registered_dynamically() {
     let dir = tempfile::tempdir().unwrap();
@@ -458,6 +534,8 @@ async fn watchers_are_registered_dynamically() {
         "**/_worker.js",
         "**/_routes.json",
         "**/package.json",
+        "**/placement-lint.toml",
+        "**/.placement-lint.toml",
     ] {
         assert!(globs.contains(&expected), "{globs:?}");
     }

@@ -53,6 +53,11 @@ pub trait ProjectFiles: Sync {
     }
     /// The entries of the folder `path`, or `None` when it is not a readable folder.
     fn list_dir(&self, path: &Path) -> Option<Vec<DirEntry>>;
+    /// The wrangler version to assume when the project has none installed (the
+    /// `wrangler-version` setting), with where it is written. None by default.
+    fn assumed_wrangler(&self) -> Option<package::VersionSource> {
+        None
+    }
 }
 
 /// A project with no files besides its config (tests, and editors showing an unsaved buffer).
@@ -431,12 +436,20 @@ impl Loader<'_> {
                 && let Some(declared) = declared_range(manifest, &text)
             {
                 self.project.wrangler.declared = Some(declared);
+                self.assume_wrangler_if_none_installed();
                 return;
             }
             folder = current
                 .parent()
                 .filter(|parent| *parent != current)
                 .map(Path::to_path_buf);
+        }
+        self.assume_wrangler_if_none_installed();
+    }
+
+    fn assume_wrangler_if_none_installed(&mut self) {
+        if self.project.wrangler.installed.is_none() {
+            self.project.wrangler.installed = self.files.assumed_wrangler();
         }
     }
 }

@@ -12,6 +12,7 @@ use placement_analysis::{Applicability, Diagnostic, Severity};
 use super::{Source, Sources, Summary, all_diagnostics};
 use crate::check::CheckRun;
 use crate::paths::display;
+use placement_io::settings::SettingsFailure;
 
 /// Lines longer than this get no code frame.
 const MAX_FRAMED_LINE: usize = 1_000;
@@ -21,7 +22,7 @@ struct Report {
     message: String,
     code: String,
     severity: miette::Severity,
-    url: String,
+    url: Option<String>,
     help: Option<String>,
     labels: Vec<LabeledSpan>,
     source: Window,
@@ -57,7 +58,9 @@ impl miette::Diagnostic for Report {
     }
 
     fn url<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        Some(Box::new(&self.url))
+        self.url
+            .as_ref()
+            .map(|url| Box::new(url) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
@@ -76,20 +79,70 @@ pub fn use_color() -> bool {
         && std::io::stdout().is_terminal()
 }
 
+fn handler(color: bool) -> GraphicalReportHandler {
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    GraphicalReportHandler::new_themed(theme)
+        .with_width(100)
+        .with_links(false)
+}
+
+/// The errors of a settings file, framed like diagnostics (code `settings`), each with the
+/// file, line and column.
+pub fn write_settings_failure(
+    out: &mut dyn Write,
+    failure: &SettingsFailure,
+    color: bool,
+) -> std::io::Result<()> {
+    let handler = handler(color);
+    let source = Source {
+        lines: placement_analysis::LineIndex::new(&failure.text),
+        text: failure.text.clone(),
+    };
+    for error in &failure.errors {
+        let position = source.position(error.span.start);
+        let labels = if failure.text.is_empty() {
+            Vec::new()
+        } else {
+            vec![LabeledSpan::new_primary_with_span(
+                None,
+                SourceSpan::new(error.span.start.into(), error.span.len()),
+            )]
+        };
+        let report = Report {
+            message: format!(
+                "{}:{}:{}: {}",
+                display(&failure.path),
+                position.line,
+                position.column,
+                error.message
+            ),
+            code: "settings".to_owned(),
+            severity: miette::Severity::Error,
+            url: None,
+            help: error.help.clone(),
+            source: Window::around(display(&failure.path), &source, &labels),
+            labels,
+        };
+        let mut rendered = String::new();
+        handler
+            .render_report(&mut rendered, &report)
+            .map_err(std::io::Error::other)?;
+        write!(out, "{rendered}")?;
+    }
+    Ok(())
+}
+
 pub fn write(
     out: &mut dyn Write,
     run: &CheckRun,
     sources: &mut Sources,
     color: bool,
 ) -> std::io::Result<()> {
-    let theme = if color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
-    let handler = GraphicalReportHandler::new_themed(theme)
-        .with_width(100)
-        .with_links(false);
+    let handler = handler(color);
     for result in &run.results {
         for (code, title) in &result.fixes_applied {
             writeln!(out, "{}: fixed {code}: {title}", display(&result.path))?;
@@ -165,7 +218,7 @@ fn report(diagnostic: &Diagnostic, sources: &mut Sources) -> Report {
             Severity::Warning => miette::Severity::Warning,
             Severity::Info => miette::Severity::Advice,
         },
-        url: diagnostic.rule.url(),
+        url: Some(diagnostic.rule.url()),
         help: (!help.is_empty()).then_some(help),
         labels,
         source: window,

@@ -1,9 +1,16 @@
-//! Printing diagnostics: human (miette), JSON, SARIF and GitHub workflow commands.
+//! Printing diagnostics: human (miette), JSON, SARIF, GitHub workflow commands, GitLab Code
+//! Quality, JUnit and Checkstyle XML; and `--diff`, `--show-fixes`, `--statistics`.
 
+pub mod checkstyle;
+pub mod fixes;
 pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
+pub mod junit;
 pub mod sarif;
+pub mod statistics;
+mod xml;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

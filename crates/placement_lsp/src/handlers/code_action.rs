@@ -67,10 +67,20 @@ pub async fn code_action_request(
         let selection = document.settings.selection;
         let edit = run_blocking("fix all", move || {
             let text = rope.to_string();
-            // Only the fixes of the rules reported, as `check --fix --select ...` does.
-            let outcome = placement_analysis::fix::fix_config(&path, &text, false, &|rule| {
-                selection.is_selected(rule)
-            });
+            // Only the fixes of what is reported, as `check --fix` does: the settings file's
+            // selection, levels, per-file ignores and skipped environments, the editor's on top.
+            let settings = crate::worker::project_settings(&path, &selection);
+            let outcome = placement_analysis::fix::fix_with(
+                &path,
+                &text,
+                false,
+                &|rule| settings.is_enabled(rule),
+                &|text| {
+                    let mut diagnostics = placement_analysis::check_config(&path, text);
+                    settings.apply(&path, text, &mut diagnostics);
+                    diagnostics
+                },
+            );
             minimal_edit(&rope, &text, &outcome.text, encoding)
         })
         .await

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use placement_analysis::discovery::is_config_file_name;
+use placement_io::settings::SETTINGS_FILE_NAMES;
 use tower_lsp_server::ls_types::{
     DidChangeConfigurationParams, DidChangeWatchedFilesParams, DidChangeWorkspaceFoldersParams,
 };
@@ -34,6 +35,15 @@ pub fn did_change_watched_files(shared: &Arc<Shared>, params: DidChangeWatchedFi
     let mut affected: HashSet<PathBuf> = HashSet::new();
     if configs_changed {
         affected.extend(state.reassign_projects());
+    }
+    // A settings file can be extended from anywhere: every project reads its settings again.
+    let settings_changed = changed.iter().any(|path| {
+        path.file_name()
+            .and_then(|name| name.to_str())
+            .is_some_and(|name| SETTINGS_FILE_NAMES.contains(&name))
+    });
+    if settings_changed {
+        affected.extend(state.active_projects());
     }
     for config in state.active_projects() {
         let root = config.parent().unwrap_or(Path::new("/"));

@@ -1,0 +1,117 @@
+//! `--diff` (the fixes as a unified diff, nothing written) and `--show-fixes` (the fixes
+//! applied and still available).
+
+use std::io::Write;
+
+use placement_analysis::Applicability;
+
+use super::{Sources, all_diagnostics};
+use crate::check::CheckRun;
+use crate::paths::display;
+
+/// The unified diff of every file a fix changed (`--- path` / `+++ path`, three lines of
+/// context), with how many fixes and files it holds.
+pub struct FixDiff {
+    pub text: String,
+    pub fixes: usize,
+    pub files: usize,
+}
+
+pub fn diff(run: &CheckRun) -> FixDiff {
+    let mut diff = FixDiff {
+        text: String::new(),
+        fixes: 0,
+        files: 0,
+    };
+    for result in &run.results {
+        let Some(original) = &result.original else {
+            continue;
+        };
+        if result.fixes_applied.is_empty() {
+            continue;
+        }
+        diff.files += 1;
+        diff.fixes += result.fixes_applied.len();
+        let name = display(&result.path);
+        let unified = similar::TextDiff::from_lines(original.as_str(), result.text.as_str());
+        diff.text.push_str(
+            &unified
+                .unified_diff()
+                .context_radius(3)
+                .header(&name, &name)
+                .to_string(),
+        );
+    }
+    diff
+}
+
+/// `--diff`: the diff on `out`, then a count on standard error.
+pub fn write_diff(out: &mut dyn Write, run: &CheckRun) -> std::io::Result<()> {
+    let diff = diff(run);
+    out.write_all(diff.text.as_bytes())?;
+    let mut err = std::io::stderr().lock();
+    if diff.fixes == 0 {
+        writeln!(err, "No fixes to apply.")
+    } else {
+        writeln!(
+            err,
+            "Would apply {} fix{} in {} file{}.",
+            diff.fixes,
+            if diff.fixes == 1 { "" } else { "es" },
+            diff.files,
+            if diff.files == 1 { "" } else { "s" }
+        )
+    }
+}
+
+/// The fixes applied, by file, then each fix still offered with its place and how to apply it.
+pub fn write_list(
+    out: &mut dyn Write,
+    run: &CheckRun,
+    sources: &mut Sources,
+) -> std::io::Result<()> {
+    let applied: Vec<_> = run
+        .results
+        .iter()
+        .flat_map(|result| {
+            result
+                .fixes_applied
+                .iter()
+                .map(move |(code, title)| (result, code, title))
+        })
+        .collect();
+    if applied.is_empty() {
+        writeln!(out, "No fixes applied.")?;
+    } else {
+        writeln!(out, "Fixes applied:")?;
+        for (result, code, title) in applied {
+            writeln!(out, "  {}: {code} {title}", display(&result.path))?;
+        }
+    }
+    let available: Vec<_> = all_diagnostics(run)
+        .filter_map(|diagnostic| diagnostic.fix.as_ref().map(|fix| (diagnostic, fix)))
+        .collect();
+    if available.is_empty() {
+        return writeln!(out, "No fixes available.");
+    }
+    writeln!(out, "Fixes available:")?;
+    for (diagnostic, fix) in available {
+        let position = sources
+            .get(&diagnostic.file)
+            .position(diagnostic.span.start);
+        let how = match fix.applicability {
+            Applicability::Safe => "safe, applied by --fix",
+            Applicability::Unsafe => "unsafe, applied by --unsafe-fixes",
+        };
+        writeln!(
+            out,
+            "  {}:{}:{}: {} {} ({how})",
+            display(&diagnostic.file),
+            position.line,
+            position.column,
+            diagnostic.rule.code,
+            fix.title
+        )?;
+    }
+    Ok(())
+}
