@@ -15,6 +15,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
+import { probeCatalog, wranglerReader } from "./catalog-probes.mjs";
+
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const wranglerDir = process.env.WRANGLER_DIR ?? join(root, "tests/wrangler/node_modules/wrangler");
 const output = join(root, "crates/placement_analysis/src/schema/generated.rs");
@@ -53,11 +55,19 @@ function inheritedInSource(key) {
   return call.test(source) || source.includes(`topLevelEnv?.${key} `);
 }
 
+/** wrangler's own words: the first group of `pattern` (a template literal's text) in the
+ * validation code, unescaped, on one line. */
+function wranglerText(pattern) {
+  const match = source.match(pattern);
+  if (!match) fail(`the validation code no longer matches ${pattern}`);
+  return match[1].replace(/\\(.)/g, "$1").replace(/\s*\n\s*/g, " ").trim();
+}
+
 // Fields wrangler reports as removed or deprecated outside the schema, each with the text that
 // proves it in the validation code. `path` is the chain of key names (array steps left out).
 const VALIDATION_DEPRECATIONS = [
-  { path: ["node_compat"], scopes: "environment", removed: true, needle: `"node_compat",\n    \`The "node_compat" field is no longer supported`, message: 'The "node_compat" field is no longer supported as of Wrangler v4. Use the `nodejs_compat` compatibility flag instead.' },
-  { path: ["legacy_env"], scopes: "top", removed: true, needle: `The "legacy_env" field is no longer supported`, message: 'The "legacy_env" field is no longer supported: each environment is deployed as its own Worker named "<name>-<environment>". Remove it.' },
+  { path: ["node_compat"], scopes: "environment", removed: true, needle: `"node_compat",\n    \`The "node_compat" field is no longer supported`, message: wranglerText(/`(The "node_compat" field is no longer supported(?:[^`\\]|\\.)*)`/) },
+  { path: ["legacy_env"], scopes: "top", removed: true, needle: `The "legacy_env" field is no longer supported`, message: wranglerText(/dedent`\s*(The "legacy_env" field is no longer supported(?:[^`\\]|\\.)*)`/) },
   { path: ["containers", "instances"], replacement: "max_instances", needle: `"containers.instances" is deprecated. Use "containers.max_instances" instead.` },
   { path: ["containers", "durable_objects"], replacement: "class_name", needle: `"containers.durable_objects" is deprecated. Use the "class_name" field instead.` },
   { path: ["containers", "wrangler_ssh"], replacement: "ssh", needle: `"containers.wrangler_ssh" is deprecated. Use "containers.ssh" instead.` },
@@ -125,6 +135,8 @@ const FLAGS = {
   experimental: 32,
   removed: 64,
   validationOnly: 128,
+  // Set by the probes (catalog-probes.mjs): wrangler refuses the config without the key.
+  wranglerRequired: 256,
 };
 
 function deref(node) {
@@ -187,6 +199,9 @@ function buildShape(node) {
   const itemNodes = [];
   const valueNodes = [];
   const enums = new Set();
+  // A key is required when every object alternative requires it (`route`'s `zone_id` is
+  // required only in the alternative that has it).
+  let objectVariants = 0;
   for (const variant of variants(node)) {
     const declared = variant.type === undefined ? [] : [variant.type].flat();
     if (declared.length === 0 && !variant.properties && !variant.items && variant.const === undefined && !variant.enum) {
@@ -202,14 +217,15 @@ function buildShape(node) {
     }
     if (variant.properties) {
       types |= TYPE_BITS.object;
+      objectVariants += 1;
       const required = new Set(variant.required ?? []);
       for (const [name, property] of Object.entries(variant.properties)) {
         const existing = keys.get(name);
         if (existing) {
           existing.nodes.push(property);
-          existing.required &&= required.has(name);
+          existing.requiredBy += required.has(name) ? 1 : 0;
         } else {
-          keys.set(name, { nodes: [property], required: required.has(name) });
+          keys.set(name, { nodes: [property], requiredBy: required.has(name) ? 1 : 0 });
         }
       }
     }
@@ -224,11 +240,11 @@ function buildShape(node) {
   }
   return {
     types,
-    keys: [...keys].map(([name, { nodes, required }]) => ({
+    keys: [...keys].map(([name, { nodes, requiredBy }]) => ({
       name,
       shape: nodes.length === 1 ? shapeOf(nodes[0]) : shapeOf({ anyOf: nodes }),
       description: nodes.map(description).find(Boolean) ?? "",
-      flags: required ? FLAGS.required : 0,
+      flags: requiredBy === objectVariants ? FLAGS.required : 0,
       note: nodes.map((n) => n.deprecated).find(Boolean) ?? "",
       deprecatedInSchema: nodes.some((n) => n.deprecated !== undefined),
     })),
@@ -356,6 +372,55 @@ for (const shape of shapes) {
   for (const key of shape?.keys ?? []) if (key.deprecatedInSchema) key.flags |= FLAGS.deprecated;
 }
 
+// ---------------------------------------------------------------------------------------------
+// What wrangler's validation does at each place, asked of wrangler itself (catalog-probes.mjs).
+// The facts belong to a place, not to a shared shape, so the graph is first expanded into a
+// tree (a recursive definition such as `Json` stays shared), then probed, then shapes that
+// came out equal are shared again.
+
+function expand(id, stack, environmentCopy) {
+  if (id === environmentShape && environmentCopy !== undefined) return environmentCopy;
+  if (stack.has(id)) return id;
+  const inner = new Set(stack).add(id);
+  const copy = structuredClone(shapes[id]);
+  copy.keys = copy.keys.map((key) => ({ ...key, shape: expand(key.shape, inner, environmentCopy) }));
+  if (copy.items >= 0) copy.items = expand(copy.items, inner, environmentCopy);
+  if (copy.values >= 0) copy.values = expand(copy.values, inner, environmentCopy);
+  shapes.push(copy);
+  return shapes.length - 1;
+}
+const probedEnvironment = expand(environmentShape, new Set());
+const probedRoot = expand(rootShape, new Set(), probedEnvironment);
+const wrangler = await wranglerReader(wranglerDir);
+const probeCount = probeCatalog(
+  shapes,
+  [
+    // A Worker's name, as most configs have one (some checks depend on it: containers).
+    { shape: probedRoot, wrap: (value) => ({ name: "probe-worker", ...value }), env: undefined, skip: new Set(["env"]) },
+    { shape: probedEnvironment, wrap: (value) => ({ name: "probe-worker", env: { probe: value } }), env: "probe", skip: new Set() },
+  ],
+  wrangler.read,
+);
+wrangler.close();
+
+const sharedBy = new Map();
+const deduplicated = new Map();
+function share(id, stack) {
+  if (deduplicated.has(id)) return deduplicated.get(id);
+  if (stack.has(id)) return id;
+  const inner = new Set(stack).add(id);
+  const shape = shapes[id];
+  shape.keys = shape.keys.map((key) => ({ ...key, shape: share(key.shape, inner) }));
+  if (shape.items >= 0) shape.items = share(shape.items, inner);
+  if (shape.values >= 0) shape.values = share(shape.values, inner);
+  const structure = JSON.stringify(shape);
+  if (!sharedBy.has(structure)) sharedBy.set(structure, id);
+  deduplicated.set(id, sharedBy.get(structure));
+  return sharedBy.get(structure);
+}
+const finalEnvironment = share(probedEnvironment, new Set());
+const finalRoot = share(probedRoot, new Set());
+
 // Copy-on-write left shapes nothing points at: keep the reachable ones, in a stable order.
 const order = [];
 const renumber = new Map();
@@ -368,8 +433,8 @@ function reach(id) {
   reach(shape.items);
   reach(shape.values);
 }
-reach(rootShape);
-reach(environmentShape);
+reach(finalRoot);
+reach(finalEnvironment);
 const reachable = order.map((id) => {
   const shape = shapes[id];
   const map = (child) => (child < 0 ? -1 : renumber.get(child));
@@ -403,8 +468,11 @@ for (const shape of reachable) {
     keyCount += 1;
   }
   const enums = `&[${shape.enums.map(rustString).join(", ")}]`;
+  // `checks`: 1 a string outside the enum is refused; 2 an unexpected key is warned about;
+  // 4 an unexpected key is refused (see schema::Shape).
+  const checks = (shape.enumChecked ? 1 : 0) | (shape.unknown === "warn" ? 2 : 0) | (shape.unknown === "error" ? 4 : 0);
   shapeLines.push(
-    `    ShapeData { types: ${shape.types}, keys: (${start}, ${shape.keys.length}), items: ${shape.items < 0 ? NONE : shape.items}, values: ${shape.values < 0 ? NONE : shape.values}, enum_values: ${enums} },`,
+    `    ShapeData { types: ${shape.types}, keys: (${start}, ${shape.keys.length}), items: ${shape.items < 0 ? NONE : shape.items}, values: ${shape.values < 0 ? NONE : shape.values}, enum_values: ${enums}, rejects: ${shape.rejects ?? 0}, checks: ${checks}, one_of: &[${(shape.oneOf ?? []).map(rustString).join(", ")}] },`,
   );
 }
 if (reachable.length >= NONE || keyCount >= NONE || strings.length >= NONE) fail("the catalog outgrew u16 indices");
@@ -416,8 +484,8 @@ const text = `// @generated by scripts/generate-catalog.mjs from wrangler ${vers
 use super::{KeyData, ShapeData};
 
 pub(super) const WRANGLER_VERSION: &str = ${rustString(version)};
-pub(super) const ROOT: u16 = ${renumber.get(rootShape)};
-pub(super) const ENVIRONMENT: u16 = ${renumber.get(environmentShape)};
+pub(super) const ROOT: u16 = ${renumber.get(finalRoot)};
+pub(super) const ENVIRONMENT: u16 = ${renumber.get(finalEnvironment)};
 
 #[rustfmt::skip]
 pub(super) static SHAPES: &[ShapeData] = &[
@@ -435,8 +503,11 @@ ${strings.map((s) => `    ${rustString(s)},`).join("\n")}
 ];
 `;
 
-if (process.argv.includes("--stdout")) process.stdout.write(text);
+// wrangler may have started an update check in the background: exit without waiting for it,
+// once the output is written.
+if (process.argv.includes("--stdout")) process.stdout.write(text, () => process.exit(0));
 else {
   writeFileSync(output, text);
-  console.error(`wrote ${output}: ${reachable.length} shapes, ${keyCount} keys, ${strings.length} strings`);
+  console.error(`wrote ${output}: ${reachable.length} shapes, ${keyCount} keys, ${strings.length} strings (${probeCount} probes of wrangler's validation)`);
+  process.exit(0);
 }

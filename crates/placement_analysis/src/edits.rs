@@ -41,7 +41,7 @@ impl TextLines<'_> {
 
 /// Where an entry's text ends. A dotted key in an inline table (`{ a.b = 1 }`) makes an implicit
 /// table whose span is only the key `a`: its end is that of the last key under it.
-fn entry_end(entry: &Entry) -> usize {
+pub(crate) fn entry_end(entry: &Entry) -> usize {
     let own = entry.key_span.end.max(entry.value.span.end);
     match &entry.value.kind {
         crate::syntax::NodeKind::Table(table) => {
@@ -49,6 +49,57 @@ fn entry_end(entry: &Entry) -> usize {
         }
         _ => own,
     }
+}
+
+/// The start of the blank and comment lines just before the line holding `offset` (that line's
+/// start when there are none): where text goes to end up after the previous content line,
+/// leaving the comments that lead into `offset`'s line with it.
+pub(crate) fn start_of_trailing_trivia(source: &TextLines<'_>, offset: usize) -> usize {
+    let mut line = source.lines.line_of(offset);
+    while line > 0 {
+        let start = source.lines.line_start(line - 1);
+        let previous = source.text[start..source.lines.line_end(source.text, line - 1)].trim();
+        if !(previous.is_empty() || previous.starts_with('#') || previous.starts_with("//")) {
+            break;
+        }
+        line -= 1;
+    }
+    source.lines.line_start(line)
+}
+
+/// The file's line break, judged by its first line (`\r\n` or `\n`).
+pub(crate) fn line_break_of(text: &str) -> &'static str {
+    match text.find('\n') {
+        Some(end) if text[..end].ends_with('\r') => "\r\n",
+        _ => "\n",
+    }
+}
+
+/// `content` with its line breaks written as the file writes them.
+pub(crate) fn with_line_breaks(content: String, line_break: &str) -> String {
+    if line_break == "\n" {
+        content
+    } else {
+        content.replace("\r\n", "\n").replace('\n', line_break)
+    }
+}
+
+/// An edit adding `lines` (each ending with a line break) at `at`, a line start, as lines that
+/// end the previous line's section: inserted before that line's break, so that a new section
+/// added at the same line start by another fix always comes after them.
+pub(crate) fn insert_lines_before(text: &str, at: usize, lines: &str) -> Edit {
+    let lines = lines.strip_suffix('\n').unwrap_or(lines);
+    let before = &text[..at];
+    let (at, newline) = if let Some(rest) = before.strip_suffix("\r\n") {
+        (rest.len(), "\r\n")
+    } else if let Some(rest) = before.strip_suffix('\n') {
+        (rest.len(), "\n")
+    } else if at == text.len() && at > 0 {
+        (at, "\n")
+    } else {
+        return Edit::insert(at, format!("{lines}\n"));
+    };
+    Edit::insert(at, format!("{newline}{}", lines.replace('\n', newline)))
 }
 
 /// An edit removing `table.entries[index]` with its separator, leaving valid syntax behind.

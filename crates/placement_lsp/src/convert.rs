@@ -12,10 +12,10 @@ use placement_analysis::{Applicability, Severity, Span};
 use ropey::Rope;
 use serde::{Deserialize, Serialize};
 use tower_lsp_server::ls_types::{
-    self as lsp, CodeDescription, CompletionItem, CompletionItemKind, CompletionTextEdit,
-    DiagnosticRelatedInformation, DiagnosticSeverity, DocumentChanges, Documentation, Location,
-    MarkupContent, MarkupKind, NumberOrString, OneOf, OptionalVersionedTextDocumentIdentifier,
-    Range, TextDocumentEdit, TextEdit, Uri, WorkspaceEdit,
+    self as lsp, CodeDescription, CompletionItem, CompletionItemKind, CompletionItemTag,
+    CompletionTextEdit, DiagnosticRelatedInformation, DiagnosticSeverity, DocumentChanges,
+    Documentation, Location, MarkupContent, MarkupKind, NumberOrString, OneOf,
+    OptionalVersionedTextDocumentIdentifier, Range, TextDocumentEdit, TextEdit, Uri, WorkspaceEdit,
 };
 
 use crate::completion;
@@ -281,6 +281,9 @@ pub fn completion_item(item: completion::Item, range: Range) -> CompletionItem {
         documentation: item
             .documentation
             .map(|value| Documentation::MarkupContent(markdown(value))),
+        // Deprecated keys sort after the others ("1" after "0") and are struck through.
+        sort_text: Some(format!("{}{}", u8::from(item.deprecated), item.label)),
+        tags: item.deprecated.then(|| vec![CompletionItemTag::DEPRECATED]),
         filter_text: Some(item.label),
         text_edit: Some(CompletionTextEdit::Edit(TextEdit::new(range, item.insert))),
         ..Default::default()
@@ -291,6 +294,24 @@ pub fn completion_item(item: completion::Item, range: Range) -> CompletionItem {
 mod tests {
     use super::*;
     use tower_lsp_server::ls_types::Position;
+
+    #[test]
+    fn deprecated_completion_items_are_tagged_and_sorted_last() {
+        let item = |label: &str, deprecated| completion::Item {
+            label: label.to_owned(),
+            insert: label.to_owned(),
+            detail: None,
+            documentation: None,
+            kind: completion::ItemKind::Key,
+            deprecated,
+        };
+        let range = Range::new(Position::new(0, 0), Position::new(0, 0));
+        let old = completion_item(item("instances", true), range);
+        let new = completion_item(item("max_instances", false), range);
+        assert_eq!(old.tags, Some(vec![CompletionItemTag::DEPRECATED]));
+        assert_eq!(new.tags, None);
+        assert!(new.sort_text < old.sort_text);
+    }
 
     #[test]
     fn minimal_edit_covers_the_changed_middle() {

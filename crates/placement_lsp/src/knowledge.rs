@@ -442,7 +442,9 @@ fn generic_key_markdown(found: &CatalogKey) -> String {
             .collect();
         markdown.push_str(&format!("\n\n**Accepted values:** {}", listed.join(", ")));
     }
-    if found.key.is_required() {
+    if found.key.is_required_by_wrangler() {
+        markdown.push_str("\n\nRequired: wrangler refuses the config without it.");
+    } else if found.key.is_required() {
         markdown.push_str("\n\nRequired.");
     }
     markdown.push_str(&format!("\n\n[Cloudflare docs]({CONFIG_DOCS})"));

@@ -173,6 +173,47 @@ async fn hover_in_jsonc_at_every_depth() {
 }
 
 #[tokio::test]
+async fn hover_in_an_environment_shows_what_it_inherits_in_jsonc_and_sub_headers() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "{\n  \"main\": \"src/index.ts\",\n  \"workers_dev\": false,\n  \"vars\": { \"API\": \"x\" },\n  \"kv_namespaces\": [{ \"binding\": \"CACHE\", \"id\": \"1\" }],\n  \"env\": {\n    \"staging\": {\n      \"workers_dev\": true,\n      \"vars\": { \"API\": \"y\" }\n    }\n  }\n}\n";
+    let (mut client, uri) = open(dir.path(), "wrangler.jsonc", text).await;
+    // The environment's name: the inherited values, and the non-inherited keys it lacks.
+    let staging = hover_on(&mut client, &uri, text, "\"staging\"", 0)
+        .await
+        .unwrap();
+    assert!(staging.contains("- `main = \"src/index.ts\"`"), "{staging}");
+    assert!(
+        staging.contains("not set here:** `kv_namespaces`") && !staging.contains("`vars`"),
+        "{staging}"
+    );
+    // A key the environment overrides shows the top-level value; one it must repeat says so.
+    let workers_dev = hover_on(&mut client, &uri, text, "\"workers_dev\"", 1)
+        .await
+        .unwrap();
+    assert!(
+        workers_dev.contains("overriding the top level's `workers_dev = false`"),
+        "{workers_dev}"
+    );
+    let vars = hover_on(&mut client, &uri, text, "\"vars\"", 1)
+        .await
+        .unwrap();
+    assert!(vars.contains("does not apply to `env.staging`"), "{vars}");
+    assert!(client.shutdown().await);
+
+    // An environment that exists only through `[env.NAME.sub]` headers: its name in the header.
+    let text = "main = \"src/index.ts\"\nvars = { API = \"x\" }\n[env.preview.vars]\nAPI = \"y\"\n";
+    let (mut client, uri) = open(dir.path(), "sub/wrangler.toml", text).await;
+    let preview = hover_on(&mut client, &uri, text, "preview", 0)
+        .await
+        .unwrap();
+    assert!(
+        preview.starts_with("**`env.preview`**") && preview.contains("- `main = \"src/index.ts\"`"),
+        "{preview}"
+    );
+    assert!(client.shutdown().await);
+}
+
+#[tokio::test]
 async fn completion_offers_the_keys_of_the_table_at_the_cursor() {
     let dir = tempfile::tempdir().unwrap();
     let (mut client, toml_uri) = open(dir.path(), "a/wrangler.toml", "name = \"app\"\n").await;

@@ -1,46 +1,67 @@
-use crate::catalog::{ASSETS_KEYS, PLACEMENT_KEYS};
 use crate::context::{Context, Sink};
 use crate::diagnostic::{Applicability, Edit, Fix};
+use crate::edits::{insert_lines_before, start_of_trailing_trivia};
+use crate::env_edits::Sections;
 use crate::model::ScopeKind;
 use crate::rule::{FixAvailability, declare_rule};
 use crate::rules::unknown_key::scope_keys;
-use crate::syntax::{Format, TableStyle};
+use crate::schema::{Shape, Types};
+use crate::span::Span;
+use crate::syntax::{Entry, Format, Node, NodeKind, Table, TableStyle};
 
 declare_rule! {
     /// ## What it does
-    /// In TOML, reports a key that belongs at the top level (or in the environment), such as
-    /// `workers_dev`, `routes` or `compatibility_flags`, written under a `[placement]` or
-    /// `[assets]` header.
+    /// In TOML, reports a key that belongs to the top level (or to the environment), such as
+    /// `workers_dev`, `minify` or `compatibility_flags`, written under a `[table]` or
+    /// `[[array]]` header, at any depth: `[build]`, `[placement]`, `[[kv_namespaces]]`,
+    /// `[env.staging.build]`, and also `[env.NAME]` and `[previews]` for keys only the top
+    /// level takes.
+    ///
+    /// Inside a table of your own names (`[vars]`, `[define]`, `[env]`, ...), where any name is
+    /// valid, only a key that is both a key of the scope and of a value that fits it is
+    /// reported: a boolean, number, array or table value (`workers_dev = true`,
+    /// `compatibility_flags = [...]`), a `compatibility_date` that is a date, or a `main` that
+    /// names a script. A var such as `name = "shop"` or `API_URL = "..."` is never reported.
     ///
     /// ## Why is this bad?
-    /// In TOML every key after a `[table]` header belongs to that table until the next header. A
-    /// `workers_dev = false` appended below `[placement]` becomes `placement.workers_dev`, which
-    /// wrangler silently ignores: the Worker keeps its `workers.dev` route and the setting you
-    /// wrote never applies. It is reported instead of an unknown key (PL003).
+    /// In TOML every key after a `[table]` header belongs to that table until the next header.
+    /// A `workers_dev = false` appended below `[placement]` becomes `placement.workers_dev`,
+    /// which wrangler silently ignores; `workers_dev = true` appended below `[vars]` becomes a
+    /// var named `workers_dev`. Either way the setting you wrote never applies. It is reported
+    /// instead of an unknown key (PL003).
     ///
     /// ## Example
     /// ```toml
     /// name = "api"
     ///
-    /// [placement]
-    /// mode = "smart"
+    /// [build]
+    /// command = "npm run build"
+    /// minify = true
+    ///
+    /// [vars]
+    /// API_URL = "https://api.example.com"
     /// workers_dev = false
     /// ```
     ///
     /// ## Use instead
     /// ```toml
     /// name = "api"
+    /// minify = true
     /// workers_dev = false
     ///
-    /// [placement]
-    /// mode = "smart"
+    /// [build]
+    /// command = "npm run build"
+    ///
+    /// [vars]
+    /// API_URL = "https://api.example.com"
     /// ```
     /// In JSON(C) nesting is explicit, so this trap does not exist there.
     ///
     /// ## Fix safety
-    /// Moving the key above the first table header is unsafe: the setting starts to apply. It is
-    /// offered for the top-level `[placement]` and `[assets]` when the top level does not already
-    /// set the key.
+    /// Moving the key out of the table is unsafe: the setting starts to apply (and a var of
+    /// that name disappears). A top-level key moves above the first table header, an
+    /// environment's key to the end of its `[env.NAME]` section; the fix is offered when that
+    /// place does not already set the key.
     ///
     /// ## References
     /// - [TOML tables](https://toml.io/en/v1.0.0#table)
@@ -50,89 +71,306 @@ declare_rule! {
         name: "key-swallowed-by-table",
         severity: Warning,
         fix: FixAvailability::Sometimes(Applicability::Unsafe),
-        summary: "A top-level key written under `[placement]` or `[assets]` in TOML, where it is silently ignored",
+        summary: "A top-level or environment key written under a `[table]` header in TOML, where it lands in that table",
     }
+}
+
+/// Whether this rule reports `entry` of `table`, a table inside the scope `enclosing` (for a
+/// scope's own `[env.NAME]` or `[previews]` table, `enclosing` is the top level): a TOML
+/// `[header]` table, a `key = value` line of its section, a key of the enclosing scope. PL003
+/// leaves these to this rule. (In tables of the user's names, PL003 reports nothing, and this
+/// rule reports only the keys whose value fits.)
+pub(crate) fn reports(format: Format, table: &Table, entry: &Entry, enclosing: &ScopeKind) -> bool {
+    format == Format::Toml
+        && table.style == TableStyle::Header
+        && written_on_its_line(&entry.value)
+        && scope_keys(enclosing).contains(&entry.key.as_str())
+}
+
+/// Whether an entry of the top-level `vars` is a top-level key swallowed by the `[vars]`
+/// header (which this rule reports), not a var.
+pub(crate) fn is_swallowed_var(format: Format, vars: &Table, entry: &Entry) -> bool {
+    reports(format, vars, entry, &ScopeKind::TopLevel)
+        && fits_scope_key(&ScopeKind::TopLevel, &entry.key, &entry.value)
 }
 
 pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     if ctx.format() != Format::Toml {
         return;
     }
-    for scope in &ctx.model.scopes {
-        let belongs_to_scope = scope_keys(&scope.kind);
-        for (table_key, own_keys) in [("placement", PLACEMENT_KEYS), ("assets", ASSETS_KEYS)] {
-            let Some(entry) = scope.table.get(table_key) else {
-                continue;
-            };
-            let Some(table) = entry.value.as_table() else {
-                continue;
-            };
-            if table.style != TableStyle::Header {
-                continue;
-            }
-            let header = &ctx.text[entry.value.span.start..entry.value.span.end];
-            let owner = match &scope.kind {
-                ScopeKind::TopLevel => "the top level".to_owned(),
-                ScopeKind::Env(name) => format!("`[env.{name}]`"),
-                ScopeKind::Previews => "`[previews]`".to_owned(),
-            };
-            let environments = ctx.model.environments_using(scope, table_key);
-            for field in &table.entries {
-                let key = field.key.as_str();
-                if own_keys.contains(&key) || !belongs_to_scope.contains(&key) {
-                    continue;
-                }
-                let message = format!(
-                    "`{key}` is written under `{header}`, so TOML makes it `{}` and wrangler \
-                     ignores it: the {owner} `{key}` you meant stays unset",
-                    scope.path(&format!("{table_key}.{key}")),
-                    owner = owner.trim_start_matches("the "),
-                );
-                let fix = (scope.kind == ScopeKind::TopLevel && ctx.model.root.get(key).is_none())
-                    .then(|| move_above_first_header(ctx, field.key_span, field.value.span))
-                    .flatten();
-                let diagnostic = sink.report(field.key_span, message)
-                    .with_help(format!(
-                        "move `{key}` above `{header}` (keys after a table header belong to that table)"
-                    ))
-                    .with_environments(&environments);
-                if let Some(fix) = fix {
-                    diagnostic.with_fix(fix);
-                }
-            }
+    let sections = Sections::new(ctx.source(), ctx.model.root);
+    let walk = Walk { ctx, sections };
+    for entry in &ctx.model.root.entries {
+        let shape = Shape::root().child(&entry.key);
+        match entry.key.as_str() {
+            "env" => walk.map_of_scopes(sink, entry, |name| ScopeKind::Env(name.to_owned())),
+            "previews" => walk.scope_table(sink, entry, ScopeKind::Previews, &entry.key, shape),
+            _ => walk.node(sink, &entry.value, shape, &ScopeKind::TopLevel, &entry.key),
         }
     }
 }
 
-/// Moves the lines of a key/value pair to just before the first `[table]` header.
-fn move_above_first_header(
-    ctx: &Context<'_>,
-    key: crate::span::Span,
-    value: crate::span::Span,
-) -> Option<Fix> {
-    let first_header = ctx.parsed.first_header?;
-    // After the last top-level line: above the blank lines and comments that lead into the header.
-    let mut line = ctx.lines.line_of(first_header);
-    while line > 0 {
-        let previous =
-            &ctx.text[ctx.lines.line_start(line - 1)..ctx.lines.line_end(ctx.text, line - 1)];
-        let previous = previous.trim();
-        if !(previous.is_empty() || previous.starts_with('#')) {
-            break;
+struct Walk<'c, 'a> {
+    ctx: &'c Context<'a>,
+    sections: Sections<'a>,
+}
+
+impl Walk<'_, '_> {
+    /// `[env]`: a table of environments, which is itself a table of names.
+    fn map_of_scopes(&self, sink: &mut Sink<'_>, env: &Entry, scope: impl Fn(&str) -> ScopeKind) {
+        let shape = Shape::root().child("env");
+        self.header_table(sink, &env.value, shape, &ScopeKind::TopLevel, "env");
+        let Some(table) = env.value.as_table() else {
+            return;
+        };
+        for entry in &table.entries {
+            let path = format!("env.{}", entry.key);
+            self.scope_table(
+                sink,
+                entry,
+                scope(&entry.key),
+                &path,
+                Some(Shape::environment()),
+            );
         }
-        line -= 1;
     }
-    let insert_at = ctx.lines.line_start(line);
-    let lines = ctx.source().full_lines(key.cover(value));
-    let mut moved = ctx.text[lines.start..lines.end].trim_start().to_owned();
-    if !moved.ends_with('\n') {
-        moved.push('\n');
+
+    /// An `[env.NAME]` or `[previews]` table: it swallows keys of the top level, and the
+    /// tables inside it swallow keys of the scope.
+    fn scope_table(
+        &self,
+        sink: &mut Sink<'_>,
+        entry: &Entry,
+        scope: ScopeKind,
+        path: &str,
+        shape: Option<Shape>,
+    ) {
+        self.header_table(sink, &entry.value, shape, &ScopeKind::TopLevel, path);
+        let Some(table) = entry.value.as_table() else {
+            return;
+        };
+        for field in &table.entries {
+            let child = shape.and_then(|shape| shape.child(&field.key));
+            self.node(
+                sink,
+                &field.value,
+                child,
+                &scope,
+                &format!("{path}.{}", field.key),
+            );
+        }
     }
-    Some(Fix {
-        title: "Move it above the first table header".to_owned(),
-        applicability: Applicability::Unsafe,
-        edits: vec![Edit::insert(insert_at, moved), Edit::delete(lines)],
-    })
+
+    /// Any value inside a scope: checks each header table in it, at any depth.
+    fn node(
+        &self,
+        sink: &mut Sink<'_>,
+        node: &Node,
+        shape: Option<Shape>,
+        scope: &ScopeKind,
+        path: &str,
+    ) {
+        match &node.kind {
+            NodeKind::Table(table) if table.style != TableStyle::Inline => {
+                self.header_table(sink, node, shape, scope, path);
+                for field in &table.entries {
+                    let child = shape.and_then(|shape| shape.child(&field.key));
+                    self.node(
+                        sink,
+                        &field.value,
+                        child,
+                        scope,
+                        &format!("{path}.{}", field.key),
+                    );
+                }
+            }
+            NodeKind::Array(items) => {
+                let items_shape = shape.and_then(|shape| shape.child("[]"));
+                for item in items {
+                    if item
+                        .as_table()
+                        .is_some_and(|t| t.style == TableStyle::Header)
+                    {
+                        self.node(sink, item, items_shape, scope, path);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Reports the keys of `scope` written under this table's header.
+    fn header_table(
+        &self,
+        sink: &mut Sink<'_>,
+        node: &Node,
+        shape: Option<Shape>,
+        scope: &ScopeKind,
+        path: &str,
+    ) {
+        let ctx = self.ctx;
+        let Some(table) = node.as_table() else {
+            return;
+        };
+        let Some(shape) = shape.and_then(Shape::object) else {
+            return;
+        };
+        let is_map = !shape.is_closed();
+        // `unsafe.metadata` and its kin pass raw upload fields, which share names with keys.
+        if is_map && path.split('.').any(|segment| segment == "unsafe") {
+            return;
+        }
+        let header = &ctx.text[node.span.start..node.span.end];
+        for field in &table.entries {
+            let key = field.key.as_str();
+            if !reports(ctx.format(), table, field, scope) {
+                continue;
+            }
+            if is_map {
+                if !fits_scope_key(scope, key, &field.value) {
+                    continue;
+                }
+            } else if shape.key(key).is_some() {
+                continue;
+            }
+            let (meant, target) = match scope {
+                ScopeKind::TopLevel => (format!("the top-level `{key}`"), ctx.model.root),
+                ScopeKind::Env(name) => (format!("`env.{name}.{key}`"), self.scope_table_of(scope)),
+                ScopeKind::Previews => (format!("`previews.{key}`"), self.scope_table_of(scope)),
+            };
+            let landed = if is_map {
+                format!("an entry named `{key}` of `{path}`")
+            } else {
+                format!("`{path}.{key}`, which wrangler ignores")
+            };
+            let message = format!(
+                "`{key}` is written under `{header}`, so TOML makes it {landed}: {meant} you \
+                 meant stays unset"
+            );
+            let environments: Vec<String> = match scope {
+                ScopeKind::TopLevel => {
+                    let table_key = path.split('.').next().unwrap_or(path);
+                    ctx.model
+                        .environments_using(&ctx.model.scopes[0], table_key)
+                        .to_vec()
+                }
+                ScopeKind::Env(name) => vec![name.clone()],
+                ScopeKind::Previews => vec!["previews".to_owned()],
+            };
+            let fix = target
+                .get(key)
+                .is_none()
+                .then(|| self.move_out(scope, field.key_span.cover(field.value.span)))
+                .flatten();
+            let diagnostic = sink
+                .report(field.key_span, message)
+                .with_help(format!(
+                    "move `{key}` above `{header}` (keys after a table header belong to that table)"
+                ))
+                .with_environments(&environments);
+            if let Some(fix) = fix {
+                diagnostic.with_fix(fix);
+            }
+        }
+    }
+
+    fn scope_table_of(&self, scope: &ScopeKind) -> &Table {
+        self.ctx
+            .model
+            .scopes
+            .iter()
+            .find(|candidate| &candidate.kind == scope)
+            .map_or(self.ctx.model.root, |found| found.table)
+    }
+
+    /// The fix: the key's lines move where `scope` is written: above the first header for the
+    /// top level, to the end of the `[env.NAME]` section for an environment written with one.
+    fn move_out(&self, scope: &ScopeKind, written: Span) -> Option<Fix> {
+        let ctx = self.ctx;
+        let insert_at = match scope {
+            ScopeKind::TopLevel => {
+                start_of_trailing_trivia(&ctx.source(), ctx.parsed.first_header?)
+            }
+            ScopeKind::Env(name) => {
+                let env = ctx.model.root.get_table("env")?.get(name)?;
+                (env.value.as_table()?.style == TableStyle::Header)
+                    .then(|| self.sections.end_of_section_at(env.value.span.start))?
+            }
+            ScopeKind::Previews => return None,
+        };
+        let lines = ctx.source().full_lines(written);
+        if (lines.start..=lines.end).contains(&insert_at) {
+            return None;
+        }
+        let moved = ctx.text[lines.start..lines.end].trim();
+        let title = match scope {
+            ScopeKind::TopLevel => "Move it above the first table header".to_owned(),
+            _ => "Move it into its environment's table".to_owned(),
+        };
+        Some(Fix {
+            title,
+            applicability: Applicability::Unsafe,
+            edits: vec![
+                insert_lines_before(ctx.text, insert_at, moved),
+                Edit::delete(lines),
+            ],
+        })
+    }
+}
+
+/// Whether an entry is a `key = value` line of its table's section (not a dotted key or a
+/// sub-table).
+fn written_on_its_line(value: &Node) -> bool {
+    match &value.kind {
+        NodeKind::Table(table) => table.style == TableStyle::Inline,
+        NodeKind::Array(items) => !items.iter().any(|item| {
+            item.as_table()
+                .is_some_and(|t| t.style == TableStyle::Header)
+        }),
+        _ => true,
+    }
+}
+
+/// In a table of the user's names, whether `key = value` reads as the scope's own key: its
+/// value has the key's type and is not a plain string, or is a string only that key would hold
+/// (a date for `compatibility_date`, a script for `main`).
+fn fits_scope_key(scope: &ScopeKind, key: &str, value: &Node) -> bool {
+    let shape = match scope {
+        ScopeKind::TopLevel => Shape::root(),
+        ScopeKind::Env(_) => Shape::environment(),
+        ScopeKind::Previews => match Shape::root().child("previews").and_then(Shape::object) {
+            Some(shape) => shape,
+            None => return false,
+        },
+    };
+    let Some(expected) = shape.key(key).map(|key| key.shape().types()) else {
+        return false;
+    };
+    if !expected.accepts(Types::of(value)) {
+        return false;
+    }
+    match value.as_str() {
+        None => true,
+        Some(text) => match key {
+            "compatibility_date" => is_date(text),
+            "main" => [
+                ".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".jsx", ".tsx", ".py",
+            ]
+            .iter()
+            .any(|extension| text.ends_with(extension)),
+            _ => false,
+        },
+    }
+}
+
+/// `YYYY-MM-DD`.
+fn is_date(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.len() == 10
+        && bytes.iter().enumerate().all(|(index, byte)| match index {
+            4 | 7 => *byte == b'-',
+            _ => byte.is_ascii_digit(),
+        })
 }
 
 #[cfg(test)]
@@ -206,6 +444,101 @@ workers_dev = false
 [placement]
 mode = "smart"
 "#
+        );
+    }
+
+    #[test]
+    fn fires_under_every_table_and_array_of_tables() {
+        assert_rule(
+            "PL108",
+            Format::Toml,
+            r#"name = "api"
+[build]
+command = "npm run build"
+minify = true
+^^^^^^ PL108: `minify` is written under `[build]`, so TOML makes it `build.minify`, which wrangler ignores: the top-level `minify` you meant stays unset
+option.nested = 1
+[[kv_namespaces]]
+binding = "CACHE"
+id = "abc"
+workers_dev = false
+^^^^^^^^^^^ PL108: so TOML makes it `kv_namespaces.workers_dev`
+[observability.logs]
+enabled = true
+compatibility_flags = ["nodejs_compat"]
+^^^^^^^^^^^^^^^^^^^ PL108
+[env.staging]
+keep_vars = true
+^^^^^^^^^ PL108: `keep_vars` is written under `[env.staging]`, so TOML makes it `env.staging.keep_vars`
+name = "api-staging"
+[env.staging.build]
+command = "x"
+minify = false
+^^^^^^ PL108: `env.staging.minify` you meant
+[previews]
+workers_dev = true
+^^^^^^^^^^^ PL108
+"#,
+        );
+        // PL003 leaves them all to PL108.
+        let all = crate::check_config(
+            std::path::Path::new("wrangler.toml"),
+            "[build]\nminify = true\n[env.a]\nkeep_vars = true\n",
+        );
+        assert_eq!(
+            all.iter().map(|d| d.code()).collect::<Vec<_>>(),
+            ["PL108", "PL108"],
+            "{all:#?}"
+        );
+    }
+
+    #[test]
+    fn tables_of_names_report_only_keys_whose_value_fits() {
+        assert_rule(
+            "PL108",
+            Format::Toml,
+            r#"name = "api"
+[vars]
+API_URL = "https://api.example.com"
+name = "shop"
+main = "not a script"
+route = "example.com/*"
+workers_dev = true
+^^^^^^^^^^^ PL108: `workers_dev` is written under `[vars]`, so TOML makes it an entry named `workers_dev` of `vars`: the top-level `workers_dev` you meant stays unset
+compatibility_date = "2025-06-01"
+^^^^^^^^^^^^^^^^^^ PL108
+routes = 3
+[unsafe.metadata]
+logpush = true
+[env]
+logpush = true
+^^^^^^^ PL108: an entry named `logpush` of `env`
+[env.staging.vars]
+preview_urls = false
+^^^^^^^^^^^^ PL108: `env.staging.preview_urls` you meant
+main = "src/staging.ts"
+^^^^ PL108
+"#,
+        );
+    }
+
+    #[test]
+    fn fix_moves_an_environment_key_into_its_table() {
+        assert_eq!(
+            apply_fix(
+                "PL108",
+                Format::Toml,
+                "name = \"api\"\n\n[env.staging]\nname = \"s\"\n\n[env.staging.vars]\nA = \"1\"\nworkers_dev = true\n"
+            ),
+            "name = \"api\"\n\n[env.staging]\nname = \"s\"\nworkers_dev = true\n\n[env.staging.vars]\nA = \"1\"\n"
+        );
+        assert_eq!(
+            apply_fix(
+                "PL108",
+                Format::Toml,
+                "name = \"api\"\n\n[build]\ncommand = \"x\"\nminify = true # moved to top level\n"
+            ),
+            "name = \"api\"\nminify = true # moved to top level\n\n[build]\ncommand = \"x\"\n"
         );
     }
 }

@@ -5,11 +5,23 @@ use crate::rule::Rule;
 
 pub mod analytics_call_blocks_response;
 pub mod assets_fetch_smart_placement;
+pub mod assets_with_site;
+pub mod conflicting_fields;
+pub mod custom_domain_inherited;
+pub mod deprecated_key;
 pub mod duplicate_key;
+pub mod empty_route;
+pub mod experimental_key;
+pub mod invalid_custom_domain;
 pub mod invalid_export;
+pub mod invalid_route;
 pub mod invalid_syntax;
 pub mod invalid_utf8;
 pub mod key_swallowed_by_table;
+pub mod main_with_site_entry_point;
+pub mod migrations_with_exports;
+pub mod missing_required_key;
+pub mod non_inherited_key_missing;
 pub mod pages_middleware_smart_placement;
 pub mod placement_empty_target;
 pub mod placement_hint_removed;
@@ -20,6 +32,8 @@ pub mod placement_mode_conflict;
 pub mod placement_multiple_targets;
 pub mod placement_without_main;
 pub mod project_file_not_read;
+pub mod removed_key;
+pub mod route_with_routes;
 pub mod run_worker_first_smart_placement;
 pub mod shadowed_config_file;
 pub mod smart_placement_without_fetch_handler;
@@ -80,6 +94,40 @@ pub(crate) static REGISTRY: &[(&Rule, Option<Check>)] = &[
         &key_swallowed_by_table::KEY_SWALLOWED_BY_TABLE,
         Some(key_swallowed_by_table::check),
     ),
+    (
+        &non_inherited_key_missing::NON_INHERITED_KEY_MISSING,
+        Some(non_inherited_key_missing::check),
+    ),
+    (&invalid_route::INVALID_ROUTE, Some(invalid_route::check)),
+    (
+        &route_with_routes::ROUTE_WITH_ROUTES,
+        Some(route_with_routes::check),
+    ),
+    (&empty_route::EMPTY_ROUTE, Some(empty_route::check)),
+    (
+        &custom_domain_inherited::CUSTOM_DOMAIN_INHERITED,
+        Some(custom_domain_inherited::check),
+    ),
+    (
+        &invalid_custom_domain::INVALID_CUSTOM_DOMAIN,
+        Some(invalid_custom_domain::check),
+    ),
+    (
+        &assets_with_site::ASSETS_WITH_SITE,
+        Some(assets_with_site::check),
+    ),
+    (
+        &conflicting_fields::CONFLICTING_FIELDS,
+        Some(conflicting_fields::check),
+    ),
+    (
+        &migrations_with_exports::MIGRATIONS_WITH_EXPORTS,
+        Some(migrations_with_exports::check),
+    ),
+    (
+        &main_with_site_entry_point::MAIN_WITH_SITE_ENTRY_POINT,
+        Some(main_with_site_entry_point::check),
+    ),
     // Project rules: they read `ctx.project` (the config alone for PL203 and PL205).
     (
         &source_parse_error::SOURCE_PARSE_ERROR,
@@ -116,6 +164,17 @@ pub(crate) static REGISTRY: &[(&Rule, Option<Check>)] = &[
     (
         &smart_placement_without_functions::SMART_PLACEMENT_WITHOUT_FUNCTIONS,
         Some(smart_placement_without_functions::check),
+    ),
+    // Schema rules: visitors of `schema_walk`, driven by the key catalog.
+    (&removed_key::REMOVED_KEY, Some(removed_key::check)),
+    (&deprecated_key::DEPRECATED_KEY, Some(deprecated_key::check)),
+    (
+        &experimental_key::EXPERIMENTAL_KEY,
+        Some(experimental_key::check),
+    ),
+    (
+        &missing_required_key::MISSING_REQUIRED_KEY,
+        Some(missing_required_key::check),
     ),
     (&invalid_export::INVALID_EXPORT, Some(invalid_export::check)),
 ];

@@ -1,30 +1,36 @@
-use crate::catalog::{
-    ASSETS_KEYS, ENVIRONMENT_KEYS, PLACEMENT_KEYS, PREVIEWS_KEYS, TOP_LEVEL_KEYS,
-};
+use crate::catalog::{ENVIRONMENT_KEYS, PREVIEWS_KEYS, TOP_LEVEL_KEYS};
 use crate::context::{Context, Sink};
-use crate::diagnostic::{Applicability, Fix};
+use crate::diagnostic::{Applicability, Fix, Severity};
 use crate::edits::rename_key;
 use crate::model::ScopeKind;
 use crate::rule::{FixAvailability, declare_rule};
-use crate::suggest::closest;
-use crate::syntax::{Format, Table, TableStyle};
+use crate::rules::key_swallowed_by_table::reports;
+use crate::schema::{Shape, UnknownKeys};
+use crate::schema_walk::{At, Visitor, walk};
+use crate::syntax::Table;
 use crate::wording::first_names;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a key that wrangler does not know: at the top level, in an `[env.NAME]`, in
-    /// `[previews]`, in `placement` or in `assets`. It suggests the closest known key.
+    /// Reports a key wrangler does not know, at any depth of any object whose keys wrangler's
+    /// configuration lists: the top level, an `[env.NAME]`, `[previews]`, `build`, `dev`,
+    /// `observability.logs`, a binding's entry, `placement`, `assets`, `containers`, ... It says
+    /// what wrangler does with it (warns "Unexpected fields found in ... field" and ignores it,
+    /// ignores it without a word, or refuses the config) and suggests the closest known key.
     ///
     /// ## Why is this bad?
-    /// wrangler only warns about unknown top-level keys, and accepts unknown keys inside
-    /// `placement` without a word: `{ mode = "smart", regoin = "aws:us-east-1" }` deploys as plain
-    /// Smart Placement and the region is silently dropped. A typo such as `plcement` leaves the
-    /// Worker with default placement.
+    /// The setting you wrote never applies. A typo such as `plcement` leaves the Worker with
+    /// default placement; `{ mode = "smart", regoin = "aws:us-east-1" }` deploys as plain Smart
+    /// Placement, the region silently dropped (wrangler says nothing about unknown keys inside
+    /// `placement`). Keys wrangler removed (`node_compat`) are PL301, not unknown.
     ///
     /// ## Example
     /// ```toml
     /// [plcement]
     /// mode = "smart"
+    ///
+    /// [build]
+    /// comand = "npm run build"
     /// ```
     /// ```jsonc
     /// { "placement": { "mode": "smart", "hnt": "x" } }
@@ -34,6 +40,9 @@ declare_rule! {
     /// ```toml
     /// [placement]
     /// mode = "smart"
+    ///
+    /// [build]
+    /// command = "npm run build"
     /// ```
     ///
     /// ## Fix safety
@@ -46,37 +55,12 @@ declare_rule! {
         name: "unknown-key",
         severity: Warning,
         fix: FixAvailability::Sometimes(Applicability::Unsafe),
-        summary: "A key wrangler does not know (with a did-you-mean)",
+        summary: "A key wrangler does not know, at any depth (with a did-you-mean)",
     }
 }
 
 pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    for scope in &ctx.model.scopes {
-        let (known, label): (&[&str], String) = match &scope.kind {
-            ScopeKind::TopLevel => (TOP_LEVEL_KEYS, "at the top level".to_owned()),
-            ScopeKind::Env(name) => (ENVIRONMENT_KEYS, format!("in `[env.{name}]`")),
-            ScopeKind::Previews => (PREVIEWS_KEYS, "in `[previews]`".to_owned()),
-        };
-        let environments: Vec<String> =
-            scope.environment().map(str::to_owned).into_iter().collect();
-        check_table(ctx, sink, scope.table, known, &label, &environments, None);
-        for (key, known) in [("placement", PLACEMENT_KEYS), ("assets", ASSETS_KEYS)] {
-            let Some(table) = scope.table.get_table(key) else {
-                continue;
-            };
-            let environments = ctx.model.environments_using(scope, key);
-            // Only a top-level table needs to say who inherits it; the path names the rest.
-            let label = format!(
-                "in `{}`{}",
-                scope.path(key),
-                scope.inherited_suffix(&environments)
-            );
-            // In TOML, a top-level key under a `[placement]` header is PL108's to report.
-            let swallowed = (ctx.format() == Format::Toml && table.style == TableStyle::Header)
-                .then(|| scope_keys(&scope.kind));
-            check_table(ctx, sink, table, known, &label, &environments, swallowed);
-        }
-    }
+    walk(ctx, &mut UnknownKeysVisitor { ctx, sink });
 }
 
 /// The keys a scope's own table accepts.
@@ -88,26 +72,50 @@ pub(crate) fn scope_keys(kind: &ScopeKind) -> &'static [&'static str] {
     }
 }
 
-fn check_table(
-    ctx: &Context<'_>,
-    sink: &mut Sink<'_>,
-    table: &Table,
-    known: &[&str],
-    label: &str,
-    environments: &[String],
-    skip: Option<&[&str]>,
-) {
-    let format = ctx.format();
-    for entry in &table.entries {
-        if known.contains(&entry.key.as_str())
-            || skip.is_some_and(|skip| skip.contains(&entry.key.as_str()))
-        {
-            continue;
+struct UnknownKeysVisitor<'c, 's, 'a> {
+    ctx: &'c Context<'a>,
+    sink: &'c mut Sink<'s>,
+}
+
+impl<'a> Visitor<'a> for UnknownKeysVisitor<'_, '_, 'a> {
+    fn unknown_key(&mut self, at: &At<'_, 'a>, table: &'a Table, index: usize, shape: Shape) {
+        let entry = &table.entries[index];
+        // In TOML, a line meant for the scope (or, under `[env.NAME]` and `[previews]`, for the
+        // top level) written below another table's header is PL108's to report.
+        let enclosing = match (at.steps.len(), &at.scope.kind) {
+            (1, ScopeKind::TopLevel) => None,
+            (1, _) => Some(ScopeKind::TopLevel),
+            _ => Some(at.scope.kind.clone()),
+        };
+        if enclosing.is_some_and(|enclosing| reports(self.ctx.format(), table, entry, &enclosing)) {
+            return;
         }
-        let suggestion = closest(&entry.key, known.iter().copied())
+        let parent = at.parent_path();
+        let place = if parent.is_empty() {
+            "at the top level".to_owned()
+        } else {
+            format!("in `{parent}`")
+        };
+        let suffix = at.inherited_suffix();
+        let suggestion = shape
+            .closest_key(&entry.key)
             .filter(|candidate| table.get(candidate).is_none());
+        let consequence = match shape.unknown_keys() {
+            UnknownKeys::Warned => {
+                let field = if parent.is_empty() {
+                    "top-level"
+                } else {
+                    &parent
+                };
+                format!(
+                    "wrangler warns (\"Unexpected fields found in {field} field\") and ignores it"
+                )
+            }
+            UnknownKeys::Ignored => "wrangler silently ignores it".to_owned(),
+            UnknownKeys::Refused => "wrangler refuses the config".to_owned(),
+        };
         let message = format!(
-            "unknown key `{}` {label}: wrangler ignores it{}",
+            "unknown key `{}` {place}{suffix}: {consequence}{}",
             entry.key,
             match suggestion {
                 Some(candidate) => format!("; did you mean `{candidate}`?"),
@@ -116,15 +124,27 @@ fn check_table(
         );
         let help = match suggestion {
             Some(candidate) => format!("rename it to `{candidate}`"),
-            None => format!(
-                "known keys here: {}",
-                first_names(known, |_| ", ...".to_owned())
-            ),
+            None => {
+                let known: Vec<&str> = shape
+                    .keys()
+                    .filter(|key| !key.is_removed())
+                    .map(|key| key.name())
+                    .collect();
+                format!(
+                    "known keys here: {}",
+                    first_names(&known, |_| ", ...".to_owned())
+                )
+            }
         };
-        let diagnostic = sink
+        let format = self.ctx.format();
+        let diagnostic = self
+            .sink
             .report(entry.key_span, message)
             .with_help(help)
-            .with_environments(environments);
+            .with_environments(at.environments);
+        if shape.unknown_keys() == UnknownKeys::Refused {
+            diagnostic.severity = Severity::Error;
+        }
         if let Some(candidate) = suggestion {
             diagnostic.with_fix(Fix {
                 title: format!("Rename `{}` to `{candidate}`", entry.key),
@@ -147,14 +167,14 @@ mod tests {
             Format::Toml,
             r#"name = "w"
 plcement = { mode = "smart" }
-^^^^^^^^ PL003: unknown key `plcement` at the top level: wrangler ignores it; did you mean `placement`?
+^^^^^^^^ PL003: unknown key `plcement` at the top level: wrangler warns ("Unexpected fields found in top-level field") and ignores it; did you mean `placement`?
 [env.staging]
 mian = "src/index.ts"
 ^^^^ PL003
 [env.staging.placement]
 mode = "smart"
 regoin = "aws:us-east-1"
-^^^^^^ PL003
+^^^^^^ PL003: unknown key `regoin` in `env.staging.placement`: wrangler silently ignores it; did you mean `region`?
 [assets]
 directory = "public"
 bindng = "ASSETS"
@@ -175,6 +195,78 @@ bindng = "ASSETS"
   "env": { "production": { "placment": { "mode": "off" } } }
                            ^^^^^^^^^^ PL003
 }"#,
+        );
+    }
+
+    #[test]
+    fn fires_at_every_depth() {
+        let diagnostics = assert_rule(
+            "PL003",
+            Format::Toml,
+            r#"name = "w"
+[build]
+comand = "make"
+^^^^^^ PL003: wrangler warns ("Unexpected fields found in build field") and ignores it; did you mean `command`?
+[observability.logs]
+enabled = true
+sampling = 1
+^^^^^^^^ PL003: in `observability.logs`
+[[d1_databases]]
+binding = "DB"
+database_name = "d"
+databse_id = "x"
+^^^^^^^^^^ PL003: in `d1_databases[0]`
+[env.staging]
+route = { pattern = "a.com/*", zone_name = "a.com", zone = "x" }
+                                                    ^^^^ PL003: unknown key `zone` in `env.staging.route`: wrangler refuses the config
+[env.staging.dev]
+             ^^^ PL003: unknown key `dev` in `env.staging`: wrangler warns
+[[env.staging.kv_namespaces]]
+binding = "KV"
+idd = "x"
+^^^ PL003: in `env.staging.kv_namespaces[0]`
+"#,
+        );
+        // `dev` is top-level only: in an environment it is itself an unexpected field.
+        assert_eq!(diagnostics[3].severity, crate::Severity::Error);
+        assert_eq!(diagnostics[5].environments, ["staging"]);
+        assert_rule(
+            "PL003",
+            Format::Json,
+            r#"{
+  "containers": [{ "class_name": "C", "image": "./Dockerfile", "instance": 2 }],
+                                                               ^^^^^^^^^^ PL003: in `containers[0]`
+  "env": { "prod": { "observability": { "logs": { "invocation_log": true } } } }
+                                                  ^^^^^^^^^^^^^^^^ PL003: in `env.prod.observability.logs`
+}"#,
+        );
+    }
+
+    #[test]
+    fn a_scope_key_under_a_placement_header_is_left_to_pl108() {
+        assert_rule(
+            "PL003",
+            Format::Toml,
+            r#"[placement]
+mode = "smart"
+workers_dev = false
+[build]
+command = "make"
+minify = true
+^^^^^^ PL003: in `build`
+"#,
+        );
+    }
+
+    #[test]
+    fn removed_keys_are_not_unknown() {
+        assert_rule(
+            "PL003",
+            Format::Toml,
+            r#"node_compat = true
+[env.x]
+node_compat = true
+"#,
         );
     }
 

@@ -1,20 +1,28 @@
 use crate::context::{Context, Sink};
-use crate::diagnostic::{Applicability, Edit, Fix};
+use crate::diagnostic::{Applicability, Edit, Fix, Severity};
 use crate::placement::{PlacementSite, Shape};
 use crate::rule::{FixAvailability, declare_rule};
+use crate::schema::{self, Types};
+use crate::schema_walk::{At, Visitor, walk};
 use crate::syntax::{Entry, Format, Node, NodeKind};
 
 declare_rule! {
     /// ## What it does
-    /// Reports a `placement` that is not a table, and a `placement` or `assets` value of the wrong
-    /// type or outside its allowed values: `mode`, `hint`, `region`, `host`, `hostname`,
-    /// `assets.directory`, `assets.binding`, `assets.base_path` must be strings,
-    /// `assets.html_handling` and `assets.not_found_handling` one of their values, and
-    /// `assets.run_worker_first` a boolean or an array of route patterns.
+    /// Reports a value of the wrong type, or a string outside its allowed values, at any depth
+    /// of the top level, `[previews]` and every `[env.NAME]`: a table where an array is needed
+    /// (`kv_namespaces = { ... }`) and the reverse (`durable_objects = [...]`), a binding's
+    /// field of the wrong type, `assets.not_found_handling = "spa"`, an unquoted TOML date
+    /// (`compatibility_date = 2024-01-01`), a `placement` that is not a table, ...
+    ///
+    /// It is an error exactly where wrangler's validation refuses the config. Where the schema
+    /// wants another type but wrangler does not check it (it takes the value as it is), it is a
+    /// warning that says so. What wrangler checks at each place is learnt from the pinned
+    /// wrangler itself when the key catalog is generated (`scripts/catalog-probes.mjs`).
     ///
     /// ## Why is this bad?
     /// wrangler rejects these configs at deploy time (`The field "placement" should be an object
-    /// but got "smart".`), so a CI that only runs `wrangler deploy` finds out too late.
+    /// but got "smart".`), so a CI that only runs `wrangler deploy` finds out too late; a
+    /// value it does not check may still be refused by the API or do something else than meant.
     ///
     /// ## Example
     /// ```toml
@@ -41,23 +49,14 @@ declare_rule! {
         name: "wrong-type",
         severity: Error,
         fix: FixAvailability::Sometimes(Applicability::Unsafe),
-        summary: "`placement` is not a table, or a placement/assets value has the wrong type",
+        summary: "A value of the wrong type, or outside its allowed values, at any depth",
     }
 }
-
-const ASSETS_STRINGS: &[&str] = &["directory", "binding", "base_path"];
-const HTML_HANDLING: &[&str] = &[
-    "auto-trailing-slash",
-    "force-trailing-slash",
-    "drop-trailing-slash",
-    "none",
-];
-const NOT_FOUND_HANDLING: &[&str] = &["single-page-application", "404-page", "none"];
 
 pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     check_root(ctx, sink);
     check_placements(ctx, sink);
-    check_assets(ctx, sink);
+    walk(ctx, &mut WrongTypes { sink });
 }
 
 /// A JSON root that is not an object. wrangler reads an array as a config with no settings
@@ -144,68 +143,58 @@ fn report_not_table(
     }
 }
 
-fn check_assets(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    for scope in &ctx.model.scopes {
-        let Some(entry) = scope.table.get("assets") else {
-            continue;
-        };
-        let environments = ctx.model.environments_using(scope, "assets");
-        let suffix = scope.inherited_suffix(&environments);
-        let path = scope.path("assets");
-        let Some(table) = entry.value.as_table() else {
-            let message = format!(
-                "`{path}` must be a table, but it is {}{suffix}: wrangler rejects the config",
-                article(&entry.value)
-            );
-            sink.report(entry.value.span, message)
-                .with_help("write `assets = { directory = \"./public\" }`")
-                .with_environments(&environments);
-            continue;
-        };
-        for field in &table.entries {
-            let field_path = format!("{path}.{}", field.key);
-            match field.key.as_str() {
-                key if ASSETS_STRINGS.contains(&key) && field.value.as_str().is_none() => {
-                    report_not_string(sink, field, &field_path, &suffix, &environments);
-                }
-                "html_handling" => check_choice(
-                    sink,
-                    field,
-                    &field_path,
-                    HTML_HANDLING,
-                    &suffix,
-                    &environments,
-                ),
-                "not_found_handling" => check_choice(
-                    sink,
-                    field,
-                    &field_path,
-                    NOT_FOUND_HANDLING,
-                    &suffix,
-                    &environments,
-                ),
-                "run_worker_first" => {
-                    check_run_worker_first(sink, field, &field_path, &suffix, &environments)
-                }
-                _ => {}
+/// Every value outside `placement` (which `check_placements` follows branch by branch, as
+/// wrangler's placement validation does).
+struct WrongTypes<'c, 's> {
+    sink: &'c mut Sink<'s>,
+}
+
+impl<'a> Visitor<'a> for WrongTypes<'_, '_> {
+    fn value(&mut self, at: &At<'_, 'a>, node: &'a Node, shape: schema::Shape) {
+        if at.is_in_placement() || shape.types().is_any() {
+            return;
+        }
+        let written = Types::of(node);
+        if shape.types().accepts(written) {
+            if let Some(text) = node.as_str() {
+                check_enum(self.sink, at, node, text, shape);
             }
+            return;
+        }
+        // wrangler reads a TOML date-time as a JavaScript `Date`: an object.
+        let as_wrangler_sees_it = match node.kind {
+            NodeKind::Datetime(_) => Types::OBJECT,
+            _ => written,
+        };
+        let refused = shape.rejected_types().accepts(as_wrangler_sees_it);
+        let path = at.path();
+        let expected = expected_types(shape);
+        let (must, consequence) = if refused {
+            ("must", "wrangler refuses the config")
+        } else {
+            ("should", "wrangler does not check it and takes it as it is")
+        };
+        let message = format!(
+            "`{path}` {must} be {expected}, but it is {}{}: {consequence}",
+            article(node),
+            at.inherited_suffix()
+        );
+        let diagnostic = self
+            .sink
+            .report(node.span, message)
+            .with_help(type_help(node, shape, &path))
+            .with_environments(at.environments);
+        if !refused {
+            diagnostic.severity = Severity::Warning;
         }
     }
 }
 
-fn check_choice(
-    sink: &mut Sink<'_>,
-    field: &Entry,
-    path: &str,
-    choices: &[&str],
-    suffix: &str,
-    environments: &[String],
-) {
-    if field
-        .value
-        .as_str()
-        .is_some_and(|value| choices.contains(&value))
-    {
+/// A string outside the schema's values: an error where wrangler checks them (with the
+/// closest value as a fix), else a warning.
+fn check_enum(sink: &mut Sink<'_>, at: &At<'_, '_>, node: &Node, text: &str, shape: schema::Shape) {
+    let choices = shape.enum_values();
+    if choices.is_empty() || choices.contains(&text) {
         return;
     }
     let expected = choices
@@ -213,56 +202,97 @@ fn check_choice(
         .map(|choice| format!("\"{choice}\""))
         .collect::<Vec<_>>()
         .join(", ");
+    let (must, consequence) = if shape.enum_is_checked() {
+        ("must", "wrangler refuses the config")
+    } else {
+        ("should", "wrangler does not check it and takes it as it is")
+    };
     let message = format!(
-        "`{path}` must be one of {expected}, but it is {}{suffix}: wrangler rejects the config",
-        article(&field.value)
+        "`{}` {must} be one of {expected}, but it is {}{}: {consequence}",
+        at.path(),
+        article(node),
+        at.inherited_suffix()
     );
     let diagnostic = sink
-        .report(field.value.span, message)
+        .report(node.span, message)
         .with_help(format!("use one of {expected}"))
-        .with_environments(environments);
-    if let Some(suggestion) = field
-        .value
-        .as_str()
-        .and_then(|value| crate::suggest::closest(value, choices.iter().copied()))
-    {
+        .with_environments(at.environments);
+    if !shape.enum_is_checked() {
+        diagnostic.severity = Severity::Warning;
+    }
+    if let Some(suggestion) = crate::suggest::closest(text, choices.iter().copied()) {
         diagnostic.with_fix(Fix {
             title: format!("Replace with \"{suggestion}\""),
             applicability: Applicability::Unsafe,
             edits: vec![Edit::replace(
-                field.value.span,
+                node.span,
                 crate::edits::string_literal(suggestion),
             )],
         });
     }
 }
 
-fn check_run_worker_first(
-    sink: &mut Sink<'_>,
-    field: &Entry,
-    path: &str,
-    suffix: &str,
-    environments: &[String],
-) {
-    let bad = match &field.value.kind {
-        NodeKind::Bool(_) => None,
-        NodeKind::Array(items) => items.iter().find(|item| item.as_str().is_none()),
-        _ => Some(&field.value),
+/// "a string", "a boolean or an array of strings", "a table".
+fn expected_types(shape: schema::Shape) -> String {
+    let mut names: Vec<String> = Vec::new();
+    let types = shape.types();
+    // " of strings", " of tables", " of strings or tables".
+    let item = |shape: Option<schema::Shape>| {
+        shape
+            .filter(|items| !items.types().is_any())
+            .map(|items| {
+                let plurals: Vec<&str> = items
+                    .types()
+                    .names()
+                    .filter(|name| !(*name == "integer" && items.types().contains(Types::NUMBER)))
+                    .map(|name| match name {
+                        "object" => "tables",
+                        "string" => "strings",
+                        "number" => "numbers",
+                        "integer" => "integers",
+                        "boolean" => "booleans",
+                        "array" => "arrays",
+                        _ => "nulls",
+                    })
+                    .collect();
+                format!(" of {}", plurals.join(" or "))
+            })
+            .unwrap_or_default()
     };
-    if let Some(bad) = bad {
-        let message = format!(
-            "`{path}` must be a boolean or an array of route pattern strings, but {} is {}{suffix}: \
-             wrangler rejects the config",
-            if std::ptr::eq(bad, &field.value) {
-                "it"
-            } else {
-                "an element"
-            },
-            article(bad)
-        );
-        sink.report(bad.span, message)
-            .with_help("write `run_worker_first = true` or `run_worker_first = [\"/api/*\"]`")
-            .with_environments(environments);
+    for name in types.names() {
+        let words = match name {
+            "string" => "a string".to_owned(),
+            "number" => "a number".to_owned(),
+            "integer" if types.contains(Types::NUMBER) => continue,
+            "integer" => "an integer".to_owned(),
+            "boolean" => "a boolean".to_owned(),
+            "array" => format!("an array{}", item(shape.items())),
+            "object" => "a table".to_owned(),
+            _ => "null".to_owned(),
+        };
+        names.push(words);
+    }
+    match names.split_last() {
+        None => "something else".to_owned(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+    }
+}
+
+fn type_help(node: &Node, shape: schema::Shape, path: &str) -> String {
+    let wants_string = shape.types().contains(Types::STRING);
+    match &node.kind {
+        NodeKind::Number(text) | NodeKind::Datetime(text) if wants_string => {
+            format!("quote it: `\"{text}\"`")
+        }
+        NodeKind::Bool(value) if wants_string => format!("quote it: `\"{value}\"`"),
+        NodeKind::Table(_) if shape.types().contains(Types::ARRAY) => {
+            format!("write it as an array: `[[{path}]]` tables in TOML, `[{{ ... }}]` in JSON")
+        }
+        NodeKind::Array(_) if shape.types().contains(Types::OBJECT) => {
+            format!("write it as one table: `[{path}]` in TOML, `{{ ... }}` in JSON")
+        }
+        _ => format!("write {}", expected_types(shape)),
     }
 }
 
@@ -379,6 +409,49 @@ html_handling = "bogus"
                                                                ^ PL004
 "#,
         );
+    }
+
+    #[test]
+    fn wrong_types_at_every_depth() {
+        let diagnostics = assert_rule(
+            "PL004",
+            Format::Toml,
+            r#"name = "w"
+compatibility_date = 2024-01-01
+                     ^^^^^^^^^^ PL004: `compatibility_date` must be a string, but it is the date-time 2024-01-01
+durable_objects = [{ name = "R", class_name = "Room" }]
+                  ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ PL004: `durable_objects` must be a table, but it is an array: wrangler refuses the config
+limits = { cpu_ms = "50" }
+                    ^^^^ PL004: `limits.cpu_ms` must be a number
+[env.staging]
+kv_namespaces = { binding = "KV" }
+                ^^^^^^^^^^^^^^^^^^ PL004: `env.staging.kv_namespaces` must be an array of tables, but it is a table
+[env.staging.observability.logs]
+enabled = "yes"
+          ^^^^^ PL004: `env.staging.observability.logs.enabled` must be a boolean
+"#,
+        );
+        assert_eq!(diagnostics[3].environments, ["staging"]);
+        assert_rule(
+            "PL004",
+            Format::Json,
+            r#"{ "d1_databases": [{ "binding": 1 }], "env": { "x": { "routes": "a.com/*" } } }
+                                ^ PL004: `d1_databases[0].binding` must be a string
+                                                                ^^^^^^^^^ PL004: `env.x.routes` must be an array of strings or tables
+"#,
+        );
+    }
+
+    #[test]
+    fn a_type_wrangler_does_not_check_is_a_warning() {
+        let diagnostics = assert_rule(
+            "PL004",
+            Format::Toml,
+            r#"limits = "unlimited"
+         ^^^^^^^^^^^ PL004: `limits` should be a table, but it is the string "unlimited": wrangler does not check it
+"#,
+        );
+        assert_eq!(diagnostics[0].severity, crate::Severity::Warning);
     }
 
     #[test]

@@ -30,6 +30,13 @@ pub struct ShapeData {
     items: u16,
     values: u16,
     enum_values: &'static [&'static str],
+    /// The JSON types wrangler's validation refuses here (`Types` bits), among those the schema
+    /// does not allow.
+    rejects: u8,
+    /// `check::*` bits: what wrangler's validation checks here.
+    checks: u8,
+    /// Dotted paths below this object of which wrangler requires one.
+    one_of: &'static [&'static str],
 }
 
 /// One key of an object shape, as generated.
@@ -38,7 +45,7 @@ pub struct KeyData {
     name: &'static str,
     shape: u16,
     description: u16,
-    flags: u8,
+    flags: u16,
     note: u16,
     replacement: &'static str,
 }
@@ -46,14 +53,34 @@ pub struct KeyData {
 const NONE: u16 = u16::MAX;
 
 mod flag {
-    pub const REQUIRED: u8 = 1;
-    pub const INHERITABLE: u8 = 2;
-    pub const NOT_INHERITABLE: u8 = 4;
-    pub const TOP_LEVEL_ONLY: u8 = 8;
-    pub const DEPRECATED: u8 = 16;
-    pub const EXPERIMENTAL: u8 = 32;
-    pub const REMOVED: u8 = 64;
-    pub const VALIDATION_ONLY: u8 = 128;
+    pub const REQUIRED: u16 = 1;
+    pub const INHERITABLE: u16 = 2;
+    pub const NOT_INHERITABLE: u16 = 4;
+    pub const TOP_LEVEL_ONLY: u16 = 8;
+    pub const DEPRECATED: u16 = 16;
+    pub const EXPERIMENTAL: u16 = 32;
+    pub const REMOVED: u16 = 64;
+    pub const VALIDATION_ONLY: u16 = 128;
+    pub const WRANGLER_REQUIRED: u16 = 256;
+}
+
+/// What wrangler's validation checks at a place (`ShapeData::checks`), learnt by the generator
+/// from wrangler itself (`scripts/catalog-probes.mjs`).
+mod check {
+    pub const ENUM: u8 = 1;
+    pub const UNKNOWN_WARNED: u8 = 2;
+    pub const UNKNOWN_REFUSED: u8 = 4;
+}
+
+/// What wrangler does with a key an object of some shape does not know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnknownKeys {
+    /// It warns ("Unexpected fields found in X field") and ignores the key.
+    Warned,
+    /// It ignores the key without a word.
+    Ignored,
+    /// It refuses the config.
+    Refused,
 }
 
 /// The wrangler version the catalog was generated from.
@@ -224,6 +251,36 @@ impl Shape {
         self.data.enum_values
     }
 
+    /// The JSON types wrangler's validation refuses here (an error), among the types the
+    /// schema does not allow; a type outside [`Shape::types`] and outside this set is accepted
+    /// by wrangler without a check.
+    pub fn rejected_types(self) -> Types {
+        Types(self.data.rejects)
+    }
+
+    /// The fields of this object of which wrangler requires at least one, with the right type
+    /// (`["enabled", "logs.enabled", "traces.enabled", "issues.enabled"]` for `observability`),
+    /// as dotted paths below it; empty when there is no such choice.
+    pub fn one_of(self) -> &'static [&'static str] {
+        self.data.one_of
+    }
+
+    /// Whether wrangler refuses a string outside [`Shape::enum_values`] here.
+    pub fn enum_is_checked(self) -> bool {
+        self.data.checks & check::ENUM != 0
+    }
+
+    /// What wrangler does with a key this object shape does not list.
+    pub fn unknown_keys(self) -> UnknownKeys {
+        if self.data.checks & check::UNKNOWN_REFUSED != 0 {
+            UnknownKeys::Refused
+        } else if self.data.checks & check::UNKNOWN_WARNED != 0 {
+            UnknownKeys::Warned
+        } else {
+            UnknownKeys::Ignored
+        }
+    }
+
     /// Whether an object of this shape accepts only its listed keys (an unknown key there is
     /// unexpected).
     pub fn is_closed(self) -> bool {
@@ -324,7 +381,7 @@ impl fmt::Debug for Key {
 }
 
 impl Key {
-    fn has(self, flag: u8) -> bool {
+    fn has(self, flag: u16) -> bool {
         self.data.flags & flag != 0
     }
 
@@ -378,6 +435,12 @@ impl Key {
 
     pub fn is_removed(self) -> bool {
         self.has(flag::REMOVED)
+    }
+
+    /// Whether wrangler's validation refuses its object without it (learnt from wrangler;
+    /// "one of X or Y" requirements are not counted).
+    pub fn is_required_by_wrangler(self) -> bool {
+        self.has(flag::WRANGLER_REQUIRED)
     }
 
     /// Whether wrangler warns that the field is experimental.

@@ -17,6 +17,8 @@ pub struct Item {
     pub detail: Option<String>,
     pub documentation: Option<String>,
     pub kind: ItemKind,
+    /// A key wrangler calls deprecated: offered after the others, struck through.
+    pub deprecated: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,14 +36,15 @@ pub struct Written<'a> {
 }
 
 /// The keys that may be typed in the table at `path` (from the root), quoted in JSON unless
-/// the user already opened the quote. Deprecated and removed keys are not offered.
+/// the user already opened the quote. Deprecated keys come last, marked; removed keys (which
+/// wrangler refuses) are not offered.
 pub fn key_items(path: &[&str], format: Format, quoted: bool, written: &Written) -> Vec<Item> {
     let Some(shape) = knowledge::table_shape(path) else {
         return Vec::new();
     };
     shape
         .keys()
-        .filter(|key| key.status() == Status::Current)
+        .filter(|key| !key.is_removed())
         .filter(|key| !written.present.iter().any(|present| present == key.name()))
         .filter_map(|key| {
             let mut key_path = path.to_vec();
@@ -68,6 +71,7 @@ pub fn key_items(path: &[&str], format: Format, quoted: bool, written: &Written)
                     false,
                 )),
                 kind: ItemKind::Key,
+                deprecated: matches!(key.status(), Status::Deprecated { .. }),
             })
         })
         .collect()
@@ -122,6 +126,7 @@ fn string_item(
         detail,
         documentation,
         kind: ItemKind::Value,
+        deprecated: false,
     }
 }
 
@@ -135,6 +140,7 @@ fn boolean_items(documentation: impl Fn(&str) -> Option<String>) -> Vec<Item> {
             detail: None,
             documentation: documentation(value),
             kind: ItemKind::Value,
+            deprecated: false,
         })
         .collect()
 }

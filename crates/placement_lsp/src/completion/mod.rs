@@ -102,6 +102,22 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn deprecated_keys_are_offered_marked() {
+        let (text, offset) = split_cursor("[[containers]]\nclass_name = \"S\"\n|");
+        let (_, items) = complete(&text, Format::Toml, offset).expect("items");
+        let instances = items
+            .iter()
+            .find(|item| item.label == "instances")
+            .expect("the deprecated `instances` is offered");
+        assert!(instances.deprecated);
+        let max_instances = items
+            .iter()
+            .find(|item| item.label == "max_instances")
+            .expect("its replacement is offered");
+        assert!(!max_instances.deprecated);
+    }
+
+    #[test]
     fn every_known_key_at_every_depth_but_not_twice() {
         let build = labels("[build]\ncommand = \"x\"\n|", Format::Toml);
         assert!(build.contains(&"watch_dir".to_owned()), "{build:?}");

@@ -1,0 +1,252 @@
+//! One walk over the syntax tree, driven by the key catalog: every value of every scope (the
+//! top level, `[previews]`, each `[env.NAME]`) at every depth, with the catalog's shape for it.
+//! The schema rules (PL003, PL004, PL301-PL304) are visitors of this walk, so they agree on
+//! what is where. The walk is linear in the size of the config.
+
+use std::rc::Rc;
+
+use crate::context::Context;
+use crate::model::{Scope, ScopeKind};
+use crate::schema::{Key, Shape};
+use crate::span::Span;
+use crate::syntax::{Entry, Node, NodeKind, Table, TableStyle};
+
+/// One step of a path below a scope's table.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// Where a visited value is: its scope, its path below the scope's table, and the environments
+/// it applies to (for a top-level value, the environments that inherit it).
+pub(crate) struct At<'w, 'a> {
+    pub scope: &'w Scope<'a>,
+    pub steps: &'w [Step<'a>],
+    pub environments: &'w Rc<[String]>,
+}
+
+impl At<'_, '_> {
+    /// The value's path as wrangler names it: `env.staging.d1_databases[0].binding`.
+    pub fn path(&self) -> String {
+        let mut path = match &self.scope.kind {
+            ScopeKind::TopLevel => String::new(),
+            ScopeKind::Env(name) => format!("env.{name}"),
+            ScopeKind::Previews => "previews".to_owned(),
+        };
+        for step in self.steps {
+            match step {
+                Step::Key(key) => {
+                    if !path.is_empty() {
+                        path.push('.');
+                    }
+                    path.push_str(key);
+                }
+                Step::Index(index) => path.push_str(&format!("[{index}]")),
+            }
+        }
+        path
+    }
+
+    /// The path of the object holding this value (`env.staging.build` for
+    /// `env.staging.build.command`); empty for a top-level key.
+    pub fn parent_path(&self) -> String {
+        At {
+            scope: self.scope,
+            steps: &self.steps[..self.steps.len().saturating_sub(1)],
+            environments: self.environments,
+        }
+        .path()
+    }
+
+    /// Whether the value is in `placement` (which the PL1xx rules check, branch by branch).
+    pub fn is_in_placement(&self) -> bool {
+        matches!(self.steps.first(), Some(Step::Key("placement")))
+    }
+
+    /// " (inherited by environments ...)" for a top-level value environments inherit.
+    pub fn inherited_suffix(&self) -> String {
+        self.scope.inherited_suffix(self.environments)
+    }
+}
+
+/// What a schema rule looks at; every method has a default that does nothing.
+pub(crate) trait Visitor<'a> {
+    /// A value and the catalog's shape for its place (before its contents are walked).
+    fn value(&mut self, _at: &At<'_, 'a>, _node: &'a Node, _shape: Shape) {}
+    /// An object whose shape lists its keys (before its entries are walked), written at `span`
+    /// (`None` for a scope's own table).
+    fn object(&mut self, _at: &At<'_, 'a>, _span: Option<Span>, _table: &'a Table, _shape: Shape) {}
+    /// An entry (`table.entries[index]`) whose key the catalog knows (`key`, of the object
+    /// shape `parent`); `at` is the entry's place.
+    fn known_key(
+        &mut self,
+        _at: &At<'_, 'a>,
+        _table: &'a Table,
+        _index: usize,
+        _key: Key,
+        _parent: Shape,
+    ) {
+    }
+    /// An entry of an object whose shape lists its keys, with a key the catalog does not know.
+    fn unknown_key(&mut self, _at: &At<'_, 'a>, _table: &'a Table, _index: usize, _shape: Shape) {}
+}
+
+/// The catalog's shape for a scope's table.
+pub(crate) fn scope_shape(kind: &ScopeKind) -> Shape {
+    match kind {
+        ScopeKind::TopLevel => Shape::root(),
+        ScopeKind::Env(_) => Shape::environment(),
+        ScopeKind::Previews => Shape::root()
+            .key("previews")
+            .map(Key::shape)
+            .unwrap_or_else(Shape::root),
+    }
+}
+
+/// Walks every scope of the config with `visitor`.
+pub(crate) fn walk<'a>(ctx: &Context<'a>, visitor: &mut impl Visitor<'a>) {
+    for scope in &ctx.model.scopes {
+        let own: Rc<[String]> = scope.environment().map(str::to_owned).into_iter().collect();
+        let mut walker = Walker {
+            ctx,
+            scope,
+            steps: Vec::new(),
+            own,
+            visitor,
+        };
+        let shape = scope_shape(&scope.kind);
+        walker.object(None, scope.table, shape, &walker.own.clone());
+    }
+}
+
+struct Walker<'w, 'a, V> {
+    ctx: &'w Context<'a>,
+    scope: &'w Scope<'a>,
+    steps: Vec<Step<'a>>,
+    /// The scope's own environments (none for the top level).
+    own: Rc<[String]>,
+    visitor: &'w mut V,
+}
+
+/// The place the walker is at (a macro, not a method: the visitor is borrowed beside it).
+macro_rules! at {
+    ($walker:expr, $environments:expr) => {
+        &At {
+            scope: $walker.scope,
+            steps: &$walker.steps,
+            environments: $environments,
+        }
+    };
+}
+
+impl<'a, V: Visitor<'a>> Walker<'_, 'a, V> {
+    fn node(&mut self, node: &'a Node, shape: Shape, environments: &Rc<[String]>) {
+        self.visitor.value(at!(self, environments), node, shape);
+        if shape.types().is_any() {
+            return;
+        }
+        match &node.kind {
+            NodeKind::Table(table) if shape.types().contains(crate::schema::Types::OBJECT) => {
+                self.object(Some(node.span), table, shape, environments);
+            }
+            NodeKind::Array(items) => {
+                if let Some(item_shape) = shape.items() {
+                    for (index, item) in items.iter().enumerate() {
+                        self.steps.push(Step::Index(index));
+                        self.node(item, item_shape, environments);
+                        self.steps.pop();
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn object(
+        &mut self,
+        span: Option<Span>,
+        table: &'a Table,
+        shape: Shape,
+        environments: &Rc<[String]>,
+    ) {
+        let lists_keys = shape.keys().len() > 0;
+        if lists_keys {
+            self.visitor
+                .object(at!(self, environments), span, table, shape);
+        }
+        let at_scope_root = self.steps.is_empty();
+        // A repeated JSON key: wrangler keeps the last one.
+        let overridden = if table.entries.len() > 1 {
+            table.overridden_entries()
+        } else {
+            vec![false; table.entries.len()]
+        };
+        for (index, (entry, overridden)) in table.entries.iter().zip(overridden).enumerate() {
+            if overridden {
+                continue;
+            }
+            // Below a scope's root a value's environments are its top-level key's.
+            let inherited;
+            let environments = if at_scope_root && self.scope.kind == ScopeKind::TopLevel {
+                inherited = self.ctx.model.environments_using(self.scope, &entry.key);
+                &inherited
+            } else {
+                environments
+            };
+            self.steps.push(Step::Key(&entry.key));
+            match shape.key(&entry.key) {
+                Some(key) => {
+                    self.visitor
+                        .known_key(at!(self, environments), table, index, key, shape);
+                    if !(at_scope_root && self.is_walked_as_a_scope(entry)) {
+                        self.node(&entry.value, key.shape(), environments);
+                    }
+                }
+                None => match shape.values() {
+                    Some(values) => self.node(&entry.value, values, environments),
+                    None if lists_keys => {
+                        self.visitor
+                            .unknown_key(at!(self, environments), table, index, shape);
+                    }
+                    None => {}
+                },
+            }
+            self.steps.pop();
+        }
+    }
+
+    /// `[previews]` and `[env.NAME]` tables are scopes of their own: the top level's walk checks
+    /// the values there that are not tables (`env.x = 1`), and leaves the tables to their scope.
+    fn is_walked_as_a_scope(&mut self, entry: &'a Entry) -> bool {
+        if self.scope.kind != ScopeKind::TopLevel {
+            return false;
+        }
+        match entry.key.as_str() {
+            "previews" => entry.value.as_table().is_some(),
+            "env" => {
+                let Some(environments) = entry.value.as_table() else {
+                    return false;
+                };
+                let own = self.own.clone();
+                let shape = Shape::root()
+                    .key("env")
+                    .map_or(Shape::environment(), Key::shape);
+                self.visitor.value(at!(self, &own), &entry.value, shape);
+                for environment in &environments.entries {
+                    if environment.value.as_table().is_none() {
+                        self.steps.push(Step::Key(&environment.key));
+                        self.visitor.value(
+                            at!(self, &own),
+                            &environment.value,
+                            Shape::environment(),
+                        );
+                        self.steps.pop();
+                    }
+                }
+                true
+            }
+            _ => false,
+        }
+    }
+}

@@ -1,0 +1,239 @@
+// What wrangler's config validation does at each place of the catalog, learnt by running it:
+// the pinned wrangler's own `unstable_readConfig` reads small probe configs, each differing from
+// a baseline in one value, and the errors and warnings it adds are the facts. Used by
+// generate-catalog.mjs; the validation code is the authority and this asks it directly, so
+// nothing here is a hand-kept list that could drift.
+//
+// Facts, per place (a key's value, an array's items, a map's values):
+//   rejects        the JSON types wrangler refuses there (an error), among those the schema
+//                  does not allow (a type the schema allows is never probed as wrong)
+//   enumChecked    a string outside the schema's enum values is refused
+//   unknown        for an object: what an unexpected key there gets: "warn" (wrangler's
+//                  "Unexpected fields found in ... field"), "error", or "silent"
+//   oneOf          for an object: the fields (dotted, relative) of which wrangler requires
+//                  one ("X or Y is required")
+// and per key:
+//   required       leaving the key out of its object is refused
+//
+// A place is probed in the scope wrangler validates it in: the top level (and `previews`) with
+// no environment, and an environment's keys as `env.probe` with `--env probe` (wrangler only
+// validates the environment it is asked for).
+
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const TYPE_BITS = { string: 1, number: 2, integer: 4, boolean: 8, array: 16, object: 32, null: 64 };
+const ANY = Object.values(TYPE_BITS).reduce((a, b) => a | b, 0);
+/** A value of each JSON type wrangler may be handed where the schema wants another. */
+const WRONG_VALUES = [
+  [TYPE_BITS.string, "probe-value"],
+  [TYPE_BITS.number | TYPE_BITS.integer, 7],
+  [TYPE_BITS.boolean, true],
+  [TYPE_BITS.array, ["probe-value"]],
+  [TYPE_BITS.object, {}],
+  [TYPE_BITS.null, null],
+];
+const UNKNOWN_KEY = "zz_probe_field";
+const ABSENT = Symbol("absent");
+
+/** Loads the pinned wrangler and returns `read(config, env) -> { errors: Set, warnings: string }`. */
+export async function wranglerReader(wranglerDir) {
+  const scratch = mkdtempSync(join(tmpdir(), "catalog-probes-"));
+  process.env.XDG_CONFIG_HOME ??= scratch;
+  process.env.WRANGLER_SEND_METRICS = "false";
+  // wrangler logs through console; the generator's stdout is the catalog.
+  const warned = [];
+  const quiet = () => {};
+  const saved = { log: console.log, info: console.info, warn: console.warn, debug: console.debug };
+  console.log = console.info = console.debug = quiet;
+  console.warn = (...args) => warned.push(args.map(String).join(" "));
+  const { unstable_readConfig } = await import(join(wranglerDir, "wrangler-dist/cli.js"));
+  const file = join(scratch, "wrangler.json");
+  const plain = (text) => text.replace(/\x1b\[[0-9;]*m/g, "");
+  // One item per diagnostic: wrangler renders each as "- message", continued on indented lines.
+  const lines = (text) => {
+    const items = [];
+    for (const line of plain(text).split("\n")) {
+      const trimmed = line.trim();
+      if (trimmed.startsWith("- ") || items.length === 0) items.push(trimmed);
+      else if (trimmed) items[items.length - 1] += `\n${trimmed}`;
+    }
+    // The value wrangler echoes ("but got {...}") would make two probes' items differ.
+    return new Set(items.filter(Boolean).map((item) => item.replace(/ (but )?got [\s\S]*$|Received [\s\S]*$/, "")));
+  };
+  const read = (config, env) => {
+    writeFileSync(file, JSON.stringify(config));
+    warned.length = 0;
+    let errors = "";
+    try {
+      unstable_readConfig({ config: file, env }, { hideWarnings: false });
+    } catch (error) {
+      errors = String(error?.message ?? error);
+    }
+    return { errors: lines(errors), warnings: plain(warned.join("\n")) };
+  };
+  const close = () => {
+    Object.assign(console, saved);
+    rmSync(scratch, { recursive: true, force: true });
+  };
+  return { read, close };
+}
+
+/** Whether `after` has an error line `before` lacks. */
+function addsError(before, after) {
+  for (const line of after.errors) if (!before.errors.has(line)) return true;
+  return false;
+}
+
+/**
+ * Probes every place reachable from `scopes` (`[{ shape, wrap, env, skip }]`: `wrap(value)` puts a
+ * scope's table into a whole config; `skip` names keys not to descend into) and records the
+ * facts on the shapes and keys (which must not be shared between places: the caller expands
+ * the graph into a tree first).
+ */
+export function probeCatalog(shapes, scopes, read) {
+  // A value wrangler accepts at a place, once a probe found one (see `visit`).
+  const samples = new Map();
+  const minimal = (id, depth = 0) => {
+    if (samples.has(id)) return structuredClone(samples.get(id));
+    const shape = shapes[id];
+    if (shape.keys.length > 0 && shape.types & TYPE_BITS.object && depth < 8) {
+      const object = {};
+      for (const key of shape.keys) if (key.flags & 1) object[key.name] = minimal(key.shape, depth + 1);
+      return object;
+    }
+    if (shape.types & TYPE_BITS.string) return shape.enums[0] ?? "probe-value";
+    if (shape.types & (TYPE_BITS.number | TYPE_BITS.integer)) return 1;
+    if (shape.types & TYPE_BITS.boolean) return true;
+    if (shape.types & TYPE_BITS.array) return [];
+    if (shape.types & TYPE_BITS.object) return {};
+    return null;
+  };
+  // The value of shape `id` with `leaf` placed at `steps` below it (ABSENT removes the last key).
+  const place = (id, steps, leaf) => {
+    if (steps.length === 0) return leaf;
+    const [step, ...rest] = steps;
+    const shape = shapes[id];
+    if (step === "[]") return [place(shape.items, rest, leaf)];
+    if (step === "*") return { probe: place(shape.values, rest, leaf) };
+    const object = minimal(id);
+    delete object[step];
+    const key = shape.keys.find((k) => k.name === step);
+    const value = place(key.shape, rest, leaf);
+    if (value !== ABSENT) object[step] = value;
+    return object;
+  };
+
+  let probes = 0;
+  for (const scope of scopes) {
+    const run = (steps, leaf) => {
+      probes += 1;
+      return read(scope.wrap(place(scope.shape, steps, leaf)), scope.env);
+    };
+    // The longest tail of wrangler's dotted path that names keys of object `id` and below.
+    const relativePath = (id, parts) => {
+      for (let start = 0; start < parts.length; start++) {
+        let shapeId = id;
+        const tail = parts.slice(start);
+        const resolves = tail.every((name) => {
+          const key = shapes[shapeId].keys.find((k) => k.name === name);
+          if (key) shapeId = key.shape;
+          return Boolean(key);
+        });
+        if (resolves) return tail;
+      }
+      return null;
+    };
+    // The parent's accepted value with every other current key set too, nested objects full.
+    const fullObject = (parentId, except, depth = 0) => {
+      const object = minimal(parentId);
+      for (const key of shapes[parentId].keys) {
+        if (key.name === except || key.flags & (16 | 32 | 64)) continue;
+        const child = shapes[key.shape];
+        const nested = child.keys.length > 0 && child.types & 32 && depth < 3;
+        if (nested) object[key.name] = { ...fullObject(key.shape, undefined, depth + 1), ...object[key.name] };
+        else if (!(key.name in object)) object[key.name] = minimal(key.shape);
+      }
+      return object;
+    };
+    const visit = (id, steps, seen, parent) => {
+      const shape = shapes[id];
+      if (seen.has(id) || steps.length > 12) return;
+      seen = new Set(seen).add(id);
+      let valid = minimal(id);
+      let baseline = run(steps, valid);
+      // `"observability.enabled" or "observability.logs.enabled" or ... is required.`: the
+      // choices, as paths relative to this object.
+      if (shape.keys.length > 0) {
+        for (const item of baseline.errors) {
+          // ... and `"containers.name" is required when "containers.class_name" is not defined`.
+          const match =
+            item.match(/^- ((?:"[^"]+" or )+"[^"]+") is required\.$/) ??
+            item.match(/^- ("[^"]+" is required when "[^"]+") is not defined/);
+          if (!match) continue;
+          const choices = [...match[1].matchAll(/"([^"]+)"/g)].map((m) => relativePath(id, m[1].split(".")));
+          if (choices.every(Boolean)) shape.oneOf = choices.map((path) => path.join("."));
+        }
+      }
+      // An object whose required keys are not enough (`route` needs one of `zone_id`,
+      // `zone_name` or `custom_domain`): add the optional key that takes errors away.
+      if (shape.keys.length > 0 && baseline.errors.size > 0) {
+        for (const key of shape.keys) {
+          if (key.name in valid) continue;
+          const candidate = { ...valid, [key.name]: minimal(key.shape) };
+          const result = run(steps, candidate);
+          if (result.errors.size < baseline.errors.size) {
+            valid = candidate;
+            baseline = result;
+            if (result.errors.size === 0) break;
+          }
+        }
+      }
+      samples.set(id, valid);
+      if (steps.length > 0 && (shape.types & ANY) !== ANY) {
+        // Refused only if refused in a full object too: `observability.enabled = "x"` is an
+        // error beside no other `enabled`, and accepted beside `logs.enabled = true` (one of
+        // them must be a boolean), so it is not a type wrangler always refuses.
+        const inFullObject = parent === undefined ? null : fullObject(parent, steps.at(-1));
+        const parentSteps = steps.slice(0, -1);
+        const fullBaseline = inFullObject && run(parentSteps, { ...inFullObject, [steps.at(-1)]: valid });
+        shape.rejects = 0;
+        for (const [bits, value] of WRONG_VALUES) {
+          if (shape.types & bits) continue;
+          if (!addsError(baseline, run(steps, value))) continue;
+          if (inFullObject && !addsError(fullBaseline, run(parentSteps, { ...inFullObject, [steps.at(-1)]: value }))) continue;
+          shape.rejects |= bits;
+        }
+        if (shape.enums.length > 0 && shape.types & TYPE_BITS.string) {
+          shape.enumChecked = addsError(baseline, run(steps, "probe-value-not-listed"));
+        }
+      }
+      if (shape.keys.length > 0 && shape.types & TYPE_BITS.object) {
+        const withUnknown = run(steps, { ...valid, [UNKNOWN_KEY]: 1 });
+        shape.unknown = addsError(baseline, withUnknown)
+          ? "error"
+          : withUnknown.warnings.includes(UNKNOWN_KEY) && !baseline.warnings.includes(UNKNOWN_KEY)
+            ? "warn"
+            : "silent";
+        for (const key of shape.keys) {
+          if (steps.length === 0 && scope.skip.has(key.name)) continue;
+          const absent = run([...steps, key.name], ABSENT);
+          const present = run([...steps, key.name], minimal(key.shape));
+          // Required: leaving it out adds an error that names it, which giving it takes away.
+          // "X or Y is required" and "either X or Y" name a choice, not this key alone.
+          const names = (line) => line.includes(`"${key.name}"`) || line.includes(`.${key.name}"`);
+          const required = [...absent.errors].some(
+            (line) => !present.errors.has(line) && names(line) && !/" or "|\beither\b/i.test(line),
+          );
+          if (required) key.flags |= 256;
+          visit(key.shape, [...steps, key.name], seen, id);
+        }
+      }
+      if (shape.items >= 0) visit(shape.items, [...steps, "[]"], seen);
+      if (shape.values >= 0) visit(shape.values, [...steps, "*"], seen);
+    };
+    visit(scope.shape, [], new Set());
+  }
+  return probes;
+}
