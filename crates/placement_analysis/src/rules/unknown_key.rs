@@ -243,6 +243,7 @@ idd = "x"
     }
 
     #[test]
+    // `minify` under `[build]` too: PL108 reports a top-level key under any table header.
     fn a_scope_key_under_a_placement_header_is_left_to_pl108() {
         assert_rule(
             "PL003",
@@ -253,7 +254,6 @@ workers_dev = false
 [build]
 command = "make"
 minify = true
-^^^^^^ PL003: in `build`
 "#,
         );
     }

@@ -155,7 +155,9 @@ impl<'a> Visitor<'a> for WrongTypes<'_, '_> {
             return;
         }
         let written = Types::of(node);
-        if shape.types().accepts(written) {
+        // A type the schema allows can still be one wrangler refuses (`dev.container_engine`
+        // as a table).
+        if shape.types().accepts(written) && !shape.rejected_types().accepts(written) {
             if let Some(text) = node.as_str() {
                 check_enum(self.sink, at, node, text, shape);
             }
