@@ -285,11 +285,30 @@ export function probeCatalog(shapes, scopes, read) {
           const present = run([...steps, key.name], sampleOf(key));
           // Required: leaving it out adds an error that names it, which giving it takes away.
           // "X or Y is required" and "either X or Y" name a choice, not this key alone.
-          const names = (line) => line.includes(`"${key.name}"`) || line.includes(`.${key.name}"`);
-          const required = [...absent.errors].some(
-            (line) => !present.errors.has(line) && names(line) && !/" or "|\beither\b/i.test(line),
-          );
-          if (required) key.flags |= 256;
+          // Quoted (`"binding"`), at the end of a path (`containers.ssh.enabled must be`), or
+          // in a shape (`{from: string, to: string}`).
+          const names = (line) =>
+            line.includes(`"${key.name}"`) ||
+            line.includes(`.${key.name}"`) ||
+            line.includes(`.${key.name} must`) ||
+            line.includes(`{${key.name}: `) ||
+            line.includes(`, ${key.name}: `);
+          const addsNamingError = (without, withKey) =>
+            [...without.errors].some(
+              (line) => !withKey.errors.has(line) && names(line) && !/" or "|\beither\b/i.test(line),
+            );
+          const required = addsNamingError(absent, present);
+          // Not required when another key takes its place (`unsafe.capnp.compiled_schema` for
+          // `base_path` and `source_schemas`).
+          const replaced =
+            required &&
+            shapes[id].keys.some((other) => {
+              if (other === key || other.name in valid || other.flags & (16 | 32 | 64)) return false;
+              const without = { ...valid };
+              delete without[key.name];
+              return !addsNamingError(run(steps, { ...without, [other.name]: sampleOf(other) }), present);
+            });
+          if (required && !replaced) key.flags |= 256;
           visit(key.shape, [...steps, key.name], seen, id);
         }
       }

@@ -123,6 +123,7 @@ fn sample_string(key: &str, shape: Shape) -> Value {
         "crons" => "*/5 * * * *",
         "tag" => "v1",
         "rollout_kind" => "full_auto",
+        "image" => "docker.io/cloudflare/sample:1",
         // Not a secret: a public key of the form wrangler checks for.
         "public_key" => {
             "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl"
