@@ -284,7 +284,8 @@ export function probeCatalog(shapes, scopes, read) {
           const absent = run([...steps, key.name], ABSENT);
           const present = run([...steps, key.name], sampleOf(key));
           // Required: leaving it out adds an error that names it, which giving it takes away.
-          // "X or Y is required" and "either X or Y" name a choice, not this key alone.
+          // "X or Y is required" and "either X or Y" name a choice, not this key alone (but
+          // `should have a "protocol" field of "tcp" or "udp"` names the key).
           // Quoted (`"binding"`), at the end of a path (`containers.ssh.enabled must be`), or
           // in a shape (`{from: string, to: string}`).
           const names = (line) =>
@@ -293,10 +294,8 @@ export function probeCatalog(shapes, scopes, read) {
             line.includes(`.${key.name} must`) ||
             line.includes(`{${key.name}: `) ||
             line.includes(`, ${key.name}: `);
-          const addsNamingError = (without, withKey) =>
-            [...without.errors].some(
-              (line) => !withKey.errors.has(line) && names(line) && !/" or "|\beither\b/i.test(line),
-            );
+          const addsNamingError = (without, withKey, choice = /" or ".*\bis required\b|\beither\b/i) =>
+            [...without.errors].some((line) => !withKey.errors.has(line) && names(line) && !choice.test(line));
           const required = addsNamingError(absent, present);
           // Not required when another key takes its place (`unsafe.capnp.compiled_schema` for
           // `base_path` and `source_schemas`).
@@ -306,7 +305,9 @@ export function probeCatalog(shapes, scopes, read) {
               if (other === key || other.name in valid || other.flags & (16 | 32 | 64)) return false;
               const without = { ...valid };
               delete without[key.name];
-              return !addsNamingError(run(steps, { ...without, [other.name]: sampleOf(other) }), present);
+              // (Another key may name it in a conflict: "one of "base_path" or ...".)
+              const withOther = run(steps, { ...without, [other.name]: sampleOf(other) });
+              return !addsNamingError(withOther, present, /" or "|\beither\b/i);
             });
           if (required && !replaced) key.flags |= 256;
           visit(key.shape, [...steps, key.name], seen, id);

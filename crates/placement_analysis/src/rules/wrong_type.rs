@@ -261,7 +261,18 @@ fn expected_types(shape: schema::Shape) -> String {
             })
             .unwrap_or_default()
     };
-    for name in types.names() {
+    // The types wrangler takes: the schema's, less those wrangler refuses all the same.
+    let refused = shape.rejected_types();
+    let named = |name: &str| match name {
+        "string" => Types::STRING,
+        "number" => Types::NUMBER,
+        "integer" => Types::INTEGER,
+        "boolean" => Types::BOOLEAN,
+        "array" => Types::ARRAY,
+        "object" => Types::OBJECT,
+        _ => Types::NULL,
+    };
+    for name in types.names().filter(|name| !refused.contains(named(name))) {
         let words = match name {
             "string" => "a string".to_owned(),
             "number" => "a number".to_owned(),
