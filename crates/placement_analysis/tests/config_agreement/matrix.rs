@@ -531,29 +531,15 @@ fn config(scope: Scope, steps: &[Step], target: Option<&str>, edit: &Edit) -> Ve
             for (name, value) in entries {
                 set(&mut root, &name, value);
             }
-            // The environment repeats the key as the top level would have it without the
-            // mutation.
-            let unmutated = build(Shape::root(), steps, target, &|_| {});
-            let Value::Object(unmutated) = unmutated else {
-                unreachable!("the root is an object")
-            };
+            // The environment repeats the key as the top level has it (mutation included), so
+            // that it lacks nothing wrangler would warn about.
             let repeated: Vec<_> = root
                 .iter()
                 .filter(|(name, _)| {
                     Shape::root().key(name).map(Key::inheritance) == Some(Inheritance::NotInherited)
                         && Shape::environment().key(name).is_some()
                 })
-                .map(|(name, _)| {
-                    let value = unmutated
-                        .iter()
-                        .find(|(key, _)| key == name)
-                        .map(|(_, value)| value.clone())
-                        .unwrap_or_else(|| {
-                            let shape = Shape::environment().key(name).expect("just found").shape();
-                            sample(name, shape, false)
-                        });
-                    (name.clone(), value)
-                })
+                .map(|(name, value)| (name.clone(), value.clone()))
                 .collect();
             let env = environment_entries(&mut root);
             for (name, value) in repeated {

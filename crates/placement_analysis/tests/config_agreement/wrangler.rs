@@ -137,6 +137,14 @@ pub fn warned_keys(item: &Item) -> Vec<String> {
             .map(last_segment)
             .collect()
     };
+    // The first line's names, quoted or in backticks; else the whole message's.
+    let first: Vec<String> = names(line, '"')
+        .into_iter()
+        .chain(names(line, '`'))
+        .collect();
+    if !first.is_empty() {
+        return first;
+    }
     let quoted = names(&item.text, '"');
     if quoted.is_empty() {
         names(&item.text, '`')
