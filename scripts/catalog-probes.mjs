@@ -310,6 +310,13 @@ export function probeCatalog(shapes, scopes, read) {
               return !addsNamingError(withOther, present, /" or "|\beither\b/i);
             });
           if (required && !replaced) key.flags |= 256;
+          // In the schema but not in wrangler's list for this place: `previews.secrets` gets
+          // "Unexpected fields found in previews field".
+          const unexpectedLine = (result) =>
+            result.warnings
+              .split("\n")
+              .some((line) => line.includes("Unexpected fields found in") && line.includes(`"${key.name}"`));
+          if (unexpectedLine(present) && !unexpectedLine(absent)) key.flags |= 512;
           visit(key.shape, [...steps, key.name], seen, id);
         }
       }
