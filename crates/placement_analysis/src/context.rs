@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use crate::date::Date;
 use crate::diagnostic::{Applicability, Diagnostic, Fix};
 use crate::edits::{TextLines, remove_entry};
 use crate::model::ConfigModel;
@@ -27,6 +28,8 @@ pub struct Context<'a> {
     /// The files around the config, when checking a project (`None` for the config alone:
     /// the project rules then do nothing).
     pub project: Option<&'a Project>,
+    /// Today's UTC date, when the caller gave one ([`crate::Inputs`]).
+    pub today: Option<Date>,
 }
 
 impl<'a> Context<'a> {

@@ -122,6 +122,12 @@ impl Diagnostic {
         self.rule.code
     }
 
+    /// Overrides the rule's default severity, for rules whose cases differ in consequence.
+    pub fn with_severity(&mut self, severity: Severity) -> &mut Self {
+        self.severity = severity;
+        self
+    }
+
     pub fn with_help(&mut self, help: impl Into<String>) -> &mut Self {
         self.help = Some(help.into());
         self

@@ -3,6 +3,7 @@
 
 pub mod catalog;
 mod context;
+pub mod date;
 pub mod diagnostic;
 pub mod discovery;
 pub mod docs;
@@ -69,18 +70,47 @@ pub fn format_of(path: &Path) -> Format {
 /// suppression comments applied. The project rules do not run: they need the files around it
 /// ([`check_project`]).
 pub fn check_config(path: &Path, text: &str) -> Vec<Diagnostic> {
-    analyze_config(path, text, None)
+    analyze_config(path, text, None, Inputs::default())
+}
+
+/// [`check_config`] with the inputs from outside the text (today's date).
+pub fn check_config_with(path: &Path, text: &str, inputs: Inputs) -> Vec<Diagnostic> {
+    analyze_config(path, text, None, inputs)
 }
 
 /// Checks a config together with its project: every config rule, plus the rules that read the
 /// files around it through `files`. Diagnostics may point into those files.
 pub fn check_project(path: &Path, text: &str, files: &dyn ProjectFiles) -> Vec<Diagnostic> {
-    analyze_config(path, text, Some(files))
+    analyze_config(path, text, Some(files), Inputs::default())
+}
+
+/// [`check_project`] with the inputs from outside the files (today's date).
+pub fn check_project_with(
+    path: &Path,
+    text: &str,
+    files: &dyn ProjectFiles,
+    inputs: Inputs,
+) -> Vec<Diagnostic> {
+    analyze_config(path, text, Some(files), inputs)
+}
+
+/// What the analysis takes from outside the config and its files. The analysis reads no clock:
+/// the front ends pass today's date, tests a fixed one, so results are reproducible.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Inputs {
+    /// Today's UTC date; `None` leaves out the checks that compare dates with it (a
+    /// `compatibility_date` in the future).
+    pub today: Option<date::Date>,
 }
 
 /// The whole analysis of one config, each stage built once and handed down:
 /// parse → model → project → context → rules → suppressions.
-fn analyze_config(path: &Path, text: &str, files: Option<&dyn ProjectFiles>) -> Vec<Diagnostic> {
+fn analyze_config(
+    path: &Path,
+    text: &str,
+    files: Option<&dyn ProjectFiles>,
+    inputs: Inputs,
+) -> Vec<Diagnostic> {
     let parsed = syntax::parse(text, format_of(path));
     let lines = LineIndex::new(text);
 
@@ -99,6 +129,7 @@ fn analyze_config(path: &Path, text: &str, files: Option<&dyn ProjectFiles>) -> 
         placements: &placements,
         deployments: &deployments,
         project: project.as_ref(),
+        today: inputs.today,
     };
 
     let mut diagnostics = Vec::new();

@@ -1,10 +1,12 @@
 //! The config's scopes (top level, each `[env.NAME]`, `[previews]`) and inheritance between them.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
+use std::sync::OnceLock;
 
 use crate::catalog::INHERITABLE_KEYS;
+use crate::schema::Inheritance;
 use crate::syntax::{Entry, Table};
 use crate::wording::{Reach, environments_suffix};
 
@@ -56,10 +58,25 @@ impl Scope<'_> {
     fn inherits(&self, key: &str) -> bool {
         match self.kind {
             ScopeKind::TopLevel => false,
-            ScopeKind::Env(_) => INHERITABLE_KEYS.contains(&key),
+            ScopeKind::Env(_) => {
+                INHERITABLE_KEYS.contains(&key) || catalog_inherited().contains(key)
+            }
             ScopeKind::Previews => PREVIEWS_INHERITABLE_KEYS.contains(&key),
         }
     }
+}
+
+/// The keys the catalog says environments inherit, looked up once per process: rules ask for
+/// every scope of configs with thousands of environments.
+fn catalog_inherited() -> &'static HashSet<&'static str> {
+    static INHERITED: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    INHERITED.get_or_init(|| {
+        crate::schema::Shape::environment()
+            .keys()
+            .filter(|key| key.inheritance() == Inheritance::Inherited)
+            .map(|key| key.name())
+            .collect()
+    })
 }
 
 /// All scopes of one config, the top level first.

@@ -78,6 +78,17 @@ fn assert_messages(file: &str, annotations: &[Annotation], diagnostics: &[&Diagn
     }
 }
 
+/// The date rule tests run on, so that "in the future" does not change with the clock.
+pub fn today() -> crate::date::Date {
+    crate::date::Date::new(2026, 6, 15).expect("a real date")
+}
+
+fn inputs() -> crate::Inputs {
+    crate::Inputs {
+        today: Some(today()),
+    }
+}
+
 fn file_name(format: Format) -> &'static Path {
     match format {
         Format::Toml => Path::new("wrangler.toml"),
@@ -90,7 +101,7 @@ fn file_name(format: Format) -> &'static Path {
 #[track_caller]
 pub fn assert_rule(code: &str, format: Format, fixture: &str) -> Vec<Diagnostic> {
     let (text, expected) = parse_fixture(fixture);
-    let diagnostics: Vec<Diagnostic> = crate::check_config(file_name(format), &text)
+    let diagnostics: Vec<Diagnostic> = crate::check_config_with(file_name(format), &text, inputs())
         .into_iter()
         .filter(|d| d.code() == code)
         .collect();
@@ -118,10 +129,11 @@ pub fn assert_rule(code: &str, format: Format, fixture: &str) -> Vec<Diagnostic>
 /// Applies the fix of the only `code` diagnostic in `before` and returns the new text.
 #[track_caller]
 pub fn apply_fix(code: &str, format: Format, before: &str) -> String {
-    let diagnostics: Vec<Diagnostic> = crate::check_config(file_name(format), before)
-        .into_iter()
-        .filter(|d| d.code() == code)
-        .collect();
+    let diagnostics: Vec<Diagnostic> =
+        crate::check_config_with(file_name(format), before, inputs())
+            .into_iter()
+            .filter(|d| d.code() == code)
+            .collect();
     assert_eq!(
         diagnostics.len(),
         1,
@@ -206,10 +218,11 @@ pub fn assert_project_rule(code: &str, fixtures: &[(&str, &str)]) -> Vec<Diagnos
         .iter()
         .find(|(path, _)| crate::syntax::Format::from_file_name(path).is_some())
         .expect("a config among the fixtures");
-    let diagnostics: Vec<Diagnostic> = crate::check_project(Path::new(config), config_text, &files)
-        .into_iter()
-        .filter(|d| d.code() == code)
-        .collect();
+    let diagnostics: Vec<Diagnostic> =
+        crate::check_project_with(Path::new(config), config_text, &files, inputs())
+            .into_iter()
+            .filter(|d| d.code() == code)
+            .collect();
     let actual: Vec<String> = diagnostics
         .iter()
         .map(|d| {

@@ -88,7 +88,7 @@ fn json_output_contract() {
     assert_eq!(first["file"], format!("{CONFLICT_TOML}/wrangler.toml"));
     assert_eq!(
         first["range"]["start"],
-        serde_json::json!({"line": 5, "column": 8, "offset": 65})
+        serde_json::json!({"line": 6, "column": 8, "offset": 99})
     );
     assert_eq!(first["fix"]["applicability"], "unsafe");
     assert_eq!(
@@ -140,7 +140,7 @@ fn sarif_output_shape() {
     assert_eq!(result["level"], "error");
     assert_eq!(
         result["locations"][0]["physicalLocation"]["region"]["startLine"],
-        5
+        6
     );
     assert!(result["fixes"][0]["artifactChanges"][0]["replacements"].is_array());
     if let Some(schema) = std::env::var_os("SARIF_SCHEMA") {
@@ -206,7 +206,13 @@ fn suppression_comments() {
     let scratch = tempfile::tempdir().unwrap();
     fs::write(
         scratch.path().join("wrangler.toml"),
-        "main = \"src/index.ts\"\n[placement]\nmode = \"smart\"\n# placement-lint-disable-next-line PL101, PL003\nhint = \"wnam\"\n",
+        "main = \"src/index.ts\"\ncompatibility_date = \"2025-01-15\"\n[placement]\nmode = \"smart\"\n# placement-lint-disable-next-line PL101, PL003\nhint = \"wnam\"\n",
+    )
+    .unwrap();
+    fs::create_dir(scratch.path().join("src")).unwrap();
+    fs::write(
+        scratch.path().join("src/index.ts"),
+        "export default { async fetch() { return new Response(\"ok\"); } };\n",
     )
     .unwrap();
     assert_eq!(
@@ -216,7 +222,7 @@ fn suppression_comments() {
     fs::remove_file(scratch.path().join("wrangler.toml")).unwrap();
     fs::write(
         scratch.path().join("wrangler.jsonc"),
-        "{\n  \"main\": \"src/index.ts\",\n  \"placement\": {\n    \"mode\": \"smart\",\n    // placement-lint-disable-next-line PL101\n    \"hint\": \"x\"\n  }\n}\n",
+        "{\n  \"main\": \"src/index.ts\",\n  \"compatibility_date\": \"2025-01-15\",\n  \"placement\": {\n    \"mode\": \"smart\",\n    // placement-lint-disable-next-line PL101\n    \"hint\": \"x\"\n  }\n}\n",
     )
     .unwrap();
     assert_eq!(
@@ -334,9 +340,15 @@ fn bad_input_never_panics() {
 #[test]
 fn a_config_under_10_mb_is_checked_and_a_larger_one_refused() {
     let scratch = tempfile::tempdir().unwrap();
+    fs::create_dir(scratch.path().join("src")).unwrap();
+    fs::write(
+        scratch.path().join("src/index.ts"),
+        "export default { async fetch() { return new Response(\"ok\"); } };\n",
+    )
+    .unwrap();
     let config_of = |bytes: usize| {
         let mut text = String::from(
-            "name = \"big\"\nmain = \"src/index.ts\"\n[placement]\nmode = \"smart\"\nhint = \"x\"\n[vars]\n",
+            "name = \"big\"\nmain = \"src/index.ts\"\ncompatibility_date = \"2025-01-15\"\n[placement]\nmode = \"smart\"\nhint = \"x\"\n[vars]\n",
         );
         let mut index = 0;
         while text.len() < bytes {

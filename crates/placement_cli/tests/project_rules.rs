@@ -65,6 +65,7 @@ scenarios! {
     pl207_analytics_blocks_response => "PL207-analytics-blocks-response": ["PL207"],
     pl207_wait_until => "PL207-wait-until": [],
     pl208_pages_without_functions => "PL208-pages-without-functions": ["PL208"],
+    pl325_missing_paths => "PL325-missing-paths": ["PL325"],
     environments => "environments": ["PL202"],
     pages_advanced_mode => "pages-advanced-mode": ["PL202"],
     smart_placement_off => "smart-placement-off": [],
@@ -93,7 +94,8 @@ fn snapshot_name(dir: &str) -> String {
         .replace('/', "-")
 }
 
-/// The PL2xx codes `check DIR` reports are exactly `expected`.
+/// The project rules' codes `check DIR` reports (PL2xx, and PL325 which looks for the config's
+/// paths on disk) are exactly `expected`.
 fn fires_exactly(dir: &str, expected: &[&str]) {
     let output = run(&["check", "--output-format", "json", dir]);
     let value: serde_json::Value = serde_json::from_str(&output.stdout)
@@ -103,7 +105,7 @@ fn fires_exactly(dir: &str, expected: &[&str]) {
         .expect("a diagnostics array")
         .iter()
         .filter_map(|diagnostic| diagnostic["code"].as_str())
-        .filter(|code| code.starts_with("PL2"))
+        .filter(|code| code.starts_with("PL2") || *code == "PL325")
         .collect();
     let expected: BTreeSet<&str> = expected.iter().copied().collect();
     assert_eq!(codes, expected, "{dir}:\n{}", output.transcript());

@@ -72,6 +72,11 @@ rule_fixtures! {
     pl317_conflicting_fields => "PL317-conflicting-fields",
     pl318_migrations_with_exports => "PL318-migrations-with-exports",
     pl319_main_with_site_entry_point => "PL319-main-with-site-entry-point",
+    pl320_invalid_compatibility_date => "PL320-invalid-compatibility-date",
+    pl321_duplicate_binding_name => "PL321-duplicate-binding-name",
+    pl322_durable_object_migrations => "PL322-durable-object-migrations",
+    pl323_secret_in_vars => "PL323-secret-in-vars",
+    pl324_sampling_rate_out_of_range => "PL324-sampling-rate-out-of-range",
     pl330_invalid_export => "PL330-invalid-export",
 }
 

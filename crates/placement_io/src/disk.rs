@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use placement_analysis::project::{DirEntry, ProjectFiles, Unread};
+use placement_analysis::project::{DirEntry, PathKind, ProjectFiles, Unread};
 
 use crate::read::{MAX_FILE_BYTES, ReadError, read_text};
 
@@ -35,5 +35,14 @@ impl ProjectFiles for DiskFiles {
                 })
                 .collect(),
         )
+    }
+
+    fn kind(&self, path: &Path) -> Option<PathKind> {
+        let metadata = std::fs::metadata(path).ok()?;
+        Some(if metadata.is_dir() {
+            PathKind::Folder
+        } else {
+            PathKind::File
+        })
     }
 }

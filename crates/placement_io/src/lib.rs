@@ -15,6 +15,21 @@ pub use disk::DiskFiles;
 pub use read::{MAX_FILE_BYTES, ReadError, read_bytes, read_text};
 pub use write::{Written, write_fix};
 
+/// Today's UTC date from the system clock, the analysis's [`placement_analysis::Inputs`].
+pub fn today_utc() -> placement_analysis::date::Date {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_secs());
+    placement_analysis::date::Date::from_unix_seconds(seconds)
+}
+
+/// The inputs of a check made now.
+pub fn inputs_now() -> placement_analysis::Inputs {
+    placement_analysis::Inputs {
+        today: Some(today_utc()),
+    }
+}
+
 /// A short description of an I/O error for one-line messages.
 pub fn describe_io(error: &std::io::Error) -> String {
     if read::is_link_loop(error) {

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use placement_analysis::project::{DirEntry, ProjectFiles, Unread};
+use placement_analysis::project::{DirEntry, PathKind, ProjectFiles, Unread};
 use placement_io::{DiskFiles, MAX_FILE_BYTES};
 use ropey::Rope;
 use tower_lsp_server::ls_types::Uri;
@@ -40,6 +40,13 @@ pub fn disk_text(path: &Path) -> String {
 impl ProjectFiles for Overlay {
     fn read(&self, path: &Path) -> Option<String> {
         self.read_or_skip(path).ok()
+    }
+
+    fn kind(&self, path: &Path) -> Option<PathKind> {
+        if self.buffers.contains_key(path) {
+            return Some(PathKind::File);
+        }
+        DiskFiles.kind(path)
     }
 
     fn read_or_skip(&self, path: &Path) -> Result<String, Unread> {

@@ -90,7 +90,7 @@ impl OpenConfig {
 
 #[tokio::test]
 async fn positions_on_lines_with_emoji_and_accents_in_both_encodings() {
-    let text = "{\n  \"main\": \"src/index.js\",\n  \"name\": \"café 😀\", \"placement\": { \"mode\": \"smart\", \"hint\": \"wnam\" }\n}\n";
+    let text = "{\n  \"main\": \"src/index.js\", \"compatibility_date\": \"2025-01-15\",\n  \"name\": \"café 😀\", \"placement\": { \"mode\": \"smart\", \"hint\": \"wnam\" }\n}\n";
     for utf8 in [false, true] {
         let OpenConfig {
             dir: _dir,
@@ -145,7 +145,7 @@ async fn positions_on_lines_with_emoji_and_accents_in_both_encodings() {
 
 #[tokio::test]
 async fn quick_fix_applies_and_the_diagnostic_goes() {
-    let text = "name = \"crème\" # 😀 déjà vu\nmain = \"src/index.js\"\n[placement]\nmode = \"smart\"\nhint = \"wnam\" # 🙂\n";
+    let text = "name = \"crème\" # 😀 déjà vu\nmain = \"src/index.js\"\ncompatibility_date = \"2025-01-15\"\n[placement]\nmode = \"smart\"\nhint = \"wnam\" # 🙂\n";
     let OpenConfig {
         dir: _dir,
         uri,
@@ -161,7 +161,7 @@ async fn quick_fix_applies_and_the_diagnostic_goes() {
     assert_eq!(actions.len(), 1, "{actions:?}");
     // Nothing over lines that do not exist: the client speaks of another text.
     let past_the_end = client
-        .code_actions(&uri, &range(5, 0, 40, 0), &[&hint], &["quickfix"])
+        .code_actions(&uri, &range(6, 0, 40, 0), &[&hint], &["quickfix"])
         .await;
     assert_eq!(past_the_end, Value::Null);
     let action = &actions[0];
@@ -173,7 +173,7 @@ async fn quick_fix_applies_and_the_diagnostic_goes() {
     let fixed = apply_text_edits(text, edits);
     assert_eq!(
         fixed,
-        "name = \"crème\" # 😀 déjà vu\nmain = \"src/index.js\"\n[placement]\nmode = \"smart\"\n"
+        "name = \"crème\" # 😀 déjà vu\nmain = \"src/index.js\"\ncompatibility_date = \"2025-01-15\"\n[placement]\nmode = \"smart\"\n"
     );
     // The editor applies the edit and tells the server, incrementally.
     let mut sorted = edits.clone();
@@ -196,7 +196,7 @@ async fn quick_fix_applies_and_the_diagnostic_goes() {
 
 #[tokio::test]
 async fn fix_all_applies_every_safe_fix() {
-    let text = "{\n  \"main\": \"src/index.js\",\n  \"placement\": { \"mode\": \"smart\", \"hint\": \"wnam\" },\n  \"env\": { \"staging\": { \"placement\": { \"mode\": \"smart\", \"hint\": \"weur\" } } }\n}\n";
+    let text = "{\n  \"main\": \"src/index.js\", \"compatibility_date\": \"2025-01-15\",\n  \"placement\": { \"mode\": \"smart\", \"hint\": \"wnam\" },\n  \"env\": { \"staging\": { \"placement\": { \"mode\": \"smart\", \"hint\": \"weur\" } } }\n}\n";
     let OpenConfig {
         dir: _dir,
         path,
@@ -394,7 +394,7 @@ async fn stale_versions_are_never_published() {
 
 #[tokio::test]
 async fn watched_file_changes_recheck_the_project() {
-    let text = "name = \"api\"\nmain = \"src/index.js\"\n[placement]\nmode = \"smart\"\n";
+    let text = "name = \"api\"\nmain = \"src/index.js\"\ncompatibility_date = \"2025-01-15\"\n[placement]\nmode = \"smart\"\n";
     let OpenConfig {
         dir,
         uri,
@@ -552,10 +552,10 @@ async fn multi_root_workspaces_and_closing() {
     let first = tempfile::tempdir().unwrap();
     let second = tempfile::tempdir().unwrap();
     let toml = first.path().join("wrangler.toml");
-    let toml_text = "main = \"src/index.js\"\n[placement]\nmode = \"smart\"\nhint = \"x\"\n";
+    let toml_text = "main = \"src/index.js\"\ncompatibility_date = \"2025-01-15\"\n[placement]\nmode = \"smart\"\nhint = \"x\"\n";
     write_project(&toml, toml_text);
     let json_path = second.path().join("wrangler.json");
-    let json_text = "{ \"placement\": { \"mode\": \"fast\" }, \"main\": \"src/index.js\" }";
+    let json_text = "{ \"placement\": { \"mode\": \"fast\" }, \"main\": \"src/index.js\", \"compatibility_date\": \"2025-01-15\" }";
     write_project(&json_path, json_text);
     let mut client = TestClient::initialized(
         capabilities(false),
@@ -824,7 +824,7 @@ async fn bad_input_leaves_the_server_answering() {
 
     // Still a working server.
     let path = dir.path().join("ok/wrangler.toml");
-    let text = "main = \"src/index.js\"\n[placement]\nmode = \"smart\"\nhint = \"x\"\n";
+    let text = "main = \"src/index.js\"\ncompatibility_date = \"2025-01-15\"\n[placement]\nmode = \"smart\"\nhint = \"x\"\n";
     write_project(&path, text);
     let uri = file_uri(&path);
     client.open(&uri, "toml", 1, text);
@@ -837,7 +837,7 @@ async fn bad_input_leaves_the_server_answering() {
 async fn diagnostics_in_project_files_follow_their_buffers() {
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("wrangler.toml");
-    let config_text = "name = \"app\"\nmain = \"src/index.js\"\nassets = { directory = \"public\", binding = \"ASSETS\" }\n[placement]\nmode = \"smart\"\n";
+    let config_text = "name = \"app\"\nmain = \"src/index.js\"\ncompatibility_date = \"2025-01-15\"\nassets = { directory = \"public\", binding = \"ASSETS\" }\n[placement]\nmode = \"smart\"\n";
     write(&config, config_text);
     let source = dir.path().join("src/index.js");
     let source_text = "// é😀\nexport default { async fetch(request, env) { return env.ASSETS.fetch(request); } };\n";
@@ -893,7 +893,7 @@ async fn diagnostics_in_project_files_follow_their_buffers() {
 async fn rule_selection_from_initialization_options_and_configuration_changes() {
     let dir = tempfile::tempdir().unwrap();
     // PL101 (a safe fix) and PL005 (another safe fix), in one JSONC config.
-    let text = "{\n  \"main\": \"src/index.js\",\n  \"name\": \"a\",\n  \"name\": \"b\",\n  \"placement\": { \"mode\": \"smart\", \"hint\": \"wnam\" }\n}\n";
+    let text = "{\n  \"main\": \"src/index.js\", \"compatibility_date\": \"2025-01-15\",\n  \"name\": \"a\",\n  \"name\": \"b\",\n  \"placement\": { \"mode\": \"smart\", \"hint\": \"wnam\" }\n}\n";
     let path = dir.path().join("wrangler.jsonc");
     write_project(&path, text);
     let uri = file_uri(&path);

@@ -11,6 +11,7 @@ pub mod deployments;
 pub mod modules;
 pub mod package;
 pub mod pages;
+pub mod paths;
 pub mod source;
 
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
@@ -58,6 +59,23 @@ pub trait ProjectFiles: Sync {
     fn assumed_wrangler(&self) -> Option<package::VersionSource> {
         None
     }
+    /// Whether `path` is a file or a folder (after following links), `None` when it is
+    /// neither. By default derived from [`ProjectFiles::list_dir`] and [`ProjectFiles::read`];
+    /// implementations on a disk ask the file system instead of reading the file.
+    fn kind(&self, path: &Path) -> Option<PathKind> {
+        if self.list_dir(path).is_some() {
+            Some(PathKind::Folder)
+        } else {
+            self.read(path).map(|_| PathKind::File)
+        }
+    }
+}
+
+/// What a path names on disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PathKind {
+    File,
+    Folder,
 }
 
 /// A project with no files besides its config (tests, and editors showing an unsaved buffer).
@@ -146,6 +164,8 @@ pub struct Project {
     pub wrangler: WranglerVersion,
     /// Files a rule wanted that exist but were not read, with the reason (PL007).
     pub skipped: BTreeMap<PathBuf, String>,
+    /// What each path the config names is on disk (PL325).
+    pub paths: paths::PathsOnDisk,
 }
 
 impl Project {
@@ -166,10 +186,19 @@ impl Project {
             },
             missing: HashSet::new(),
         };
+        // The installed wrangler and runtime matter to placements (PL206) and to
+        // compatibility dates (PL320).
+        let dates_set = model
+            .scopes
+            .iter()
+            .any(|scope| scope.table.get("compatibility_date").is_some());
+        if !placements.is_empty() || dates_set {
+            loader.load_wrangler_version();
+        }
+        loader.project.paths = paths::load(&root, model, files);
         if placements.is_empty() {
             return loader.project;
         }
-        loader.load_wrangler_version();
         let placed: Vec<_> = deployments
             .iter()
             .filter(|deployment| deployment.moving_placement(placements).is_some())
@@ -429,6 +458,18 @@ impl Loader<'_> {
                 let path = current.join("node_modules/wrangler/package.json");
                 if let Some(text) = self.read(&path) {
                     self.project.wrangler.installed = installed_version(path, &text);
+                    // Node resolves wrangler's `workerd` beside wrangler's own files first,
+                    // then in the `node_modules` that holds wrangler.
+                    for runtime in [
+                        "node_modules/wrangler/node_modules/workerd/package.json",
+                        "node_modules/workerd/package.json",
+                    ] {
+                        let path = current.join(runtime);
+                        if let Some(text) = self.read(&path) {
+                            self.project.wrangler.runtime = installed_version(path, &text);
+                            break;
+                        }
+                    }
                 }
             }
             let manifest = current.join("package.json");

@@ -5,6 +5,7 @@ use std::cmp::Ordering;
 use std::fmt;
 use std::path::PathBuf;
 
+use crate::date::Date;
 use crate::span::Span;
 use crate::syntax::{Format, parse};
 
@@ -270,6 +271,22 @@ pub struct WranglerVersion {
     pub declared: Option<VersionSource>,
     /// `version` of the nearest `node_modules/wrangler/package.json`.
     pub installed: Option<VersionSource>,
+    /// `version` of the `workerd` package that installed wrangler runs (`1.20251117.0`): its
+    /// middle part is the newest compatibility date the local runtime supports.
+    pub runtime: Option<VersionSource>,
+}
+
+impl WranglerVersion {
+    /// The newest compatibility date the installed runtime (workerd) supports, with where
+    /// that was read.
+    pub fn runtime_date(&self) -> Option<(Date, &VersionSource)> {
+        let runtime = self.runtime.as_ref()?;
+        let mut parts = runtime.text.split('.');
+        let (Some("1"), Some(date)) = (parts.next(), parts.next()) else {
+            return None;
+        };
+        Some((Date::from_compact(date)?, runtime))
+    }
 }
 
 impl WranglerVersion {
@@ -382,7 +399,26 @@ mod tests {
         let project = WranglerVersion {
             declared: Some(declared),
             installed: Some(installed),
+            runtime: None,
         };
         assert_eq!(project.lowest().unwrap().0, Version::new(3, 9, 1));
+        assert!(project.runtime_date().is_none());
+    }
+
+    #[test]
+    fn reads_the_runtime_date_from_workerd_versions() {
+        let runtime = |version: &str| WranglerVersion {
+            runtime: installed_version(
+                PathBuf::from("node_modules/workerd/package.json"),
+                &format!(r#"{{"version":"{version}"}}"#),
+            ),
+            ..WranglerVersion::default()
+        };
+        let date = |version: &str| runtime(version).runtime_date().map(|(d, _)| d.to_string());
+        assert_eq!(date("1.20261117.1").as_deref(), Some("2026-11-17"));
+        assert_eq!(date("1.20261117.0-beta").as_deref(), Some("2026-11-17"));
+        assert_eq!(date("2.20261117.1"), None);
+        assert_eq!(date("1.20261317.1"), None);
+        assert_eq!(date("latest"), None);
     }
 }

@@ -160,7 +160,7 @@ mod tests {
             Format::Toml,
             r#"name = "w"
 [cache]
-^^^^^^^ PL304: `cache` has no `enabled`: wrangler refuses the config
+^^^^^^^ PL304: `cache` has no `enabled` (inherited by environment `staging`): wrangler refuses the config
 [[kv_namespaces]]
 ^^^^^^^^^^^^^^^^^ PL304: `kv_namespaces[0]` has no `binding`
 id = "x"

@@ -9,9 +9,12 @@ pub mod assets_with_site;
 pub mod conflicting_fields;
 pub mod custom_domain_inherited;
 pub mod deprecated_key;
+pub mod duplicate_binding_name;
 pub mod duplicate_key;
+pub mod durable_object_migrations;
 pub mod empty_route;
 pub mod experimental_key;
+pub mod invalid_compatibility_date;
 pub mod invalid_custom_domain;
 pub mod invalid_export;
 pub mod invalid_route;
@@ -23,6 +26,7 @@ pub mod migrations_with_exports;
 pub mod missing_required_key;
 pub mod non_inherited_key_missing;
 pub mod pages_middleware_smart_placement;
+pub mod path_not_found;
 pub mod placement_empty_target;
 pub mod placement_hint_removed;
 pub mod placement_invalid_mode;
@@ -35,6 +39,8 @@ pub mod project_file_not_read;
 pub mod removed_key;
 pub mod route_with_routes;
 pub mod run_worker_first_smart_placement;
+pub mod sampling_rate_out_of_range;
+pub mod secret_in_vars;
 pub mod shadowed_config_file;
 pub mod smart_placement_without_fetch_handler;
 pub mod smart_placement_without_functions;
@@ -176,5 +182,24 @@ pub(crate) static REGISTRY: &[(&Rule, Option<Check>)] = &[
         &missing_required_key::MISSING_REQUIRED_KEY,
         Some(missing_required_key::check),
     ),
+    // Beyond wrangler's config validation: what fails at deploy or in `wrangler dev`.
+    (
+        &invalid_compatibility_date::INVALID_COMPATIBILITY_DATE,
+        Some(invalid_compatibility_date::check),
+    ),
+    (
+        &duplicate_binding_name::DUPLICATE_BINDING_NAME,
+        Some(duplicate_binding_name::check),
+    ),
+    (
+        &durable_object_migrations::DURABLE_OBJECT_MIGRATIONS,
+        Some(durable_object_migrations::check),
+    ),
+    (&secret_in_vars::SECRET_IN_VARS, Some(secret_in_vars::check)),
+    (
+        &sampling_rate_out_of_range::SAMPLING_RATE_OUT_OF_RANGE,
+        Some(sampling_rate_out_of_range::check),
+    ),
+    (&path_not_found::PATH_NOT_FOUND, Some(path_not_found::check)),
     (&invalid_export::INVALID_EXPORT, Some(invalid_export::check)),
 ];

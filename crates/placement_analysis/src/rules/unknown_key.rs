@@ -275,8 +275,9 @@ idd = "x"
     }
 
     #[test]
-    // `minify` under `[build]` too: PL108 reports a top-level key under any table header.
-    fn a_scope_key_under_a_placement_header_is_left_to_pl108() {
+    fn a_scope_key_under_a_table_header_is_left_to_pl108() {
+        // `workers_dev` and `minify` are top-level keys swallowed by the headers above them:
+        // PL108 says so; a key that belongs nowhere is still PL003's.
         assert_rule(
             "PL003",
             Format::Toml,
@@ -286,6 +287,8 @@ workers_dev = false
 [build]
 command = "make"
 minify = true
+watch_dirr = "src"
+^^^^^^^^^^ PL003: in `build`
 "#,
         );
     }
