@@ -35,6 +35,16 @@ const WRONG_VALUES = [
   [TYPE_BITS.null, null],
 ];
 const UNKNOWN_KEY = "zz_probe_field";
+/**
+ * Strings whose form wrangler checks, by key name: a probe value of any other form makes the
+ * baseline itself refused, and then nothing below it can be learnt (a container's `image` must
+ * be a Dockerfile path or an image reference with a tag; an SSH key must be ED25519).
+ */
+const WELL_FORMED = {
+  image: "docker.io/cloudflare/probe:1",
+  public_key: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl",
+  compatibility_date: "2025-01-01",
+};
 const ABSENT = Symbol("absent");
 
 /** Loads the pinned wrangler and returns `read(config, env) -> { errors: Set, warnings: string }`. */
@@ -100,7 +110,7 @@ export function probeCatalog(shapes, scopes, read) {
     const shape = shapes[id];
     if (shape.keys.length > 0 && shape.types & TYPE_BITS.object && depth < 8) {
       const object = {};
-      for (const key of shape.keys) if (key.flags & 1) object[key.name] = minimal(key.shape, depth + 1);
+      for (const key of shape.keys) if (key.flags & 1) object[key.name] = sampleOf(key, depth + 1);
       return object;
     }
     if (shape.types & TYPE_BITS.string) return shape.enums[0] ?? "probe-value";
@@ -110,6 +120,11 @@ export function probeCatalog(shapes, scopes, read) {
     if (shape.types & TYPE_BITS.object) return {};
     return null;
   };
+  // A key's value: a well-formed string where wrangler checks the form, else the minimal one.
+  const sampleOf = (key, depth = 0) =>
+    key.name in WELL_FORMED && shapes[key.shape].types & TYPE_BITS.string
+      ? WELL_FORMED[key.name]
+      : minimal(key.shape, depth);
   // The value of shape `id` with `leaf` placed at `steps` below it (ABSENT removes the last key).
   const place = (id, steps, leaf) => {
     if (steps.length === 0) return leaf;
@@ -146,22 +161,37 @@ export function probeCatalog(shapes, scopes, read) {
       return null;
     };
     // The parent's accepted value with every other current key set too, nested objects full.
-    const fullObject = (parentId, except, depth = 0) => {
-      const object = minimal(parentId);
-      for (const key of shapes[parentId].keys) {
-        if (key.name === except || key.flags & (16 | 32 | 64)) continue;
-        const child = shapes[key.shape];
-        const nested = child.keys.length > 0 && child.types & 32 && depth < 3;
-        if (nested) object[key.name] = { ...fullObject(key.shape, undefined, depth + 1), ...object[key.name] };
-        else if (!(key.name in object)) object[key.name] = minimal(key.shape);
+    // With `at` (the object's steps), a key whose presence wrangler refuses there is left out
+    // (a preview container's `name`): it would stop the validation before what is probed.
+    const fullObjects = new Map();
+    const fullObject = (parentId, except, depth = 0, at = null) => {
+      const cached = at && fullObjects.get(parentId);
+      const object = cached ? structuredClone(cached) : minimal(parentId);
+      if (!cached) {
+        const base = at && run(at, object);
+        for (const key of shapes[parentId].keys) {
+          if (key.flags & (16 | 32 | 64)) continue;
+          const child = shapes[key.shape];
+          const nested = child.keys.length > 0 && child.types & 32 && depth < 3;
+          let value;
+          if (nested) value = { ...fullObject(key.shape, undefined, depth + 1), ...object[key.name] };
+          else if (!(key.name in object)) value = sampleOf(key);
+          else continue;
+          if (base && addsError(base, run(at, { ...object, [key.name]: value }))) continue;
+          object[key.name] = value;
+        }
+        if (at) fullObjects.set(parentId, structuredClone(object));
       }
+      delete object[except];
       return object;
     };
     const visit = (id, steps, seen, parent) => {
       const shape = shapes[id];
       if (seen.has(id) || steps.length > 12) return;
       seen = new Set(seen).add(id);
-      let valid = minimal(id);
+      const leafName = steps.at(-1);
+      let valid =
+        leafName in WELL_FORMED && shape.types & TYPE_BITS.string ? WELL_FORMED[leafName] : minimal(id);
       let baseline = run(steps, valid);
       // `"observability.enabled" or "observability.logs.enabled" or ... is required.`: the
       // choices, as paths relative to this object.
@@ -181,9 +211,11 @@ export function probeCatalog(shapes, scopes, read) {
       if (shape.keys.length > 0 && baseline.errors.size > 0) {
         for (const key of shape.keys) {
           if (key.name in valid) continue;
-          const candidate = { ...valid, [key.name]: minimal(key.shape) };
+          const candidate = { ...valid, [key.name]: sampleOf(key) };
           const result = run(steps, candidate);
-          if (result.errors.size < baseline.errors.size) {
+          // Fewer errors and no new one: a preview container's `name` trades the missing
+          // `image` for "cannot be set", which is no better.
+          if (result.errors.size < baseline.errors.size && !addsError(baseline, result)) {
             valid = candidate;
             baseline = result;
             if (result.errors.size === 0) break;
@@ -195,8 +227,8 @@ export function probeCatalog(shapes, scopes, read) {
         // Refused only if refused in a full object too: `observability.enabled = "x"` is an
         // error beside no other `enabled`, and accepted beside `logs.enabled = true` (one of
         // them must be a boolean), so it is not a type wrangler always refuses.
-        const inFullObject = parent === undefined ? null : fullObject(parent, steps.at(-1));
         const parentSteps = steps.slice(0, -1);
+        const inFullObject = parent === undefined ? null : fullObject(parent, steps.at(-1), 0, parentSteps);
         const fullBaseline = inFullObject && run(parentSteps, { ...inFullObject, [steps.at(-1)]: valid });
         shape.rejects = 0;
         for (const [bits, value] of WRONG_VALUES) {
@@ -204,6 +236,37 @@ export function probeCatalog(shapes, scopes, read) {
           if (!addsError(baseline, run(steps, value))) continue;
           if (inFullObject && !addsError(fullBaseline, run(parentSteps, { ...inFullObject, [steps.at(-1)]: value }))) continue;
           shape.rejects |= bits;
+        }
+        // A type the schema allows that wrangler refuses all the same (`dev.container_engine`
+        // as a table, a container's `unsafe` as a string): of several allowed types, the ones
+        // that add an error to the best of them, beside no other key and in a full object.
+        const allowed = [
+          [TYPE_BITS.string, shape.enums[0] ?? WELL_FORMED[steps.at(-1)] ?? "probe-value"],
+          [TYPE_BITS.number | TYPE_BITS.integer, 1],
+          [TYPE_BITS.boolean, true],
+          [TYPE_BITS.array, []],
+          [TYPE_BITS.object, shape.keys.length > 0 ? minimal(id) : {}],
+        ].filter(([bits]) => shape.types & bits);
+        if (allowed.length > 1) {
+          const runs = allowed.map(([bits, value]) => ({
+            bits,
+            alone: run(steps, value),
+            full: inFullObject && run(parentSteps, { ...inFullObject, [steps.at(-1)]: value }),
+          }));
+          const best = runs.reduce((a, b) => (b.alone.errors.size < a.alone.errors.size ? b : a));
+          // Only an error about the type counts: a sample's value may be refused for itself
+          // (`rollout_step_percentage = 1` is not one of its steps).
+          const addsTypeError = (before, after) =>
+            [...after.errors].some(
+              (line) =>
+                !before.errors.has(line) &&
+                /of type |should be an? (object|array|string|number|boolean)\b/.test(line),
+            );
+          for (const candidate of runs) {
+            if (candidate === best || !addsTypeError(best.alone, candidate.alone)) continue;
+            if (inFullObject && !addsTypeError(best.full, candidate.full)) continue;
+            shape.rejects |= candidate.bits;
+          }
         }
         if (shape.enums.length > 0 && shape.types & TYPE_BITS.string) {
           shape.enumChecked = addsError(baseline, run(steps, "probe-value-not-listed"));
@@ -219,14 +282,41 @@ export function probeCatalog(shapes, scopes, read) {
         for (const key of shape.keys) {
           if (steps.length === 0 && scope.skip.has(key.name)) continue;
           const absent = run([...steps, key.name], ABSENT);
-          const present = run([...steps, key.name], minimal(key.shape));
+          const present = run([...steps, key.name], sampleOf(key));
           // Required: leaving it out adds an error that names it, which giving it takes away.
-          // "X or Y is required" and "either X or Y" name a choice, not this key alone.
-          const names = (line) => line.includes(`"${key.name}"`) || line.includes(`.${key.name}"`);
-          const required = [...absent.errors].some(
-            (line) => !present.errors.has(line) && names(line) && !/" or "|\beither\b/i.test(line),
-          );
-          if (required) key.flags |= 256;
+          // "X or Y is required" and "either X or Y" name a choice, not this key alone (but
+          // `should have a "protocol" field of "tcp" or "udp"` names the key).
+          // Quoted (`"binding"`), at the end of a path (`containers.ssh.enabled must be`), or
+          // in a shape (`{from: string, to: string}`).
+          const names = (line) =>
+            line.includes(`"${key.name}"`) ||
+            line.includes(`.${key.name}"`) ||
+            line.includes(`.${key.name} must`) ||
+            line.includes(`{${key.name}: `) ||
+            line.includes(`, ${key.name}: `);
+          const addsNamingError = (without, withKey, choice = /" or ".*\bis required\b|\beither\b/i) =>
+            [...without.errors].some((line) => !withKey.errors.has(line) && names(line) && !choice.test(line));
+          const required = addsNamingError(absent, present);
+          // Not required when another key takes its place (`unsafe.capnp.compiled_schema` for
+          // `base_path` and `source_schemas`).
+          const replaced =
+            required &&
+            shapes[id].keys.some((other) => {
+              if (other === key || other.name in valid || other.flags & (16 | 32 | 64)) return false;
+              const without = { ...valid };
+              delete without[key.name];
+              // (Another key may name it in a conflict: "one of "base_path" or ...".)
+              const withOther = run(steps, { ...without, [other.name]: sampleOf(other) });
+              return !addsNamingError(withOther, present, /" or "|\beither\b/i);
+            });
+          if (required && !replaced) key.flags |= 256;
+          // In the schema but not in wrangler's list for this place: `previews.secrets` gets
+          // "Unexpected fields found in previews field".
+          const unexpectedLine = (result) =>
+            result.warnings
+              .split("\n")
+              .some((line) => line.includes("Unexpected fields found in") && line.includes(`"${key.name}"`));
+          if (unexpectedLine(present) && !unexpectedLine(absent)) key.flags |= 512;
           visit(key.shape, [...steps, key.name], seen, id);
         }
       }

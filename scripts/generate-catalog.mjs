@@ -137,6 +137,8 @@ const FLAGS = {
   validationOnly: 128,
   // Set by the probes (catalog-probes.mjs): wrangler refuses the config without the key.
   wranglerRequired: 256,
+  // Set by the probes: wrangler warns that the key is unexpected there (the schema has it).
+  wranglerUnexpected: 512,
 };
 
 function deref(node) {

@@ -210,7 +210,9 @@ impl<'a, V: Visitor<'a>> Walker<'_, 'a, V> {
                 Some(key) => {
                     self.visitor
                         .known_key(at!(self, environments), table, index, key, shape);
-                    if !(at_scope_root && self.is_walked_as_a_scope(entry)) {
+                    if at_scope_root && entry.key == "exports" {
+                        self.exports(&entry.value, key.shape(), environments);
+                    } else if !(at_scope_root && self.is_walked_as_a_scope(entry)) {
                         self.node(&entry.value, key.shape(), environments);
                     }
                 }
@@ -223,6 +225,22 @@ impl<'a, V: Visitor<'a>> Walker<'_, 'a, V> {
                     None => {}
                 },
             }
+            self.steps.pop();
+        }
+    }
+
+    /// `exports` and each of its entries are visited as values (their types), not walked
+    /// into: what an export may hold depends on its `type` and `state`, which the catalog's
+    /// one shape for every export cannot say; PL330 checks them.
+    fn exports(&mut self, node: &'a Node, shape: Shape, environments: &Rc<[String]>) {
+        self.visitor.value(at!(self, environments), node, shape);
+        let (NodeKind::Table(exports), Some(values)) = (&node.kind, shape.values()) else {
+            return;
+        };
+        for export in &exports.entries {
+            self.steps.push(Step::Key(&export.key));
+            self.visitor
+                .value(at!(self, environments), &export.value, values);
             self.steps.pop();
         }
     }

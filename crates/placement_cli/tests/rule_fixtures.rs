@@ -77,6 +77,7 @@ rule_fixtures! {
     pl322_durable_object_migrations => "PL322-durable-object-migrations",
     pl323_secret_in_vars => "PL323-secret-in-vars",
     pl324_sampling_rate_out_of_range => "PL324-sampling-rate-out-of-range",
+    pl330_invalid_export => "PL330-invalid-export",
 }
 
 #[test]

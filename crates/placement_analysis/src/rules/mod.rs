@@ -16,6 +16,7 @@ pub mod empty_route;
 pub mod experimental_key;
 pub mod invalid_compatibility_date;
 pub mod invalid_custom_domain;
+pub mod invalid_export;
 pub mod invalid_route;
 pub mod invalid_syntax;
 pub mod invalid_utf8;
@@ -220,4 +221,5 @@ pub(crate) static REGISTRY: &[(&Rule, Option<Check>)] = &[
         Some(sampling_rate_out_of_range::check),
     ),
     (&path_not_found::PATH_NOT_FOUND, Some(path_not_found::check)),
+    (&invalid_export::INVALID_EXPORT, Some(invalid_export::check)),
 ];

@@ -5,7 +5,7 @@ use crate::edits::rename_key;
 use crate::model::ScopeKind;
 use crate::rule::{FixAvailability, declare_rule};
 use crate::rules::key_swallowed_by_table::reports;
-use crate::schema::{Shape, UnknownKeys};
+use crate::schema::{Key, Shape, UnknownKeys};
 use crate::schema_walk::{At, Visitor, walk};
 use crate::syntax::Table;
 use crate::wording::first_names;
@@ -78,6 +78,38 @@ struct UnknownKeysVisitor<'c, 's, 'a> {
 }
 
 impl<'a> Visitor<'a> for UnknownKeysVisitor<'_, '_, 'a> {
+    /// A key of the schema that wrangler's validation does not take there: it warns about it
+    /// as about an unknown key.
+    fn known_key(&mut self, at: &At<'_, 'a>, table: &'a Table, index: usize, key: Key, _: Shape) {
+        if !key.is_unexpected_to_wrangler() {
+            return;
+        }
+        let entry = &table.entries[index];
+        let parent = at.parent_path();
+        let field = if parent.is_empty() {
+            "top-level"
+        } else {
+            &parent
+        };
+        let place = if parent.is_empty() {
+            "at the top level".to_owned()
+        } else {
+            format!("in `{parent}`")
+        };
+        self.sink
+            .report(
+                entry.key_span,
+                format!(
+                    "`{}` {place}{}: wrangler does not take it here though its schema lists it; \
+                     it warns (\"Unexpected fields found in {field} field\") and ignores it",
+                    entry.key,
+                    at.inherited_suffix()
+                ),
+            )
+            .with_help("remove it, or set it where wrangler reads it")
+            .with_environments(at.environments);
+    }
+
     fn unknown_key(&mut self, at: &At<'_, 'a>, table: &'a Table, index: usize, shape: Shape) {
         let entry = &table.entries[index];
         // In TOML, a line meant for the scope (or, under `[env.NAME]` and `[previews]`, for the

@@ -155,7 +155,9 @@ impl<'a> Visitor<'a> for WrongTypes<'_, '_> {
             return;
         }
         let written = Types::of(node);
-        if shape.types().accepts(written) {
+        // A type the schema allows can still be one wrangler refuses (`dev.container_engine`
+        // as a table).
+        if shape.types().accepts(written) && !shape.rejected_types().accepts(written) {
             if let Some(text) = node.as_str() {
                 check_enum(self.sink, at, node, text, shape);
             }
@@ -259,7 +261,18 @@ fn expected_types(shape: schema::Shape) -> String {
             })
             .unwrap_or_default()
     };
-    for name in types.names() {
+    // The types wrangler takes: the schema's, less those wrangler refuses all the same.
+    let refused = shape.rejected_types();
+    let named = |name: &str| match name {
+        "string" => Types::STRING,
+        "number" => Types::NUMBER,
+        "integer" => Types::INTEGER,
+        "boolean" => Types::BOOLEAN,
+        "array" => Types::ARRAY,
+        "object" => Types::OBJECT,
+        _ => Types::NULL,
+    };
+    for name in types.names().filter(|name| !refused.contains(named(name))) {
         let words = match name {
             "string" => "a string".to_owned(),
             "number" => "a number".to_owned(),

@@ -62,6 +62,7 @@ mod flag {
     pub const REMOVED: u16 = 64;
     pub const VALIDATION_ONLY: u16 = 128;
     pub const WRANGLER_REQUIRED: u16 = 256;
+    pub const WRANGLER_UNEXPECTED: u16 = 512;
 }
 
 /// What wrangler's validation checks at a place (`ShapeData::checks`), learnt by the generator
@@ -441,6 +442,12 @@ impl Key {
     /// "one of X or Y" requirements are not counted).
     pub fn is_required_by_wrangler(self) -> bool {
         self.has(flag::WRANGLER_REQUIRED)
+    }
+
+    /// Whether wrangler warns that the field is unexpected where it is written, though the
+    /// schema lists it there (`previews.secrets`); learnt from wrangler.
+    pub fn is_unexpected_to_wrangler(self) -> bool {
+        self.has(flag::WRANGLER_UNEXPECTED)
     }
 
     /// Whether wrangler warns that the field is experimental.
