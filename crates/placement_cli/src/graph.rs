@@ -207,16 +207,7 @@ impl<'w> Graph<'w> {
             );
         }
         for edge in &self.edges {
-            let to = match edge.to {
-                Some(to) => format!("w{to}"),
-                None => format!(
-                    "missing{}",
-                    missing
-                        .iter()
-                        .position(|name| *name == edge.target)
-                        .unwrap_or(0)
-                ),
-            };
+            let to = node_id(edge, &missing);
             let arrow = match edge.kind {
                 LinkKind::Service => "-->",
                 LinkKind::DurableObject => "-.->",
@@ -254,16 +245,7 @@ impl<'w> Graph<'w> {
             );
         }
         for edge in &self.edges {
-            let to = match edge.to {
-                Some(to) => format!("w{to}"),
-                None => format!(
-                    "missing{}",
-                    missing
-                        .iter()
-                        .position(|name| *name == edge.target)
-                        .unwrap_or(0)
-                ),
-            };
+            let to = node_id(edge, &missing);
             let style = match edge.kind {
                 LinkKind::Service => "",
                 LinkKind::DurableObject | LinkKind::TailConsumer => ", style=dashed",
@@ -340,4 +322,19 @@ fn mermaid_text(text: &str) -> String {
 
 fn dot_text(text: &str) -> String {
     text.replace('\\', "\\\\").replace('"', "\\\"")
+}
+
+/// The node an edge points at: a Worker of the tree (`w3`), or the placeholder drawn for a name
+/// no Worker deploys as (`missing0`).
+fn node_id(edge: &Edge, missing: &[&str]) -> String {
+    match edge.to {
+        Some(to) => format!("w{to}"),
+        None => format!(
+            "missing{}",
+            missing
+                .iter()
+                .position(|name| *name == edge.target)
+                .unwrap_or(0)
+        ),
+    }
 }

@@ -104,40 +104,6 @@ pub(crate) static REGISTRY: &[(&Rule, Option<Check>)] = &[
         &key_swallowed_by_table::KEY_SWALLOWED_BY_TABLE,
         Some(key_swallowed_by_table::check),
     ),
-    (
-        &non_inherited_key_missing::NON_INHERITED_KEY_MISSING,
-        Some(non_inherited_key_missing::check),
-    ),
-    (&invalid_route::INVALID_ROUTE, Some(invalid_route::check)),
-    (
-        &route_with_routes::ROUTE_WITH_ROUTES,
-        Some(route_with_routes::check),
-    ),
-    (&empty_route::EMPTY_ROUTE, Some(empty_route::check)),
-    (
-        &custom_domain_inherited::CUSTOM_DOMAIN_INHERITED,
-        Some(custom_domain_inherited::check),
-    ),
-    (
-        &invalid_custom_domain::INVALID_CUSTOM_DOMAIN,
-        Some(invalid_custom_domain::check),
-    ),
-    (
-        &assets_with_site::ASSETS_WITH_SITE,
-        Some(assets_with_site::check),
-    ),
-    (
-        &conflicting_fields::CONFLICTING_FIELDS,
-        Some(conflicting_fields::check),
-    ),
-    (
-        &migrations_with_exports::MIGRATIONS_WITH_EXPORTS,
-        Some(migrations_with_exports::check),
-    ),
-    (
-        &main_with_site_entry_point::MAIN_WITH_SITE_ENTRY_POINT,
-        Some(main_with_site_entry_point::check),
-    ),
     // Project rules: they read `ctx.project` (the config alone for PL203 and PL205).
     (
         &source_parse_error::SOURCE_PARSE_ERROR,
@@ -201,6 +167,41 @@ pub(crate) static REGISTRY: &[(&Rule, Option<Check>)] = &[
     (
         &missing_required_key::MISSING_REQUIRED_KEY,
         Some(missing_required_key::check),
+    ),
+    // wrangler's checks across fields: inheritance, routes, fields that exclude each other.
+    (
+        &non_inherited_key_missing::NON_INHERITED_KEY_MISSING,
+        Some(non_inherited_key_missing::check),
+    ),
+    (&invalid_route::INVALID_ROUTE, Some(invalid_route::check)),
+    (
+        &route_with_routes::ROUTE_WITH_ROUTES,
+        Some(route_with_routes::check),
+    ),
+    (&empty_route::EMPTY_ROUTE, Some(empty_route::check)),
+    (
+        &custom_domain_inherited::CUSTOM_DOMAIN_INHERITED,
+        Some(custom_domain_inherited::check),
+    ),
+    (
+        &invalid_custom_domain::INVALID_CUSTOM_DOMAIN,
+        Some(invalid_custom_domain::check),
+    ),
+    (
+        &assets_with_site::ASSETS_WITH_SITE,
+        Some(assets_with_site::check),
+    ),
+    (
+        &conflicting_fields::CONFLICTING_FIELDS,
+        Some(conflicting_fields::check),
+    ),
+    (
+        &migrations_with_exports::MIGRATIONS_WITH_EXPORTS,
+        Some(migrations_with_exports::check),
+    ),
+    (
+        &main_with_site_entry_point::MAIN_WITH_SITE_ENTRY_POINT,
+        Some(main_with_site_entry_point::check),
     ),
     // Beyond wrangler's config validation: what fails at deploy or in `wrangler dev`.
     (
