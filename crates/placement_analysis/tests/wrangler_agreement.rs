@@ -13,7 +13,6 @@ mod support;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
 
 use placement_analysis::{Diagnostic, Severity, check_config};
 use serde_json::{Value as Json, json};
@@ -381,7 +380,6 @@ fn cases() -> Vec<Case> {
 
 /// wrangler's verdict for each case: `None` when it accepts both reads, else its messages.
 fn wrangler_verdicts(
-    wrangler_project: &Path,
     scratch: &Path,
     files: &[(String, PathBuf)],
 ) -> HashMap<String, Option<String>> {
@@ -393,24 +391,7 @@ fn wrangler_verdicts(
                 .map(move |env| json!({ "id": id, "file": file, "env": env }))
         })
         .collect();
-    let request_file = scratch.join("cases.json");
-    std::fs::write(&request_file, serde_json::to_vec(&requests).unwrap()).unwrap();
-    let output = support::node_command(scratch)
-        .arg(wrangler_project.join("validate.mjs"))
-        .arg(&request_file)
-        .current_dir(wrangler_project)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run node (set PLACEMENT_LINT_NODE to the node binary if it is not on PATH)");
-    assert!(
-        output.status.success(),
-        "validate.mjs failed ({}):\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let results: Vec<Json> =
-        serde_json::from_slice(&output.stdout).expect("validate.mjs prints a JSON array");
-    assert_eq!(results.len(), requests.len(), "one result per request");
+    let results = support::validate(scratch, &requests);
     let mut verdicts: HashMap<String, Option<String>> = HashMap::new();
     for (request, result) in requests.iter().zip(&results) {
         let id = result["id"].as_str().expect("result id").to_owned();
@@ -450,7 +431,6 @@ fn errors_agree_with_wrangler() {
     let Some(_) = support::installed_wrangler("errors_agree_with_wrangler") else {
         return;
     };
-    let wrangler_project = support::wrangler_project();
     let scratch = tempfile::tempdir().unwrap();
     let cases = cases();
     assert!(
@@ -467,9 +447,7 @@ fn errors_agree_with_wrangler() {
         std::fs::write(&file, &case.text).unwrap();
         files.push((case.id.clone(), file));
     }
-    let config_home = scratch.path().join("xdg");
-    std::fs::create_dir(&config_home).unwrap();
-    let verdicts = wrangler_verdicts(&wrangler_project, &config_home, &files);
+    let verdicts = wrangler_verdicts(scratch.path(), &files);
 
     let mut report = String::new();
     let mut disagreements = 0;

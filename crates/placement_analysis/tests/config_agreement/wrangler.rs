@@ -4,7 +4,6 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
 
 use placement_analysis::Diagnostic;
 use serde_json::{Value as Json, json};
@@ -213,31 +212,11 @@ pub struct ReadResult {
 
 /// Runs every read in one node process, in order.
 pub fn read_all(scratch: &Path, reads: &[Read]) -> Vec<ReadResult> {
-    let wrangler_project = support::wrangler_project();
     let requests: Vec<Json> = reads
         .iter()
         .map(|read| json!({ "id": read.id, "file": read.file, "env": read.env }))
         .collect();
-    let request_file = scratch.join("requests.json");
-    std::fs::write(&request_file, serde_json::to_vec(&requests).unwrap()).unwrap();
-    let config_home = scratch.join("xdg");
-    std::fs::create_dir_all(&config_home).unwrap();
-    let output = support::node_command(&config_home)
-        .arg(wrangler_project.join("validate.mjs"))
-        .arg(&request_file)
-        .current_dir(&wrangler_project)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run node (set PLACEMENT_LINT_NODE to the node binary if it is not on PATH)");
-    assert!(
-        output.status.success(),
-        "validate.mjs failed ({}):\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let results: Vec<Json> =
-        serde_json::from_slice(&output.stdout).expect("validate.mjs prints a JSON array");
-    assert_eq!(results.len(), requests.len(), "one result per request");
+    let results = support::validate(scratch, &requests);
     results
         .iter()
         .map(|result| ReadResult {

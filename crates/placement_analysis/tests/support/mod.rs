@@ -2,7 +2,7 @@
 //! compare placement-lint with wrangler's own validation and schema.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 /// Set (to `1`) in CI: a missing wrangler install fails the test instead of skipping it.
 pub const REQUIRE_ENV: &str = "PLACEMENT_LINT_REQUIRE_WRANGLER";
@@ -61,6 +61,35 @@ pub fn node_command(scratch: &Path) -> Command {
         .env("NO_COLOR", "1")
         .env("CI", "1");
     command
+}
+
+/// Reads configs with the pinned wrangler (`validate.mjs`, one node process for all):
+/// `requests` are `{ id, file, env }`, the answer one `{ id, ok, errors, warnings }` each, in
+/// order. The request file and wrangler's config home go in `scratch`.
+#[allow(dead_code)] // used by some of the test binaries that include this module
+pub fn validate(scratch: &Path, requests: &[serde_json::Value]) -> Vec<serde_json::Value> {
+    let wrangler_project = wrangler_project();
+    let request_file = scratch.join("requests.json");
+    std::fs::write(&request_file, serde_json::to_vec(requests).unwrap()).unwrap();
+    let config_home = scratch.join("xdg");
+    std::fs::create_dir_all(&config_home).unwrap();
+    let output = node_command(&config_home)
+        .arg(wrangler_project.join("validate.mjs"))
+        .arg(&request_file)
+        .current_dir(&wrangler_project)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run node (set PLACEMENT_LINT_NODE to the node binary if it is not on PATH)");
+    assert!(
+        output.status.success(),
+        "validate.mjs failed ({}):\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let results: Vec<serde_json::Value> =
+        serde_json::from_slice(&output.stdout).expect("validate.mjs prints a JSON array");
+    assert_eq!(results.len(), requests.len(), "one result per request");
+    results
 }
 
 /// A string field of a `package.json`, by JSON pointer.
