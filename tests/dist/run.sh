@@ -215,7 +215,7 @@ pass "pre-commit: .pre-commit-hooks.yaml and the README's configurations are val
   --dest "$scratch/wheels" "setuptools>=61"
 hooked="$scratch/hooked"
 mkdir -p "$hooked/apps/api"
-cp fixtures/rules/PL101-placement-hint-removed/toml/wrangler.toml "$hooked/apps/api/wrangler.toml"
+cp -R fixtures/rules/PL101-placement-hint-removed/toml/. "$hooked/apps/api/"
 git -C "$hooked" init --quiet
 git -C "$hooked" add .
 git -C "$hooked" -c user.name=test -c user.email=test@example.com commit --quiet -m "bad config"
