@@ -165,8 +165,18 @@ fn report(diagnostic: &Diagnostic, sources: &mut Sources) -> Report {
         Some(diagnostic.rule.name.to_owned()),
         SourceSpan::new(diagnostic.span.start.into(), diagnostic.span.len()),
     )];
+    let primary_line = sources
+        .get(&diagnostic.file)
+        .lines
+        .line_of(diagnostic.span.start);
     for related in &diagnostic.related {
-        if related.file == diagnostic.file {
+        // A place well above the diagnostic would get a code frame of its own, printed first:
+        // its `file:line:col` header would then stand where readers (and the GitHub problem
+        // matcher) take the diagnostic's own location. Such a place is named in the help.
+        let same_file = related.file == diagnostic.file;
+        let framed_apart = same_file
+            && sources.get(&related.file).lines.line_of(related.span.start) + 2 < primary_line;
+        if same_file && !framed_apart {
             labels.push(LabeledSpan::new_with_span(
                 Some(related.message.clone()),
                 SourceSpan::new(related.span.start.into(), related.span.len()),
