@@ -369,7 +369,16 @@ async function step(window, name, body) {
 const isMarker = (folder, file, code) => (marker) => marker.folder === folder && marker.file === file && marker.code === code;
 
 async function mainWindow() {
-  const window = await Window.open("main", { settings: { "placementLint.trace.server": process.env.E2E_TRACE ?? "messages" } });
+  const window = await Window.open("main", {
+    settings: { "placementLint.trace.server": process.env.E2E_TRACE ?? "messages" },
+    // The workspace settings file exists from the start, as in most repositories: VS Code then
+    // watches the file itself. Created later, with its folder, a second write soon after the first
+    // was missed on a slow machine (the folder's watcher was not yet in place).
+    prepare: (workspace) => {
+      mkdirSync(join(workspace, ".vscode"), { recursive: true });
+      writeFileSync(join(workspace, ".vscode", "settings.json"), "{}\n");
+    },
+  });
   try {
     await step(window, "the status bar item shows the bundled server running", async () => {
       await window.waitForStatus("running", 60_000);
@@ -507,7 +516,6 @@ async function mainWindow() {
 
     await step(window, "placementLint.ignore in the workspace's settings hides a rule at once", async () => {
       const settingsFile = join(window.workspace, ".vscode", "settings.json");
-      mkdirSync(dirname(settingsFile), { recursive: true });
       writeFileSync(settingsFile, JSON.stringify({ "placementLint.ignore": ["assets-fetch-smart-placement"] }, null, 2));
       await window.waitForNoProblem("PL202 gone from index.ts", isMarker("site/src", "index.ts", "PL202"));
       await window.waitForProblem("PL207 still on index.ts", isMarker("site/src", "index.ts", "PL207"));
