@@ -41,6 +41,7 @@ pub mod placement_without_backend_calls;
 pub mod placement_without_main;
 pub mod project_file_not_read;
 pub mod removed_key;
+pub mod renamed_value;
 pub mod route_with_routes;
 pub mod run_worker_first_smart_placement;
 pub mod sampling_rate_out_of_range;
@@ -223,4 +224,5 @@ pub(crate) static REGISTRY: &[(&Rule, Option<Check>)] = &[
     ),
     (&path_not_found::PATH_NOT_FOUND, Some(path_not_found::check)),
     (&invalid_export::INVALID_EXPORT, Some(invalid_export::check)),
+    (&renamed_value::RENAMED_VALUE, Some(renamed_value::check)),
 ];
