@@ -333,6 +333,15 @@ class Window {
     }, 10_000);
   }
 
+  /** Replaces the whole text of the active editor and saves it. */
+  async replaceText(text) {
+    await this.page.keyboard.press("Control+A");
+    // Inserted as one piece, as a paste is: typing would trigger auto-closing brackets.
+    await this.page.keyboard.insertText(text);
+    await this.page.keyboard.press("Control+S");
+    await waitFor("the editor saved", async () => (await this.page.locator(".tabs-container .tab.active.dirty").count()) === 0, 10_000);
+  }
+
   /** The placement-lint server processes of this window, newest last. */
   serverPids() {
     return descendants(this.process.pid).filter((pid) => {
@@ -371,9 +380,9 @@ const isMarker = (folder, file, code) => (marker) => marker.folder === folder &&
 async function mainWindow() {
   const window = await Window.open("main", {
     settings: { "placementLint.trace.server": process.env.E2E_TRACE ?? "messages" },
-    // The workspace settings file exists from the start, as in most repositories: VS Code then
-    // watches the file itself. Created later, with its folder, a second write soon after the first
-    // was missed on a slow machine (the folder's watcher was not yet in place).
+    // The workspace settings file exists from the start, as in most repositories; the test edits
+    // it in the editor, as a user does (a write from outside was sometimes missed by code-server's
+    // file watcher on a loaded machine, and the change never reached the extension).
     prepare: (workspace) => {
       mkdirSync(join(workspace, ".vscode"), { recursive: true });
       writeFileSync(join(workspace, ".vscode", "settings.json"), "{}\n");
@@ -515,11 +524,12 @@ async function mainWindow() {
     });
 
     await step(window, "placementLint.ignore in the workspace's settings hides a rule at once", async () => {
-      const settingsFile = join(window.workspace, ".vscode", "settings.json");
-      writeFileSync(settingsFile, JSON.stringify({ "placementLint.ignore": ["assets-fetch-smart-placement"] }, null, 2));
+      await window.waitForProblem("PL202 on index.ts before", isMarker("site/src", "index.ts", "PL202"));
+      await window.openFile(".vscode/settings.json");
+      await window.replaceText(JSON.stringify({ "placementLint.ignore": ["assets-fetch-smart-placement"] }, null, 2));
       await window.waitForNoProblem("PL202 gone from index.ts", isMarker("site/src", "index.ts", "PL202"));
       await window.waitForProblem("PL207 still on index.ts", isMarker("site/src", "index.ts", "PL207"));
-      writeFileSync(settingsFile, "{}\n");
+      await window.replaceText("{}\n");
       await window.waitForProblem("PL202 back on index.ts", isMarker("site/src", "index.ts", "PL202"));
     });
 
