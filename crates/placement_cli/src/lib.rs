@@ -222,6 +222,7 @@ fn write_report(
         OutputFormat::Human => {
             output::human::write(out, run, &mut sources, output::human::use_color())
         }
+        OutputFormat::Concise => output::concise::write(out, run, &mut sources),
         OutputFormat::Json => output::json::write(out, run, &mut sources),
         OutputFormat::Sarif => output::sarif::write(out, run, &mut sources),
         OutputFormat::Github => output::github::write(out, run, &mut sources),
@@ -230,10 +231,10 @@ fn write_report(
         OutputFormat::Checkstyle => output::checkstyle::write(out, run, &mut sources),
     }?;
     if args.show_fixes {
-        // Appended to the human and GitHub output; kept out of the machine-readable formats.
+        // Appended to the human, concise and GitHub output; kept out of the machine-readable formats.
         if matches!(
             args.output_format,
-            OutputFormat::Human | OutputFormat::Github
+            OutputFormat::Human | OutputFormat::Concise | OutputFormat::Github
         ) {
             output::fixes::write_list(out, run, &mut sources)?;
         } else {
