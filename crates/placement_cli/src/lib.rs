@@ -261,8 +261,14 @@ fn print_rule(code: &str) -> Result<u8, CliError> {
         ))
     })?;
     let mut out = std::io::stdout().lock();
-    writeln!(
-        out,
+    writeln!(out, "{}", rule_page(rule)).map_err(CliError::Io)?;
+    Ok(exit::CLEAN)
+}
+
+/// A rule's documentation as `placement-lint rule CODE` prints it (and the MCP server's
+/// `explain_rule` returns it).
+pub(crate) fn rule_page(rule: &placement_analysis::Rule) -> String {
+    format!(
         "# {} ({})\n\nDefault severity: {}. Fix: {}.\n\n{}\nDocs: {}",
         rule.code,
         rule.name,
@@ -271,8 +277,6 @@ fn print_rule(code: &str) -> Result<u8, CliError> {
         rule.docs_text(),
         rule.url()
     )
-    .map_err(CliError::Io)?;
-    Ok(exit::CLEAN)
 }
 
 fn print_rules(format: RulesFormat) -> Result<u8, CliError> {
