@@ -556,6 +556,21 @@ async function mainWindow() {
       await window.waitForProblem("PL202 back on index.ts", isMarker("site/src", "index.ts", "PL202"));
     });
 
+    await step(window, "a broken placement-lint.toml shows its error where it is written", async () => {
+      const settingsFile = join(window.workspace, "api", "placement-lint.toml");
+      writeFileSync(settingsFile, 'selct = ["PL1"]\n');
+      // A marker without a code: its row reads message, source, position.
+      const mentions = (words) => (marker) => [marker.message, marker.source, marker.code].some((field) => field?.includes(words));
+      const marker = await waitFor("the settings error in Problems", async () => (await window.problems("api/placement-lint.toml"))?.find(mentions("selct")));
+      check(marker.line === 1, `the error is on line ${marker.line}`);
+      writeFileSync(settingsFile, 'select = ["PL1"]\n');
+      await waitFor("the settings error gone", async () => {
+        const markers = await window.problems("api/placement-lint.toml");
+        return markers !== undefined && !markers.some(mentions("selct"));
+      });
+      rmSync(settingsFile);
+    });
+
     await step(window, "placement-lint: Show server log shows the server's log lines, none as errors", async () => {
       await window.command("placement-lint: Show server log");
       // The panel's filter box may still hold the Problems panel's filter.
