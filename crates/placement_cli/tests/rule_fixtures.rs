@@ -78,6 +78,7 @@ rule_fixtures! {
     pl323_secret_in_vars => "PL323-secret-in-vars",
     pl324_sampling_rate_out_of_range => "PL324-sampling-rate-out-of-range",
     pl330_invalid_export => "PL330-invalid-export",
+    pl350_invalid_name => "PL350-invalid-name",
 }
 
 #[test]

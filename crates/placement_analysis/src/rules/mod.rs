@@ -17,6 +17,7 @@ pub mod experimental_key;
 pub mod invalid_compatibility_date;
 pub mod invalid_custom_domain;
 pub mod invalid_export;
+pub mod invalid_name;
 pub mod invalid_route;
 pub mod invalid_syntax;
 pub mod invalid_utf8;
@@ -223,4 +224,5 @@ pub(crate) static REGISTRY: &[(&Rule, Option<Check>)] = &[
     ),
     (&path_not_found::PATH_NOT_FOUND, Some(path_not_found::check)),
     (&invalid_export::INVALID_EXPORT, Some(invalid_export::check)),
+    (&invalid_name::INVALID_NAME, Some(invalid_name::check)),
 ];

@@ -1,0 +1,100 @@
+//! Finding the tables a value check looks at (`containers[0].ssh`, `queues.consumers[2]`) in
+//! every scope, with the paths wrangler names them by, and reading numbers as written.
+
+use crate::model::Scope;
+use crate::syntax::{NodeKind, Table};
+
+/// A table found below a scope, and its path from the scope as wrangler writes it
+/// (`containers[0].observability`).
+pub(crate) struct Site<'a> {
+    pub at: String,
+    pub table: &'a Table,
+}
+
+impl Site<'_> {
+    /// The path of `key` of this table, prefixed with the scope (`env.staging.connect[1].port`).
+    pub fn path(&self, scope: &Scope<'_>, key: &str) -> String {
+        if key.is_empty() {
+            scope.path(&self.at)
+        } else {
+            scope.path(&format!("{}.{key}", self.at))
+        }
+    }
+}
+
+/// The tables at `path` below `table`: each step is a key, or `[]` for each table in an array.
+pub(crate) fn tables_at<'a>(table: &'a Table, path: &[&str]) -> Vec<Site<'a>> {
+    let mut out = Vec::new();
+    collect(table, path, String::new(), &mut out);
+    out
+}
+
+fn collect<'a>(table: &'a Table, path: &[&str], at: String, out: &mut Vec<Site<'a>>) {
+    let Some((step, rest)) = path.split_first() else {
+        out.push(Site { at, table });
+        return;
+    };
+    let Some(entry) = table.get(step) else {
+        return;
+    };
+    let at = if at.is_empty() {
+        (*step).to_owned()
+    } else {
+        format!("{at}.{step}")
+    };
+    match (rest.split_first(), &entry.value.kind) {
+        (Some((&"[]", rest)), NodeKind::Array(items)) => {
+            for (index, item) in items.iter().enumerate() {
+                if let Some(item) = item.as_table() {
+                    collect(item, rest, format!("{at}[{index}]"), out);
+                }
+            }
+        }
+        (_, NodeKind::Table(inner)) => collect(inner, rest, at, out),
+        _ => {}
+    }
+}
+
+/// Reads a number as written (`1_000`, `0x10`, `+inf`, `1e3`).
+pub(crate) fn parse_number(text: &str) -> Option<f64> {
+    let text = text.replace('_', "");
+    let (sign, digits) = match text.strip_prefix('-') {
+        Some(rest) => (-1.0, rest),
+        None => (1.0, text.strip_prefix('+').unwrap_or(&text)),
+    };
+    for (prefix, radix) in [("0x", 16), ("0o", 8), ("0b", 2)] {
+        if let Some(rest) = digits.strip_prefix(prefix) {
+            return i64::from_str_radix(rest, radix)
+                .ok()
+                .map(|value| sign * value as f64);
+        }
+    }
+    digits.parse::<f64>().ok().map(|value| sign * value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::{Format, parse};
+
+    #[test]
+    fn finds_tables_in_arrays_and_tables() {
+        let parsed = parse(
+            "[[containers]]\nssh = { port = 1 }\n[[containers]]\nname = \"b\"\n[[containers]]\nssh = { port = 2 }\n",
+            Format::Toml,
+        );
+        let sites = tables_at(&parsed.root, &["containers", "[]", "ssh"]);
+        let paths: Vec<_> = sites.iter().map(|site| site.at.as_str()).collect();
+        assert_eq!(paths, ["containers[0].ssh", "containers[2].ssh"]);
+        assert!(tables_at(&parsed.root, &["missing", "[]"]).is_empty());
+    }
+
+    #[test]
+    fn reads_numbers_as_written() {
+        assert_eq!(parse_number("1_000"), Some(1000.0));
+        assert_eq!(parse_number("0x10"), Some(16.0));
+        assert_eq!(parse_number("-0.5"), Some(-0.5));
+        assert_eq!(parse_number("+inf"), Some(f64::INFINITY));
+        assert!(parse_number("nan").unwrap().is_nan());
+    }
+}

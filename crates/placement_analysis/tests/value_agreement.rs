@@ -1,0 +1,241 @@
+//! placement-lint agrees with the pinned wrangler on the values it checks by form or range and
+//! on the fields that depend on another field (PL350-PL369).
+//!
+//! Each case is a small config written in TOML (and the same config as JSONC, converted), with
+//! the rule expected to report it, or none for a config wrangler accepts. The pinned wrangler
+//! reads every file with no environment and with `--env staging`; then for each read:
+//! - wrangler refuses it exactly when placement-lint reports an error in the scopes that read
+//!   validates (the top level and `[previews]`; with `--env staging`, `[env.staging]` too), and
+//!   the expected rule is among those errors;
+//! - each wrangler warning on a case that expects a warning rule is matched by that rule.
+
+mod support;
+
+use std::path::Path;
+
+use placement_analysis::syntax::{Format, Node, NodeKind, Table, parse};
+use placement_analysis::{Diagnostic, Severity, check_config};
+use serde_json::json;
+
+/// What a case expects of placement-lint.
+#[derive(Debug, Clone, Copy)]
+enum Expect {
+    /// wrangler accepts it (with no environment and with `--env staging`): no error.
+    Accepted,
+    /// wrangler refuses it; this rule reports the error.
+    Error(&'static str),
+}
+
+struct Case {
+    label: &'static str,
+    expect: Expect,
+    toml: &'static str,
+}
+
+const fn case(label: &'static str, expect: Expect, toml: &'static str) -> Case {
+    Case {
+        label,
+        expect,
+        toml,
+    }
+}
+
+use Expect::{Accepted, Error};
+
+/// Every case; each is read at the top level, and each one with an `[env.staging]` also with
+/// `--env staging`.
+const CASES: &[Case] = &[
+    // PL350 invalid-name
+    case("worker name valid", Accepted, "name = \"orders_api-2\"\n"),
+    case("worker name empty", Accepted, "name = \"\"\n"),
+    case(
+        "worker name upper case",
+        Error("PL350"),
+        "name = \"Orders\"\n",
+    ),
+    case(
+        "worker name leading dash",
+        Error("PL350"),
+        "name = \"-orders\"\n",
+    ),
+    case(
+        "worker name in env",
+        Error("PL350"),
+        "name = \"orders\"\n[env.staging]\nname = \"orders staging\"\n",
+    ),
+    case(
+        "r2 bucket names valid",
+        Accepted,
+        "[[r2_buckets]]\nbinding = \"B\"\nbucket_name = \"abc\"\npreview_bucket_name = \"a-1\"\n",
+    ),
+    case(
+        "r2 bucket name too short",
+        Error("PL350"),
+        "[[r2_buckets]]\nbinding = \"B\"\nbucket_name = \"ab\"\n",
+    ),
+    case(
+        "r2 bucket name empty",
+        Error("PL350"),
+        "[[r2_buckets]]\nbinding = \"B\"\nbucket_name = \"\"\n",
+    ),
+    case(
+        "r2 bucket name upper case in env",
+        Error("PL350"),
+        "[env.staging]\n[[env.staging.r2_buckets]]\nbinding = \"B\"\nbucket_name = \"Uploads\"\n",
+    ),
+    case(
+        "r2 preview bucket name ends in dash",
+        Error("PL350"),
+        "[[r2_buckets]]\nbinding = \"B\"\nbucket_name = \"abc\"\npreview_bucket_name = \"abc-\"\n",
+    ),
+    case(
+        "workflow name valid",
+        Accepted,
+        "[[workflows]]\nbinding = \"F\"\nname = \"_Flow-1\"\nclass_name = \"F\"\n",
+    ),
+    case(
+        "workflow name with a space",
+        Error("PL350"),
+        "[[workflows]]\nbinding = \"F\"\nname = \"my flow\"\nclass_name = \"F\"\n",
+    ),
+    case(
+        "workflow name too long in previews",
+        Error("PL350"),
+        "[[previews.workflows]]\nbinding = \"F\"\nname = \"a123456789a123456789a123456789a123456789a123456789a123456789abcde\"\nclass_name = \"F\"\n",
+    ),
+    case(
+        "queue producer empty",
+        Error("PL350"),
+        "[[queues.producers]]\nbinding = \"Q\"\nqueue = \"\"\n",
+    ),
+    case(
+        "queue producer named",
+        Accepted,
+        "[[queues.producers]]\nbinding = \"Q\"\nqueue = \"jobs\"\n",
+    ),
+];
+
+/// The scopes a read validates: the top level and `[previews]`, and the environment it names.
+fn read_by(diagnostic: &Diagnostic, env: Option<&str>) -> bool {
+    diagnostic.environments.is_empty()
+        || diagnostic
+            .environments
+            .iter()
+            .any(|name| name == "previews" || Some(name.as_str()) == env)
+}
+
+/// The TOML case as JSONC, read with placement-lint's own parser (cases hold no dates).
+fn to_jsonc(toml_text: &str) -> String {
+    let parsed = parse(toml_text, Format::Toml);
+    assert!(
+        parsed.errors.is_empty(),
+        "a case is valid TOML: {toml_text}"
+    );
+    let json = serde_json::to_string_pretty(&table_to_json(&parsed.root)).unwrap();
+    format!("// converted from the TOML case\n{json}\n")
+}
+
+fn table_to_json(table: &Table) -> serde_json::Value {
+    serde_json::Value::Object(
+        table
+            .entries
+            .iter()
+            .map(|entry| (entry.key.clone(), node_to_json(&entry.value)))
+            .collect(),
+    )
+}
+
+fn node_to_json(node: &Node) -> serde_json::Value {
+    match &node.kind {
+        NodeKind::Table(table) => table_to_json(table),
+        NodeKind::Array(items) => items.iter().map(node_to_json).collect(),
+        NodeKind::String(text) | NodeKind::Datetime(text) => json!(text),
+        NodeKind::Number(text) => serde_json::from_str(&text.replace('_', "")).unwrap(),
+        NodeKind::Bool(value) => json!(value),
+        NodeKind::Null => serde_json::Value::Null,
+    }
+}
+
+#[test]
+fn value_checks_agree_with_wrangler() {
+    if support::installed_wrangler("value_agreement").is_none() {
+        return;
+    }
+    let scratch = tempfile::tempdir().unwrap();
+    let mut files = Vec::new();
+    for (index, case) in CASES.iter().enumerate() {
+        for (file_name, text) in [
+            ("wrangler.toml", case.toml.to_owned()),
+            ("wrangler.jsonc", to_jsonc(case.toml)),
+        ] {
+            let dir = scratch.path().join(format!("{index:03}"));
+            std::fs::create_dir_all(&dir).unwrap();
+            let path = dir.join(file_name);
+            std::fs::write(&path, &text).unwrap();
+            files.push((case, path, text));
+        }
+    }
+    let mut requests = Vec::new();
+    for (index, (case, path, _)) in files.iter().enumerate() {
+        requests.push(json!({ "id": format!("{index}"), "file": path, "env": null }));
+        if case.toml.contains("[env.staging") {
+            requests.push(json!({ "id": format!("{index}"), "file": path, "env": "staging" }));
+        }
+    }
+    let results = support::validate(scratch.path(), &requests);
+    let mut failures = Vec::new();
+    for (request, result) in requests.iter().zip(&results) {
+        let index: usize = request["id"].as_str().unwrap().parse().unwrap();
+        let (case, path, text) = &files[index];
+        let env = request["env"].as_str();
+        let diagnostics = check_config(path, text);
+        let errors: Vec<&Diagnostic> = diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error && read_by(d, env))
+            .collect();
+        let refused = !result["ok"].as_bool().unwrap_or(false);
+        let file = file_name(path);
+        let problem = match case.expect {
+            _ if refused == errors.is_empty() => Some(format!(
+                "wrangler {} it, placement-lint reports {} error(s)",
+                if refused { "refuses" } else { "accepts" },
+                errors.len()
+            )),
+            Error(code) if refused && !errors.iter().any(|d| d.code() == code) => {
+                Some(format!("wrangler refuses it, but not {code}"))
+            }
+            Error(code) if !refused && read_by_any_scope(case, env) => {
+                Some(format!("wrangler accepts it, so the {code} case is wrong"))
+            }
+            _ => None,
+        };
+        if let Some(problem) = problem {
+            failures.push(format!(
+                "{} ({file}, env {:?}): {problem}\n  wrangler: {}\n  placement-lint: {:?}",
+                case.label,
+                env,
+                result["errors"].as_str().unwrap_or_default().trim(),
+                diagnostics
+                    .iter()
+                    .map(|d| format!("{} {}", d.code(), d.message))
+                    .collect::<Vec<_>>()
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} disagreement(s):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// Whether a read should see the case's error: an error case written only in `[env.staging]`
+/// is not read without `--env staging`.
+fn read_by_any_scope(case: &Case, env: Option<&str>) -> bool {
+    env.is_some() || !case.toml.contains("[env.staging")
+}
+
+fn file_name(path: &Path) -> &str {
+    path.file_name().and_then(|name| name.to_str()).unwrap()
+}
