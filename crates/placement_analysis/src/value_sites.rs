@@ -2,7 +2,7 @@
 //! every scope, with the paths wrangler names them by, and reading numbers as written.
 
 use crate::model::Scope;
-use crate::syntax::{NodeKind, Table};
+use crate::syntax::{Entry, Node, NodeKind, Table};
 
 /// A table found below a scope, and its path from the scope as wrangler writes it
 /// (`containers[0].observability`).
@@ -55,6 +55,20 @@ fn collect<'a>(table: &'a Table, path: &[&str], at: String, out: &mut Vec<Site<'
     }
 }
 
+/// A TOML or JSON number as written (`1_000`, `0x10`, `inf`, `1e3`), as wrangler reads it.
+pub(crate) fn number(node: &Node) -> Option<f64> {
+    match &node.kind {
+        NodeKind::Number(text) => parse_number(text),
+        _ => None,
+    }
+}
+
+/// The number of `key` in `table`, when it is one.
+pub(crate) fn number_of<'a>(table: &'a Table, key: &str) -> Option<(&'a Entry, f64)> {
+    let entry = table.get(key)?;
+    number(&entry.value).map(|value| (entry, value))
+}
+
 /// Reads a number as written (`1_000`, `0x10`, `+inf`, `1e3`).
 pub(crate) fn parse_number(text: &str) -> Option<f64> {
     let text = text.replace('_', "");
@@ -70,6 +84,15 @@ pub(crate) fn parse_number(text: &str) -> Option<f64> {
         }
     }
     digits.parse::<f64>().ok().map(|value| sign * value)
+}
+
+/// A number as JavaScript prints it in wrangler's messages (`60`, `1.5`).
+pub(crate) fn show_number(value: f64) -> String {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        format!("{}", value as i64)
+    } else {
+        format!("{value}")
+    }
 }
 
 #[cfg(test)]
@@ -96,5 +119,7 @@ mod tests {
         assert_eq!(parse_number("-0.5"), Some(-0.5));
         assert_eq!(parse_number("+inf"), Some(f64::INFINITY));
         assert!(parse_number("nan").unwrap().is_nan());
+        assert_eq!(show_number(60.0), "60");
+        assert_eq!(show_number(1.5), "1.5");
     }
 }

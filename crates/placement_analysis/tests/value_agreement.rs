@@ -113,6 +113,97 @@ const CASES: &[Case] = &[
         Accepted,
         "[[queues.producers]]\nbinding = \"Q\"\nqueue = \"jobs\"\n",
     ),
+    // PL351 value-out-of-range
+    case(
+        "connect ports valid",
+        Accepted,
+        "[[connect]]\nprotocol = \"tcp\"\nport = 1\n[[connect]]\nprotocol = \"udp\"\nport = 65535\n",
+    ),
+    case(
+        "connect port zero",
+        Error("PL351"),
+        "[[connect]]\nprotocol = \"tcp\"\nport = 0\n",
+    ),
+    case(
+        "connect port fractional in env",
+        Error("PL351"),
+        "[env.staging]\n[[env.staging.connect]]\nprotocol = \"tcp\"\nport = 80.5\n",
+    ),
+    case(
+        "rate limit period 30",
+        Error("PL351"),
+        "[[ratelimits]]\nname = \"R\"\nnamespace_id = \"1\"\nsimple = { limit = 5, period = 30 }\n",
+    ),
+    case(
+        "rate limit period 60",
+        Accepted,
+        "[[ratelimits]]\nname = \"R\"\nnamespace_id = \"1\"\nsimple = { limit = 5, period = 60 }\n",
+    ),
+    case(
+        "max_delay too long",
+        Error("PL351"),
+        "[durable_objects]\ncode_update_strategy = { mode = \"deferred\", max_delay = 86401 }\n",
+    ),
+    case(
+        "max_delay sub-millisecond",
+        Error("PL351"),
+        "[durable_objects]\ncode_update_strategy = { mode = \"deferred\", max_delay = 1.0005 }\n",
+    ),
+    case(
+        "max_delay valid",
+        Accepted,
+        "[durable_objects]\ncode_update_strategy = { mode = \"deferred\", max_delay = 1.005 }\n",
+    ),
+    case(
+        "container numbers valid",
+        Accepted,
+        "name = \"w\"\n[[containers]]\nclass_name = \"Box\"\nimage = \"docker.io/library/nginx:1\"\nmax_instances = 3\nrollout_active_grace_period = 0\nrollout_step_percentage = [10, 50, 100]\nssh = { enabled = true, port = 22 }\nobservability = { enabled = true, target_instance_percentage = 50 }\n",
+    ),
+    case(
+        "container rollout single step",
+        Error("PL351"),
+        "name = \"w\"\n[[containers]]\nclass_name = \"Box\"\nimage = \"docker.io/library/nginx:1\"\nrollout_step_percentage = 15\n",
+    ),
+    case(
+        "container rollout steps unordered",
+        Error("PL351"),
+        "name = \"w\"\n[[containers]]\nclass_name = \"Box\"\nimage = \"docker.io/library/nginx:1\"\nrollout_step_percentage = [50, 20, 100]\n",
+    ),
+    case(
+        "container rollout steps not ending at 100",
+        Error("PL351"),
+        "name = \"w\"\n[[containers]]\nclass_name = \"Box\"\nimage = \"docker.io/library/nginx:1\"\nrollout_step_percentage = [20, 50]\n",
+    ),
+    case(
+        "container rollout more steps than instances",
+        Error("PL351"),
+        "name = \"w\"\n[[containers]]\nclass_name = \"Box\"\nimage = \"docker.io/library/nginx:1\"\nmax_instances = 1\nrollout_step_percentage = [50, 100]\n",
+    ),
+    case(
+        "container negative max_instances in env",
+        Error("PL351"),
+        "name = \"w\"\n[env.staging]\n[[env.staging.containers]]\nclass_name = \"Box\"\nimage = \"docker.io/library/nginx:1\"\nmax_instances = -1\n",
+    ),
+    case(
+        "container negative grace period",
+        Error("PL351"),
+        "name = \"w\"\n[[containers]]\nclass_name = \"Box\"\nimage = \"docker.io/library/nginx:1\"\nrollout_active_grace_period = -5\n",
+    ),
+    case(
+        "container ssh port",
+        Error("PL351"),
+        "name = \"w\"\n[[containers]]\nclass_name = \"Box\"\nimage = \"docker.io/library/nginx:1\"\nssh = { enabled = true, port = 70000 }\n",
+    ),
+    case(
+        "container observability percentage",
+        Error("PL351"),
+        "name = \"w\"\n[[containers]]\nclass_name = \"Box\"\nimage = \"docker.io/library/nginx:1\"\nobservability = { enabled = true, target_instance_percentage = 100 }\n",
+    ),
+    case(
+        "container observability count",
+        Error("PL351"),
+        "name = \"w\"\n[[containers]]\nclass_name = \"Box\"\nimage = \"docker.io/library/nginx:1\"\nobservability = { enabled = true, target_instance_count = 0 }\n",
+    ),
 ];
 
 /// The scopes a read validates: the top level and `[previews]`, and the environment it names.
@@ -201,6 +292,9 @@ fn value_checks_agree_with_wrangler() {
                 if refused { "refuses" } else { "accepts" },
                 errors.len()
             )),
+            Accepted if refused => {
+                Some("wrangler refuses it, so the accepted case is wrong".to_owned())
+            }
             Error(code) if refused && !errors.iter().any(|d| d.code() == code) => {
                 Some(format!("wrangler refuses it, but not {code}"))
             }

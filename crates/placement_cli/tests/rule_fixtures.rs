@@ -79,6 +79,7 @@ rule_fixtures! {
     pl324_sampling_rate_out_of_range => "PL324-sampling-rate-out-of-range",
     pl330_invalid_export => "PL330-invalid-export",
     pl350_invalid_name => "PL350-invalid-name",
+    pl351_value_out_of_range => "PL351-value-out-of-range",
 }
 
 #[test]

@@ -51,6 +51,7 @@ pub mod smart_placement_without_fetch_handler;
 pub mod smart_placement_without_functions;
 pub mod source_parse_error;
 pub mod unknown_key;
+pub mod value_out_of_range;
 pub mod wrangler_too_old_for_placement;
 pub mod wrong_type;
 
@@ -225,4 +226,8 @@ pub(crate) static REGISTRY: &[(&Rule, Option<Check>)] = &[
     (&path_not_found::PATH_NOT_FOUND, Some(path_not_found::check)),
     (&invalid_export::INVALID_EXPORT, Some(invalid_export::check)),
     (&invalid_name::INVALID_NAME, Some(invalid_name::check)),
+    (
+        &value_out_of_range::VALUE_OUT_OF_RANGE,
+        Some(value_out_of_range::check),
+    ),
 ];
