@@ -204,6 +204,32 @@ const CASES: &[Case] = &[
         Error("PL351"),
         "name = \"w\"\n[[containers]]\nclass_name = \"Box\"\nimage = \"docker.io/library/nginx:1\"\nobservability = { enabled = true, target_instance_count = 0 }\n",
     ),
+    // PL352 missing-dependent-field
+    case(
+        "durable object environment without script_name",
+        Error("PL352"),
+        "[[durable_objects.bindings]]\nname = \"R\"\nclass_name = \"R\"\nenvironment = \"production\"\n",
+    ),
+    case(
+        "durable object environment with script_name in env",
+        Accepted,
+        "[env.staging]\n[[env.staging.durable_objects.bindings]]\nname = \"R\"\nclass_name = \"R\"\nscript_name = \"chat\"\nenvironment = \"production\"\n",
+    ),
+    case(
+        "durable object environment without script_name in env",
+        Error("PL352"),
+        "[env.staging]\n[[env.staging.durable_objects.bindings]]\nname = \"R\"\nclass_name = \"R\"\nenvironment = \"production\"\n",
+    ),
+    case(
+        "container instance target with logs off",
+        Error("PL352"),
+        "name = \"w\"\n[[containers]]\nclass_name = \"Box\"\nimage = \"docker.io/library/nginx:1\"\nobservability = { enabled = false, target_instance_count = 2 }\n",
+    ),
+    case(
+        "container instance target with logs on",
+        Accepted,
+        "name = \"w\"\n[[containers]]\nclass_name = \"Box\"\nimage = \"docker.io/library/nginx:1\"\nobservability = { logs = { enabled = true }, target_instance_count = 2 }\n",
+    ),
 ];
 
 /// The scopes a read validates: the top level and `[previews]`, and the environment it names.

@@ -80,6 +80,7 @@ rule_fixtures! {
     pl330_invalid_export => "PL330-invalid-export",
     pl350_invalid_name => "PL350-invalid-name",
     pl351_value_out_of_range => "PL351-value-out-of-range",
+    pl352_missing_dependent_field => "PL352-missing-dependent-field",
 }
 
 #[test]

@@ -24,6 +24,7 @@ pub mod invalid_utf8;
 pub mod key_swallowed_by_table;
 pub mod main_with_site_entry_point;
 pub mod migrations_with_exports;
+pub mod missing_dependent_field;
 pub mod missing_required_key;
 pub mod non_inherited_key_missing;
 pub mod pages_middleware_smart_placement;
@@ -229,5 +230,9 @@ pub(crate) static REGISTRY: &[(&Rule, Option<Check>)] = &[
     (
         &value_out_of_range::VALUE_OUT_OF_RANGE,
         Some(value_out_of_range::check),
+    ),
+    (
+        &missing_dependent_field::MISSING_DEPENDENT_FIELD,
+        Some(missing_dependent_field::check),
     ),
 ];
