@@ -230,6 +230,32 @@ const CASES: &[Case] = &[
         Accepted,
         "name = \"w\"\n[[containers]]\nclass_name = \"Box\"\nimage = \"docker.io/library/nginx:1\"\nobservability = { logs = { enabled = true }, target_instance_count = 2 }\n",
     ),
+    // PL353 invalid-preview-container
+    case(
+        "preview container with class only",
+        Accepted,
+        "name = \"w\"\n[[previews.containers]]\nclass_name = \"Box\"\nimage = \"docker.io/library/nginx:1\"\n",
+    ),
+    case(
+        "preview container name",
+        Error("PL353"),
+        "name = \"w\"\n[[previews.containers]]\nname = \"box\"\nclass_name = \"Box\"\nimage = \"docker.io/library/nginx:1\"\n",
+    ),
+    case(
+        "preview container name in env",
+        Error("PL353"),
+        "name = \"w\"\n[env.staging]\n[[env.staging.previews.containers]]\nname = \"box\"\nclass_name = \"Box\"\nimage = \"docker.io/library/nginx:1\"\n",
+    ),
+    case(
+        "preview container durable object policy",
+        Error("PL353"),
+        "name = \"w\"\n[[previews.containers]]\nclass_name = \"Box\"\nscheduling_policy = \"durable_object\"\n",
+    ),
+    case(
+        "preview containers sharing a class",
+        Error("PL353"),
+        "name = \"w\"\n[[previews.containers]]\nclass_name = \"Box\"\nimage = \"docker.io/library/nginx:1\"\n[[previews.containers]]\nclass_name = \"Box\"\nimage = \"docker.io/library/nginx:2\"\n",
+    ),
 ];
 
 /// The scopes a read validates: the top level and `[previews]`, and the environment it names.

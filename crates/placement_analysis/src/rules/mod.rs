@@ -18,6 +18,7 @@ pub mod invalid_compatibility_date;
 pub mod invalid_custom_domain;
 pub mod invalid_export;
 pub mod invalid_name;
+pub mod invalid_preview_container;
 pub mod invalid_route;
 pub mod invalid_syntax;
 pub mod invalid_utf8;
@@ -234,5 +235,9 @@ pub(crate) static REGISTRY: &[(&Rule, Option<Check>)] = &[
     (
         &missing_dependent_field::MISSING_DEPENDENT_FIELD,
         Some(missing_dependent_field::check),
+    ),
+    (
+        &invalid_preview_container::INVALID_PREVIEW_CONTAINER,
+        Some(invalid_preview_container::check),
     ),
 ];
