@@ -256,46 +256,125 @@ const CASES: &[Case] = &[
         Error("PL353"),
         "name = \"w\"\n[[previews.containers]]\nclass_name = \"Box\"\nimage = \"docker.io/library/nginx:1\"\n[[previews.containers]]\nclass_name = \"Box\"\nimage = \"docker.io/library/nginx:2\"\n",
     ),
+    // PL354 container-export-mismatch
+    case(
+        "export names a missing container",
+        Error("PL354"),
+        "name = \"w\"\n[[containers]]\nname = \"sandbox\"\nimage = \"docker.io/library/nginx:1\"\n[exports.Sandbox]\ntype = \"durable-object\"\nstorage = \"sqlite\"\ncontainer = \"sandbox-box\"\n",
+    ),
+    case(
+        "export names its container",
+        Accepted,
+        "name = \"w\"\n[[containers]]\nname = \"sandbox\"\nimage = \"docker.io/library/nginx:1\"\n[exports.Sandbox]\ntype = \"durable-object\"\nstorage = \"sqlite\"\ncontainer = \"sandbox\"\n",
+    ),
+    case(
+        "export names a generated container name",
+        Accepted,
+        "name = \"w-app\"\n[[containers]]\nclass_name = \"Box\"\nimage = \"docker.io/library/nginx:1\"\n[exports.Box]\ntype = \"durable-object\"\nstorage = \"sqlite\"\ncontainer = \"w-app-box\"\n",
+    ),
+    case(
+        "two exports name one container",
+        Error("PL354"),
+        "name = \"w\"\n[[containers]]\nname = \"sandbox\"\nimage = \"docker.io/library/nginx:1\"\n[exports.A]\ntype = \"durable-object\"\nstorage = \"sqlite\"\ncontainer = \"sandbox\"\n[exports.B]\ntype = \"durable-object\"\nstorage = \"sqlite\"\ncontainer = \"sandbox\"\n",
+    ),
+    case(
+        "two containers with one name",
+        Error("PL354"),
+        "name = \"w\"\n[[containers]]\nname = \"a\"\nclass_name = \"A\"\nimage = \"docker.io/library/nginx:1\"\n[[containers]]\nname = \"a\"\nclass_name = \"B\"\nimage = \"docker.io/library/nginx:1\"\n",
+    ),
+    case(
+        "two containers for one class",
+        Error("PL354"),
+        "name = \"w\"\n[[containers]]\nclass_name = \"A\"\nimage = \"docker.io/library/nginx:1\"\n[[containers]]\nname = \"other\"\nclass_name = \"A\"\nimage = \"docker.io/library/nginx:1\"\n",
+    ),
+    case(
+        "container linked to nothing",
+        Error("PL354"),
+        "name = \"w\"\n[[containers]]\nname = \"lonely\"\nimage = \"docker.io/library/nginx:1\"\n",
+    ),
+    case(
+        "container and export disagree",
+        Error("PL354"),
+        "name = \"w\"\n[[containers]]\nclass_name = \"Cart\"\nimage = \"docker.io/library/nginx:1\"\n[[containers]]\nname = \"box\"\nclass_name = \"Till\"\nimage = \"docker.io/library/nginx:1\"\n[exports.Cart]\ntype = \"durable-object\"\nstorage = \"sqlite\"\ncontainer = \"box\"\n[exports.Till]\ntype = \"durable-object\"\nstorage = \"sqlite\"\n",
+    ),
+    case(
+        "container class without live export",
+        Error("PL354"),
+        "name = \"w\"\n[[containers]]\nclass_name = \"Gone\"\nimage = \"docker.io/library/nginx:1\"\n[exports.Gone]\ntype = \"durable-object\"\nstorage = \"sqlite\"\nstate = \"deleted\"\n[exports.Live]\ntype = \"durable-object\"\nstorage = \"sqlite\"\n",
+    ),
+    case(
+        "container on legacy-kv",
+        Error("PL354"),
+        "name = \"w\"\n[[containers]]\nclass_name = \"Old\"\nimage = \"docker.io/library/nginx:1\"\n[exports.Old]\ntype = \"durable-object\"\nstorage = \"legacy-kv\"\n",
+    ),
+    case(
+        "env containers with inherited exports",
+        Accepted,
+        "name = \"w\"\n[exports.Sandbox]\ntype = \"durable-object\"\nstorage = \"sqlite\"\ncontainer = \"w-sandbox-staging\"\n[env.staging]\n[[env.staging.containers]]\nclass_name = \"Sandbox\"\nimage = \"docker.io/library/nginx:1\"\n",
+    ),
+    case(
+        "env without containers inherits a dangling export",
+        Error("PL354"),
+        "name = \"w\"\n[exports.Sandbox]\ntype = \"durable-object\"\nstorage = \"sqlite\"\ncontainer = \"box\"\n[env.staging]\nvars = { A = \"1\" }\n",
+    ),
 ];
 
-/// The scopes a read validates: the top level and `[previews]`, and the environment it names.
-fn read_by(diagnostic: &Diagnostic, env: Option<&str>) -> bool {
-    diagnostic.environments.is_empty()
-        || diagnostic
-            .environments
-            .iter()
-            .any(|name| name == "previews" || Some(name.as_str()) == env)
+/// Whether a read validates where `diagnostic` is: everything before the environment (every
+/// case writes `[env.staging]` last), and the environment itself with `--env staging`.
+fn read_by(diagnostic: &Diagnostic, text: &str, env: Option<&str>) -> bool {
+    let env_start = text
+        .find("[env.staging")
+        .or_else(|| text.find("\"env\": {"))
+        .unwrap_or(text.len());
+    env.is_some() || diagnostic.span.start < env_start
 }
 
-/// The TOML case as JSONC, read with placement-lint's own parser (cases hold no dates).
+/// The TOML case as JSONC, read with placement-lint's own parser, keys in the order written
+/// (cases hold no dates).
 fn to_jsonc(toml_text: &str) -> String {
     let parsed = parse(toml_text, Format::Toml);
     assert!(
         parsed.errors.is_empty(),
         "a case is valid TOML: {toml_text}"
     );
-    let json = serde_json::to_string_pretty(&table_to_json(&parsed.root)).unwrap();
-    format!("// converted from the TOML case\n{json}\n")
+    let mut out = String::from("// converted from the TOML case\n");
+    write_table(&parsed.root, &mut out);
+    out.push('\n');
+    out
 }
 
-fn table_to_json(table: &Table) -> serde_json::Value {
-    serde_json::Value::Object(
-        table
-            .entries
-            .iter()
-            .map(|entry| (entry.key.clone(), node_to_json(&entry.value)))
-            .collect(),
-    )
+fn write_table(table: &Table, out: &mut String) {
+    out.push('{');
+    for (index, entry) in table.entries.iter().enumerate() {
+        if index > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(&serde_json::to_string(&entry.key).unwrap());
+        out.push_str(": ");
+        write_node(&entry.value, out);
+    }
+    out.push('}');
 }
 
-fn node_to_json(node: &Node) -> serde_json::Value {
+fn write_node(node: &Node, out: &mut String) {
     match &node.kind {
-        NodeKind::Table(table) => table_to_json(table),
-        NodeKind::Array(items) => items.iter().map(node_to_json).collect(),
-        NodeKind::String(text) | NodeKind::Datetime(text) => json!(text),
-        NodeKind::Number(text) => serde_json::from_str(&text.replace('_', "")).unwrap(),
-        NodeKind::Bool(value) => json!(value),
-        NodeKind::Null => serde_json::Value::Null,
+        NodeKind::Table(table) => write_table(table, out),
+        NodeKind::Array(items) => {
+            out.push('[');
+            for (index, item) in items.iter().enumerate() {
+                if index > 0 {
+                    out.push_str(", ");
+                }
+                write_node(item, out);
+            }
+            out.push(']');
+        }
+        NodeKind::String(text) | NodeKind::Datetime(text) => {
+            out.push_str(&serde_json::to_string(text).unwrap());
+        }
+        NodeKind::Number(text) => out.push_str(&text.replace('_', "")),
+        NodeKind::Bool(value) => out.push_str(&value.to_string()),
+        NodeKind::Null => out.push_str("null"),
     }
 }
 
@@ -334,7 +413,7 @@ fn value_checks_agree_with_wrangler() {
         let diagnostics = check_config(path, text);
         let errors: Vec<&Diagnostic> = diagnostics
             .iter()
-            .filter(|d| d.severity == Severity::Error && read_by(d, env))
+            .filter(|d| d.severity == Severity::Error && read_by(d, text, env))
             .collect();
         let refused = !result["ok"].as_bool().unwrap_or(false);
         let file = file_name(path);

@@ -82,6 +82,7 @@ rule_fixtures! {
     pl351_value_out_of_range => "PL351-value-out-of-range",
     pl352_missing_dependent_field => "PL352-missing-dependent-field",
     pl353_invalid_preview_container => "PL353-invalid-preview-container",
+    pl354_container_export_mismatch => "PL354-container-export-mismatch",
 }
 
 #[test]

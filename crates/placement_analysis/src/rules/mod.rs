@@ -7,6 +7,7 @@ pub mod analytics_call_blocks_response;
 pub mod assets_fetch_smart_placement;
 pub mod assets_with_site;
 pub mod conflicting_fields;
+pub mod container_export_mismatch;
 pub mod custom_domain_inherited;
 pub mod deprecated_key;
 pub mod duplicate_binding_name;
@@ -239,5 +240,9 @@ pub(crate) static REGISTRY: &[(&Rule, Option<Check>)] = &[
     (
         &invalid_preview_container::INVALID_PREVIEW_CONTAINER,
         Some(invalid_preview_container::check),
+    ),
+    (
+        &container_export_mismatch::CONTAINER_EXPORT_MISMATCH,
+        Some(container_export_mismatch::check),
     ),
 ];
