@@ -317,6 +317,53 @@ const CASES: &[Case] = &[
         Error("PL354"),
         "name = \"w\"\n[exports.Sandbox]\ntype = \"durable-object\"\nstorage = \"sqlite\"\ncontainer = \"box\"\n[env.staging]\nvars = { A = \"1\" }\n",
     ),
+    // PL356 unsupported-value
+    case(
+        "k2 remote false",
+        Error("PL356"),
+        "[[k2]]\nbinding = \"K\"\nstream = \"s\"\nremote = false\n",
+    ),
+    case(
+        "k2 remote true",
+        Accepted,
+        "[[k2]]\nbinding = \"K\"\nstream = \"s\"\nremote = true\n",
+    ),
+    case(
+        "k2 remote false in env",
+        Error("PL356"),
+        "[env.staging]\n[[env.staging.k2]]\nbinding = \"K\"\nstream = \"s\"\nremote = false\n",
+    ),
+    case(
+        "ssh key rsa",
+        Error("PL356"),
+        "name = \"w\"\n[[containers]]\nclass_name = \"Box\"\nimage = \"docker.io/library/nginx:1\"\nauthorized_keys = [{ name = \"ops\", public_key = \"ssh-rsa AAAAB3\" }]\n",
+    ),
+    case(
+        "ssh ca key ecdsa",
+        Error("PL356"),
+        "name = \"w\"\n[[containers]]\nclass_name = \"Box\"\nimage = \"docker.io/library/nginx:1\"\ntrusted_user_ca_keys = [{ public_key = \"ecdsa-sha2-nistp256 AAAA\" }]\n",
+    ),
+    case(
+        "ssh key ed25519 upper case",
+        Accepted,
+        "name = \"w\"\n[[containers]]\nclass_name = \"Box\"\nimage = \"docker.io/library/nginx:1\"\nauthorized_keys = [{ name = \"ops\", public_key = \"SSH-ED25519 AAAAC3\" }]\n",
+    ),
+    // PL357 duplicate-connect-handler
+    case(
+        "connect same protocol and port",
+        Error("PL357"),
+        "[[connect]]\nprotocol = \"tcp\"\nport = 6379\n[[connect]]\nprotocol = \"tcp\"\nport = 6379\n",
+    ),
+    case(
+        "connect same port other protocol",
+        Accepted,
+        "[[connect]]\nprotocol = \"tcp\"\nport = 53\n[[connect]]\nprotocol = \"udp\"\nport = 53\n",
+    ),
+    case(
+        "connect same protocol and port in env",
+        Error("PL357"),
+        "[env.staging]\n[[env.staging.connect]]\nprotocol = \"udp\"\nport = 53\n[[env.staging.connect]]\nprotocol = \"udp\"\nport = 53\n",
+    ),
 ];
 
 /// Whether a read validates where `diagnostic` is: everything before the environment (every

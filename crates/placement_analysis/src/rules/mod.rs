@@ -11,6 +11,7 @@ pub mod container_export_mismatch;
 pub mod custom_domain_inherited;
 pub mod deprecated_key;
 pub mod duplicate_binding_name;
+pub mod duplicate_connect_handler;
 pub mod duplicate_key;
 pub mod durable_object_migrations;
 pub mod empty_route;
@@ -54,6 +55,7 @@ pub mod smart_placement_without_fetch_handler;
 pub mod smart_placement_without_functions;
 pub mod source_parse_error;
 pub mod unknown_key;
+pub mod unsupported_value;
 pub mod value_out_of_range;
 pub mod wrangler_too_old_for_placement;
 pub mod wrong_type;
@@ -244,5 +246,13 @@ pub(crate) static REGISTRY: &[(&Rule, Option<Check>)] = &[
     (
         &container_export_mismatch::CONTAINER_EXPORT_MISMATCH,
         Some(container_export_mismatch::check),
+    ),
+    (
+        &unsupported_value::UNSUPPORTED_VALUE,
+        Some(unsupported_value::check),
+    ),
+    (
+        &duplicate_connect_handler::DUPLICATE_CONNECT_HANDLER,
+        Some(duplicate_connect_handler::check),
     ),
 ];
