@@ -24,6 +24,8 @@ enum Expect {
     Accepted,
     /// wrangler refuses it; this rule reports the error.
     Error(&'static str),
+    /// wrangler warns with a message containing the text; this rule reports the warning.
+    Warning(&'static str, &'static str),
 }
 
 struct Case {
@@ -40,7 +42,7 @@ const fn case(label: &'static str, expect: Expect, toml: &'static str) -> Case {
     }
 }
 
-use Expect::{Accepted, Error};
+use Expect::{Accepted, Error, Warning};
 
 /// Every case; each is read at the top level, and each one with an `[env.staging]` also with
 /// `--env staging`.
@@ -364,6 +366,59 @@ const CASES: &[Case] = &[
         Error("PL357"),
         "[env.staging]\n[[env.staging.connect]]\nprotocol = \"udp\"\nport = 53\n[[env.staging.connect]]\nprotocol = \"udp\"\nport = 53\n",
     ),
+    // PL360 ignored-setting
+    case(
+        "empty account id",
+        Warning("PL360", "empty string and will be ignored"),
+        "account_id = \"\"\n",
+    ),
+    case(
+        "empty account id in env",
+        Warning("PL360", "empty string and will be ignored"),
+        "account_id = \"abc\"\n[env.staging]\naccount_id = \"\"\n",
+    ),
+    case(
+        "service remote with dev",
+        Warning("PL360", "\"remote\" is ignored"),
+        "[[services]]\nbinding = \"A\"\nservice = \"a\"\nremote = true\ndev = { plugin = { package = \"p\", name = \"n\" } }\n",
+    ),
+    case(
+        "service remote without dev",
+        Warning("PL360", "\"remote\" is ignored"),
+        "[[services]]\nbinding = \"A\"\nservice = \"a\"\nremote = true\n",
+    ),
+    // PL361 unsafe-binding-directly-supported
+    case(
+        "unsafe kv binding",
+        Warning("PL361", "is directly supported by wrangler"),
+        "[[unsafe.bindings]]\nname = \"CACHE\"\ntype = \"kv_namespace\"\n",
+    ),
+    case(
+        "unsafe binding of another type",
+        Warning("PL361", "is directly supported by wrangler"),
+        "[[unsafe.bindings]]\nname = \"X\"\ntype = \"secrets_store_secret\"\n",
+    ),
+    case(
+        "unsafe r2 binding in env",
+        Warning("PL361", "is directly supported by wrangler"),
+        "[env.staging]\n[[env.staging.unsafe.bindings]]\nname = \"F\"\ntype = \"r2_bucket\"\n",
+    ),
+    // PL362 define-only-in-environment
+    case(
+        "define only in env",
+        Warning("PL362", "but not on the top level"),
+        "[define]\nA = \"1\"\n[env.staging.define]\nA = \"2\"\nB = \"3\"\n",
+    ),
+    case(
+        "define overrides only",
+        Warning("PL362", "but not on the top level"),
+        "[define]\nA = \"1\"\n[env.staging.define]\nA = \"2\"\n",
+    ),
+    case(
+        "define in env without top level",
+        Warning("PL362", "but not on the top level"),
+        "[env.staging.define]\nB = \"3\"\n",
+    ),
 ];
 
 /// Whether a read validates where `diagnostic` is: everything before the environment (every
@@ -463,8 +518,23 @@ fn value_checks_agree_with_wrangler() {
             .filter(|d| d.severity == Severity::Error && read_by(d, text, env))
             .collect();
         let refused = !result["ok"].as_bool().unwrap_or(false);
+        let warnings = result["warnings"].as_str().unwrap_or_default();
+        let warned_by = |code: &str| {
+            diagnostics
+                .iter()
+                .any(|d| d.code() == code && read_by(d, text, env))
+        };
         let file = file_name(path);
         let problem = match case.expect {
+            Warning(code, marker) if warnings.contains(marker) != warned_by(code) => Some(format!(
+                "wrangler {} \"{marker}\", {code} {}",
+                if warnings.contains(marker) {
+                    "warns"
+                } else {
+                    "does not warn"
+                },
+                if warned_by(code) { "does" } else { "does not" }
+            )),
             _ if refused == errors.is_empty() => Some(format!(
                 "wrangler {} it, placement-lint reports {} error(s)",
                 if refused { "refuses" } else { "accepts" },

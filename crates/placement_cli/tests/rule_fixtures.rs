@@ -85,6 +85,9 @@ rule_fixtures! {
     pl354_container_export_mismatch => "PL354-container-export-mismatch",
     pl356_unsupported_value => "PL356-unsupported-value",
     pl357_duplicate_connect_handler => "PL357-duplicate-connect-handler",
+    pl360_ignored_setting => "PL360-ignored-setting",
+    pl361_unsafe_binding_directly_supported => "PL361-unsafe-binding-directly-supported",
+    pl362_define_only_in_environment => "PL362-define-only-in-environment",
 }
 
 #[test]

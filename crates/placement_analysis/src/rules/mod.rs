@@ -9,6 +9,7 @@ pub mod assets_with_site;
 pub mod conflicting_fields;
 pub mod container_export_mismatch;
 pub mod custom_domain_inherited;
+pub mod define_only_in_environment;
 pub mod deprecated_key;
 pub mod duplicate_binding_name;
 pub mod duplicate_connect_handler;
@@ -16,6 +17,7 @@ pub mod duplicate_key;
 pub mod durable_object_migrations;
 pub mod empty_route;
 pub mod experimental_key;
+pub mod ignored_setting;
 pub mod invalid_compatibility_date;
 pub mod invalid_custom_domain;
 pub mod invalid_export;
@@ -55,6 +57,7 @@ pub mod smart_placement_without_fetch_handler;
 pub mod smart_placement_without_functions;
 pub mod source_parse_error;
 pub mod unknown_key;
+pub mod unsafe_binding_directly_supported;
 pub mod unsupported_value;
 pub mod value_out_of_range;
 pub mod wrangler_too_old_for_placement;
@@ -254,5 +257,17 @@ pub(crate) static REGISTRY: &[(&Rule, Option<Check>)] = &[
     (
         &duplicate_connect_handler::DUPLICATE_CONNECT_HANDLER,
         Some(duplicate_connect_handler::check),
+    ),
+    (
+        &ignored_setting::IGNORED_SETTING,
+        Some(ignored_setting::check),
+    ),
+    (
+        &unsafe_binding_directly_supported::UNSAFE_BINDING_DIRECTLY_SUPPORTED,
+        Some(unsafe_binding_directly_supported::check),
+    ),
+    (
+        &define_only_in_environment::DEFINE_ONLY_IN_ENVIRONMENT,
+        Some(define_only_in_environment::check),
     ),
 ];
