@@ -419,6 +419,57 @@ const CASES: &[Case] = &[
         Warning("PL362", "but not on the top level"),
         "[env.staging.define]\nB = \"3\"\n",
     ),
+    // PL355 invalid-workflow-settings
+    case(
+        "workflow settings valid",
+        Accepted,
+        "[[workflows]]\nbinding = \"F\"\nname = \"f\"\nclass_name = \"F\"\nschedules = [\"0 * * * *\"]\nlimits = { steps = 100 }\nconcurrency = { limit = 5 }\ndefault_retention = { success_retention = \"3 days\", error_retention = 86400000 }\n",
+    ),
+    case(
+        "workflow schedules empty list",
+        Error("PL355"),
+        "[[workflows]]\nbinding = \"F\"\nname = \"f\"\nclass_name = \"F\"\nschedules = []\n",
+    ),
+    case(
+        "workflow schedules empty string",
+        Error("PL355"),
+        "[[workflows]]\nbinding = \"F\"\nname = \"f\"\nclass_name = \"F\"\nschedules = \"\"\n",
+    ),
+    case(
+        "workflow schedule empty in list",
+        Error("PL355"),
+        "[[workflows]]\nbinding = \"F\"\nname = \"f\"\nclass_name = \"F\"\nschedules = [\"0 * * * *\", \"\"]\n",
+    ),
+    case(
+        "workflow steps zero",
+        Error("PL355"),
+        "[[workflows]]\nbinding = \"F\"\nname = \"f\"\nclass_name = \"F\"\nlimits = { steps = 0 }\n",
+    ),
+    case(
+        "workflow concurrency fractional",
+        Error("PL355"),
+        "[[workflows]]\nbinding = \"F\"\nname = \"f\"\nclass_name = \"F\"\nconcurrency = { limit = 1.5 }\n",
+    ),
+    case(
+        "workflow retention negative",
+        Error("PL355"),
+        "[[workflows]]\nbinding = \"F\"\nname = \"f\"\nclass_name = \"F\"\ndefault_retention = { success_retention = -1 }\n",
+    ),
+    case(
+        "workflow retention empty in env",
+        Error("PL355"),
+        "[env.staging]\n[[env.staging.workflows]]\nbinding = \"F\"\nname = \"f\"\nclass_name = \"F\"\ndefault_retention = { error_retention = \"\" }\n",
+    ),
+    case(
+        "workflow steps over production maximum",
+        Warning("PL355", "exceeds the production maximum"),
+        "[[workflows]]\nbinding = \"F\"\nname = \"f\"\nclass_name = \"F\"\nlimits = { steps = 30000 }\n",
+    ),
+    case(
+        "workflow steps at production maximum",
+        Warning("PL355", "exceeds the production maximum"),
+        "[[workflows]]\nbinding = \"F\"\nname = \"f\"\nclass_name = \"F\"\nlimits = { steps = 25000 }\n",
+    ),
 ];
 
 /// Whether a read validates where `diagnostic` is: everything before the environment (every

@@ -83,6 +83,7 @@ rule_fixtures! {
     pl352_missing_dependent_field => "PL352-missing-dependent-field",
     pl353_invalid_preview_container => "PL353-invalid-preview-container",
     pl354_container_export_mismatch => "PL354-container-export-mismatch",
+    pl355_invalid_workflow_settings => "PL355-invalid-workflow-settings",
     pl356_unsupported_value => "PL356-unsupported-value",
     pl357_duplicate_connect_handler => "PL357-duplicate-connect-handler",
     pl360_ignored_setting => "PL360-ignored-setting",

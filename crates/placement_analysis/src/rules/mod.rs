@@ -26,6 +26,7 @@ pub mod invalid_preview_container;
 pub mod invalid_route;
 pub mod invalid_syntax;
 pub mod invalid_utf8;
+pub mod invalid_workflow_settings;
 pub mod key_swallowed_by_table;
 pub mod main_with_site_entry_point;
 pub mod migrations_with_exports;
@@ -249,6 +250,10 @@ pub(crate) static REGISTRY: &[(&Rule, Option<Check>)] = &[
     (
         &container_export_mismatch::CONTAINER_EXPORT_MISMATCH,
         Some(container_export_mismatch::check),
+    ),
+    (
+        &invalid_workflow_settings::INVALID_WORKFLOW_SETTINGS,
+        Some(invalid_workflow_settings::check),
     ),
     (
         &unsupported_value::UNSUPPORTED_VALUE,
