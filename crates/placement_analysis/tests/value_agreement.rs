@@ -470,6 +470,27 @@ const CASES: &[Case] = &[
         Warning("PL355", "exceeds the production maximum"),
         "[[workflows]]\nbinding = \"F\"\nname = \"f\"\nclass_name = \"F\"\nlimits = { steps = 25000 }\n",
     ),
+    // PL358 reserved-binding-name
+    case(
+        "pages kv binding named ASSETS",
+        Error("PL358"),
+        "pages_build_output_dir = \"./dist\"\n[[kv_namespaces]]\nbinding = \"ASSETS\"\nid = \"abc\"\n",
+    ),
+    case(
+        "pages var named ASSETS in env",
+        Error("PL358"),
+        "pages_build_output_dir = \"./dist\"\n[env.staging.vars]\nASSETS = \"x\"\n",
+    ),
+    case(
+        "worker kv binding named ASSETS",
+        Accepted,
+        "[[kv_namespaces]]\nbinding = \"ASSETS\"\nid = \"abc\"\n",
+    ),
+    case(
+        "pages binding named otherwise",
+        Accepted,
+        "pages_build_output_dir = \"./dist\"\n[[kv_namespaces]]\nbinding = \"ASSET_CACHE\"\nid = \"abc\"\n",
+    ),
 ];
 
 /// Whether a read validates where `diagnostic` is: everything before the environment (every

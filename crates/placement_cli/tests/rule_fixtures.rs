@@ -86,6 +86,7 @@ rule_fixtures! {
     pl355_invalid_workflow_settings => "PL355-invalid-workflow-settings",
     pl356_unsupported_value => "PL356-unsupported-value",
     pl357_duplicate_connect_handler => "PL357-duplicate-connect-handler",
+    pl358_reserved_binding_name => "PL358-reserved-binding-name",
     pl360_ignored_setting => "PL360-ignored-setting",
     pl361_unsafe_binding_directly_supported => "PL361-unsafe-binding-directly-supported",
     pl362_define_only_in_environment => "PL362-define-only-in-environment",

@@ -49,6 +49,7 @@ pub mod placement_without_backend_calls;
 pub mod placement_without_main;
 pub mod project_file_not_read;
 pub mod removed_key;
+pub mod reserved_binding_name;
 pub mod route_with_routes;
 pub mod run_worker_first_smart_placement;
 pub mod sampling_rate_out_of_range;
@@ -262,6 +263,10 @@ pub(crate) static REGISTRY: &[(&Rule, Option<Check>)] = &[
     (
         &duplicate_connect_handler::DUPLICATE_CONNECT_HANDLER,
         Some(duplicate_connect_handler::check),
+    ),
+    (
+        &reserved_binding_name::RESERVED_BINDING_NAME,
+        Some(reserved_binding_name::check),
     ),
     (
         &ignored_setting::IGNORED_SETTING,
