@@ -2,6 +2,7 @@
 //! every scope, with the paths wrangler names them by, and reading numbers as written.
 
 use crate::model::Scope;
+use crate::schema_walk::Step;
 use crate::syntax::{Entry, Node, NodeKind, Table};
 
 /// A table found below a scope, and its path from the scope as wrangler writes it
@@ -53,6 +54,17 @@ fn collect<'a>(table: &'a Table, path: &[&str], at: String, out: &mut Vec<Site<'
         (_, NodeKind::Table(inner)) => collect(inner, rest, at, out),
         _ => {}
     }
+}
+
+/// Whether `table`, at `steps` below its scope, is a Durable Object-managed container
+/// (`containers[N]` with `scheduling_policy = "durable_object"`): wrangler checks those by other
+/// rules than the key catalog's for containers (PL359 reports what it refuses in them).
+pub(crate) fn is_durable_object_container(steps: &[Step<'_>], table: &Table) -> bool {
+    matches!(steps, [.., Step::Key("containers"), Step::Index(_)])
+        && table
+            .get("scheduling_policy")
+            .and_then(|entry| entry.value.as_str())
+            == Some("durable_object")
 }
 
 /// A TOML or JSON number as written (`1_000`, `0x10`, `inf`, `1e3`), as wrangler reads it.

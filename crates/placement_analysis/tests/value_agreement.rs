@@ -491,6 +491,52 @@ const CASES: &[Case] = &[
         Accepted,
         "pages_build_output_dir = \"./dist\"\n[[kv_namespaces]]\nbinding = \"ASSET_CACHE\"\nid = \"abc\"\n",
     ),
+    // PL359 invalid-durable-object-container
+    case(
+        "durable object container with a pinned image",
+        Accepted,
+        "name = \"w\"\n[[containers]]\nclass_name = \"Sandbox\"\nscheduling_policy = \"durable_object\"\nimages = { main = { image = \"registry.cloudflare.com/acct/repo@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\" } }\nobservability = { enabled = true }\nunsafe = { configuration = { experimental_flags = [\"a\"] } }\n[exports.Sandbox]\ntype = \"durable-object\"\nstorage = \"sqlite\"\n",
+    ),
+    case(
+        "durable object container with a Dockerfile build",
+        Accepted,
+        "name = \"w\"\n[[containers]]\nclass_name = \"Sandbox\"\nscheduling_policy = \"durable_object\"\nimages = { main = { dockerfile = \"./Dockerfile\", build_context = \".\", build_vars = { A = \"1\" } } }\n[exports.Sandbox]\ntype = \"durable-object\"\nstorage = \"sqlite\"\n",
+    ),
+    case(
+        "durable object container with an unpinned image",
+        Error("PL359"),
+        "name = \"w\"\n[[containers]]\nclass_name = \"Sandbox\"\nscheduling_policy = \"durable_object\"\nimages = { main = { image = \"docker.io/library/nginx:1\" } }\n[exports.Sandbox]\ntype = \"durable-object\"\nstorage = \"sqlite\"\n",
+    ),
+    case(
+        "durable object container with both image kinds",
+        Error("PL359"),
+        "name = \"w\"\n[[containers]]\nclass_name = \"Sandbox\"\nscheduling_policy = \"durable_object\"\nimages = { main = { dockerfile = \"./Dockerfile\", image = \"registry.cloudflare.com/acct/repo@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\" } }\n[exports.Sandbox]\ntype = \"durable-object\"\nstorage = \"sqlite\"\n",
+    ),
+    case(
+        "durable object container with empty images",
+        Error("PL359"),
+        "name = \"w\"\n[[containers]]\nclass_name = \"Sandbox\"\nscheduling_policy = \"durable_object\"\nimages = {}\n[exports.Sandbox]\ntype = \"durable-object\"\nstorage = \"sqlite\"\n",
+    ),
+    case(
+        "durable object container with max_instances",
+        Error("PL359"),
+        "name = \"w\"\n[[containers]]\nclass_name = \"Sandbox\"\nscheduling_policy = \"durable_object\"\nmax_instances = 3\n[exports.Sandbox]\ntype = \"durable-object\"\nstorage = \"sqlite\"\n",
+    ),
+    case(
+        "durable object container with instance targeting",
+        Error("PL359"),
+        "name = \"w\"\n[[containers]]\nclass_name = \"Sandbox\"\nscheduling_policy = \"durable_object\"\nobservability = { enabled = true, target_instance_count = 2 }\n[exports.Sandbox]\ntype = \"durable-object\"\nstorage = \"sqlite\"\n",
+    ),
+    case(
+        "durable object container with other unsafe settings",
+        Error("PL359"),
+        "name = \"w\"\n[[containers]]\nclass_name = \"Sandbox\"\nscheduling_policy = \"durable_object\"\nunsafe = { configuration = { other = 1 } }\n[exports.Sandbox]\ntype = \"durable-object\"\nstorage = \"sqlite\"\n",
+    ),
+    case(
+        "durable object container with build vars on an image",
+        Error("PL359"),
+        "name = \"w\"\n[[containers]]\nclass_name = \"Sandbox\"\nscheduling_policy = \"durable_object\"\nimages = { main = { image = \"registry.cloudflare.com/acct/repo@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\", build_vars = { A = \"1\" } } }\n[exports.Sandbox]\ntype = \"durable-object\"\nstorage = \"sqlite\"\n",
+    ),
 ];
 
 /// Whether a read validates where `diagnostic` is: everything before the environment (every

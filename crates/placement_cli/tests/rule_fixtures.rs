@@ -87,6 +87,7 @@ rule_fixtures! {
     pl356_unsupported_value => "PL356-unsupported-value",
     pl357_duplicate_connect_handler => "PL357-duplicate-connect-handler",
     pl358_reserved_binding_name => "PL358-reserved-binding-name",
+    pl359_invalid_durable_object_container => "PL359-invalid-durable-object-container",
     pl360_ignored_setting => "PL360-ignored-setting",
     pl361_unsafe_binding_directly_supported => "PL361-unsafe-binding-directly-supported",
     pl362_define_only_in_environment => "PL362-define-only-in-environment",

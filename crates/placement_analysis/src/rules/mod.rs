@@ -20,6 +20,7 @@ pub mod experimental_key;
 pub mod ignored_setting;
 pub mod invalid_compatibility_date;
 pub mod invalid_custom_domain;
+pub mod invalid_durable_object_container;
 pub mod invalid_export;
 pub mod invalid_name;
 pub mod invalid_preview_container;
@@ -267,6 +268,10 @@ pub(crate) static REGISTRY: &[(&Rule, Option<Check>)] = &[
     (
         &reserved_binding_name::RESERVED_BINDING_NAME,
         Some(reserved_binding_name::check),
+    ),
+    (
+        &invalid_durable_object_container::INVALID_DURABLE_OBJECT_CONTAINER,
+        Some(invalid_durable_object_container::check),
     ),
     (
         &ignored_setting::IGNORED_SETTING,
