@@ -537,6 +537,30 @@ const CASES: &[Case] = &[
         Error("PL359"),
         "name = \"w\"\n[[containers]]\nclass_name = \"Sandbox\"\nscheduling_policy = \"durable_object\"\nimages = { main = { image = \"registry.cloudflare.com/acct/repo@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\", build_vars = { A = \"1\" } } }\n[exports.Sandbox]\ntype = \"durable-object\"\nstorage = \"sqlite\"\n",
     ),
+    // PL363 deprecated-value
+    case(
+        "container instance type dev",
+        Warning("PL363", "\"dev\" instance_type has been renamed"),
+        "name = \"w\"\n[[containers]]\nclass_name = \"Box\"\nimage = \"docker.io/library/nginx:1\"\ninstance_type = \"dev\"\n",
+    ),
+    case(
+        "container instance type standard",
+        Warning("PL363", "\"standard\" instance_type has been renamed"),
+        "name = \"w\"\n[[containers]]\nclass_name = \"Box\"\nimage = \"docker.io/library/nginx:1\"\ninstance_type = \"standard\"\n",
+    ),
+    case(
+        "container instance type lite",
+        Warning("PL363", "instance_type has been renamed"),
+        "name = \"w\"\n[[containers]]\nclass_name = \"Box\"\nimage = \"docker.io/library/nginx:1\"\ninstance_type = \"lite\"\n",
+    ),
+    case(
+        "unsafe metadata binding",
+        Warning(
+            "PL363",
+            "The deployment object in the metadata binding is now deprecated",
+        ),
+        "[[unsafe.bindings]]\nname = \"META\"\ntype = \"metadata\"\n",
+    ),
 ];
 
 /// Whether a read validates where `diagnostic` is: everything before the environment (every

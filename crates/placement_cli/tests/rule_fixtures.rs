@@ -91,6 +91,7 @@ rule_fixtures! {
     pl360_ignored_setting => "PL360-ignored-setting",
     pl361_unsafe_binding_directly_supported => "PL361-unsafe-binding-directly-supported",
     pl362_define_only_in_environment => "PL362-define-only-in-environment",
+    pl363_deprecated_value => "PL363-deprecated-value",
 }
 
 #[test]

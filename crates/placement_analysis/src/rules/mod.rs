@@ -11,6 +11,7 @@ pub mod container_export_mismatch;
 pub mod custom_domain_inherited;
 pub mod define_only_in_environment;
 pub mod deprecated_key;
+pub mod deprecated_value;
 pub mod duplicate_binding_name;
 pub mod duplicate_connect_handler;
 pub mod duplicate_key;
@@ -284,5 +285,9 @@ pub(crate) static REGISTRY: &[(&Rule, Option<Check>)] = &[
     (
         &define_only_in_environment::DEFINE_ONLY_IN_ENVIRONMENT,
         Some(define_only_in_environment::check),
+    ),
+    (
+        &deprecated_value::DEPRECATED_VALUE,
+        Some(deprecated_value::check),
     ),
 ];
