@@ -1,9 +1,64 @@
 //! Finding the tables a value check looks at (`containers[0].ssh`, `queues.consumers[2]`) in
 //! every scope, with the paths wrangler names them by, and reading numbers as written.
 
-use crate::model::Scope;
+use crate::context::Context;
+use crate::model::ScopeKind;
 use crate::schema_walk::Step;
 use crate::syntax::{Entry, Node, NodeKind, Table};
+
+/// A table wrangler validates as a whole: the top level, `[previews]`, each `[env.NAME]`, and
+/// each environment's own `previews` (which the config model does not list as a scope).
+pub(crate) struct ValueScope<'a> {
+    pub kind: ScopeKind,
+    pub table: &'a Table,
+    /// `env.NAME`, `previews`, `env.NAME.previews`; empty for the top level.
+    prefix: String,
+    environment: Option<String>,
+}
+
+impl ValueScope<'_> {
+    /// The dotted path of a key in this scope (`env.staging.previews.containers`).
+    pub fn path(&self, key: &str) -> String {
+        match (self.prefix.is_empty(), key.is_empty()) {
+            (true, _) => key.to_owned(),
+            (false, true) => self.prefix.clone(),
+            (false, false) => format!("{}.{key}", self.prefix),
+        }
+    }
+
+    /// The environment diagnostics name (`previews` for the top level's `[previews]`).
+    pub fn environment(&self) -> Option<&str> {
+        self.environment.as_deref()
+    }
+}
+
+/// Every table wrangler validates as a scope, the top level first.
+pub(crate) fn value_scopes<'a>(ctx: &Context<'a>) -> Vec<ValueScope<'a>> {
+    let mut scopes = Vec::new();
+    for scope in &ctx.model.scopes {
+        scopes.push(ValueScope {
+            kind: scope.kind.clone(),
+            table: scope.table,
+            prefix: match &scope.kind {
+                ScopeKind::TopLevel => String::new(),
+                ScopeKind::Env(name) => format!("env.{name}"),
+                ScopeKind::Previews => "previews".to_owned(),
+            },
+            environment: scope.environment().map(str::to_owned),
+        });
+        if let ScopeKind::Env(name) = &scope.kind
+            && let Some(previews) = scope.table.get_table("previews")
+        {
+            scopes.push(ValueScope {
+                kind: ScopeKind::Previews,
+                table: previews,
+                prefix: format!("env.{name}.previews"),
+                environment: Some(name.clone()),
+            });
+        }
+    }
+    scopes
+}
 
 /// A table found below a scope, and its path from the scope as wrangler writes it
 /// (`containers[0].observability`).
@@ -14,7 +69,7 @@ pub(crate) struct Site<'a> {
 
 impl Site<'_> {
     /// The path of `key` of this table, prefixed with the scope (`env.staging.connect[1].port`).
-    pub fn path(&self, scope: &Scope<'_>, key: &str) -> String {
+    pub fn path(&self, scope: &ValueScope<'_>, key: &str) -> String {
         if key.is_empty() {
             scope.path(&self.at)
         } else {

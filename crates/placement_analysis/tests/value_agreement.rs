@@ -561,6 +561,22 @@ const CASES: &[Case] = &[
         ),
         "[[unsafe.bindings]]\nname = \"META\"\ntype = \"metadata\"\n",
     ),
+    // An environment's own `previews`
+    case(
+        "env previews container instance type dev",
+        Warning("PL363", "\"dev\" instance_type has been renamed"),
+        "name = \"w\"\n[env.staging]\n[[env.staging.previews.containers]]\nclass_name = \"Box\"\nimage = \"docker.io/library/nginx:1\"\ninstance_type = \"dev\"\n",
+    ),
+    case(
+        "env previews r2 bucket name",
+        Error("PL350"),
+        "[env.staging]\n[[env.staging.previews.r2_buckets]]\nbinding = \"B\"\nbucket_name = \"B\"\n",
+    ),
+    case(
+        "env previews rate limit period",
+        Error("PL351"),
+        "[env.staging]\n[[env.staging.previews.ratelimits]]\nname = \"R\"\nnamespace_id = \"1\"\nsimple = { limit = 5, period = 30 }\n",
+    ),
 ];
 
 /// Whether a read validates where `diagnostic` is: everything before the environment (every

@@ -1,7 +1,7 @@
 use crate::context::{Context, Sink};
 use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::rule::{FixAvailability, declare_rule};
-use crate::value_sites::tables_at;
+use crate::value_sites::{tables_at, value_scopes};
 
 declare_rule! {
     /// ## What it does
@@ -57,7 +57,7 @@ declare_rule! {
 const RENAMED_INSTANCE_TYPES: &[(&str, &str)] = &[("dev", "lite"), ("standard", "standard-1")];
 
 pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    for scope in &ctx.model.scopes {
+    for scope in &value_scopes(ctx) {
         let environments: Vec<String> =
             scope.environment().map(str::to_owned).into_iter().collect();
         for site in tables_at(scope.table, &["containers", "[]"]) {

@@ -2,7 +2,7 @@ use crate::context::{Context, Sink};
 use crate::rule::{FixAvailability, declare_rule};
 use crate::span::Span;
 use crate::syntax::{NodeKind, Table};
-use crate::value_sites::tables_at;
+use crate::value_sites::{tables_at, value_scopes};
 
 declare_rule! {
     /// ## What it does
@@ -75,7 +75,7 @@ const MAX_IMAGES: usize = 100;
 const MAX_IMAGE_NAME_LENGTH: usize = 128;
 
 pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    for scope in &ctx.model.scopes {
+    for scope in &value_scopes(ctx) {
         let environments: Vec<String> =
             scope.environment().map(str::to_owned).into_iter().collect();
         let fedramp = scope

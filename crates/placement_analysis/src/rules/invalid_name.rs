@@ -2,7 +2,7 @@ use crate::context::{Context, Sink};
 use crate::model::ScopeKind;
 use crate::rule::{FixAvailability, declare_rule};
 use crate::syntax::{Entry, Table};
-use crate::value_sites::tables_at;
+use crate::value_sites::{tables_at, value_scopes};
 
 declare_rule! {
     /// ## What it does
@@ -64,7 +64,7 @@ const WORKFLOW_NAME_RULE: &str =
     "a Workflow name is 1 to 64 letters, digits, `_` and `-`, and may not start with `-`";
 
 pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    for scope in &ctx.model.scopes {
+    for scope in &value_scopes(ctx) {
         let environments: Vec<String> =
             scope.environment().map(str::to_owned).into_iter().collect();
         let mut report = |entry: &Entry, path: String, rule: &str| {

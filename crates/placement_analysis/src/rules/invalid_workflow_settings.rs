@@ -2,7 +2,7 @@ use crate::context::{Context, Sink};
 use crate::diagnostic::Severity;
 use crate::rule::{FixAvailability, declare_rule};
 use crate::syntax::{Node, NodeKind};
-use crate::value_sites::{number, show_number, tables_at};
+use crate::value_sites::{number, show_number, tables_at, value_scopes};
 
 declare_rule! {
     /// ## What it does
@@ -62,7 +62,7 @@ declare_rule! {
 const PRODUCTION_MAX_STEPS: f64 = 25_000.0;
 
 pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    for scope in &ctx.model.scopes {
+    for scope in &value_scopes(ctx) {
         let environments: Vec<String> =
             scope.environment().map(str::to_owned).into_iter().collect();
         for site in tables_at(scope.table, &["workflows", "[]"]) {

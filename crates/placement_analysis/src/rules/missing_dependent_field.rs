@@ -2,7 +2,7 @@ use crate::context::{Context, Sink};
 use crate::diagnostic::Related;
 use crate::rule::{FixAvailability, declare_rule};
 use crate::syntax::{Entry, Table};
-use crate::value_sites::tables_at;
+use crate::value_sites::{tables_at, value_scopes};
 
 declare_rule! {
     /// ## What it does
@@ -60,7 +60,7 @@ declare_rule! {
 const TARGETS: [&str; 2] = ["target_instance_percentage", "target_instance_count"];
 
 pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    for scope in &ctx.model.scopes {
+    for scope in &value_scopes(ctx) {
         let environments: Vec<String> =
             scope.environment().map(str::to_owned).into_iter().collect();
         for site in tables_at(scope.table, &["durable_objects", "bindings", "[]"]) {

@@ -1,6 +1,6 @@
 use crate::context::{Context, Sink};
 use crate::rule::{FixAvailability, declare_rule};
-use crate::value_sites::tables_at;
+use crate::value_sites::{tables_at, value_scopes};
 
 declare_rule! {
     /// ## What it does
@@ -80,7 +80,7 @@ const SUPPORTED_TYPES: &[&str] = &[
 ];
 
 pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    for scope in &ctx.model.scopes {
+    for scope in &value_scopes(ctx) {
         let environments: Vec<String> =
             scope.environment().map(str::to_owned).into_iter().collect();
         for site in tables_at(scope.table, &["unsafe", "bindings", "[]"]) {

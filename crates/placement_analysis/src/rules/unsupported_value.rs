@@ -1,7 +1,7 @@
 use crate::context::{Context, Sink};
 use crate::rule::{FixAvailability, declare_rule};
 use crate::syntax::{Node, Table};
-use crate::value_sites::tables_at;
+use crate::value_sites::{tables_at, value_scopes};
 
 declare_rule! {
     /// ## What it does
@@ -50,7 +50,7 @@ declare_rule! {
 }
 
 pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    for scope in &ctx.model.scopes {
+    for scope in &value_scopes(ctx) {
         let environments: Vec<String> =
             scope.environment().map(str::to_owned).into_iter().collect();
         for site in tables_at(scope.table, &["k2", "[]"]) {

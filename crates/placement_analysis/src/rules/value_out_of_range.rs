@@ -3,7 +3,7 @@ use crate::model::ScopeKind;
 use crate::rule::{FixAvailability, declare_rule};
 use crate::span::Span;
 use crate::syntax::{Node, Table};
-use crate::value_sites::{number, number_of, show_number, tables_at};
+use crate::value_sites::{number, number_of, show_number, tables_at, value_scopes};
 
 declare_rule! {
     /// ## What it does
@@ -63,7 +63,7 @@ const ROLLOUT_STEPS: [f64; 6] = [5.0, 10.0, 20.0, 25.0, 50.0, 100.0];
 const MAX_DELAY_SECONDS: f64 = 86_400.0;
 
 pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    for scope in &ctx.model.scopes {
+    for scope in &value_scopes(ctx) {
         let mut reporter = Reporter {
             sink: &mut *sink,
             environments: scope.environment().map(str::to_owned).into_iter().collect(),
