@@ -118,6 +118,12 @@ fn json_columns_count_unicode_scalar_values() {
 }
 
 #[test]
+fn concise_output_is_one_line_per_diagnostic() {
+    let output = run(&["check", "--output-format", "concise", CONFLICT_TOML]);
+    insta::assert_snapshot!(output.stdout);
+}
+
+#[test]
 fn github_annotations() {
     let output = run(&["check", "--output-format", "github", CONFLICT_TOML]);
     insta::assert_snapshot!(output.stdout);
