@@ -299,7 +299,11 @@ fn bad_input_never_panics() {
     let folder = scratch.path().join("invalid-utf8");
     fs::create_dir_all(&folder).unwrap();
     // A var, not the Worker `name`: wrangler refuses a name of U+FFFD (PL350).
-    fs::write(folder.join("wrangler.toml"), b"vars = { A = \"\xff\xfe\" }\n").unwrap();
+    fs::write(
+        folder.join("wrangler.toml"),
+        b"vars = { A = \"\xff\xfe\" }\n",
+    )
+    .unwrap();
     let output = run_in(&folder, &["check", "--output-format", "json", "."]);
     assert_eq!(output.status, 0, "{}", output.transcript());
     assert!(
