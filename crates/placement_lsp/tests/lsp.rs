@@ -145,7 +145,7 @@ async fn positions_on_lines_with_emoji_and_accents_in_both_encodings() {
 
 #[tokio::test]
 async fn quick_fix_applies_and_the_diagnostic_goes() {
-    let text = "name = \"crème\" # 😀 déjà vu\nmain = \"src/index.js\"\ncompatibility_date = \"2025-01-15\"\n[placement]\nmode = \"smart\"\nhint = \"wnam\" # 🙂\n";
+    let text = "name = \"creme\" # 😀 crème déjà vu\nmain = \"src/index.js\"\ncompatibility_date = \"2025-01-15\"\n[placement]\nmode = \"smart\"\nhint = \"wnam\" # 🙂\n";
     let OpenConfig {
         dir: _dir,
         uri,
@@ -173,7 +173,7 @@ async fn quick_fix_applies_and_the_diagnostic_goes() {
     let fixed = apply_text_edits(text, edits);
     assert_eq!(
         fixed,
-        "name = \"crème\" # 😀 déjà vu\nmain = \"src/index.js\"\ncompatibility_date = \"2025-01-15\"\n[placement]\nmode = \"smart\"\n"
+        "name = \"creme\" # 😀 crème déjà vu\nmain = \"src/index.js\"\ncompatibility_date = \"2025-01-15\"\n[placement]\nmode = \"smart\"\n"
     );
     // The editor applies the edit and tells the server, incrementally.
     let mut sorted = edits.clone();

@@ -4,6 +4,7 @@ use crate::schema::{Key, Shape, Status, Types};
 use crate::schema_walk::{At, Visitor, walk};
 use crate::span::Span;
 use crate::syntax::{Node, NodeKind, Table};
+use crate::value_sites::is_durable_object_container;
 
 declare_rule! {
     /// ## What it does
@@ -90,7 +91,8 @@ impl<'a> Visitor<'a> for MissingKeys<'_, '_> {
         let Some(span) = span else {
             return;
         };
-        if at.is_in_placement() {
+        // A Durable Object-managed container requires other fields: PL359 checks it.
+        if at.is_in_placement() || is_durable_object_container(at.steps, table) {
             return;
         }
         check_choice(self.sink, at, span, table, shape);
