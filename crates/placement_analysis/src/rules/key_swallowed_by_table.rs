@@ -426,6 +426,20 @@ workers_dev = false
     }
 
     #[test]
+    fn keys_the_table_takes_do_not_fire() {
+        // `dev` is both a top-level key and a Service Binding's own (its local plugin).
+        assert_rule(
+            "PL108",
+            Format::Toml,
+            r#"[[services]]
+binding = "API"
+service = "api"
+dev = { plugin = { package = "p", name = "n" } }
+"#,
+        );
+    }
+
+    #[test]
     fn fix_moves_the_key_to_the_top_level() {
         assert_eq!(
             apply_fix(
