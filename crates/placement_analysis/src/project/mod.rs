@@ -121,12 +121,22 @@ pub struct PagesProject {
     /// The modules that run: the `_worker.js` graph in advanced mode, otherwise the
     /// Functions and what they import.
     pub graph: ModuleGraph,
+    /// The entries at the top of the build output, listed only for a root middleware without
+    /// `_worker.js`; `None` when not listed or not there (not built yet).
+    pub output_entries: Option<Vec<DirEntry>>,
 }
 
 impl PagesProject {
     /// The middleware for every request: `functions/_middleware.*`.
     pub fn root_middleware(&self) -> Option<&FunctionFile> {
         self.functions.iter().find(|file| file.is_root_middleware())
+    }
+
+    /// The `exclude` rules that keep Functions off the static files of the build output (see
+    /// [`pages::static_excludes`]); `None` when the build output was not listed.
+    pub fn static_excludes(&self) -> Option<Vec<String>> {
+        let entries = self.output_entries.as_ref()?;
+        Some(pages::static_excludes(entries, &self.functions))
     }
 
     /// The function file at `path`, if it is one.
@@ -434,7 +444,7 @@ impl Loader<'_> {
         let mut functions = Vec::new();
         self.walk_functions(&functions_dir, Path::new(""), 0, &mut functions);
         functions.sort_by(|a: &FunctionFile, b| a.path.cmp(&b.path));
-        let routes_path = output_dir.join("_routes.json");
+        let routes_path = output_dir.join(pages::ROUTES_FILE);
         let routes = self
             .read(&routes_path)
             .map(|text| RoutesFile::parse(routes_path, &text));
@@ -453,12 +463,21 @@ impl Loader<'_> {
             None => functions.iter().map(|file| file.path.clone()).collect(),
         };
         let graph = self.graph(&roots);
+        // Only a root middleware's fix (PL201) needs to know what the build output serves.
+        let output_entries = if advanced_worker.is_none()
+            && functions.iter().any(FunctionFile::is_root_middleware)
+        {
+            self.files.list_dir(&output_dir)
+        } else {
+            None
+        };
         self.project.pages = Some(PagesProject {
             output_dir,
             functions,
             routes,
             advanced_worker,
             graph,
+            output_entries,
         });
     }
 

@@ -180,6 +180,7 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
             title,
             applicability: Applicability::Unsafe,
             edits: vec![edit],
+            other_files: Vec::new(),
         });
         let diagnostic = sink
             .report(anchor(ctx, target), message)

@@ -139,6 +139,7 @@ fn report_not_table(
                 value.span,
                 placement_table_text(format, mode),
             )],
+            other_files: Vec::new(),
         });
     }
 }
@@ -230,6 +231,7 @@ fn check_enum(sink: &mut Sink<'_>, at: &At<'_, '_>, node: &Node, text: &str, sha
                 node.span,
                 crate::edits::string_literal(suggestion),
             )],
+            other_files: Vec::new(),
         });
     }
 }
