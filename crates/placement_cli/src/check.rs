@@ -199,10 +199,12 @@ pub fn check_bytes(
     if fix.write && !outcome.applied.is_empty() {
         // The other files first: when one cannot be written, the config is left as it was.
         write_other_files(path, &outcome.other_files)?;
-        write_fix(path, outcome.text.as_bytes()).map_err(|error| FileError {
-            path: path.to_path_buf(),
-            message: format!("cannot write fixes: {}", describe_io(&error)),
-        })?;
+        if outcome.text != text {
+            write_fix(path, outcome.text.as_bytes()).map_err(|error| FileError {
+                path: path.to_path_buf(),
+                message: format!("cannot write fixes: {}", describe_io(&error)),
+            })?;
+        }
     }
     Ok(FileResult {
         path: path.to_path_buf(),

@@ -93,8 +93,10 @@ pub struct RoutesFile {
     pub exclude: Vec<(String, Span)>,
     /// Whether the file parsed and has an `include` array (Pages rejects it otherwise).
     pub valid: bool,
-    /// Where new `exclude` rules go: the `exclude` array, or after the `include` entry.
+    /// Where new `exclude` rules go: after the last item of the `exclude` array, before the
+    /// `]` of an empty one, or after the `include` entry.
     exclude_array: Option<Span>,
+    exclude_last_item_end: Option<usize>,
     include_entry_end: Option<usize>,
 }
 
@@ -124,6 +126,9 @@ impl RoutesFile {
             exclude: patterns("exclude").unwrap_or_default(),
             valid,
             exclude_array: array("exclude").map(|(entry, _)| entry.value.span),
+            exclude_last_item_end: array("exclude")
+                .and_then(|(_, items)| items.last())
+                .map(|item| item.span.end),
             include_entry_end: array("include").map(|(entry, _)| entry.value.span.end),
         }
     }
@@ -151,10 +156,12 @@ impl RoutesFile {
             .map(|pattern| string_literal(pattern))
             .collect::<Vec<_>>()
             .join(", ");
+        if let Some(last) = self.exclude_last_item_end {
+            return Some(vec![Edit::insert(last, format!(", {items}"))]);
+        }
         if let Some(array) = self.exclude_array {
             let close = array.end.checked_sub(1)?;
-            let separator = if self.exclude.is_empty() { "" } else { ", " };
-            return Some(vec![Edit::insert(close, format!("{separator}{items}"))]);
+            return Some(vec![Edit::insert(close, items)]);
         }
         let after_include = self.include_entry_end?;
         Some(vec![Edit::insert(
@@ -383,5 +390,32 @@ mod tests {
         assert_eq!(static_excludes(&entries, &[]), ["/_astro/*", "/robots.txt"]);
         let catch_all = FunctionFile::new(PathBuf::from("f"), Path::new("[[path]].ts"));
         assert!(static_excludes(&entries, &[catch_all]).is_empty());
+    }
+
+    #[test]
+    fn excludes_are_added_after_the_last_rule() {
+        let routes = RoutesFile::parse(
+            PathBuf::from("_routes.json"),
+            "{\n  \"version\": 1,\n  \"include\": [\"/*\"],\n  \"exclude\": [\n    \"/old\"\n  ]\n}\n",
+        );
+        let edits = routes.add_excludes(&["/a".to_owned()]).unwrap();
+        let text = "{\n  \"version\": 1,\n  \"include\": [\"/*\"],\n  \"exclude\": [\n    \"/old\"\n  ]\n}\n";
+        assert_eq!(
+            crate::fix::apply_edits(text, &edits),
+            "{\n  \"version\": 1,\n  \"include\": [\"/*\"],\n  \"exclude\": [\n    \"/old\", \"/a\"\n  ]\n}\n"
+        );
+        let empty = r#"{ "version": 1, "include": ["/*"], "exclude": [] }"#;
+        let edits = RoutesFile::parse(PathBuf::from("r"), empty)
+            .add_excludes(&["/a".to_owned(), "/b".to_owned()])
+            .unwrap();
+        assert_eq!(
+            crate::fix::apply_edits(empty, &edits),
+            r#"{ "version": 1, "include": ["/*"], "exclude": ["/a", "/b"] }"#
+        );
+        assert!(
+            RoutesFile::parse(PathBuf::from("r"), "{")
+                .add_excludes(&[])
+                .is_none()
+        );
     }
 }
