@@ -246,6 +246,23 @@ fn pages_middleware_routes_fix_edits_routes_json() {
         4
     );
 
+    // SARIF: one artifact change, for `_routes.json` (the config itself is not edited).
+    let sarif = common::run_in(scratch.path(), &["check", "--output-format", "sarif", "."]);
+    let sarif: serde_json::Value = serde_json::from_str(&sarif.stdout).unwrap();
+    let result = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|result| result["ruleId"] == "PL201")
+        .expect("PL201 in SARIF");
+    let changes = result["fixes"][0]["artifactChanges"].as_array().unwrap();
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    assert_eq!(changes[0]["artifactLocation"]["uri"], "dist/_routes.json");
+    assert_eq!(
+        changes[0]["replacements"][0]["insertedContent"]["text"],
+        ", \"/\", \"/index.html\""
+    );
+
     common::run_in(scratch.path(), &["check", "--unsafe-fixes", "."]);
     assert_eq!(
         std::fs::read_to_string(&routes).unwrap(),
