@@ -314,6 +314,7 @@ impl Walk<'_, '_> {
                 insert_lines_before(ctx.text, insert_at, moved),
                 Edit::delete(lines),
             ],
+            other_files: Vec::new(),
         })
     }
 }
