@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use globset::{GlobBuilder, GlobMatcher};
-use placement_analysis::project::package::VersionSource;
+use placement_analysis::project::package::{InstalledWrangler, Lookup, VersionSource};
 use placement_analysis::project::{DirEntry, PathKind, ProjectFiles, Unread};
 use placement_analysis::selection::RuleSelection;
 use placement_analysis::settings::{
@@ -654,6 +654,14 @@ impl ProjectFiles for WithSettings<'_> {
 
     fn assumed_wrangler(&self) -> Option<VersionSource> {
         self.settings.wrangler_version.clone()
+    }
+
+    fn installed_wrangler(&self, folder: &Path) -> Lookup<InstalledWrangler> {
+        self.files.installed_wrangler(folder)
+    }
+
+    fn declared_wrangler(&self, folder: &Path) -> Lookup<Option<VersionSource>> {
+        self.files.declared_wrangler(folder)
     }
 }
 
