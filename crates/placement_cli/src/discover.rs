@@ -201,3 +201,62 @@ fn losing_to(config: &Path, exists: &dyn Fn(&Path) -> bool) -> Option<PathBuf> {
     let winner = resolve_config(folder, exists)?;
     (winner != config).then_some(winner)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(root: &Path, path: &str) {
+        let path = root.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, "name = \"x\"\n").unwrap();
+    }
+
+    #[test]
+    fn each_config_is_handed_on_once_as_the_walk_finds_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for path in [
+            "a/wrangler.toml",
+            "b/wrangler.jsonc",
+            "b/wrangler.toml",
+            "c/wrangler.json",
+            "c/d/wrangler.toml",
+            "c/e/wrangler.toml",
+            "node_modules/x/wrangler.toml",
+        ] {
+            write(root, path);
+        }
+        let handed: Mutex<Vec<PathBuf>> = Mutex::default();
+        let discovery = discover_streaming(&[root.to_path_buf()], root, &|path| {
+            lock(&handed).push(path.to_path_buf());
+        })
+        .unwrap();
+        let mut handed = handed.into_inner().unwrap();
+        handed.sort();
+        let configs: Vec<PathBuf> = discovery.configs.iter().cloned().collect();
+        assert_eq!(handed, configs);
+        assert_eq!(
+            configs,
+            [
+                root.join("a/wrangler.toml"),
+                root.join("b/wrangler.jsonc"),
+                root.join("c/wrangler.json"),
+            ]
+        );
+        // A JSON config in a parent folder shadows the TOML ones below it.
+        assert_eq!(discovery.shadowed.len(), 3);
+        assert_eq!(
+            discovery.shadowed[&root.join("c/d/wrangler.toml")],
+            root.join("c/wrangler.json")
+        );
+        assert_eq!(
+            discovery.shadowed[&root.join("b/wrangler.toml")],
+            root.join("b/wrangler.jsonc")
+        );
+        // The same as the walk that waits for the whole tree.
+        let waited = discover(&[root.to_path_buf()], root).unwrap();
+        assert_eq!(waited.configs, discovery.configs);
+        assert_eq!(waited.shadowed, discovery.shadowed);
+    }
+}

@@ -123,3 +123,120 @@ fn lock<K: Eq + Hash, T>(mutex: &Mutex<HashMap<K, T>>) -> std::sync::MutexGuard<
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(root: &Path, path: &str, text: &str) {
+        let path = root.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    #[test]
+    fn shared_answers_are_the_disks() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(
+            root,
+            "package.json",
+            r#"{ "devDependencies": { "wrangler": "^4.20.0" } }"#,
+        );
+        write(
+            root,
+            "node_modules/wrangler/package.json",
+            r#"{ "version": "4.21.0" }"#,
+        );
+        write(
+            root,
+            "node_modules/workerd/package.json",
+            r#"{ "version": "1.20250601.0" }"#,
+        );
+        write(root, "apps/api/package.json", r#"{ "name": "api" }"#);
+        write(root, "apps/web/package.json", "{ not json");
+        let shared = SharedDiskFiles::default();
+        for folder in [
+            root.to_path_buf(),
+            root.join("apps/api"),
+            root.join("apps/web"),
+            root.join("apps/none"),
+        ] {
+            assert_eq!(
+                shared.declared_wrangler(&folder),
+                DiskFiles.declared_wrangler(&folder)
+            );
+            assert_eq!(
+                shared.installed_wrangler(&folder),
+                DiskFiles.installed_wrangler(&folder)
+            );
+        }
+        let Lookup::Read(installed) = shared.installed_wrangler(root) else {
+            panic!("wrangler is installed at the root");
+        };
+        assert_eq!(installed.version.unwrap().text, "4.21.0");
+        // Beside wrangler's own files first (missing), then next to wrangler (read).
+        assert_eq!(installed.runtimes.len(), 2);
+        assert!(matches!(installed.runtimes[0].1, Lookup::Missing));
+        assert!(
+            matches!(&installed.runtimes[1].1, Lookup::Read(Some(v)) if v.text == "1.20250601.0")
+        );
+        assert!(matches!(
+            shared.declared_wrangler(&root.join("apps/api")),
+            Lookup::Read(None)
+        ));
+        assert_eq!(
+            shared.installed_wrangler(&root.join("apps/api")),
+            Lookup::Missing
+        );
+    }
+
+    #[test]
+    fn each_folder_is_read_once_for_every_project() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(
+            root,
+            "package.json",
+            r#"{ "devDependencies": { "wrangler": "^4.20.0" } }"#,
+        );
+        let shared = SharedDiskFiles::default();
+        let first = shared.declared_wrangler(root);
+        // Another project below the same folder gets the answer read for the first, even
+        // though the disk now says otherwise.
+        write(
+            root,
+            "package.json",
+            r#"{ "devDependencies": { "wrangler": "^3.0.0" } }"#,
+        );
+        std::fs::create_dir_all(root.join("node_modules/wrangler")).unwrap();
+        assert_eq!(shared.declared_wrangler(root), first);
+        assert!(matches!(&first, Lookup::Read(Some(v)) if v.text == "^4.20.0"));
+        assert!(matches!(
+            DiskFiles.declared_wrangler(root),
+            Lookup::Read(Some(v)) if v.text == "^3.0.0"
+        ));
+        // Shared between threads too.
+        let answers: Vec<_> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..4)
+                .map(|_| scope.spawn(|| shared.declared_wrangler(root)))
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        assert!(answers.iter().all(|answer| *answer == first));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_skipped_manifest_is_reported_as_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::os::unix::fs::symlink("/dev/zero", root.join("package.json")).unwrap();
+        let shared = SharedDiskFiles::default();
+        assert!(matches!(shared.declared_wrangler(root), Lookup::Skipped(_)));
+        assert_eq!(
+            shared.declared_wrangler(root),
+            DiskFiles.declared_wrangler(root)
+        );
+    }
+}
