@@ -331,7 +331,7 @@ fn print_system_calls(contenders: &[Contender]) -> Result<(), String> {
         println!("\nstrace is not installed: no system-call counts");
         return Ok(());
     }
-    let counted: Vec<(String, BTreeMap<String, (u64, u64)>)> = contenders
+    let counted: Vec<(String, CallCounts)> = contenders
         .iter()
         .map(|contender| Ok((contender.name.clone(), strace_counts(&contender.command)?)))
         .collect::<Result<_, String>>()?;
@@ -366,8 +366,11 @@ fn print_system_calls(contenders: &[Contender]) -> Result<(), String> {
     Ok(())
 }
 
-/// `strace -f -c` of one run of `command`: calls and errors by system call.
-fn strace_counts(command: &[String]) -> Result<BTreeMap<String, (u64, u64)>, String> {
+/// Calls and failed calls, by system call.
+type CallCounts = BTreeMap<String, (u64, u64)>;
+
+/// `strace -f -c` of one run of `command`.
+fn strace_counts(command: &[String]) -> Result<CallCounts, String> {
     let summary = tempfile::NamedTempFile::new()
         .map_err(|error| format!("cannot create a temporary file: {error}"))?;
     let status = Command::new("strace")
@@ -388,7 +391,7 @@ fn strace_counts(command: &[String]) -> Result<BTreeMap<String, (u64, u64)>, Str
 }
 
 /// The rows of `strace -c`'s table: `% time, seconds, usecs/call, calls, [errors,] syscall`.
-fn parse_strace_summary(text: &str) -> BTreeMap<String, (u64, u64)> {
+fn parse_strace_summary(text: &str) -> CallCounts {
     let mut counts = BTreeMap::new();
     for line in text.lines() {
         let fields: Vec<&str> = line.split_whitespace().collect();
