@@ -357,17 +357,19 @@ fn stream(root: &Path, work: &Work) -> (usize, Option<usize>) {
 /// What `placement-lint check DIR` does before printing: discover the configs, checking each
 /// as the walk finds it, and keep the results for the report.
 fn cli_check(root: &Path) -> Result<(usize, Option<usize>), String> {
+    let files = placement_cli::SharedDiskFiles::default();
     let resolver = placement_cli::settings::resolver(
         &placement_cli::args::SettingsArgs::default(),
         root,
         RuleSelection::all(),
-    );
+    )
+    .sharing_manifests(files.manifests());
     let checked = placement_cli::check::discover_and_run(
         &[root.to_path_buf()],
         root,
         &resolver,
         FixRequest::OFF,
-        &placement_cli::SharedDiskFiles::default(),
+        &files,
     )
     .map_err(|error| format!("discovery failed: {error}"))?;
     let run = match checked {

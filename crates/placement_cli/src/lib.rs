@@ -114,7 +114,10 @@ fn run_server(args: &ServerArgs) -> Result<u8, CliError> {
 pub fn run_check(args: &CheckArgs) -> Result<u8, CliError> {
     let selection = RuleSelection::new(&args.select, &args.ignore).map_err(CliError::Usage)?;
     let cwd = std::env::current_dir().map_err(CliError::Io)?;
-    let resolver = settings::resolver(&args.settings, &cwd, selection);
+    // One reader for the run: each folder's package.json and wrangler are read once.
+    let files = SharedDiskFiles::default();
+    let resolver =
+        settings::resolver(&args.settings, &cwd, selection).sharing_manifests(files.manifests());
     let mode = match (args.fix, args.unsafe_fixes, args.diff) {
         (_, true, _) => FixMode::SafeAndUnsafe,
         (true, false, _) | (false, false, true) => FixMode::Safe,

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use placement_analysis::project::package::{
     InstalledWrangler, Lookup, VersionSource, read_declared_wrangler, read_installed_wrangler,
@@ -55,20 +55,35 @@ impl ProjectFiles for DiskFiles {
 
 /// [`DiskFiles`] for one run over many projects: what a folder says about wrangler (its
 /// `package.json`, its `node_modules/wrangler`) is read once and shared by every project below
-/// it, on every thread.
+/// it, on every thread; each `package.json` is read once (see [`Manifests`]).
 #[derive(Default)]
 pub struct SharedDiskFiles {
+    manifests: Arc<Manifests>,
     installed: Answers<Lookup<InstalledWrangler>>,
     declared: Answers<Lookup<Option<VersionSource>>>,
 }
 
+impl SharedDiskFiles {
+    /// The `package.json` files read, to share with the settings search
+    /// ([`crate::settings::SettingsResolver::sharing_manifests`]).
+    pub fn manifests(&self) -> Arc<Manifests> {
+        Arc::clone(&self.manifests)
+    }
+}
+
 impl ProjectFiles for SharedDiskFiles {
     fn read(&self, path: &Path) -> Option<String> {
-        DiskFiles.read(path)
+        self.read_or_skip(path).ok()
     }
 
     fn read_or_skip(&self, path: &Path) -> Result<String, Unread> {
-        DiskFiles.read_or_skip(path)
+        if Manifests::holds(path) {
+            self.manifests
+                .read_or_skip(path)
+                .map(|text| text.to_string())
+        } else {
+            DiskFiles.read_or_skip(path)
+        }
     }
 
     fn list_dir(&self, path: &Path) -> Option<Vec<DirEntry>> {
@@ -86,11 +101,37 @@ impl ProjectFiles for SharedDiskFiles {
 
     fn declared_wrangler(&self, folder: &Path) -> Lookup<Option<VersionSource>> {
         self.declared
-            .get_or_insert_with(folder, || read_declared_wrangler(&DiskFiles, folder))
+            .get_or_insert_with(folder, || read_declared_wrangler(self, folder))
     }
 }
 
-/// One answer per folder, shared between threads.
+/// The `package.json` of each folder, read once in a run: the settings search, the wrangler
+/// search and the monorepo's markers all read the same files.
+#[derive(Default)]
+pub struct Manifests {
+    texts: Answers<Result<Arc<str>, Unread>>,
+}
+
+impl std::fmt::Debug for Manifests {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Manifests").finish_non_exhaustive()
+    }
+}
+
+impl Manifests {
+    /// Whether `path` is a file this cache holds (a `package.json`).
+    pub fn holds(path: &Path) -> bool {
+        path.file_name().is_some_and(|name| name == "package.json")
+    }
+
+    /// The text of the `package.json` at `path`, as [`DiskFiles::read_or_skip`] reads it.
+    pub fn read_or_skip(&self, path: &Path) -> Result<Arc<str>, Unread> {
+        self.texts
+            .get_or_insert_with(path, || DiskFiles.read_or_skip(path).map(Arc::from))
+    }
+}
+
+/// One answer per folder (or file), shared between threads.
 struct Answers<T> {
     by_folder: Mutex<HashMap<PathBuf, T>>,
 }
@@ -238,5 +279,31 @@ mod tests {
             shared.declared_wrangler(root),
             DiskFiles.declared_wrangler(root)
         );
+    }
+
+    #[test]
+    fn settings_and_projects_read_each_manifest_once() {
+        use crate::settings::{SettingsMode, SettingsResolver};
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let manifest = r#"{ "placement-lint": { "ignore": ["PL101"] }, "devDependencies": { "wrangler": "^4.20.0" } }"#;
+        write(root, "package.json", manifest);
+        let files = SharedDiskFiles::default();
+        let resolver =
+            SettingsResolver::new(SettingsMode::Nearest, None).sharing_manifests(files.manifests());
+        let settings = resolver.for_file(&root.join("wrangler.toml")).unwrap();
+        assert_eq!(settings.files, [root.join("package.json")]);
+        // The project reader gets the text the settings search read, not the disk's new one.
+        write(root, "package.json", "{}");
+        assert_eq!(files.read(&root.join("package.json")).unwrap(), manifest);
+        assert!(matches!(
+            files.declared_wrangler(root),
+            Lookup::Read(Some(v)) if v.text == "^4.20.0"
+        ));
+        // Other files are not kept.
+        write(root, "src/index.js", "a");
+        assert_eq!(files.read(&root.join("src/index.js")).unwrap(), "a");
+        write(root, "src/index.js", "b");
+        assert_eq!(files.read(&root.join("src/index.js")).unwrap(), "b");
     }
 }
