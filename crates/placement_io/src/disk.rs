@@ -5,6 +5,7 @@ use std::hash::Hash;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+use placement_analysis::project::monorepo::{TreeWorker, scan_tree};
 use placement_analysis::project::package::{
     InstalledWrangler, Lookup, VersionSource, read_declared_wrangler, read_installed_wrangler,
 };
@@ -61,6 +62,7 @@ pub struct SharedDiskFiles {
     manifests: Arc<Manifests>,
     installed: Answers<Lookup<InstalledWrangler>>,
     declared: Answers<Lookup<Option<VersionSource>>>,
+    trees: Answers<Arc<Vec<TreeWorker>>>,
 }
 
 impl SharedDiskFiles {
@@ -102,6 +104,11 @@ impl ProjectFiles for SharedDiskFiles {
     fn declared_wrangler(&self, folder: &Path) -> Lookup<Option<VersionSource>> {
         self.declared
             .get_or_insert_with(folder, || read_declared_wrangler(self, folder))
+    }
+
+    fn tree_workers(&self, root: &Path) -> Arc<Vec<TreeWorker>> {
+        self.trees
+            .get_or_insert_with(root, || Arc::new(scan_tree(self, root)))
     }
 }
 
@@ -305,5 +312,31 @@ mod tests {
         assert_eq!(files.read(&root.join("src/index.js")).unwrap(), "a");
         write(root, "src/index.js", "b");
         assert_eq!(files.read(&root.join("src/index.js")).unwrap(), "b");
+    }
+
+    #[test]
+    fn a_monorepo_is_scanned_once_for_all_its_configs() {
+        use placement_analysis::project::monorepo::tree_workers;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, "apps/web/wrangler.toml", "name = \"web\"\n");
+        write(root, "apps/api/wrangler.jsonc", "{ \"name\": \"api\" }");
+        let shared = SharedDiskFiles::default();
+        assert_eq!(shared.tree_workers(root), DiskFiles.tree_workers(root));
+        let web = root.join("apps/web/wrangler.toml");
+        let api = root.join("apps/api/wrangler.jsonc");
+        let from_web: Vec<_> = tree_workers(&shared, root, &web)
+            .into_iter()
+            .map(|worker| worker.name)
+            .collect();
+        assert_eq!(from_web, ["api"]);
+        // The scan made for the first config serves the next one.
+        write(root, "apps/new/wrangler.toml", "name = \"new\"\n");
+        let from_api: Vec<_> = tree_workers(&shared, root, &api)
+            .into_iter()
+            .map(|worker| worker.name)
+            .collect();
+        assert_eq!(from_api, ["web"]);
+        assert_eq!(tree_workers(&DiskFiles, root, &api).len(), 2);
     }
 }

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use globset::{GlobBuilder, GlobMatcher};
+use placement_analysis::project::monorepo::TreeWorker;
 use placement_analysis::project::package::{InstalledWrangler, Lookup, VersionSource};
 use placement_analysis::project::{DirEntry, PathKind, ProjectFiles, Unread};
 use placement_analysis::selection::RuleSelection;
@@ -676,6 +677,10 @@ impl ProjectFiles for WithSettings<'_> {
 
     fn declared_wrangler(&self, folder: &Path) -> Lookup<Option<VersionSource>> {
         self.files.declared_wrangler(folder)
+    }
+
+    fn tree_workers(&self, root: &Path) -> Arc<Vec<TreeWorker>> {
+        self.files.tree_workers(root)
     }
 }
 

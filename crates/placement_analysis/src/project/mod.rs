@@ -81,6 +81,12 @@ pub trait ProjectFiles: Sync {
     fn declared_wrangler(&self, folder: &Path) -> package::Lookup<Option<package::VersionSource>> {
         package::read_declared_wrangler(self, folder)
     }
+    /// The Workers of the monorepo under `root` (see [`monorepo::tree_workers`]). Every config
+    /// of a monorepo that needs them asks for the same tree: implementations on a disk may
+    /// scan it once.
+    fn tree_workers(&self, root: &Path) -> std::sync::Arc<Vec<monorepo::TreeWorker>> {
+        std::sync::Arc::new(monorepo::scan_tree(self, root))
+    }
 }
 
 /// What a path names on disk.
