@@ -34,14 +34,16 @@ const USAGE: &str = "usage: placement_bench [--projects N] [--runs R] [--dir PAT
   --no-double    measure N only, not 2N
 
 monorepo mode: placement_bench --monorepo [--projects N] [--runs R] [--dir PATH]
-                               [--binary PATH] [--baseline PATH] [--no-strace]
+                               [--binary PATH] [--baseline PATH] [--no-strace] [--workspace]
   --monorepo     `placement-lint check` on N projects (default 2000) against the read floor
                  (walk with `ignore` on 2 threads, read every file), alternately, R runs each
                  (default 10): best and median, CPU per project, system calls (strace)
   --binary PATH  the placement-lint measured (default: the one beside this bench)
   --baseline PATH  another placement-lint measured in the same run; its JSON report must be
                  the same
-  --no-strace    do not count system calls";
+  --no-strace    do not count system calls
+  --workspace    give the monorepo a root package.json, as workspaces have (PL212 then scans
+                 the whole tree for the Workers a placed front end calls)";
 
 struct Options {
     projects: usize,
@@ -56,6 +58,7 @@ struct Options {
     binary: Option<PathBuf>,
     baseline: Option<PathBuf>,
     strace: bool,
+    workspace: bool,
     /// Internal: run the read floor on this folder.
     floor: Option<PathBuf>,
 }
@@ -71,6 +74,7 @@ fn parse_options() -> Result<Options, String> {
         binary: None,
         baseline: None,
         strace: true,
+        workspace: false,
         floor: None,
     };
     let mut args = std::env::args().skip(1);
@@ -88,6 +92,7 @@ fn parse_options() -> Result<Options, String> {
             "--binary" => options.binary = Some(PathBuf::from(value("--binary")?)),
             "--baseline" => options.baseline = Some(PathBuf::from(value("--baseline")?)),
             "--no-strace" => options.strace = false,
+            "--workspace" => options.workspace = true,
             monorepo::FLOOR_FLAG => {
                 options.floor = Some(PathBuf::from(value(monorepo::FLOOR_FLAG)?));
             }
@@ -133,6 +138,7 @@ fn main() -> ExitCode {
             binary: options.binary.clone(),
             baseline: options.baseline.clone(),
             strace: options.strace,
+            workspace: options.workspace,
         })
     } else {
         match &options.measure {

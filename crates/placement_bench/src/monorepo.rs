@@ -43,6 +43,9 @@ pub struct MonorepoOptions {
     /// Another `placement-lint` binary measured in the same run (a build before a change).
     pub baseline: Option<PathBuf>,
     pub strace: bool,
+    /// Whether the monorepo has a root `package.json` (a workspace), which makes it the tree
+    /// PL212 scans for the Workers a placed front end calls.
+    pub workspace: bool,
 }
 
 /// The read floor: walks `root` with `ignore` on two threads (skipping what placement-lint's
@@ -163,10 +166,18 @@ pub fn run(options: &MonorepoOptions) -> Result<(), String> {
             temporary.path().to_path_buf()
         }
     };
-    let root = base.join(format!("monorepo-{}", options.projects));
+    let suffix = if options.workspace { "-workspace" } else { "" };
+    let root = base.join(format!("monorepo-{}{suffix}", options.projects));
     if !root.is_dir() {
         let generated = generate::generate(&root, options.projects)
             .map_err(|error| format!("cannot write projects under {}: {error}", root.display()))?;
+        if options.workspace {
+            std::fs::write(
+                root.join("package.json"),
+                "{\n  \"name\": \"monorepo\",\n  \"private\": true,\n  \"workspaces\": [\"group-*/*\"]\n}\n",
+            )
+            .map_err(|error| format!("cannot write the root package.json: {error}"))?;
+        }
         println!(
             "generated {} projects ({} Pages projects with functions/) under {}",
             options.projects,
@@ -176,8 +187,13 @@ pub fn run(options: &MonorepoOptions) -> Result<(), String> {
     }
     let (files, bytes, folders) = tree_size(&root);
     println!(
-        "monorepo: {} projects, {files} files, {:.1} MB, {folders} folders; {} runs of each, \
+        "monorepo{}: {} projects, {files} files, {:.1} MB, {folders} folders; {} runs of each, \
          alternating; load average {}",
+        if options.workspace {
+            " (workspace: a root package.json)"
+        } else {
+            ""
+        },
         options.projects,
         bytes as f64 / 1e6,
         options.runs,
