@@ -5,6 +5,7 @@
 //! `cargo run --release -p placement_bench -- --projects 10000`
 
 mod generate;
+mod monorepo;
 
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
@@ -15,7 +16,7 @@ use placement_analysis::check_project;
 use placement_analysis::discovery::is_config_file_name;
 use placement_analysis::{check_config, format_of, syntax};
 use placement_cli::DiskFiles;
-use placement_cli::check::FixRequest;
+use placement_cli::check::{Checked, FixRequest};
 use placement_cli::selection::RuleSelection;
 
 /// The allocator `placement-lint` ships with, so that the figures are the binary's.
@@ -30,7 +31,19 @@ const USAGE: &str = "usage: placement_bench [--projects N] [--runs R] [--dir PAT
   --projects N   projects to generate (default 10000); the phases run for N and then 2N
   --runs R       runs per phase, the fastest is reported (default 3)
   --dir PATH     generate into PATH (kept afterwards) instead of a temporary folder
-  --no-double    measure N only, not 2N";
+  --no-double    measure N only, not 2N
+
+monorepo mode: placement_bench --monorepo [--projects N] [--runs R] [--dir PATH]
+                               [--binary PATH] [--baseline PATH] [--no-strace] [--workspace]
+  --monorepo     `placement-lint check` on N projects (default 2000) against the read floor
+                 (walk with `ignore` on 2 threads, read every file), alternately, R runs each
+                 (default 10): best and median, CPU per project, system calls (strace)
+  --binary PATH  the placement-lint measured (default: the one beside this bench)
+  --baseline PATH  another placement-lint measured in the same run; its JSON report must be
+                 the same
+  --no-strace    do not count system calls
+  --workspace    give the monorepo a root package.json, as workspaces have (PL212 then scans
+                 the whole tree for the Workers a placed front end calls)";
 
 struct Options {
     projects: usize,
@@ -41,15 +54,28 @@ struct Options {
     /// phases as tab-separated records (each size is measured in a fresh process so that one
     /// size's allocations cannot inflate the next one's peak memory).
     measure: Option<PathBuf>,
+    monorepo: bool,
+    binary: Option<PathBuf>,
+    baseline: Option<PathBuf>,
+    strace: bool,
+    workspace: bool,
+    /// Internal: run the read floor on this folder.
+    floor: Option<PathBuf>,
 }
 
 fn parse_options() -> Result<Options, String> {
     let mut options = Options {
-        projects: 10_000,
-        runs: 3,
+        projects: 0,
+        runs: 0,
         dir: None,
         double: true,
         measure: None,
+        monorepo: false,
+        binary: None,
+        baseline: None,
+        strace: true,
+        workspace: false,
+        floor: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -62,9 +88,24 @@ fn parse_options() -> Result<Options, String> {
             "--dir" => options.dir = Some(PathBuf::from(value("--dir")?)),
             "--no-double" => options.double = false,
             MEASURE_FLAG => options.measure = Some(PathBuf::from(value(MEASURE_FLAG)?)),
+            "--monorepo" => options.monorepo = true,
+            "--binary" => options.binary = Some(PathBuf::from(value("--binary")?)),
+            "--baseline" => options.baseline = Some(PathBuf::from(value("--baseline")?)),
+            "--no-strace" => options.strace = false,
+            "--workspace" => options.workspace = true,
+            monorepo::FLOOR_FLAG => {
+                options.floor = Some(PathBuf::from(value(monorepo::FLOOR_FLAG)?));
+            }
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument `{other}`")),
         }
+    }
+    // Defaults differ by mode: the monorepo mode runs whole processes, so more of them.
+    if options.projects == 0 {
+        options.projects = if options.monorepo { 2_000 } else { 10_000 };
+    }
+    if options.runs == 0 {
+        options.runs = if options.monorepo { 10 } else { 3 };
     }
     Ok(options)
 }
@@ -87,13 +128,27 @@ fn main() -> ExitCode {
             return ExitCode::from(if message.is_empty() { 0 } else { 2 });
         }
     };
-    let outcome = match &options.measure {
-        Some(root) => measure_all(root, options.runs).map(|phases| {
-            for phase in &phases {
-                println!("{}", phase.to_record());
-            }
-        }),
-        None => run(&options),
+    let outcome = if let Some(root) = &options.floor {
+        monorepo::read_floor(root)
+    } else if options.monorepo {
+        monorepo::run(&monorepo::MonorepoOptions {
+            projects: options.projects,
+            runs: options.runs,
+            dir: options.dir.clone(),
+            binary: options.binary.clone(),
+            baseline: options.baseline.clone(),
+            strace: options.strace,
+            workspace: options.workspace,
+        })
+    } else {
+        match &options.measure {
+            Some(root) => measure_all(root, options.runs).map(|phases| {
+                for phase in &phases {
+                    println!("{}", phase.to_record());
+                }
+            }),
+            None => run(&options),
+        }
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -305,24 +360,31 @@ fn stream(root: &Path, work: &Work) -> (usize, Option<usize>) {
         )
 }
 
-/// What `placement-lint check DIR` does before printing: discover every config, then check them
-/// all and keep the results for the report.
+/// What `placement-lint check DIR` does before printing: discover the configs, checking each
+/// as the walk finds it, and keep the results for the report.
 fn cli_check(root: &Path) -> Result<(usize, Option<usize>), String> {
-    let mut discovery = placement_cli::discover::discover(&[root.to_path_buf()], root)
-        .map_err(|error| format!("discovery failed: {error}"))?;
+    let files = placement_cli::SharedDiskFiles::default();
     let resolver = placement_cli::settings::resolver(
         &placement_cli::args::SettingsArgs::default(),
         root,
         RuleSelection::all(),
-    );
-    let resolved = placement_cli::settings::resolve_all(&resolver, &mut discovery)
-        .map_err(|failures| format!("{} settings file(s) in error", failures.len()))?;
-    let run = placement_cli::check::run(
-        &discovery,
-        &|path| resolved.of(path),
+    )
+    .sharing_manifests(files.manifests());
+    let checked = placement_cli::check::discover_and_run(
+        &[root.to_path_buf()],
+        root,
+        &resolver,
         FixRequest::OFF,
-        &placement_cli::DiskFiles,
-    );
+        &files,
+    )
+    .map_err(|error| format!("discovery failed: {error}"))?;
+    let run = match checked {
+        Checked::Run(run) => run,
+        Checked::NothingFound => return Err("no config found".to_owned()),
+        Checked::SettingsFailed(failures) => {
+            return Err(format!("{} settings file(s) in error", failures.len()));
+        }
+    };
     let diagnostics = run.results.iter().map(|r| r.diagnostics.len()).sum();
     Ok((run.results.len(), Some(diagnostics)))
 }

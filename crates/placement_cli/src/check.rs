@@ -1,6 +1,7 @@
 //! Checking (and fixing) the discovered configs, in parallel.
 
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use placement_analysis::Diagnostic;
 use placement_analysis::fix::{FixedFile, fix_with, other_file_problem};
@@ -10,11 +11,12 @@ use placement_analysis::rules::shadowed_config_file;
 use placement_analysis::{check_config_with, check_project_with};
 use rayon::prelude::*;
 
-use placement_io::settings::{ResolvedSettings, WithSettings};
+use placement_io::settings::{ResolvedSettings, SettingsFailure, SettingsResolver, WithSettings};
 use placement_io::{
     MAX_FILE_BYTES, ReadError, create_file, describe_io, read_bytes, read_text, write_fix,
 };
 
+use crate::CliError;
 use crate::discover::Discovery;
 
 /// What `--fix` / `--unsafe-fixes` asked for.
@@ -83,6 +85,75 @@ pub fn run(
         .par_iter()
         .map(|path| check_file(path, settings_of(path), fix, files))
         .collect();
+    finish(outcomes, discovery, settings_of)
+}
+
+/// What [`discover_and_run`] ends with.
+pub enum Checked {
+    Run(CheckRun),
+    /// No config under the paths given.
+    NothingFound,
+    /// Settings files in error: nothing is reported (see `settings::print_failures`).
+    SettingsFailed(Vec<Arc<SettingsFailure>>),
+}
+
+/// `placement-lint check PATHS`: discovers the configs and checks each as soon as the walk has
+/// found it, on the walk's threads, with no wait for the whole walk. With fixes to write, the
+/// checks wait for the walk instead, so that a settings file in error stops the run before any
+/// file is written.
+pub fn discover_and_run(
+    paths: &[PathBuf],
+    cwd: &Path,
+    resolver: &SettingsResolver,
+    fix: FixRequest,
+    files: &dyn ProjectFiles,
+) -> Result<Checked, CliError> {
+    let streamed: Mutex<Vec<Result<FileResult, FileError>>> = Mutex::default();
+    let check_now = |path: &Path| {
+        // A settings file in error is reported after the walk, for every file, in order.
+        if let Ok(settings) = resolver.for_file(path)
+            && !settings.is_excluded(path)
+        {
+            let outcome = check_file(path, &settings, fix, files);
+            lock(&streamed).push(outcome);
+        }
+    };
+    let mut discovery = if fix.write {
+        crate::discover::discover(paths, cwd)?
+    } else {
+        crate::discover::discover_streaming(paths, cwd, &check_now)?
+    };
+    if discovery.configs.is_empty() && discovery.shadowed.is_empty() {
+        return Ok(Checked::NothingFound);
+    }
+    // Cheap: the resolver has seen every folder and settings file during the walk.
+    let resolved = match crate::settings::resolve_all(resolver, &mut discovery) {
+        Ok(resolved) => resolved,
+        Err(failures) => return Ok(Checked::SettingsFailed(failures)),
+    };
+    let settings_of = |path: &Path| resolved.of(path);
+    if fix.write {
+        return Ok(Checked::Run(run(&discovery, &settings_of, fix, files)));
+    }
+    let outcomes = streamed
+        .into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    Ok(Checked::Run(finish(outcomes, &discovery, &settings_of)))
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Sorts the outcomes of the checks into results and errors, and adds PL002 to each shadowed
+/// config.
+fn finish(
+    outcomes: Vec<Result<FileResult, FileError>>,
+    discovery: &Discovery,
+    settings_of: &SettingsOf<'_>,
+) -> CheckRun {
     let mut results = Vec::new();
     let mut errors = Vec::new();
     for outcome in outcomes {
@@ -91,6 +162,8 @@ pub fn run(
             Err(error) => errors.push(error),
         }
     }
+    // Files checked in parallel finish in any order; the report's order does not vary.
+    errors.sort_by(|a: &FileError, b| a.path.cmp(&b.path));
     for (shadowed, winner) in &discovery.shadowed {
         if settings_of(shadowed).is_enabled(&shadowed_config_file::SHADOWED_CONFIG_FILE) {
             let text = read_lossy(shadowed);

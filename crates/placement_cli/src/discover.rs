@@ -2,7 +2,6 @@
 //! resolved the way wrangler resolves them (a parent's `wrangler.json(c)` shadows a folder's
 //! own `wrangler.toml`).
 
-use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -25,15 +24,26 @@ pub struct Discovery {
 /// Directories never searched: dependencies and wrangler's own state.
 const SKIPPED_DIRS: &[&str] = &["node_modules", ".wrangler", ".git"];
 
+/// Called with each config to check, once, as soon as discovery knows it: from the walk's
+/// threads, before the walk ends.
+pub type OnConfig<'a> = dyn Fn(&Path) + Sync + 'a;
+
 pub fn discover(paths: &[PathBuf], cwd: &Path) -> Result<Discovery, CliError> {
-    let mut discovery = Discovery::default();
-    // Sibling configs ask about the same parent folders: ask the disk once per path.
-    let exists_cache: RefCell<HashMap<PathBuf, bool>> = RefCell::default();
-    let exists = |path: &Path| -> bool {
-        *exists_cache
-            .borrow_mut()
-            .entry(path.to_path_buf())
-            .or_insert_with(|| path.is_file())
+    discover_streaming(paths, cwd, &|_| {})
+}
+
+/// Like [`discover`], handing each config to check to `on_config` as soon as it is found and
+/// resolved (which config wrangler uses is decided in the walk, in parallel), so that checking
+/// need not wait for the whole walk.
+pub fn discover_streaming(
+    paths: &[PathBuf],
+    cwd: &Path,
+    on_config: &OnConfig<'_>,
+) -> Result<Discovery, CliError> {
+    let found = Found {
+        discovery: Mutex::default(),
+        exists: ExistsCache::default(),
+        on_config,
     };
     for given in paths {
         let absolute = cwd.join(given);
@@ -45,38 +55,101 @@ pub fn discover(paths: &[PathBuf], cwd: &Path) -> Result<Discovery, CliError> {
             ))
         })?;
         if metadata.is_file() {
-            // An explicit file is checked even under another name (`wrangler --config`).
-            discovery.configs.insert(absolute.clone());
-            if let Some(winner) = losing_to(&absolute, &exists) {
-                discovery.shadowed.insert(absolute, winner);
-            }
-            continue;
-        }
-        for path in walk_configs(&absolute) {
-            match losing_to(&path, &exists) {
-                Some(winner) => {
-                    discovery.configs.insert(winner.clone());
-                    discovery.shadowed.insert(path, winner);
-                }
-                None => {
-                    discovery.configs.insert(path);
-                }
-            }
+            found.explicit(absolute);
+        } else {
+            walk_configs(&absolute, &found);
         }
     }
     // A shadowed file given explicitly is still checked; a walked one only gets PL002.
-    Ok(discovery)
+    Ok(found
+        .discovery
+        .into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner()))
+}
+
+/// What discovery found so far, shared by the walk's threads.
+struct Found<'a> {
+    discovery: Mutex<Discovery>,
+    exists: ExistsCache,
+    on_config: &'a OnConfig<'a>,
+}
+
+impl Found<'_> {
+    /// An explicit file is checked even under another name (`wrangler --config`).
+    fn explicit(&self, path: PathBuf) {
+        let winner = losing_to(&path, &|candidate| self.exists.is_file(candidate));
+        let new = {
+            let mut discovery = lock(&self.discovery);
+            if let Some(winner) = winner {
+                discovery.shadowed.insert(path.clone(), winner);
+            }
+            discovery.configs.insert(path.clone())
+        };
+        if new {
+            (self.on_config)(&path);
+        }
+    }
+
+    /// A config met by the walk: the config wrangler uses in its folder is checked.
+    fn walked(&self, path: PathBuf) {
+        let winner = losing_to(&path, &|candidate| self.exists.is_file(candidate));
+        let (checked, new) = {
+            let mut discovery = lock(&self.discovery);
+            match winner {
+                Some(winner) => {
+                    discovery.shadowed.insert(path, winner.clone());
+                    let new = discovery.configs.insert(winner.clone());
+                    (winner, new)
+                }
+                None => {
+                    let new = discovery.configs.insert(path.clone());
+                    (path, new)
+                }
+            }
+        };
+        if new {
+            (self.on_config)(&checked);
+        }
+    }
+}
+
+/// Which files exist, asked once per path: sibling configs ask about the same parent folders.
+#[derive(Default)]
+struct ExistsCache {
+    known: Mutex<HashMap<PathBuf, bool>>,
+}
+
+impl ExistsCache {
+    fn is_file(&self, path: &Path) -> bool {
+        if let Some(known) = lock(&self.known).get(path) {
+            return *known;
+        }
+        let exists = path.is_file();
+        lock(&self.known).insert(path.to_path_buf(), exists);
+        exists
+    }
+
+    /// A regular file the walk listed (not a link: a link's target decides).
+    fn seen_file(&self, path: &Path) {
+        lock(&self.known).insert(path.to_path_buf(), true);
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Every config file under `root`, walked on all cores (`.gitignore` respected, dependencies
-/// and wrangler's state skipped); unreadable folders are skipped, as git and ripgrep do.
+/// and wrangler's state skipped); unreadable folders are skipped, as git and ripgrep do. Each
+/// is resolved and handed on from the thread that found it.
 ///
 /// Links to folders are not followed (no walk can loop). A config that is a link counts as
 /// wrangler sees it: one leading to a file is a config; one leading nowhere is not there; one
 /// in a loop of links, or leading to a FIFO or device, is kept so that the check reports it
 /// (`cannot read: a loop of symbolic links`) rather than passing over it in silence.
-fn walk_configs(root: &Path) -> Vec<PathBuf> {
-    let found = Mutex::new(Vec::new());
+fn walk_configs(root: &Path, found: &Found<'_>) {
     ignore::WalkBuilder::new(root)
         .follow_links(false)
         .require_git(false)
@@ -91,20 +164,14 @@ fn walk_configs(root: &Path) -> Vec<PathBuf> {
                     && is_config_file_name(&entry.file_name().to_string_lossy())
                     && is_config_candidate(&entry)
                 {
-                    found
-                        .lock()
-                        .unwrap_or_else(|poisoned| poisoned.into_inner())
-                        .push(entry.into_path());
+                    if entry.file_type().is_some_and(|t| t.is_file()) {
+                        found.exists.seen_file(entry.path());
+                    }
+                    found.walked(entry.into_path());
                 }
                 ignore::WalkState::Continue
             })
         });
-    let mut found = found
-        .into_inner()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    // The parallel walk's order varies from run to run; discovery's does not.
-    found.sort();
-    found
 }
 
 /// Whether a walked entry with a config's name is a file to check (see [`walk_configs`]).
@@ -133,4 +200,63 @@ fn losing_to(config: &Path, exists: &dyn Fn(&Path) -> bool) -> Option<PathBuf> {
     let folder = config.parent()?;
     let winner = resolve_config(folder, exists)?;
     (winner != config).then_some(winner)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(root: &Path, path: &str) {
+        let path = root.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, "name = \"x\"\n").unwrap();
+    }
+
+    #[test]
+    fn each_config_is_handed_on_once_as_the_walk_finds_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for path in [
+            "a/wrangler.toml",
+            "b/wrangler.jsonc",
+            "b/wrangler.toml",
+            "c/wrangler.json",
+            "c/d/wrangler.toml",
+            "c/e/wrangler.toml",
+            "node_modules/x/wrangler.toml",
+        ] {
+            write(root, path);
+        }
+        let handed: Mutex<Vec<PathBuf>> = Mutex::default();
+        let discovery = discover_streaming(&[root.to_path_buf()], root, &|path| {
+            lock(&handed).push(path.to_path_buf());
+        })
+        .unwrap();
+        let mut handed = handed.into_inner().unwrap();
+        handed.sort();
+        let configs: Vec<PathBuf> = discovery.configs.iter().cloned().collect();
+        assert_eq!(handed, configs);
+        assert_eq!(
+            configs,
+            [
+                root.join("a/wrangler.toml"),
+                root.join("b/wrangler.jsonc"),
+                root.join("c/wrangler.json"),
+            ]
+        );
+        // A JSON config in a parent folder shadows the TOML ones below it.
+        assert_eq!(discovery.shadowed.len(), 3);
+        assert_eq!(
+            discovery.shadowed[&root.join("c/d/wrangler.toml")],
+            root.join("c/wrangler.json")
+        );
+        assert_eq!(
+            discovery.shadowed[&root.join("b/wrangler.toml")],
+            root.join("b/wrangler.jsonc")
+        );
+        // The same as the walk that waits for the whole tree.
+        let waited = discover(&[root.to_path_buf()], root).unwrap();
+        assert_eq!(waited.configs, discovery.configs);
+        assert_eq!(waited.shadowed, discovery.shadowed);
+    }
 }

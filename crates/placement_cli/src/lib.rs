@@ -27,7 +27,7 @@ use crate::check::{FixMode, FixRequest};
 use crate::output::{Sources, Summary};
 use crate::selection::RuleSelection;
 
-pub use crate::files::DiskFiles;
+pub use crate::files::{DiskFiles, SharedDiskFiles};
 
 /// Exit statuses, a contract for CI.
 pub mod exit {
@@ -114,7 +114,10 @@ fn run_server(args: &ServerArgs) -> Result<u8, CliError> {
 pub fn run_check(args: &CheckArgs) -> Result<u8, CliError> {
     let selection = RuleSelection::new(&args.select, &args.ignore).map_err(CliError::Usage)?;
     let cwd = std::env::current_dir().map_err(CliError::Io)?;
-    let resolver = settings::resolver(&args.settings, &cwd, selection);
+    // One reader for the run: each folder's package.json and wrangler are read once.
+    let files = SharedDiskFiles::default();
+    let resolver =
+        settings::resolver(&args.settings, &cwd, selection).sharing_manifests(files.manifests());
     let mode = match (args.fix, args.unsafe_fixes, args.diff) {
         (_, true, _) => FixMode::SafeAndUnsafe,
         (true, false, _) | (false, false, true) => FixMode::Safe,
@@ -139,22 +142,27 @@ pub fn run_check(args: &CheckArgs) -> Result<u8, CliError> {
             } else {
                 args.paths.clone()
             };
-            let mut discovery = discover::discover(&paths, &cwd)?;
-            if discovery.configs.is_empty() && discovery.shadowed.is_empty() {
-                let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-                return Err(CliError::Usage(format!(
-                    "no wrangler.toml, wrangler.json or wrangler.jsonc found in {}",
-                    shown.join(", ")
-                )));
-            }
-            let resolved = match settings::resolve_all(&resolver, &mut discovery) {
-                Ok(resolved) => resolved,
-                Err(failures) => {
+            match check::discover_and_run(
+                &paths,
+                &cwd,
+                &resolver,
+                fix,
+                &SharedDiskFiles::default(),
+            )? {
+                check::Checked::Run(run) => run,
+                check::Checked::NothingFound => {
+                    let shown: Vec<String> =
+                        paths.iter().map(|p| p.display().to_string()).collect();
+                    return Err(CliError::Usage(format!(
+                        "no wrangler.toml, wrangler.json or wrangler.jsonc found in {}",
+                        shown.join(", ")
+                    )));
+                }
+                check::Checked::SettingsFailed(failures) => {
                     settings::print_failures(&failures);
                     return Ok(exit::USAGE);
                 }
-            };
-            check::run(&discovery, &|path| resolved.of(path), fix, &DiskFiles)
+            }
         }
     };
     if !run.errors.is_empty() {

@@ -11,7 +11,7 @@ pub mod read;
 pub mod settings;
 pub mod write;
 
-pub use disk::DiskFiles;
+pub use disk::{DiskFiles, Manifests, SharedDiskFiles};
 pub use read::{MAX_FILE_BYTES, ReadError, read_bytes, read_text};
 pub use write::{Written, create_file, write_fix};
 

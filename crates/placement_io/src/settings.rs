@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use globset::{GlobBuilder, GlobMatcher};
-use placement_analysis::project::package::VersionSource;
+use placement_analysis::project::monorepo::TreeWorker;
+use placement_analysis::project::package::{InstalledWrangler, Lookup, VersionSource};
 use placement_analysis::project::{DirEntry, PathKind, ProjectFiles, Unread};
 use placement_analysis::selection::RuleSelection;
 use placement_analysis::settings::{
@@ -17,6 +18,7 @@ use placement_analysis::settings::{
 };
 use placement_analysis::{Diagnostic, Rule, Span};
 
+use crate::disk::Manifests;
 use crate::read::{MAX_FILE_BYTES, read_text};
 
 /// The names of a settings file, in the order they are looked for in each folder (then
@@ -384,6 +386,8 @@ pub struct SettingsResolver {
     nearest: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
     /// For each settings file (`None`: no file, the defaults), what it resolves to.
     by_settings_file: Mutex<HashMap<Option<PathBuf>, Resolution>>,
+    /// The `package.json` files read, shared with the project reader of the same run.
+    manifests: Option<Arc<Manifests>>,
 }
 
 impl SettingsResolver {
@@ -394,7 +398,15 @@ impl SettingsResolver {
             over,
             nearest: Mutex::default(),
             by_settings_file: Mutex::default(),
+            manifests: None,
         }
+    }
+
+    /// Reads each `package.json` through `manifests`, shared with the project reader (see
+    /// [`crate::SharedDiskFiles::manifests`]), so that a run reads each one once.
+    pub fn sharing_manifests(mut self, manifests: Arc<Manifests>) -> Self {
+        self.manifests = Some(manifests);
+        self
     }
 
     /// The settings that apply to `file` (absolute).
@@ -436,7 +448,7 @@ impl SettingsResolver {
                 break;
             }
             visited.push(current.to_path_buf());
-            if let Some(path) = settings_file_in(current) {
+            if let Some(path) = self.settings_file_in(current) {
                 found = Some(path);
                 break;
             }
@@ -446,6 +458,26 @@ impl SettingsResolver {
             nearest.insert(folder, found.clone());
         }
         found
+    }
+
+    /// The settings file of this folder itself, if it has one: `placement-lint.toml`, then
+    /// `.placement-lint.toml`, then a `package.json` with a `"placement-lint"` key at its top
+    /// level (one that only lists placement-lint among its dependencies does not count).
+    fn settings_file_in(&self, folder: &Path) -> Option<PathBuf> {
+        for name in SETTINGS_FILE_NAMES {
+            let path = folder.join(name);
+            if path.is_file() {
+                return Some(path);
+            }
+        }
+        let manifest = folder.join("package.json");
+        let text: Arc<str> = match &self.manifests {
+            Some(manifests) => manifests.read_or_skip(&manifest).ok()?,
+            None => read_text(&manifest, MAX_FILE_BYTES).ok()?.into(),
+        };
+        let key = format!("\"{}\"", placement_analysis::settings::PACKAGE_JSON_KEY);
+        (text.contains(&key) && parse_layer(&text, SettingsSource::PackageJson).is_some())
+            .then_some(manifest)
     }
 
     fn resolve(&self, settings_file: Option<&Path>) -> Result<ResolvedSettings, SettingsFailure> {
@@ -481,23 +513,6 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-/// The settings file of this folder itself, if it has one: `placement-lint.toml`, then
-/// `.placement-lint.toml`, then a `package.json` with a `"placement-lint"` key at its top level
-/// (one that only lists placement-lint among its dependencies does not count).
-fn settings_file_in(folder: &Path) -> Option<PathBuf> {
-    for name in SETTINGS_FILE_NAMES {
-        let path = folder.join(name);
-        if path.is_file() {
-            return Some(path);
-        }
-    }
-    let manifest = folder.join("package.json");
-    let text = read_text(&manifest, MAX_FILE_BYTES).ok()?;
-    let key = format!("\"{}\"", placement_analysis::settings::PACKAGE_JSON_KEY);
-    (text.contains(&key) && parse_layer(&text, SettingsSource::PackageJson).is_some())
-        .then_some(manifest)
 }
 
 /// Reads and checks one settings file; `None` for a `package.json` without the key.
@@ -654,6 +669,18 @@ impl ProjectFiles for WithSettings<'_> {
 
     fn assumed_wrangler(&self) -> Option<VersionSource> {
         self.settings.wrangler_version.clone()
+    }
+
+    fn installed_wrangler(&self, folder: &Path) -> Lookup<InstalledWrangler> {
+        self.files.installed_wrangler(folder)
+    }
+
+    fn declared_wrangler(&self, folder: &Path) -> Lookup<Option<VersionSource>> {
+        self.files.declared_wrangler(folder)
+    }
+
+    fn tree_workers(&self, root: &Path) -> Arc<Vec<TreeWorker>> {
+        self.files.tree_workers(root)
     }
 }
 

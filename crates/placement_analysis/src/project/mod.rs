@@ -24,7 +24,7 @@ use crate::placement::PlacementSite;
 
 use deployments::{Deployment, pages_build_output_dir};
 use modules::{MAX_IMPORT_DEPTH, MAX_MODULES, candidates, normalize};
-use package::{WranglerVersion, declared_range, installed_version};
+use package::{INSTALLED_WRANGLER, Lookup, WranglerVersion};
 use pages::{FunctionFile, MAX_FUNCTIONS_DEPTH, RoutesFile};
 use source::{Export, ExportValue, SourceFile, analyze, is_source_path};
 
@@ -70,6 +70,22 @@ pub trait ProjectFiles: Sync {
         } else {
             self.read(path).map(|_| PathKind::File)
         }
+    }
+    /// The wrangler installed in `folder/node_modules`. Every project below a folder asks the
+    /// same question: implementations on a disk may answer it once per folder.
+    fn installed_wrangler(&self, folder: &Path) -> package::Lookup<package::InstalledWrangler> {
+        package::read_installed_wrangler(self, folder)
+    }
+    /// The `wrangler` range `folder/package.json` declares (`Read(None)`: it names no
+    /// wrangler). Shared by the projects below, like [`ProjectFiles::installed_wrangler`].
+    fn declared_wrangler(&self, folder: &Path) -> package::Lookup<Option<package::VersionSource>> {
+        package::read_declared_wrangler(self, folder)
+    }
+    /// The Workers of the monorepo under `root` (see [`monorepo::tree_workers`]). Every config
+    /// of a monorepo that needs them asks for the same tree: implementations on a disk may
+    /// scan it once.
+    fn tree_workers(&self, root: &Path) -> std::sync::Arc<Vec<monorepo::TreeWorker>> {
+        std::sync::Arc::new(monorepo::scan_tree(self, root))
     }
 }
 
@@ -522,34 +538,40 @@ impl Loader<'_> {
 
     /// The nearest `package.json` naming wrangler, from the config's folder up, and the
     /// installed wrangler in a `node_modules` between the config and that `package.json`.
+    /// Each folder's answers come from [`ProjectFiles`], which may share them between projects;
+    /// a file is reported as skipped only where this search would have read it.
     fn load_wrangler_version(&mut self) {
         let mut folder = Some(self.project.root.clone());
         while let Some(current) = folder {
             if self.project.wrangler.installed.is_none() {
-                let path = current.join("node_modules/wrangler/package.json");
-                if let Some(text) = self.read(&path) {
-                    self.project.wrangler.installed = installed_version(path, &text);
-                    // Node resolves wrangler's `workerd` beside wrangler's own files first,
-                    // then in the `node_modules` that holds wrangler.
-                    for runtime in [
-                        "node_modules/wrangler/node_modules/workerd/package.json",
-                        "node_modules/workerd/package.json",
-                    ] {
-                        let path = current.join(runtime);
-                        if let Some(text) = self.read(&path) {
-                            self.project.wrangler.runtime = installed_version(path, &text);
-                            break;
+                match self.files.installed_wrangler(&current) {
+                    Lookup::Missing => {}
+                    Lookup::Skipped(reason) => {
+                        self.skipped(current.join(INSTALLED_WRANGLER), reason)
+                    }
+                    Lookup::Read(installed) => {
+                        self.project.wrangler.installed = installed.version;
+                        for (path, runtime) in installed.runtimes {
+                            match runtime {
+                                Lookup::Missing => {}
+                                Lookup::Skipped(reason) => self.skipped(path, reason),
+                                Lookup::Read(version) => {
+                                    self.project.wrangler.runtime = version;
+                                    break;
+                                }
+                            }
                         }
                     }
                 }
             }
-            let manifest = current.join("package.json");
-            if let Some(text) = self.read(&manifest)
-                && let Some(declared) = declared_range(manifest, &text)
-            {
-                self.project.wrangler.declared = Some(declared);
-                self.assume_wrangler_if_none_installed();
-                return;
+            match self.files.declared_wrangler(&current) {
+                Lookup::Missing | Lookup::Read(None) => {}
+                Lookup::Skipped(reason) => self.skipped(current.join("package.json"), reason),
+                Lookup::Read(Some(declared)) => {
+                    self.project.wrangler.declared = Some(declared);
+                    self.assume_wrangler_if_none_installed();
+                    return;
+                }
             }
             folder = current
                 .parent()
@@ -557,6 +579,10 @@ impl Loader<'_> {
                 .map(Path::to_path_buf);
         }
         self.assume_wrangler_if_none_installed();
+    }
+
+    fn skipped(&mut self, path: PathBuf, reason: String) {
+        self.project.skipped.insert(path, reason);
     }
 
     fn assume_wrangler_if_none_installed(&mut self) {

@@ -60,9 +60,21 @@ pub fn monorepo_root(files: &dyn ProjectFiles, folder: &Path) -> PathBuf {
 }
 
 /// Every Worker config under `root` (one per folder, as wrangler picks it) but `own` (the
-/// config being checked, not read again), breadth first, skipping `node_modules`, `.wrangler`
-/// and hidden folders.
+/// config being checked), breadth first, skipping `node_modules`, `.wrangler` and hidden
+/// folders. The scan of a tree is [`ProjectFiles::tree_workers`], which every config of the
+/// tree may share.
 pub fn tree_workers(files: &dyn ProjectFiles, root: &Path, own: &Path) -> Vec<TreeWorker> {
+    files
+        .tree_workers(root)
+        .iter()
+        .filter(|worker| worker.config != own)
+        .cloned()
+        .collect()
+}
+
+/// Every Worker config under `root`, as [`tree_workers`] lists them (for every config of the
+/// tree: none is left out).
+pub fn scan_tree<F: ProjectFiles + ?Sized>(files: &F, root: &Path) -> Vec<TreeWorker> {
     let mut workers = Vec::new();
     let mut queue: VecDeque<(PathBuf, usize)> = VecDeque::from([(root.to_path_buf(), 0)]);
     let mut listed = 0;
@@ -80,11 +92,7 @@ pub fn tree_workers(files: &dyn ProjectFiles, root: &Path, own: &Path) -> Vec<Tr
             .find(|name| entries.iter().any(|e| !e.is_dir && e.name == **name));
         if let Some(config) = config {
             let path = folder.join(config);
-            if path == own {
-                // Its own config: a Service Binding never names the Worker itself here.
-            } else if let Some(worker) =
-                files.read(&path).and_then(|text| read_worker(&path, &text))
-            {
+            if let Some(worker) = files.read(&path).and_then(|text| read_worker(&path, &text)) {
                 workers.push(worker);
             }
         }

@@ -3,7 +3,7 @@
 
 use std::cmp::Ordering;
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::date::Date;
 use crate::span::Span;
@@ -255,7 +255,7 @@ fn split_operator(token: &str) -> (&str, &str) {
 }
 
 /// A version string with its location in a `package.json`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VersionSource {
     pub file: PathBuf,
     /// The version string's value, quotes included.
@@ -327,6 +327,85 @@ pub fn installed_version(file: PathBuf, text: &str) -> Option<VersionSource> {
         file,
         span: entry.value.span,
         text: entry.value.as_str()?.to_owned(),
+    })
+}
+
+/// What reading one file around a config gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Lookup<T> {
+    /// Not there (or not UTF-8 text).
+    Missing,
+    /// There but left alone, with the reason (see [`super::Unread::Skipped`]).
+    Skipped(String),
+    Read(T),
+}
+
+impl<T> Lookup<T> {
+    fn from_read(outcome: Result<String, super::Unread>, parse: impl FnOnce(String) -> T) -> Self {
+        match outcome {
+            Ok(text) => Lookup::Read(parse(text)),
+            Err(super::Unread::Missing) => Lookup::Missing,
+            Err(super::Unread::Skipped(reason)) => Lookup::Skipped(reason),
+        }
+    }
+}
+
+/// Where the installed wrangler's manifest is, below a folder.
+pub const INSTALLED_WRANGLER: &str = "node_modules/wrangler/package.json";
+
+/// Where Node finds the `workerd` an installed wrangler runs, below the folder holding
+/// `node_modules/wrangler`: beside wrangler's own files first, then next to wrangler.
+pub const INSTALLED_RUNTIMES: [&str; 2] = [
+    "node_modules/wrangler/node_modules/workerd/package.json",
+    "node_modules/workerd/package.json",
+];
+
+/// A wrangler installed in a folder's `node_modules`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InstalledWrangler {
+    /// Its `version`.
+    pub version: Option<VersionSource>,
+    /// The `workerd` manifests tried, in order, up to the first one read.
+    pub runtimes: Vec<(PathBuf, Lookup<Option<VersionSource>>)>,
+}
+
+/// `folder/node_modules/wrangler/package.json`, and the `workerd` beside it (see
+/// [`super::ProjectFiles::installed_wrangler`]).
+pub fn read_installed_wrangler<F: super::ProjectFiles + ?Sized>(
+    files: &F,
+    folder: &Path,
+) -> Lookup<InstalledWrangler> {
+    let path = folder.join(INSTALLED_WRANGLER);
+    let outcome = files.read_or_skip(&path);
+    Lookup::from_read(outcome, |text| {
+        let mut runtimes = Vec::new();
+        for runtime in INSTALLED_RUNTIMES {
+            let path = folder.join(runtime);
+            let found = Lookup::from_read(files.read_or_skip(&path), |text| {
+                installed_version(path.clone(), &text)
+            });
+            let read = matches!(found, Lookup::Read(_));
+            runtimes.push((path, found));
+            if read {
+                break;
+            }
+        }
+        InstalledWrangler {
+            version: installed_version(path.clone(), &text),
+            runtimes,
+        }
+    })
+}
+
+/// The `wrangler` range `folder/package.json` declares (see
+/// [`super::ProjectFiles::declared_wrangler`]).
+pub fn read_declared_wrangler<F: super::ProjectFiles + ?Sized>(
+    files: &F,
+    folder: &Path,
+) -> Lookup<Option<VersionSource>> {
+    let manifest = folder.join("package.json");
+    Lookup::from_read(files.read_or_skip(&manifest), |text| {
+        declared_range(manifest.clone(), &text)
     })
 }
 
