@@ -12,6 +12,7 @@
 //                  "Unexpected fields found in ... field"), "error", or "silent"
 //   oneOf          for an object: the fields (dotted, relative) of which wrangler requires
 //                  one ("X or Y is required")
+//   nonEmpty       for an array: wrangler refuses it empty (and takes it with one item)
 // and per key:
 //   required       leaving the key out of its object is refused
 //
@@ -125,6 +126,12 @@ export function probeCatalog(shapes, scopes, read) {
     key.name in WELL_FORMED && shapes[key.shape].types & TYPE_BITS.string
       ? WELL_FORMED[key.name]
       : minimal(key.shape, depth);
+  // An object of shape `id` with its required keys only (not the sample found for it).
+  const requiredOnly = (id) => {
+    const object = {};
+    for (const key of shapes[id].keys) if (key.flags & 1) object[key.name] = sampleOf(key);
+    return object;
+  };
   // The value of shape `id` with `leaf` placed at `steps` below it (ABSENT removes the last key).
   const place = (id, steps, leaf) => {
     if (steps.length === 0) return leaf;
@@ -183,6 +190,10 @@ export function probeCatalog(shapes, scopes, read) {
         if (at) fullObjects.set(parentId, structuredClone(object));
       }
       delete object[except];
+      // A deprecated key beside the key that replaces it is not read (`wrangler_ssh` beside
+      // `ssh`): the replacement is left out too.
+      const replacement = shapes[parentId].keys.find((key) => key.name === except)?.replacement;
+      if (replacement) delete object[replacement];
       return object;
     };
     const visit = (id, steps, seen, parent) => {
@@ -222,21 +233,36 @@ export function probeCatalog(shapes, scopes, read) {
           }
         }
       }
+      // An array wrangler refuses empty (`triggers.events[].targets`): one item.
+      if (shape.items >= 0 && Array.isArray(valid) && valid.length === 0 && baseline.errors.size > 0) {
+        const candidate = [minimal(shape.items)];
+        const result = run(steps, candidate);
+        if (result.errors.size < baseline.errors.size && !addsError(baseline, result)) {
+          valid = candidate;
+          baseline = result;
+          shape.nonEmpty = true;
+        }
+      }
       samples.set(id, valid);
       if (steps.length > 0 && (shape.types & ANY) !== ANY) {
         // Refused only if refused in a full object too: `observability.enabled = "x"` is an
         // error beside no other `enabled`, and accepted beside `logs.enabled = true` (one of
         // them must be a boolean), so it is not a type wrangler always refuses.
         const parentSteps = steps.slice(0, -1);
+        // The value is tried beside its parent's sample, unless that sample refuses the key
+        // whatever its value (a sibling it conflicts with: `unsafe.capnp.compiled_schema` beside
+        // `base_path`); then beside the parent's required keys only.
+        const conflicts = parent !== undefined && addsError(run(steps, ABSENT), baseline);
+        const alone = conflicts
+          ? (value) => run(parentSteps, { ...requiredOnly(parent), [steps.at(-1)]: value })
+          : (value) => run(steps, value);
+        const aloneBaseline = conflicts ? alone(valid) : baseline;
         const inFullObject = parent === undefined ? null : fullObject(parent, steps.at(-1), 0, parentSteps);
-        const fullBaseline = inFullObject && run(parentSteps, { ...inFullObject, [steps.at(-1)]: valid });
-        shape.rejects = 0;
-        for (const [bits, value] of WRONG_VALUES) {
-          if (shape.types & bits) continue;
-          if (!addsError(baseline, run(steps, value))) continue;
-          if (inFullObject && !addsError(fullBaseline, run(parentSteps, { ...inFullObject, [steps.at(-1)]: value }))) continue;
-          shape.rejects |= bits;
-        }
+        const inFull = (value) => run(parentSteps, { ...inFullObject, [steps.at(-1)]: value });
+        const fullBaseline = inFullObject && inFull(valid);
+        // The full object says nothing when it refuses the valid value too: a sibling there
+        // conflicts with the key (`unsafe.capnp.compiled_schema` beside `base_path`).
+        const fullTells = Boolean(inFullObject) && !addsError(run(parentSteps, inFullObject), fullBaseline);
         // A type the schema allows that wrangler refuses all the same (`dev.container_engine`
         // as a table, a container's `unsafe` as a string): of several allowed types, the ones
         // that add an error to the best of them, beside no other key and in a full object.
@@ -247,29 +273,38 @@ export function probeCatalog(shapes, scopes, read) {
           [TYPE_BITS.array, []],
           [TYPE_BITS.object, shape.keys.length > 0 ? minimal(id) : {}],
         ].filter(([bits]) => shape.types & bits);
-        if (allowed.length > 1) {
-          const runs = allowed.map(([bits, value]) => ({
-            bits,
-            alone: run(steps, value),
-            full: inFullObject && run(parentSteps, { ...inFullObject, [steps.at(-1)]: value }),
-          }));
-          const best = runs.reduce((a, b) => (b.alone.errors.size < a.alone.errors.size ? b : a));
-          // Only an error about the type counts: a sample's value may be refused for itself
-          // (`rollout_step_percentage = 1` is not one of its steps).
-          const addsTypeError = (before, after) =>
-            [...after.errors].some(
-              (line) =>
-                !before.errors.has(line) &&
-                /of type |should be an? (object|array|string|number|boolean)\b/.test(line),
-            );
-          for (const candidate of runs) {
-            if (candidate === best || !addsTypeError(best.alone, candidate.alone)) continue;
-            if (inFullObject && !addsTypeError(best.full, candidate.full)) continue;
-            shape.rejects |= candidate.bits;
-          }
+        const runs =
+          allowed.length > 1
+            ? allowed.map(([bits, value]) => ({ bits, alone: alone(value), full: fullTells && inFull(value) }))
+            : [];
+        const best = runs.length > 0 ? runs.reduce((a, b) => (b.alone.errors.size < a.alone.errors.size ? b : a)) : null;
+        // Other types are compared with the best allowed value: the sample may be of a form
+        // wrangler refuses (a table for `dev.container_engine`), and every other value then
+        // gets the same error.
+        const [typeBaseline, typeFullBaseline] =
+          best && best.alone.errors.size < aloneBaseline.errors.size
+            ? [best.alone, best.full]
+            : [aloneBaseline, fullBaseline];
+        shape.rejects = 0;
+        for (const [bits, value] of WRONG_VALUES) {
+          if (shape.types & bits) continue;
+          if (!addsError(typeBaseline, alone(value))) continue;
+          if (fullTells && !addsError(typeFullBaseline, inFull(value))) continue;
+          shape.rejects |= bits;
+        }
+        // Only an error about the type counts: a sample's value may be refused for itself
+        // (`rollout_step_percentage = 1` is not one of its steps).
+        const addsTypeError = (before, after) =>
+          [...after.errors].some(
+            (line) => !before.errors.has(line) && /of type |should be an? (object|array|string|number|boolean)\b/.test(line),
+          );
+        for (const candidate of runs) {
+          if (candidate === best || !addsTypeError(best.alone, candidate.alone)) continue;
+          if (fullTells && !addsTypeError(best.full, candidate.full)) continue;
+          shape.rejects |= candidate.bits;
         }
         if (shape.enums.length > 0 && shape.types & TYPE_BITS.string) {
-          shape.enumChecked = addsError(baseline, run(steps, "probe-value-not-listed"));
+          shape.enumChecked = addsError(typeBaseline, alone("probe-value-not-listed"));
         }
       }
       if (shape.keys.length > 0 && shape.types & TYPE_BITS.object) {
@@ -279,21 +314,31 @@ export function probeCatalog(shapes, scopes, read) {
           : withUnknown.warnings.includes(UNKNOWN_KEY) && !baseline.warnings.includes(UNKNOWN_KEY)
             ? "warn"
             : "silent";
+        // The object's path as wrangler's messages write it (`triggers.events[0].targets[0]`).
+        const objectPath = steps.reduce(
+          (path, step) => (step === "[]" ? `${path}[0]` : `${path}${path ? "." : ""}${step === "*" ? "probe" : step}`),
+          "",
+        );
         for (const key of shape.keys) {
           if (steps.length === 0 && scope.skip.has(key.name)) continue;
+          // Its own value first: the sample found there is the one to give the key below (an
+          // array wrangler refuses empty gets an item).
+          visit(key.shape, [...steps, key.name], seen, id);
           const absent = run([...steps, key.name], ABSENT);
           const present = run([...steps, key.name], sampleOf(key));
           // Required: leaving it out adds an error that names it, which giving it takes away.
           // "X or Y is required" and "either X or Y" name a choice, not this key alone (but
           // `should have a "protocol" field of "tcp" or "udp"` names the key).
-          // Quoted (`"binding"`), at the end of a path (`containers.ssh.enabled must be`), or
-          // in a shape (`{from: string, to: string}`).
+          // Quoted (`"binding"`), at the end of a path (`containers.ssh.enabled must be`), in a
+          // shape (`{from: string, to: string}`), or the object itself (`"triggers.events[0].
+          // targets[0]" to be a workflow target`, when its `type` is left out).
           const names = (line) =>
             line.includes(`"${key.name}"`) ||
             line.includes(`.${key.name}"`) ||
             line.includes(`.${key.name} must`) ||
             line.includes(`{${key.name}: `) ||
-            line.includes(`, ${key.name}: `);
+            line.includes(`, ${key.name}: `) ||
+            (objectPath !== "" && line.includes(`${objectPath}"`));
           const addsNamingError = (without, withKey, choice = /" or ".*\bis required\b|\beither\b/i) =>
             [...without.errors].some((line) => !withKey.errors.has(line) && names(line) && !choice.test(line));
           const required = addsNamingError(absent, present);
@@ -305,9 +350,12 @@ export function probeCatalog(shapes, scopes, read) {
               if (other === key || other.name in valid || other.flags & (16 | 32 | 64)) return false;
               const without = { ...valid };
               delete without[key.name];
-              // (Another key may name it in a conflict: "one of "base_path" or ...".)
+              // (Another key may name it in a conflict: "one of "base_path" or ...", a choice
+              // of keys; `a "protocol" field of "tcp" or "udp"` is a choice of values.)
               const withOther = run(steps, { ...without, [other.name]: sampleOf(other) });
-              return !addsNamingError(withOther, present, /" or "|\beither\b/i);
+              const name = key.name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+              const choiceOfKeys = new RegExp(`"${name}" or "|" or "${name}"|\\beither\\b`, "i");
+              return !addsNamingError(withOther, present, choiceOfKeys);
             });
           if (required && !replaced) key.flags |= 256;
           // In the schema but not in wrangler's list for this place: `previews.secrets` gets
@@ -317,7 +365,6 @@ export function probeCatalog(shapes, scopes, read) {
               .split("\n")
               .some((line) => line.includes("Unexpected fields found in") && line.includes(`"${key.name}"`));
           if (unexpectedLine(present) && !unexpectedLine(absent)) key.flags |= 512;
-          visit(key.shape, [...steps, key.name], seen, id);
         }
       }
       if (shape.items >= 0) visit(shape.items, [...steps, "[]"], seen);

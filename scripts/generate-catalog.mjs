@@ -77,7 +77,8 @@ const VALIDATION_DEPRECATIONS = [
   { path: ["pipelines", "pipeline"], replacement: "stream", needle: `The "pipeline" field in "\${field}" bindings is deprecated. Use "stream" instead.` },
   { path: ["site", "entry-point"], needle: "`site.entry-point`,\n      `Delete the \\`site.entry-point\\` field, then add the top level \\`main\\` field to your configuration file", message: "Delete the `site.entry-point` field, then add the top level `main` field to your configuration file" },
 ];
-// Deprecation messages about values, not keys: accounted for here, not catalogued as keys.
+// Deprecation messages about values, not keys: accounted for here, not catalogued as keys (the
+// renamed `instance_type` values are catalogued on their shape, below).
 const VALUE_DEPRECATIONS = [
   `The "dev" instance_type has been renamed to "lite"`,
   `The "standard" instance_type has been renamed to "standard-1"`,
@@ -326,6 +327,55 @@ for (const shapeId of [rootShape, environmentShape, ...previewsRoot(["containers
   for (const name of containerConfigurationKeys) ownKey(["containers", "configuration", name], shapeId, true);
 }
 
+// What the container validation says those keys hold (the schema does not describe them), each
+// with the code that proves it. `object` keeps the key's own keys (`configuration.image`, ...);
+// `map` makes it an object of any keys; `sameAs` gives it the shape of a sibling key that
+// wrangler validates it as.
+const CONTAINER_KEY_SHAPES = [
+  { name: "configuration", object: true, needle: '`"containers.configuration" should be an object`' },
+  { name: "unsafe", map: true, needle: '`The field "containers.unsafe" should be an object but got' },
+  {
+    name: "wrangler_ssh",
+    sameAs: "ssh",
+    needle: 'validateContainerSshConfig(\n          diagnostics,\n          `${field}.wrangler_ssh`,',
+  },
+];
+const anyShape = () => intern({ types: ANY, keys: [], items: -1, values: -1, enums: [] });
+for (const entry of CONTAINER_KEY_SHAPES) {
+  if (!source.includes(entry.needle)) fail(`the container validation no longer says: ${entry.needle}`);
+  for (const shapeId of [rootShape, environmentShape, ...previewsRoot(["containers"])]) {
+    // (Each `ownKey` copies the path it walks: the sibling is looked up before the key.)
+    const sibling = entry.sameAs && ownKey(["containers", entry.sameAs], shapeId);
+    if (entry.sameAs && !sibling) fail(`no containers.${entry.sameAs} for containers.${entry.name}`);
+    const key = ownKey(["containers", entry.name], shapeId);
+    if (!key) fail(`no containers.${entry.name}`);
+    if (entry.object) {
+      key.shape = ownShape(key.shape);
+      shapes[key.shape].types = TYPE_BITS.object;
+    } else if (entry.map) {
+      key.shape = intern({ types: TYPE_BITS.object, keys: [], items: -1, values: anyShape(), enums: [] });
+    } else {
+      key.shape = sibling.shape;
+    }
+  }
+}
+
+// Values wrangler renamed, with a warning ("The "dev" instance_type has been renamed to "lite""):
+// the old value is still taken.
+const renamedInstanceTypes = [...source.matchAll(/`The "([\w-]+)" instance_type has been renamed to "([\w-]+)"/g)].map(
+  (match) => [match[1], match[2]],
+);
+if (renamedInstanceTypes.length === 0) fail("found no renamed instance_type values");
+for (const shapeId of [rootShape, environmentShape, ...previewsRoot(["containers"])]) {
+  const key = ownKey(["containers", "instance_type"], shapeId);
+  if (!key) fail("no containers.instance_type");
+  key.shape = ownShape(key.shape);
+  for (const [old] of renamedInstanceTypes) {
+    if (!shapes[key.shape].enums.includes(old)) fail(`the renamed instance_type "${old}" is not in the schema's values`);
+  }
+  shapes[key.shape].renamed = renamedInstanceTypes;
+}
+
 // Deprecated, removed and experimental keys: in the top level, environments and `previews`.
 function inEveryScope(path, scopes, apply, add = false) {
   const roots = scopes === "top" ? [rootShape] : scopes === "environment" ? [rootShape, environmentShape] : [rootShape, environmentShape, ...previewsRoot(path)];
@@ -471,10 +521,11 @@ for (const shape of reachable) {
   }
   const enums = `&[${shape.enums.map(rustString).join(", ")}]`;
   // `checks`: 1 a string outside the enum is refused; 2 an unexpected key is warned about;
-  // 4 an unexpected key is refused (see schema::Shape).
-  const checks = (shape.enumChecked ? 1 : 0) | (shape.unknown === "warn" ? 2 : 0) | (shape.unknown === "error" ? 4 : 0);
+  // 4 an unexpected key is refused; 8 an empty array is refused (see schema::Shape).
+  const checks =
+    (shape.enumChecked ? 1 : 0) | (shape.unknown === "warn" ? 2 : 0) | (shape.unknown === "error" ? 4 : 0) | (shape.nonEmpty ? 8 : 0);
   shapeLines.push(
-    `    ShapeData { types: ${shape.types}, keys: (${start}, ${shape.keys.length}), items: ${shape.items < 0 ? NONE : shape.items}, values: ${shape.values < 0 ? NONE : shape.values}, enum_values: ${enums}, rejects: ${shape.rejects ?? 0}, checks: ${checks}, one_of: &[${(shape.oneOf ?? []).map(rustString).join(", ")}] },`,
+    `    ShapeData { types: ${shape.types}, keys: (${start}, ${shape.keys.length}), items: ${shape.items < 0 ? NONE : shape.items}, values: ${shape.values < 0 ? NONE : shape.values}, enum_values: ${enums}, rejects: ${shape.rejects ?? 0}, checks: ${checks}, one_of: &[${(shape.oneOf ?? []).map(rustString).join(", ")}], renamed_values: &[${(shape.renamed ?? []).map(([from, to]) => `(${rustString(from)}, ${rustString(to)})`).join(", ")}] },`,
   );
 }
 if (reachable.length >= NONE || keyCount >= NONE || strings.length >= NONE) fail("the catalog outgrew u16 indices");

@@ -214,11 +214,21 @@ class Window {
     }, timeoutMs);
   }
 
-  /** The Problems panel's markers: { folder, file, code, source, message, line }. */
-  async problems() {
+  /**
+   * The Problems panel's markers: { folder, file, code, source, message, line }. The panel's
+   * list is virtual (only the rows in view are in the page), so a `path` ("site/src/index.ts")
+   * filters it to that file, as a user would, and its rows all fit; without one, only what is in
+   * view is seen.
+   */
+  async problems(path) {
     if (!(await this.page.locator(".markers-panel").isVisible())) {
       await this.command("View: Focus Problems (Errors, Warnings, Infos)");
       await this.page.locator(".markers-panel").waitFor();
+    }
+    const filter = this.page.locator(".part.panel .viewpane-filter input:visible").first();
+    const wanted = path === undefined ? "" : `**/${path}`;
+    if ((await filter.inputValue()) !== wanted) {
+      await filter.fill(wanted);
     }
     const rows = await this.page.$$eval(".markers-panel .monaco-list-row", (elements) =>
       elements
@@ -231,6 +241,8 @@ class Window {
       const fileRow = /problems? in file (.+) of folder (.+)$/.exec(row.label);
       if (fileRow) {
         file = { file: fileRow[1], folder: fileRow[2] };
+        // Rows of another file: the filter has not applied yet.
+        if (path !== undefined && `${file.folder}/${file.file}` !== path) return undefined;
         continue;
       }
       // message, source, code, [Ln L, Col C], then the help line.
@@ -248,12 +260,16 @@ class Window {
     return markers;
   }
 
+  /** Waits for a marker of `marker(folder, file, code)` in the Problems panel. */
   async waitForProblem(what, predicate, timeoutMs = 30_000) {
-    return waitFor(what, async () => (await this.problems()).find(predicate), timeoutMs);
+    return waitFor(what, async () => (await this.problems(predicate.path))?.find(predicate), timeoutMs);
   }
 
   async waitForNoProblem(what, predicate, timeoutMs = 30_000) {
-    return waitFor(what, async () => !(await this.problems()).some(predicate), timeoutMs);
+    return waitFor(what, async () => {
+      const markers = await this.problems(predicate.path);
+      return markers !== undefined && !markers.some(predicate);
+    }, timeoutMs);
   }
 
   /** The active editor's lines, top to bottom. */
@@ -333,6 +349,21 @@ class Window {
     }, 10_000);
   }
 
+  /** Replaces the whole text of the active editor and saves it. */
+  async replaceText(text) {
+    await this.page.keyboard.press("Control+A");
+    // Deleted first: text typed over a selection would surround it (auto-closing brackets).
+    await this.page.keyboard.press("Delete");
+    await this.page.keyboard.insertText(text);
+    const expected = text.replace(/\n$/, "").split("\n").map((line) => line.trim());
+    await waitFor("the new text in the editor", async () => {
+      const lines = (await this.editorLines()).map((line) => line.trim()).filter((line) => line !== "");
+      return JSON.stringify(lines) === JSON.stringify(expected.filter((line) => line !== ""));
+    }, 10_000);
+    await this.page.keyboard.press("Control+S");
+    await waitFor("the editor saved", async () => (await this.page.locator(".tabs-container .tab.active.dirty").count()) === 0, 10_000);
+  }
+
   /** The placement-lint server processes of this window, newest last. */
   serverPids() {
     return descendants(this.process.pid).filter((pid) => {
@@ -366,14 +397,15 @@ async function step(window, name, body) {
   }
 }
 
-const isMarker = (folder, file, code) => (marker) => marker.folder === folder && marker.file === file && marker.code === code;
+const isMarker = (folder, file, code) =>
+  Object.assign((marker) => marker.folder === folder && marker.file === file && marker.code === code, { path: `${folder}/${file}` });
 
 async function mainWindow() {
   const window = await Window.open("main", {
     settings: { "placementLint.trace.server": process.env.E2E_TRACE ?? "messages" },
-    // The workspace settings file exists from the start, as in most repositories: VS Code then
-    // watches the file itself. Created later, with its folder, a second write soon after the first
-    // was missed on a slow machine (the folder's watcher was not yet in place).
+    // The workspace settings file exists from the start, as in most repositories; the test edits
+    // it in the editor, as a user does (a write from outside was sometimes missed by code-server's
+    // file watcher on a loaded machine, and the change never reached the extension).
     prepare: (workspace) => {
       mkdirSync(join(workspace, ".vscode"), { recursive: true });
       writeFileSync(join(workspace, ".vscode", "settings.json"), "{}\n");
@@ -458,7 +490,7 @@ async function mainWindow() {
       const mode = await window.page.locator('[id="status.editor.mode"]').getAttribute("aria-label");
       check(mode === "JSON with Comments", `language mode ${mode}`);
       await window.waitForProblem("PL102 on edge/wrangler.json", isMarker("edge", "wrangler.json", "PL102"));
-      const problems = await window.problems();
+      const problems = await waitFor("the markers of edge/wrangler.json", () => window.problems("edge/wrangler.json"));
       const jsonComplaints = problems.filter((marker) => marker.file === "wrangler.json" && marker.source !== "placement-lint");
       check(jsonComplaints.length === 0, `the JSON checker complains: ${JSON.stringify(jsonComplaints)}`);
     });
@@ -515,16 +547,35 @@ async function mainWindow() {
     });
 
     await step(window, "placementLint.ignore in the workspace's settings hides a rule at once", async () => {
-      const settingsFile = join(window.workspace, ".vscode", "settings.json");
-      writeFileSync(settingsFile, JSON.stringify({ "placementLint.ignore": ["assets-fetch-smart-placement"] }, null, 2));
+      await window.waitForProblem("PL202 on index.ts before", isMarker("site/src", "index.ts", "PL202"));
+      await window.openFile(".vscode/settings.json");
+      await window.replaceText(JSON.stringify({ "placementLint.ignore": ["assets-fetch-smart-placement"] }));
       await window.waitForNoProblem("PL202 gone from index.ts", isMarker("site/src", "index.ts", "PL202"));
       await window.waitForProblem("PL207 still on index.ts", isMarker("site/src", "index.ts", "PL207"));
-      writeFileSync(settingsFile, "{}\n");
+      await window.replaceText("{}");
       await window.waitForProblem("PL202 back on index.ts", isMarker("site/src", "index.ts", "PL202"));
+    });
+
+    await step(window, "a broken placement-lint.toml shows its error where it is written", async () => {
+      const settingsFile = join(window.workspace, "api", "placement-lint.toml");
+      writeFileSync(settingsFile, 'selct = ["PL1"]\n');
+      // A marker without a code: its row reads message, source, position.
+      const mentions = (words) => (marker) => [marker.message, marker.source, marker.code].some((field) => field?.includes(words));
+      const marker = await waitFor("the settings error in Problems", async () => (await window.problems("api/placement-lint.toml"))?.find(mentions("selct")));
+      check(marker.line === 1, `the error is on line ${marker.line}`);
+      writeFileSync(settingsFile, 'select = ["PL1"]\n');
+      await waitFor("the settings error gone", async () => {
+        const markers = await window.problems("api/placement-lint.toml");
+        return markers !== undefined && !markers.some(mentions("selct"));
+      });
+      rmSync(settingsFile);
     });
 
     await step(window, "placement-lint: Show server log shows the server's log lines, none as errors", async () => {
       await window.command("placement-lint: Show server log");
+      // The panel's filter box may still hold the Problems panel's filter.
+      const filter = window.page.locator(".part.panel .viewpane-filter input:visible").first();
+      if ((await filter.count()) > 0 && (await filter.inputValue()) !== "") await filter.fill("");
       const text = await waitFor("the log in the Output panel", async () => {
         const lines = await window.page.locator(".panel .output-view .view-line").allTextContents();
         const joined = lines.join("\n").replace(/\u00a0/g, " ");

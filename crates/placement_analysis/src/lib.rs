@@ -26,6 +26,7 @@ mod suppression;
 pub mod syntax;
 #[cfg(test)]
 mod testing;
+mod value_sites;
 pub mod wording;
 pub mod workers;
 

@@ -98,6 +98,17 @@ pub(crate) trait Visitor<'a> {
 /// walk still checks the route values' own types.
 const ROUTE_KEYS: &[&str] = &["route", "routes"];
 
+/// The shape of the items of an array written where a map is expected (`define = [...]`), when
+/// wrangler reads it as a map whose keys are the indexes (it goes through the entries of
+/// whatever object it gets) rather than refusing it: each item is checked as a map value.
+fn indexed_map_values(shape: Shape) -> Option<Shape> {
+    let array = crate::schema::Types::ARRAY;
+    if shape.types().contains(array) || shape.rejected_types().contains(array) {
+        return None;
+    }
+    shape.values()
+}
+
 /// The catalog's shape for a scope's table.
 pub(crate) fn scope_shape(kind: &ScopeKind) -> Shape {
     match kind {
@@ -157,7 +168,7 @@ impl<'a, V: Visitor<'a>> Walker<'_, 'a, V> {
                 self.object(Some(node.span), table, shape, environments);
             }
             NodeKind::Array(items) => {
-                if let Some(item_shape) = shape.items() {
+                if let Some(item_shape) = shape.items().or_else(|| indexed_map_values(shape)) {
                     for (index, item) in items.iter().enumerate() {
                         self.steps.push(Step::Index(index));
                         self.node(item, item_shape, environments);

@@ -17,37 +17,15 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use placement_analysis::project::{DirEntry, ProjectFiles};
 use placement_analysis::syntax::{self, NodeKind};
 use placement_analysis::{Severity, check_project, format_of};
+use placement_io::DiskFiles;
 use serde_json::{Value as Json, json};
 
 use wrangler::{Item, Read};
 
 fn corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/corpora/real-configs")
-}
-
-/// The project around a config, from the disk (the analysis itself does no I/O).
-struct Disk;
-
-impl ProjectFiles for Disk {
-    fn read(&self, path: &Path) -> Option<String> {
-        std::fs::read_to_string(path).ok()
-    }
-
-    fn list_dir(&self, path: &Path) -> Option<Vec<DirEntry>> {
-        let entries = std::fs::read_dir(path).ok()?;
-        Some(
-            entries
-                .filter_map(Result::ok)
-                .map(|entry| DirEntry {
-                    name: entry.file_name().to_string_lossy().into_owned(),
-                    is_dir: entry.file_type().is_ok_and(|kind| kind.is_dir()),
-                })
-                .collect(),
-        )
-    }
 }
 
 /// One config of the corpus.
@@ -221,7 +199,7 @@ fn real_configs_agree_with_wrangler() {
         let reads = verdicts[&config.folder]
             .as_array()
             .expect("a list of reads");
-        let diagnostics = check_project(&config.path, &config.text, &Disk);
+        let diagnostics = check_project(&config.path, &config.text, &DiskFiles);
         let errors: Vec<_> = diagnostics
             .iter()
             .filter(|d| d.severity == Severity::Error)

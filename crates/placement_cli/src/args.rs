@@ -127,6 +127,8 @@ impl ServerArgs {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
     Human,
+    /// One line per diagnostic: `path:line:column: severity[CODE] message`.
+    Concise,
     Json,
     Sarif,
     Github,

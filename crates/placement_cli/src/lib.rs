@@ -222,6 +222,7 @@ fn write_report(
         OutputFormat::Human => {
             output::human::write(out, run, &mut sources, output::human::use_color())
         }
+        OutputFormat::Concise => output::concise::write(out, run, &mut sources),
         OutputFormat::Json => output::json::write(out, run, &mut sources),
         OutputFormat::Sarif => output::sarif::write(out, run, &mut sources),
         OutputFormat::Github => output::github::write(out, run, &mut sources),
@@ -230,10 +231,10 @@ fn write_report(
         OutputFormat::Checkstyle => output::checkstyle::write(out, run, &mut sources),
     }?;
     if args.show_fixes {
-        // Appended to the human and GitHub output; kept out of the machine-readable formats.
+        // Appended to the human, concise and GitHub output; kept out of the machine-readable formats.
         if matches!(
             args.output_format,
-            OutputFormat::Human | OutputFormat::Github
+            OutputFormat::Human | OutputFormat::Concise | OutputFormat::Github
         ) {
             output::fixes::write_list(out, run, &mut sources)?;
         } else {
@@ -260,8 +261,14 @@ fn print_rule(code: &str) -> Result<u8, CliError> {
         ))
     })?;
     let mut out = std::io::stdout().lock();
-    writeln!(
-        out,
+    writeln!(out, "{}", rule_page(rule)).map_err(CliError::Io)?;
+    Ok(exit::CLEAN)
+}
+
+/// A rule's documentation as `placement-lint rule CODE` prints it (and the MCP server's
+/// `explain_rule` returns it).
+pub(crate) fn rule_page(rule: &placement_analysis::Rule) -> String {
+    format!(
         "# {} ({})\n\nDefault severity: {}. Fix: {}.\n\n{}\nDocs: {}",
         rule.code,
         rule.name,
@@ -270,8 +277,6 @@ fn print_rule(code: &str) -> Result<u8, CliError> {
         rule.docs_text(),
         rule.url()
     )
-    .map_err(CliError::Io)?;
-    Ok(exit::CLEAN)
 }
 
 fn print_rules(format: RulesFormat) -> Result<u8, CliError> {

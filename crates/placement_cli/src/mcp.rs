@@ -369,15 +369,7 @@ fn explain_rule(arguments: &JsonObject) -> Result<CallToolResult, ToolFailure> {
             "unknown rule `{code}`: a code such as PL101 or a name such as placement-hint-removed"
         )));
     };
-    let docs = format!(
-        "# {} ({})\n\nDefault severity: {}. Fix: {}.\n\n{}\nDocs: {}",
-        rule.code,
-        rule.name,
-        rule.severity.as_str(),
-        rule.fix.describe(),
-        rule.docs_text(),
-        rule.url()
-    );
+    let docs = crate::rule_page(rule);
     let mut result = CallToolResult::structured(json!({
         "code": rule.code,
         "name": rule.name,

@@ -102,7 +102,8 @@ fn json_columns_count_unicode_scalar_values() {
     let scratch = tempfile::tempdir().unwrap();
     fs::write(
         scratch.path().join("wrangler.toml"),
-        "name = \"caf\u{e9}\"\nplacement = { mode = \"\u{1f600}\" }\n",
+        // A var, not the Worker `name`: wrangler refuses a name with `é` (PL350).
+        "vars = { GREETING = \"caf\u{e9}\" }\nplacement = { mode = \"\u{1f600}\" }\n",
     )
     .unwrap();
     let output = run_in(scratch.path(), &["check", "--output-format", "json", "."]);
@@ -115,6 +116,12 @@ fn json_columns_count_unicode_scalar_values() {
         6,
         "offsets are bytes"
     );
+}
+
+#[test]
+fn concise_output_is_one_line_per_diagnostic() {
+    let output = run(&["check", "--output-format", "concise", CONFLICT_TOML]);
+    insta::assert_snapshot!(output.stdout);
 }
 
 #[test]
@@ -291,11 +298,16 @@ fn bad_input_never_panics() {
     // Invalid UTF-8 is read as wrangler reads it (U+FFFD), with a warning naming the byte.
     let folder = scratch.path().join("invalid-utf8");
     fs::create_dir_all(&folder).unwrap();
-    fs::write(folder.join("wrangler.toml"), b"name = \"\xff\xfe\"\n").unwrap();
+    // A var, not the Worker `name`: wrangler refuses a name of U+FFFD (PL350).
+    fs::write(
+        folder.join("wrangler.toml"),
+        b"vars = { A = \"\xff\xfe\" }\n",
+    )
+    .unwrap();
     let output = run_in(&folder, &["check", "--output-format", "json", "."]);
     assert_eq!(output.status, 0, "{}", output.transcript());
     assert!(
-        output.stdout.contains("\"PL006\"") && output.stdout.contains("byte 0xFF at offset 8"),
+        output.stdout.contains("\"PL006\"") && output.stdout.contains("byte 0xFF at offset 14"),
         "{}",
         output.stdout
     );

@@ -78,6 +78,20 @@ rule_fixtures! {
     pl323_secret_in_vars => "PL323-secret-in-vars",
     pl324_sampling_rate_out_of_range => "PL324-sampling-rate-out-of-range",
     pl330_invalid_export => "PL330-invalid-export",
+    pl350_invalid_name => "PL350-invalid-name",
+    pl351_value_out_of_range => "PL351-value-out-of-range",
+    pl352_missing_dependent_field => "PL352-missing-dependent-field",
+    pl353_invalid_preview_container => "PL353-invalid-preview-container",
+    pl354_container_export_mismatch => "PL354-container-export-mismatch",
+    pl355_invalid_workflow_settings => "PL355-invalid-workflow-settings",
+    pl356_unsupported_value => "PL356-unsupported-value",
+    pl357_duplicate_connect_handler => "PL357-duplicate-connect-handler",
+    pl358_reserved_binding_name => "PL358-reserved-binding-name",
+    pl359_invalid_durable_object_container => "PL359-invalid-durable-object-container",
+    pl360_ignored_setting => "PL360-ignored-setting",
+    pl361_unsafe_binding_directly_supported => "PL361-unsafe-binding-directly-supported",
+    pl362_define_only_in_environment => "PL362-define-only-in-environment",
+    pl363_deprecated_value => "PL363-deprecated-value",
 }
 
 #[test]

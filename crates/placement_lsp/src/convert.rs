@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use placement_analysis::{Applicability, Severity, Span};
+use placement_io::settings::SettingsFailure;
 use ropey::Rope;
 use serde::{Deserialize, Serialize};
 use tower_lsp_server::ls_types::{
@@ -118,6 +119,45 @@ pub fn to_lsp(
             })
         })
         .collect()
+}
+
+/// The errors of a settings file the analysis could not use, as that file's diagnostics. Their
+/// spans are in the text that was read from the disk: an open buffer with other (unsaved) text
+/// gets no version, so the client does not tie them to what it shows.
+pub fn settings_failure(
+    failure: &SettingsFailure,
+    texts: &FileTexts<'_>,
+    encoding: PositionEncoding,
+) -> Option<FileDiagnostics> {
+    let rope = Rope::from_str(&failure.text);
+    let diagnostics = failure
+        .errors
+        .iter()
+        .map(|error| {
+            let mut message = format!("placement-lint settings not used: {}", error.message);
+            if let Some(help) = &error.help {
+                message.push_str("\nhelp: ");
+                message.push_str(help);
+            }
+            lsp::Diagnostic {
+                range: span_to_range(&rope, error.span, encoding),
+                severity: Some(DiagnosticSeverity::ERROR),
+                source: Some(SOURCE.to_owned()),
+                message,
+                ..lsp::Diagnostic::default()
+            }
+        })
+        .collect();
+    let unsaved = texts
+        .overlay
+        .buffers
+        .get(&failure.path)
+        .is_some_and(|buffer| buffer.rope != failure.text.as_str());
+    Some(FileDiagnostics {
+        uri: texts.uri(&failure.path)?,
+        version: texts.version(&failure.path).filter(|_| !unsaved),
+        diagnostics,
+    })
 }
 
 fn convert(

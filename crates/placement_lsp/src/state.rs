@@ -177,7 +177,15 @@ impl State {
         } else {
             by_project.insert(config.to_path_buf(), diagnostics);
         }
-        let union: Vec<lsp::Diagnostic> = by_project.values().flatten().cloned().collect();
+        let mut union: Vec<lsp::Diagnostic> = by_project.values().flatten().cloned().collect();
+        if by_project.len() > 1 {
+            // A file two projects read (a shared settings file or source) gets a finding of
+            // both once.
+            let mut seen = HashSet::new();
+            union.retain(|diagnostic| {
+                seen.insert(serde_json::to_string(diagnostic).unwrap_or_default())
+            });
+        }
         if by_project.is_empty() {
             self.contributions.remove(uri);
         }

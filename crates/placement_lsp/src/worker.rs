@@ -12,7 +12,9 @@ use placement_analysis::discovery::resolve_config;
 use placement_analysis::project::ProjectFiles;
 use placement_analysis::rules::shadowed_config_file;
 use placement_analysis::selection::RuleSelection;
-use placement_io::settings::{ResolvedSettings, SettingsMode, SettingsResolver, WithSettings};
+use placement_io::settings::{
+    ResolvedSettings, SettingsFailure, SettingsMode, SettingsResolver, WithSettings,
+};
 use tokio::sync::watch;
 use tower_lsp_server::ls_types::Uri;
 use tracing::{debug, warn};
@@ -200,7 +202,7 @@ fn analyse(
 ) -> Analysis {
     let mut always = vec![config.to_path_buf()];
     let mut diagnostics = Vec::new();
-    let settings = project_settings(config, selection);
+    let (settings, settings_failure) = project_settings(config, selection);
     match overlay.read(config) {
         Some(text) if text.len() > MAX_ANALYZED_BYTES => {
             warn!(
@@ -245,7 +247,10 @@ fn analyse(
         .map(|buffer| (buffer.uri.clone(), buffer.version))
         .collect();
     let mut texts = FileTexts::new(overlay);
-    let files = convert::to_lsp(&diagnostics, &always, &mut texts, encoding);
+    let mut files = convert::to_lsp(&diagnostics, &always, &mut texts, encoding);
+    if let Some(failure) = settings_failure {
+        files.extend(convert::settings_failure(&failure, &texts, encoding));
+    }
     Analysis {
         read_versions,
         files,
@@ -254,20 +259,25 @@ fn analyse(
 
 /// The settings of a project: its config's nearest settings file (read afresh each time, so
 /// that an edit to it applies at the next analysis), with the editor's `select`/`ignore` on
-/// top. A settings file in error is logged and left out: the editor's selection alone applies.
-pub(crate) fn project_settings(config: &Path, editor: &RuleSelection) -> ResolvedSettings {
+/// top. A settings file in error is left out (the editor's selection alone applies) and
+/// returned, so that its errors are shown in it.
+pub(crate) fn project_settings(
+    config: &Path,
+    editor: &RuleSelection,
+) -> (ResolvedSettings, Option<Arc<SettingsFailure>>) {
     let resolver = SettingsResolver::new(SettingsMode::Nearest, Some(editor.clone()));
     match resolver.for_file(config) {
-        Ok(settings) => settings.as_ref().clone(),
+        Ok(settings) => (settings.as_ref().clone(), None),
         Err(failure) => {
-            for error in &failure.errors {
-                warn!(
-                    "placement-lint settings in {} not used: {}",
-                    failure.path.display(),
-                    error.message
-                );
-            }
-            ResolvedSettings::default().with_selection_override(editor)
+            warn!(
+                "placement-lint settings in {} not used: {} error(s)",
+                failure.path.display(),
+                failure.errors.len()
+            );
+            (
+                ResolvedSettings::default().with_selection_override(editor),
+                Some(failure),
+            )
         }
     }
 }

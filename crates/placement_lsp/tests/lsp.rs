@@ -145,7 +145,7 @@ async fn positions_on_lines_with_emoji_and_accents_in_both_encodings() {
 
 #[tokio::test]
 async fn quick_fix_applies_and_the_diagnostic_goes() {
-    let text = "name = \"crème\" # 😀 déjà vu\nmain = \"src/index.js\"\ncompatibility_date = \"2025-01-15\"\n[placement]\nmode = \"smart\"\nhint = \"wnam\" # 🙂\n";
+    let text = "name = \"creme\" # 😀 crème déjà vu\nmain = \"src/index.js\"\ncompatibility_date = \"2025-01-15\"\n[placement]\nmode = \"smart\"\nhint = \"wnam\" # 🙂\n";
     let OpenConfig {
         dir: _dir,
         uri,
@@ -173,7 +173,7 @@ async fn quick_fix_applies_and_the_diagnostic_goes() {
     let fixed = apply_text_edits(text, edits);
     assert_eq!(
         fixed,
-        "name = \"crème\" # 😀 déjà vu\nmain = \"src/index.js\"\ncompatibility_date = \"2025-01-15\"\n[placement]\nmode = \"smart\"\n"
+        "name = \"creme\" # 😀 crème déjà vu\nmain = \"src/index.js\"\ncompatibility_date = \"2025-01-15\"\n[placement]\nmode = \"smart\"\n"
     );
     // The editor applies the edit and tells the server, incrementally.
     let mut sorted = edits.clone();
@@ -501,11 +501,27 @@ async fn settings_files_apply_and_are_read_again_when_they_change() {
         .await;
     assert_eq!(actions.as_array().map(Vec::len), Some(1), "{actions}");
 
-    // A settings file in error is left out (logged): the editor's selection alone applies.
-    write(&settings, "selct = [\"PL1\"]\n");
+    // A settings file in error is left out: the editor's selection alone applies, and the
+    // error is shown in the settings file, at the key, with its did-you-mean.
+    write(&settings, "extend-select = []\nselct = [\"PL1\"]\n");
     client.notify(
         "workspace/didChangeWatchedFiles",
         json!({"changes": [{"uri": file_uri(&settings), "type": 2}]}),
+    );
+    let settings_uri = file_uri(&settings);
+    let params = client
+        .diagnostics_where(&settings_uri, |p| {
+            p["diagnostics"].as_array().is_some_and(|d| !d.is_empty())
+        })
+        .await;
+    let errors = params["diagnostics"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{params}");
+    assert_eq!(errors[0]["severity"], 1, "{params}");
+    assert_eq!(errors[0]["range"], range(1, 0, 1, 5), "{params}");
+    let message = errors[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("selct") && message.contains("select"),
+        "{message}"
     );
     let drained = client
         .drain_diagnostics(&uri, Duration::from_millis(300))
@@ -513,6 +529,17 @@ async fn settings_files_apply_and_are_read_again_when_they_change() {
     if let Some(last) = drained.last() {
         assert!(!codes(last).contains(&"PL102".to_owned()), "{last}");
     }
+    // Mended, the settings file's diagnostics are cleared.
+    write(&settings, "extend-select = []\n");
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": file_uri(&settings), "type": 2}]}),
+    );
+    client
+        .diagnostics_where(&settings_uri, |p| {
+            p["diagnostics"].as_array().is_some_and(|d| d.is_empty())
+        })
+        .await;
     assert!(client.shutdown().await);
 }
 

@@ -2,12 +2,14 @@ use crate::context::{Context, Sink};
 use crate::diagnostic::Related;
 use crate::model::{Scope, ScopeKind};
 use crate::rule::{FixAvailability, declare_rule};
+use crate::schema::Shape;
+use crate::schema_walk::scope_shape;
 use crate::syntax::{Entry, NodeKind, Table};
 
 declare_rule! {
     /// ## What it does
-    /// Reports two fields that wrangler refuses together in one table, at the top level and in
-    /// every `[env.NAME]`:
+    /// Reports two fields that wrangler refuses together in one table, at the top level, in
+    /// `[previews]` and in every `[env.NAME]` (and its `previews`):
     /// - a `send_email` binding with `destination_address` and `allowed_destination_addresses`;
     /// - a `vpc_networks` binding with `tunnel_id` and `network_id`;
     /// - a container with `instance_type` and custom limits in `configuration` (`disk`, `vcpu`,
@@ -104,38 +106,67 @@ const CLASHES: &[(&[&str], Clash)] = &[
 
 pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     for scope in &ctx.model.scopes {
-        if scope.kind == ScopeKind::Previews {
-            continue;
-        }
         let environments: Vec<String> =
             scope.environment().map(str::to_owned).into_iter().collect();
-        for (path, clash) in CLASHES {
-            let mut tables = Vec::new();
-            tables_at(scope.table, path, String::new(), &mut tables);
-            for (at, table) in tables {
-                let Some((first, second, why)) = clash_in(table, clash) else {
-                    continue;
-                };
-                let path = display_path(scope, &at);
-                let (one, other) = match clash {
-                    Clash::EnabledDiffers => ("enabled", "logs.enabled"),
-                    _ => (first.key.as_str(), second.key.as_str()),
-                };
-                sink.report(
-                    second.key_span,
-                    format!(
-                        "`{path}` sets both `{one}` and `{other}`: wrangler refuses the config, \
-                         {why}"
-                    ),
-                )
-                .with_help(format!("keep one of `{one}` and `{other}`"))
-                .with_environments(&environments)
-                .with_related([Related {
-                    file: ctx.path.to_path_buf(),
-                    span: first.key_span,
-                    message: format!("`{}` is set here", first.key),
-                }]);
-            }
+        let shape = scope_shape(&scope.kind);
+        // An environment's own `previews` is validated as the top level's is.
+        let previews = match scope.kind {
+            ScopeKind::Env(_) => scope
+                .table
+                .get_table("previews")
+                .zip(shape.key("previews").and_then(|key| key.shape().object())),
+            _ => None,
+        };
+        let roots = std::iter::once((scope.table, shape, String::new()))
+            .chain(previews.map(|(table, shape)| (table, shape, ".previews".to_owned())));
+        for (root, shape, prefix) in roots {
+            check_tables(ctx, sink, scope, (root, shape), &prefix, &environments);
+        }
+    }
+}
+
+/// The clashes in the tables below `root` (a scope's table, or an environment's `previews`,
+/// whose path from the scope is `prefix`), with the catalog's shape for it.
+fn check_tables(
+    ctx: &Context<'_>,
+    sink: &mut Sink<'_>,
+    scope: &Scope<'_>,
+    (root, shape): (&Table, Shape),
+    prefix: &str,
+    environments: &[String],
+) {
+    for (path, clash) in CLASHES {
+        // A key wrangler does not take here is ignored, whatever it holds (`previews` has no
+        // `vpc_networks` for wrangler, though its schema lists them).
+        let taken = path.first().and_then(|first| shape.key(first));
+        if taken.is_none_or(|key| key.is_unexpected_to_wrangler()) {
+            continue;
+        }
+        let mut tables = Vec::new();
+        tables_at(root, path, prefix.to_owned(), &mut tables);
+        for (at, table) in tables {
+            let Some((first, second, why)) = clash_in(table, clash) else {
+                continue;
+            };
+            let path = display_path(scope, &at);
+            let (one, other) = match clash {
+                Clash::EnabledDiffers => ("enabled", "logs.enabled"),
+                _ => (first.key.as_str(), second.key.as_str()),
+            };
+            sink.report(
+                second.key_span,
+                format!(
+                    "`{path}` sets both `{one}` and `{other}`: wrangler refuses the config, \
+                     {why}"
+                ),
+            )
+            .with_help(format!("keep one of `{one}` and `{other}`"))
+            .with_environments(environments)
+            .with_related([Related {
+                file: ctx.path.to_path_buf(),
+                span: first.key_span,
+                message: format!("`{}` is set here", first.key),
+            }]);
         }
     }
 }
@@ -259,6 +290,46 @@ vpc_networks = [{ binding = "NET", tunnel_id = "a", network_id = "b" }]
                                                  ^^^^^^^^^^^^^^^^ PL317: `unsafe.capnp` sets both `compiled_schema` and `source_schemas`
   "containers": [{ "instance_type": "", "configuration": { "disk": 1 }, "observability": { "enabled": true, "logs": { "enabled": true } } }]
 }"#,
+        );
+    }
+
+    #[test]
+    fn fires_in_previews_and_an_environments_previews() {
+        // (wrangler does not take `vpc_networks` in `previews`: it ignores them.)
+        let diagnostics = assert_rule(
+            "PL317",
+            Format::Toml,
+            r#"[previews.unsafe.capnp]
+compiled_schema = "a"
+base_path = "b"
+^^^^^^^^^ PL317: `previews.unsafe.capnp` sets both `compiled_schema` and `base_path`
+[[previews.send_email]]
+name = "MAILER"
+destination_address = "ops@example.com"
+allowed_destination_addresses = ["ops@example.com"]
+^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ PL317: `previews.send_email[0]` sets both
+[env.staging.previews.unsafe.capnp]
+compiled_schema = "a"
+source_schemas = ["b"]
+^^^^^^^^^^^^^^ PL317: `env.staging.previews.unsafe.capnp` sets both `compiled_schema` and `source_schemas`
+[env.other.previews.unsafe.capnp]
+compiled_schema = "a"
+[[env.other.previews.vpc_networks]]
+binding = "NET"
+tunnel_id = "a"
+network_id = "b"
+"#,
+        );
+        assert_eq!(diagnostics[0].environments, ["previews"]);
+        assert_eq!(diagnostics[2].environments, ["staging"]);
+        assert_rule(
+            "PL317",
+            Format::Json,
+            r#"{ "previews": { "containers": [{ "class_name": "A", "image": "x:1", "constraints": { "tier": 1, "tiers": [1] } }] },
+                                                                                                ^^^^^^^ PL317: `previews.containers[0].constraints` sets both `tier` and `tiers`
+  "env": { "staging": { "previews": { "unsafe": { "capnp": { "compiled_schema": "a", "base_path": "b" } } } } } }
+                                                                                     ^^^^^^^^^^^ PL317: `env.staging.previews.unsafe.capnp` sets both
+"#,
         );
     }
 }

@@ -131,11 +131,7 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     // inherits them: it is reported once, at its span, naming every environment.
     let mut findings: Vec<(Binding<'_>, Binding<'_>, Vec<Option<String>>)> = Vec::new();
     let mut finding_at: HashMap<(usize, usize), usize> = HashMap::new();
-    static SOURCES: OnceLock<Sources> = OnceLock::new();
-    let sources = SOURCES.get_or_init(|| Sources {
-        kinds: binding_sources(),
-        secrets: source_of("secrets"),
-    });
+    let sources = sources();
     for scope in &ctx.model.scopes {
         let mut first: HashMap<&str, Binding<'_>> = HashMap::new();
         let mut bindings = scope_bindings(ctx, scope, sources);
@@ -246,6 +242,27 @@ enum Source {
 struct Sources {
     kinds: Vec<(&'static str, &'static str, Source)>,
     secrets: Source,
+}
+
+/// The sources of every binding kind, looked up once per process.
+fn sources() -> &'static Sources {
+    static SOURCES: OnceLock<Sources> = OnceLock::new();
+    SOURCES.get_or_init(|| Sources {
+        kinds: binding_sources(),
+        secrets: source_of("secrets"),
+    })
+}
+
+/// Every binding name that applies in `scope`: the name, where it is written, its kind as
+/// wrangler words it and the key it is written under.
+pub(crate) fn binding_names<'a>(
+    ctx: &Context<'a>,
+    scope: &Scope<'a>,
+) -> Vec<(&'a str, Span, &'static str, &'static str)> {
+    scope_bindings(ctx, scope, sources())
+        .into_iter()
+        .map(|binding| (binding.name, binding.span, binding.kind, binding.key))
+        .collect()
 }
 
 /// Where scopes take `key` from, by the catalog's inheritance.

@@ -1,9 +1,10 @@
 use crate::context::{Context, Sink};
 use crate::rule::{FixAvailability, declare_rule};
-use crate::schema::{Shape, Status, Types};
+use crate::schema::{Key, Shape, Status, Types};
 use crate::schema_walk::{At, Visitor, walk};
 use crate::span::Span;
-use crate::syntax::Table;
+use crate::syntax::{Node, NodeKind, Table};
+use crate::value_sites::is_durable_object_container;
 
 declare_rule! {
     /// ## What it does
@@ -13,7 +14,9 @@ declare_rule! {
     /// `service`, a migration's `tag`, a container's `image`, `site.bucket`, ... in the top
     /// level, `[previews]` and every `[env.NAME]`. Which fields are required is learnt from the
     /// pinned wrangler itself when the key catalog is generated. `placement` is the PL1xx
-    /// rules', and `route` objects (a zone or a custom domain) another rule's.
+    /// rules', and `route` objects (a zone or a custom domain) another rule's. A field of such a
+    /// choice written with the wrong type (`observability.enabled = "true"`) is reported at its
+    /// value; an array wrangler refuses empty (an event trigger's `targets`), at the array.
     ///
     /// ## Why is this bad?
     /// wrangler refuses the config (`"cache.enabled" is a required field.`).
@@ -62,11 +65,34 @@ struct MissingKeys<'c, 's> {
 }
 
 impl<'a> Visitor<'a> for MissingKeys<'_, '_> {
+    /// An empty array where wrangler requires items (`triggers.events[].targets = []`).
+    fn value(&mut self, at: &At<'_, 'a>, node: &'a Node, shape: Shape) {
+        let NodeKind::Array(items) = &node.kind else {
+            return;
+        };
+        if !items.is_empty() || !shape.must_not_be_empty() || at.is_in_placement() {
+            return;
+        }
+        let path = at.path();
+        self.sink
+            .report(
+                node.span,
+                format!(
+                    "`{path}` is empty{}: wrangler refuses the config, which requires at least one \
+                     item there",
+                    at.inherited_suffix()
+                ),
+            )
+            .with_help("add at least one item")
+            .with_environments(at.environments);
+    }
+
     fn object(&mut self, at: &At<'_, 'a>, span: Option<Span>, table: &'a Table, shape: Shape) {
         let Some(span) = span else {
             return;
         };
-        if at.is_in_placement() {
+        // A Durable Object-managed container requires other fields: PL359 checks it.
+        if at.is_in_placement() || is_durable_object_container(at.steps, table) {
             return;
         }
         check_choice(self.sink, at, span, table, shape);
@@ -103,49 +129,94 @@ impl<'a> Visitor<'a> for MissingKeys<'_, '_> {
     }
 }
 
-/// "X or Y is required": one of the fields wrangler names must be there with its type.
+/// "X or Y is required": one of the fields wrangler names must be there with its type. When
+/// one is written with another type, the error is at that value: it is what to correct.
 fn check_choice(sink: &mut Sink<'_>, at: &At<'_, '_>, span: Span, table: &Table, shape: Shape) {
     let choices = shape.one_of();
-    if choices.is_empty() || choices.iter().any(|path| is_set(table, shape, path)) {
+    let Some(written) = unmet_choice(table, shape) else {
         return;
-    }
+    };
     let path = at.path();
     let listed = choices
         .iter()
         .map(|choice| format!("`{choice}`"))
         .collect::<Vec<_>>()
         .join(", ");
-    sink.report(
-        span,
-        format!(
-            "`{path}` sets none of {listed}{}: wrangler refuses the config, which requires one \
-             of them",
-            at.inherited_suffix()
+    let suffix = at.inherited_suffix();
+    let (span, message) = match written.first() {
+        Some((choice, node, _)) => {
+            let expected = shape_at_path(shape, choice)
+                .map(|wanted| wanted.types().to_string())
+                .unwrap_or_default();
+            let article = if expected.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                "an"
+            } else {
+                "a"
+            };
+            (
+                node.span,
+                format!(
+                    "`{path}.{choice}` is not {article} {expected}, and none of {listed} is set \
+                     with its type{suffix}: wrangler refuses the config, which requires one of \
+                     them"
+                ),
+            )
+        }
+        None => (
+            span,
+            format!(
+                "`{path}` sets none of {listed}{suffix}: wrangler refuses the config, which \
+                 requires one of them"
+            ),
         ),
-    )
-    .with_help(format!("set one of {listed}"))
-    .with_environments(at.environments);
+    };
+    sink.report(span, message)
+        .with_help(format!("set one of {listed}"))
+        .with_environments(at.environments);
 }
 
-/// Whether the dotted `path` below `table` holds a value of the type the catalog wants there.
-fn is_set(table: &Table, shape: Shape, path: &str) -> bool {
+/// When `table` (of `shape`) has none of the fields of which wrangler requires one with its
+/// type: the ones written with another type (PL004 leaves them to this rule). `None` when
+/// there is no such choice, or it is met.
+pub(crate) fn unmet_choice(
+    table: &Table,
+    shape: Shape,
+) -> Option<Vec<(&'static str, &Node, bool)>> {
+    let choices = shape.one_of();
+    if choices.is_empty() {
+        return None;
+    }
+    let written: Vec<(&str, &Node, bool)> = choices
+        .iter()
+        .filter_map(|path| {
+            let (node, accepted) = written_at(table, shape, path)?;
+            Some((*path, node, accepted))
+        })
+        .collect();
+    (!written.iter().any(|(_, _, accepted)| *accepted)).then_some(written)
+}
+
+/// The shape at the dotted `path` below an object of `shape`.
+fn shape_at_path(shape: Shape, path: &str) -> Option<Shape> {
+    path.split('.')
+        .try_fold(shape, |shape, name| shape.key(name).map(Key::shape))
+}
+
+/// The value at the dotted `path` below `table`, if written, and whether it has a type the
+/// catalog wants there.
+fn written_at<'a>(table: &'a Table, shape: Shape, path: &str) -> Option<(&'a Node, bool)> {
     let mut table = table;
     let mut shape = shape;
     let mut names = path.split('.').peekable();
     while let Some(name) = names.next() {
-        let (Some(entry), Some(key)) = (table.get(name), shape.key(name)) else {
-            return false;
-        };
-        shape = key.shape();
+        let entry = table.get(name)?;
+        shape = shape.key(name)?.shape();
         if names.peek().is_none() {
-            return shape.types().accepts(Types::of(&entry.value));
+            return Some((&entry.value, shape.types().accepts(Types::of(&entry.value))));
         }
-        let Some(inner) = entry.value.as_table() else {
-            return false;
-        };
-        table = inner;
+        table = entry.value.as_table()?;
     }
-    false
+    None
 }
 
 #[cfg(test)]
@@ -193,10 +264,67 @@ hyperdrive = [{ binding = "HD" }]
 ^^^^^^^^^^^^^^^ PL304: `observability` sets none of `enabled`, `logs.enabled`, `traces.enabled`, `issues.enabled`
 head_sampling_rate = 1
 [env.a.observability]
-^^^^^^^^^^^^^^^^^^^^^ PL304: `env.a.observability` sets none of
 enabled = "yes"
+          ^^^^^ PL304: `env.a.observability.enabled` is not a boolean, and none of `enabled`, `logs.enabled`, `traces.enabled`, `issues.enabled` is set with its type
 [env.b.observability.logs]
 enabled = true
+"#,
+        );
+    }
+
+    #[test]
+    fn a_choice_of_the_wrong_type_is_reported_at_its_value() {
+        let diagnostics = assert_rule(
+            "PL304",
+            Format::Toml,
+            r#"[observability]
+enabled = "true"
+          ^^^^^^ PL304: `observability.enabled` is not a boolean, and none of `enabled`, `logs.enabled`, `traces.enabled`, `issues.enabled` is set with its type (inherited by environment `staging`): wrangler refuses the config
+[env.staging]
+[env.other.observability]
+enabled = "true"
+logs = { enabled = true }
+"#,
+        );
+        assert_eq!(diagnostics[0].environments, ["staging"]);
+        assert_rule(
+            "PL304",
+            Format::Json,
+            r#"{ "previews": { "observability": { "logs": { "enabled": 1 } } },
+                                                        ^ PL304: `previews.observability.logs.enabled` is not a boolean
+  "env": { "staging": { "observability": { "traces": { "enabled": "no" } } } } }
+                                                                  ^^^^ PL304: `env.staging.observability.traces.enabled` is not a boolean
+"#,
+        );
+    }
+
+    #[test]
+    fn an_array_wrangler_refuses_empty() {
+        let diagnostics = assert_rule(
+            "PL304",
+            Format::Toml,
+            r#"[[triggers.events]]
+type = "cf.artifacts.repo.created"
+targets = []
+          ^^ PL304: `triggers.events[0].targets` is empty (inherited by environment `staging`): wrangler refuses the config, which requires at least one item there
+[[triggers.events]]
+type = "cf.artifacts.repo.created"
+targets = [{ type = "workflow", workflow_name = "build" }]
+[env.staging]
+[env.other]
+triggers = { events = [{ type = "cf.artifacts.repo.created", targets = [] }] }
+                                                                       ^^ PL304: `env.other.triggers.events[0].targets` is empty
+"#,
+        );
+        assert_eq!(diagnostics[0].environments, ["staging"]);
+        assert_eq!(diagnostics[1].environments, ["other"]);
+        assert_rule(
+            "PL304",
+            Format::Json,
+            r#"{ "triggers": { "crons": [], "events": [{ "type": "cf.artifacts.repo.created", "targets": [] }] },
+                                                                                          ^^ PL304: `triggers.events[0].targets` is empty
+  "env": { "staging": { "triggers": { "events": [{ "type": "cf.artifacts.repo.created", "targets": [{ "workflow_name": "w" }] }] } } } }
+                                                                                                    ^^^^^^^^^^^^^^^^^^^^^^^^ PL304: `env.staging.triggers.events[0].targets[0]` has no `type`
 "#,
         );
     }

@@ -7,22 +7,32 @@ pub mod analytics_call_blocks_response;
 pub mod assets_fetch_smart_placement;
 pub mod assets_with_site;
 pub mod conflicting_fields;
+pub mod container_export_mismatch;
 pub mod custom_domain_inherited;
+pub mod define_only_in_environment;
 pub mod deprecated_key;
+pub mod deprecated_value;
 pub mod duplicate_binding_name;
+pub mod duplicate_connect_handler;
 pub mod duplicate_key;
 pub mod durable_object_migrations;
 pub mod empty_route;
 pub mod experimental_key;
+pub mod ignored_setting;
 pub mod invalid_compatibility_date;
 pub mod invalid_custom_domain;
+pub mod invalid_durable_object_container;
 pub mod invalid_export;
+pub mod invalid_name;
+pub mod invalid_preview_container;
 pub mod invalid_route;
 pub mod invalid_syntax;
 pub mod invalid_utf8;
+pub mod invalid_workflow_settings;
 pub mod key_swallowed_by_table;
 pub mod main_with_site_entry_point;
 pub mod migrations_with_exports;
+pub mod missing_dependent_field;
 pub mod missing_required_key;
 pub mod non_inherited_key_missing;
 pub mod pages_middleware_smart_placement;
@@ -41,6 +51,7 @@ pub mod placement_without_backend_calls;
 pub mod placement_without_main;
 pub mod project_file_not_read;
 pub mod removed_key;
+pub mod reserved_binding_name;
 pub mod route_with_routes;
 pub mod run_worker_first_smart_placement;
 pub mod sampling_rate_out_of_range;
@@ -50,6 +61,9 @@ pub mod smart_placement_without_fetch_handler;
 pub mod smart_placement_without_functions;
 pub mod source_parse_error;
 pub mod unknown_key;
+pub mod unsafe_binding_directly_supported;
+pub mod unsupported_value;
+pub mod value_out_of_range;
 pub mod wrangler_too_old_for_placement;
 pub mod wrong_type;
 
@@ -223,4 +237,57 @@ pub(crate) static REGISTRY: &[(&Rule, Option<Check>)] = &[
     ),
     (&path_not_found::PATH_NOT_FOUND, Some(path_not_found::check)),
     (&invalid_export::INVALID_EXPORT, Some(invalid_export::check)),
+    (&invalid_name::INVALID_NAME, Some(invalid_name::check)),
+    (
+        &value_out_of_range::VALUE_OUT_OF_RANGE,
+        Some(value_out_of_range::check),
+    ),
+    (
+        &missing_dependent_field::MISSING_DEPENDENT_FIELD,
+        Some(missing_dependent_field::check),
+    ),
+    (
+        &invalid_preview_container::INVALID_PREVIEW_CONTAINER,
+        Some(invalid_preview_container::check),
+    ),
+    (
+        &container_export_mismatch::CONTAINER_EXPORT_MISMATCH,
+        Some(container_export_mismatch::check),
+    ),
+    (
+        &invalid_workflow_settings::INVALID_WORKFLOW_SETTINGS,
+        Some(invalid_workflow_settings::check),
+    ),
+    (
+        &unsupported_value::UNSUPPORTED_VALUE,
+        Some(unsupported_value::check),
+    ),
+    (
+        &duplicate_connect_handler::DUPLICATE_CONNECT_HANDLER,
+        Some(duplicate_connect_handler::check),
+    ),
+    (
+        &reserved_binding_name::RESERVED_BINDING_NAME,
+        Some(reserved_binding_name::check),
+    ),
+    (
+        &invalid_durable_object_container::INVALID_DURABLE_OBJECT_CONTAINER,
+        Some(invalid_durable_object_container::check),
+    ),
+    (
+        &ignored_setting::IGNORED_SETTING,
+        Some(ignored_setting::check),
+    ),
+    (
+        &unsafe_binding_directly_supported::UNSAFE_BINDING_DIRECTLY_SUPPORTED,
+        Some(unsafe_binding_directly_supported::check),
+    ),
+    (
+        &define_only_in_environment::DEFINE_ONLY_IN_ENVIRONMENT,
+        Some(define_only_in_environment::check),
+    ),
+    (
+        &deprecated_value::DEPRECATED_VALUE,
+        Some(deprecated_value::check),
+    ),
 ];

@@ -2,6 +2,7 @@ use crate::context::{Context, Sink};
 use crate::rule::{FixAvailability, declare_rule};
 use crate::schema::Shape;
 use crate::syntax::{NodeKind, Table};
+use crate::value_sites::parse_number;
 
 declare_rule! {
     /// ## What it does
@@ -97,7 +98,7 @@ fn visit(
         match &entry.value.kind {
             NodeKind::Number(text) if entry.key.ends_with("sampling_rate") => {
                 // Wrangler skips 0 and NaN (JavaScript falsy), and compares the rest.
-                if let Some(value) = number(text)
+                if let Some(value) = parse_number(text)
                     && value != 0.0
                     && !(0.0..=1.0).contains(&value)
                     && !value.is_nan()
@@ -113,23 +114,6 @@ fn visit(
             _ => {}
         }
     }
-}
-
-/// A TOML or JSON number as written (`1_000`, `0x10`, `inf`, `1e3`).
-fn number(text: &str) -> Option<f64> {
-    let text = text.replace('_', "");
-    let (sign, digits) = match text.strip_prefix('-') {
-        Some(rest) => (-1.0, rest),
-        None => (1.0, text.strip_prefix('+').unwrap_or(&text)),
-    };
-    for (prefix, radix) in [("0x", 16), ("0o", 8), ("0b", 2)] {
-        if let Some(rest) = digits.strip_prefix(prefix) {
-            return i64::from_str_radix(rest, radix)
-                .ok()
-                .map(|value| sign * value as f64);
-        }
-    }
-    digits.parse::<f64>().ok().map(|value| sign * value)
 }
 
 #[cfg(test)]
@@ -166,14 +150,5 @@ logs = { head_sampling_rate = 1.5 }
 }
 "#,
         );
-    }
-
-    #[test]
-    fn reads_numbers_as_written() {
-        assert_eq!(super::number("1_000"), Some(1000.0));
-        assert_eq!(super::number("0x10"), Some(16.0));
-        assert_eq!(super::number("-0.5"), Some(-0.5));
-        assert_eq!(super::number("+inf"), Some(f64::INFINITY));
-        assert!(super::number("nan").unwrap().is_nan());
     }
 }

@@ -81,7 +81,7 @@ impl<'a> Visitor<'a> for UnknownKeysVisitor<'_, '_, 'a> {
     /// A key of the schema that wrangler's validation does not take there: it warns about it
     /// as about an unknown key.
     fn known_key(&mut self, at: &At<'_, 'a>, table: &'a Table, index: usize, key: Key, _: Shape) {
-        if !key.is_unexpected_to_wrangler() {
+        if !key.is_unexpected_to_wrangler() || in_durable_object_container(at, table) {
             return;
         }
         let entry = &table.entries[index];
@@ -111,6 +111,9 @@ impl<'a> Visitor<'a> for UnknownKeysVisitor<'_, '_, 'a> {
     }
 
     fn unknown_key(&mut self, at: &At<'_, 'a>, table: &'a Table, index: usize, shape: Shape) {
+        if in_durable_object_container(at, table) {
+            return;
+        }
         let entry = &table.entries[index];
         // In TOML, a line meant for the scope (or, under `[env.NAME]` and `[previews]`, for the
         // top level) written below another table's header is PL108's to report.
@@ -185,6 +188,15 @@ impl<'a> Visitor<'a> for UnknownKeysVisitor<'_, '_, 'a> {
             });
         }
     }
+}
+
+/// A key of a Durable Object-managed container, which takes other fields than the catalog's
+/// containers: PL359 reports the ones wrangler refuses.
+fn in_durable_object_container(at: &At<'_, '_>, table: &Table) -> bool {
+    crate::value_sites::is_durable_object_container(
+        &at.steps[..at.steps.len().saturating_sub(1)],
+        table,
+    )
 }
 
 #[cfg(test)]

@@ -2,9 +2,11 @@ use crate::context::{Context, Sink};
 use crate::diagnostic::{Applicability, Edit, Fix, Severity};
 use crate::placement::{PlacementSite, Shape};
 use crate::rule::{FixAvailability, declare_rule};
+use crate::rules::missing_required_key;
 use crate::schema::{self, Types};
 use crate::schema_walk::{At, Visitor, walk};
-use crate::syntax::{Entry, Format, Node, NodeKind};
+use crate::span::Span;
+use crate::syntax::{Entry, Format, Node, NodeKind, Table};
 
 declare_rule! {
     /// ## What it does
@@ -56,7 +58,13 @@ declare_rule! {
 pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     check_root(ctx, sink);
     check_placements(ctx, sink);
-    walk(ctx, &mut WrongTypes { sink });
+    walk(
+        ctx,
+        &mut WrongTypes {
+            sink,
+            unmet_choices: Vec::new(),
+        },
+    );
 }
 
 /// A JSON root that is not an object. wrangler reads an array as a config with no settings
@@ -147,11 +155,28 @@ fn report_not_table(
 /// wrangler's placement validation does).
 struct WrongTypes<'c, 's> {
     sink: &'c mut Sink<'s>,
+    /// Values of a choice none of whose fields has its type (`observability.enabled =
+    /// "true"` and no other `enabled`): PL304 reports them, with what wrangler requires.
+    unmet_choices: Vec<Span>,
 }
 
 impl<'a> Visitor<'a> for WrongTypes<'_, '_> {
+    fn object(
+        &mut self,
+        _at: &At<'_, 'a>,
+        _span: Option<Span>,
+        table: &'a Table,
+        shape: schema::Shape,
+    ) {
+        if let Some(written) = missing_required_key::unmet_choice(table, shape) {
+            self.unmet_choices
+                .extend(written.iter().map(|(_, node, _)| node.span));
+        }
+    }
+
     fn value(&mut self, at: &At<'_, 'a>, node: &'a Node, shape: schema::Shape) {
-        if at.is_in_placement() || shape.types().is_any() {
+        if at.is_in_placement() || shape.types().is_any() || self.unmet_choices.contains(&node.span)
+        {
             return;
         }
         let written = Types::of(node);
@@ -173,6 +198,12 @@ impl<'a> Visitor<'a> for WrongTypes<'_, '_> {
         let expected = expected_types(shape);
         let (must, consequence) = if refused {
             ("must", "wrangler refuses the config")
+        } else if written == Types::ARRAY && shape.values().is_some() {
+            // The schema walk checks each item as a value of the map.
+            (
+                "should",
+                "wrangler reads it as a table whose keys are the indexes (`0`, `1`, ...)",
+            )
         } else {
             ("should", "wrangler does not check it and takes it as it is")
         };
@@ -425,6 +456,40 @@ html_handling = "bogus"
     }
 
     #[test]
+    fn a_map_written_as_an_array_is_read_by_index() {
+        // wrangler reads `define = [...]` as `{ "0": ..., "1": ... }`: only the items that are
+        // not strings are refused.
+        let diagnostics = assert_rule(
+            "PL004",
+            Format::Toml,
+            r#"define = ["a", { x = "b" }]
+         ^^^^^^^^^^^^^^^^^^ PL004: `define` should be a table, but it is an array: wrangler reads it as a table whose keys are the indexes
+               ^^^^^^^^^^^ PL004: `define[1]` must be a string, but it is a table: wrangler refuses the config
+wasm_modules = ["a.wasm"]
+               ^^^^^^^^^^ PL004: `wasm_modules` should be a table
+[env.staging]
+define = [1]
+         ^^^ PL004: `env.staging.define` should be a table
+          ^ PL004: `env.staging.define[0]` must be a string
+"#,
+        );
+        assert_eq!(diagnostics[3].environments, ["staging"]);
+        assert_eq!(diagnostics[1].severity, crate::Severity::Error);
+        assert_eq!(diagnostics[0].severity, crate::Severity::Warning);
+        assert_rule(
+            "PL004",
+            Format::Json,
+            r#"{ "alias": [{ "a": "b" }], "text_blobs": ["t.txt"], "previews": { "define": [true] } }
+           ^^^^^^^^^^^^^^ PL004: `alias` should be a table
+            ^^^^^^^^^^^^ PL004: `alias[0]` must be a string
+                                         ^^^^^^^^^ PL004: `text_blobs` should be a table
+                                                                            ^^^^^^ PL004: `previews.define` should be a table
+                                                                             ^^^^ PL004: `previews.define[0]` must be a string
+"#,
+        );
+    }
+
+    #[test]
     fn wrong_types_at_every_depth() {
         let diagnostics = assert_rule(
             "PL004",
@@ -439,11 +504,16 @@ limits = { cpu_ms = "50" }
 [env.staging]
 kv_namespaces = { binding = "KV" }
                 ^^^^^^^^^^^^^^^^^^ PL004: `env.staging.kv_namespaces` must be an array of tables, but it is a table
+[env.staging.observability]
+enabled = true
 [env.staging.observability.logs]
 enabled = "yes"
           ^^^^^ PL004: `env.staging.observability.logs.enabled` must be a boolean
+[env.other.observability.logs]
+enabled = "yes"
 "#,
         );
+        // (`env.other.observability` has no `enabled` of the right type at all: PL304's.)
         assert_eq!(diagnostics[3].environments, ["staging"]);
         assert_rule(
             "PL004",

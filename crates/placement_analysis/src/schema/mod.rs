@@ -37,6 +37,8 @@ pub struct ShapeData {
     checks: u8,
     /// Dotted paths below this object of which wrangler requires one.
     one_of: &'static [&'static str],
+    /// Values wrangler renamed (old, new): it takes the old one with a warning.
+    renamed_values: &'static [(&'static str, &'static str)],
 }
 
 /// One key of an object shape, as generated.
@@ -71,6 +73,7 @@ mod check {
     pub const ENUM: u8 = 1;
     pub const UNKNOWN_WARNED: u8 = 2;
     pub const UNKNOWN_REFUSED: u8 = 4;
+    pub const NON_EMPTY: u8 = 8;
 }
 
 /// What wrangler does with a key an object of some shape does not know.
@@ -264,6 +267,17 @@ impl Shape {
     /// as dotted paths below it; empty when there is no such choice.
     pub fn one_of(self) -> &'static [&'static str] {
         self.data.one_of
+    }
+
+    /// The values wrangler renamed, as (old, new): it still takes the old one, with a warning
+    /// (a container's `instance_type = "dev"`, now `"lite"`).
+    pub fn renamed_values(self) -> &'static [(&'static str, &'static str)] {
+        self.data.renamed_values
+    }
+
+    /// Whether wrangler refuses this array empty (`triggers.events[].targets`).
+    pub fn must_not_be_empty(self) -> bool {
+        self.data.checks & check::NON_EMPTY != 0
     }
 
     /// Whether wrangler refuses a string outside [`Shape::enum_values`] here.

@@ -407,6 +407,10 @@ fn wrong_values(key: &str, shape: Shape) -> Vec<(&'static str, Value)> {
         wrong.push(("string", Value::str("true")));
     }
     wrong.truncate(2);
+    // A table the schema allows but wrangler refuses (`dev.container_engine`).
+    if types.contains(Types::OBJECT) && shape.rejected_types().contains(Types::OBJECT) {
+        wrong.push(("object", sample_object(shape)));
+    }
     wrong
 }
 
@@ -676,7 +680,13 @@ impl Walk {
         if steps.len() > MAX_DEPTH {
             return;
         }
-        if shape.keys().len() > 0 && shape.types().contains(Types::OBJECT) {
+        // A table wrangler refuses here whatever it holds (`dev.container_engine`, a string
+        // for wrangler, a table for the schema) has nothing inside to test: the table itself is
+        // a wrong type (`wrong_values`).
+        if shape.keys().len() > 0
+            && shape.types().contains(Types::OBJECT)
+            && !shape.rejected_types().contains(Types::OBJECT)
+        {
             self.object(scope, shape, steps);
         } else if let Some(items) = shape
             .items()

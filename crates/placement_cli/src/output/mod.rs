@@ -1,7 +1,8 @@
-//! Printing diagnostics: human (miette), JSON, SARIF, GitHub workflow commands, GitLab Code
+//! Printing diagnostics: human (miette), concise (a line each), JSON, SARIF, GitHub workflow commands, GitLab Code
 //! Quality, JUnit and Checkstyle XML; and `--diff`, `--show-fixes`, `--statistics`.
 
 pub mod checkstyle;
+pub mod concise;
 pub mod fixes;
 pub mod github;
 pub mod gitlab;

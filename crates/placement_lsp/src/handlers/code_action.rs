@@ -69,7 +69,7 @@ pub async fn code_action_request(
             let text = rope.to_string();
             // Only the fixes of what is reported, as `check --fix` does: the settings file's
             // selection, levels, per-file ignores and skipped environments, the editor's on top.
-            let settings = crate::worker::project_settings(&path, &selection);
+            let (settings, _) = crate::worker::project_settings(&path, &selection);
             let outcome = placement_analysis::fix::fix_with(
                 &path,
                 &text,
