@@ -360,6 +360,18 @@ for (const entry of CONTAINER_KEY_SHAPES) {
   }
 }
 
+// A Service Binding's `dev` (a plugin that serves it in local development): not in the schema,
+// but validated by `validateServiceBinding` as the unsafe bindings' `dev` is described there.
+const SERVICE_DEV_NEEDLE = '`"${field}.dev" should have an object "plugin" field but got';
+if (!source.includes(SERVICE_DEV_NEEDLE)) fail(`the service binding validation no longer says: ${SERVICE_DEV_NEEDLE}`);
+for (const shapeId of [rootShape, environmentShape, ...previewsRoot(["services"])]) {
+  const pluginDev = ownKey(["unsafe", "bindings", "dev"], shapeId);
+  if (!pluginDev) fail("no unsafe.bindings[].dev to take the shape of services[].dev from");
+  const key = ownKey(["services", "dev"], shapeId, true);
+  if (!key) fail("no services[] to add dev to");
+  key.shape = pluginDev.shape;
+}
+
 // Values wrangler renamed, with a warning ("The "dev" instance_type has been renamed to "lite""):
 // the old value is still taken.
 const renamedInstanceTypes = [...source.matchAll(/`The "([\w-]+)" instance_type has been renamed to "([\w-]+)"/g)].map(

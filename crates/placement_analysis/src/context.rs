@@ -56,6 +56,7 @@ impl<'a> Context<'a> {
             title: format!("Remove `{}`", table.entries[index].key),
             applicability,
             edits: vec![remove_entry(&self.source(), self.format(), table, index)],
+            other_files: Vec::new(),
         }
     }
 }

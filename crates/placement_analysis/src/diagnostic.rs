@@ -64,12 +64,61 @@ impl Edit {
     }
 }
 
-/// Text edits in the diagnostic's file; they never overlap.
+/// A fix: text edits in the diagnostic's file, and maybe changes to other files of the project
+/// (as LSP's `WorkspaceEdit` carries `TextDocumentEdit`s and `CreateFile`s). Applied together or
+/// not at all.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fix {
     pub title: String,
     pub applicability: Applicability,
+    /// Edits in the diagnostic's file; they never overlap.
     pub edits: Vec<Edit>,
+    /// Changes to other files (a `_routes.json` written next to the build output), in order.
+    pub other_files: Vec<FileChange>,
+}
+
+/// A change a fix makes to a file other than the diagnostic's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileChange {
+    /// Creates `path` holding `content`. Applying it fails when the file exists by then.
+    Create { path: PathBuf, content: String },
+    /// Non-overlapping edits in the existing file `path`, against the text the analysis read.
+    Edit { path: PathBuf, edits: Vec<Edit> },
+}
+
+impl FileChange {
+    /// The file changed.
+    pub fn path(&self) -> &std::path::Path {
+        match self {
+            FileChange::Create { path, .. } | FileChange::Edit { path, .. } => path,
+        }
+    }
+
+    /// `"create"` or `"edit"`, as the JSON output names them.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            FileChange::Create { .. } => "create",
+            FileChange::Edit { .. } => "edit",
+        }
+    }
+
+    /// The file's text after the change, from its text before (`None`: it does not exist).
+    /// `None` when the change does not apply: creating a file that exists, editing one that
+    /// does not.
+    pub fn apply(&self, before: Option<&str>) -> Option<String> {
+        match (self, before) {
+            (FileChange::Create { content, .. }, None) => Some(content.clone()),
+            (FileChange::Edit { edits, .. }, Some(text)) => {
+                let fits = edits.iter().all(|edit| {
+                    edit.span.end <= text.len()
+                        && text.is_char_boundary(edit.span.start)
+                        && text.is_char_boundary(edit.span.end)
+                });
+                fits.then(|| crate::fix::apply_edits(text, edits))
+            }
+            _ => None,
+        }
+    }
 }
 
 /// A second location that explains the diagnostic (the middleware file behind a warning, the

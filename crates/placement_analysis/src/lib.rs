@@ -38,7 +38,7 @@ use project::deployments::deployments;
 use project::{Project, ProjectFiles};
 
 pub use context::{Context, Sink};
-pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Related, Severity};
+pub use diagnostic::{Applicability, Diagnostic, Edit, FileChange, Fix, Related, Severity};
 pub use rule::{FixAvailability, Rule};
 pub use span::{LineColumn, LineIndex, Span};
 pub use suppression::DIRECTIVE as SUPPRESSION_DIRECTIVE;

@@ -83,7 +83,7 @@ pub fn today() -> crate::date::Date {
     crate::date::Date::new(2026, 6, 15).expect("a real date")
 }
 
-fn inputs() -> crate::Inputs {
+pub fn inputs() -> crate::Inputs {
     crate::Inputs {
         today: Some(today()),
     }

@@ -15,8 +15,8 @@
 //!   diagnostic that names the key it warns about, and the environment.
 //!
 //! A failure prints the disagreements grouped by kind of mutation, capped in length
-//! (`PLACEMENT_LINT_AGREEMENT_REPORT=1` prints it on success too). Until none are left, the
-//! test fails only when there are more than the known ones (`KNOWN_DISAGREEMENTS`).
+//! (`PLACEMENT_LINT_AGREEMENT_REPORT=1` prints it on success too). There are none: the test
+//! fails on any.
 
 mod support;
 
@@ -455,24 +455,14 @@ fn config_validation_agrees_with_wrangler() {
         refused > 0 && refused < files.len(),
         "the matrix must hold both accepted and refused configs"
     );
-    // A ratchet until the goal of none: the disagreements left are listed in
-    // docs/wrangler-coverage.md ("Not covered"). More is a regression; fewer, lower the number.
+    // placement-lint and wrangler agree on every config: any disagreement is a regression.
     assert!(
-        findings.len() <= KNOWN_DISAGREEMENTS,
-        "{} disagreements, more than the {KNOWN_DISAGREEMENTS} known:{}",
+        findings.is_empty(),
+        "{} disagreements with wrangler:{}",
         findings.len(),
         report(&findings, &verdicts, &diagnostics)
     );
-    if findings.len() < KNOWN_DISAGREEMENTS {
-        eprintln!(
-            "{} disagreements, fewer than the {KNOWN_DISAGREEMENTS} known: lower KNOWN_DISAGREEMENTS",
-            findings.len()
-        );
-    }
     if std::env::var("PLACEMENT_LINT_AGREEMENT_REPORT").is_ok() {
         eprintln!("{}", report(&findings, &verdicts, &diagnostics));
     }
 }
-
-/// The disagreements (errors and warnings) left, each listed in docs/wrangler-coverage.md.
-const KNOWN_DISAGREEMENTS: usize = 0;

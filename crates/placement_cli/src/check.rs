@@ -3,15 +3,17 @@
 use std::path::{Path, PathBuf};
 
 use placement_analysis::Diagnostic;
-use placement_analysis::fix::fix_with;
-use placement_analysis::project::ProjectFiles;
+use placement_analysis::fix::{FixedFile, fix_with, other_file_problem};
+use placement_analysis::project::{NoFiles, ProjectFiles, project_root};
 use placement_analysis::rules::invalid_utf8;
 use placement_analysis::rules::shadowed_config_file;
 use placement_analysis::{check_config_with, check_project_with};
 use rayon::prelude::*;
 
 use placement_io::settings::{ResolvedSettings, WithSettings};
-use placement_io::{MAX_FILE_BYTES, ReadError, describe_io, read_bytes, write_fix};
+use placement_io::{
+    MAX_FILE_BYTES, ReadError, create_file, describe_io, read_bytes, read_text, write_fix,
+};
 
 use crate::discover::Discovery;
 
@@ -49,6 +51,8 @@ pub struct FileResult {
     pub diagnostics: Vec<Diagnostic>,
     /// `(code, title)` of each fix applied.
     pub fixes_applied: Vec<(&'static str, String)>,
+    /// Other files the fixes applied create or change (`_routes.json`), with their text before.
+    pub other_files: Vec<FixedFile>,
 }
 
 /// A file that could not be read or written: reported on stderr, exit status 2.
@@ -107,6 +111,7 @@ pub fn run(
                     original: None,
                     diagnostics: vec![diagnostic],
                     fixes_applied: Vec::new(),
+                    other_files: Vec::new(),
                 }),
             }
         }
@@ -155,19 +160,18 @@ pub fn check_bytes(
             diagnostic
         });
     let inputs = placement_io::inputs_now();
-    let check = |text: &str| {
+    let check = |text: &str, files: &dyn ProjectFiles| {
         let mut diagnostics = match project {
-            Some(files) => {
-                check_project_with(path, text, &WithSettings { files, settings }, inputs)
-            }
+            Some(_) => check_project_with(path, text, &WithSettings { files, settings }, inputs),
             None => check_config_with(path, text, inputs),
         };
         settings.apply(path, text, &mut diagnostics);
         diagnostics
     };
+    let files: &dyn ProjectFiles = project.unwrap_or(&NoFiles);
     // Writing fixes back would turn the invalid bytes into U+FFFD: such a file is only checked.
     if fix.mode == FixMode::Off || encoding_warning.is_some() {
-        let mut diagnostics = check(&text);
+        let mut diagnostics = check(&text, files);
         diagnostics.extend(encoding_warning);
         return Ok(FileResult {
             path: path.to_path_buf(),
@@ -181,6 +185,7 @@ pub fn check_bytes(
             original: None,
             diagnostics,
             fixes_applied: Vec::new(),
+            other_files: Vec::new(),
         });
     }
     let outcome = fix_with(
@@ -188,13 +193,18 @@ pub fn check_bytes(
         &text,
         fix.mode == FixMode::SafeAndUnsafe,
         &|rule| settings.is_enabled(rule),
+        files,
         &check,
     );
     if fix.write && !outcome.applied.is_empty() {
-        write_fix(path, outcome.text.as_bytes()).map_err(|error| FileError {
-            path: path.to_path_buf(),
-            message: format!("cannot write fixes: {}", describe_io(&error)),
-        })?;
+        // The other files first: when one cannot be written, the config is left as it was.
+        write_other_files(path, &outcome.other_files)?;
+        if outcome.text != text {
+            write_fix(path, outcome.text.as_bytes()).map_err(|error| FileError {
+                path: path.to_path_buf(),
+                message: format!("cannot write fixes: {}", describe_io(&error)),
+            })?;
+        }
     }
     Ok(FileResult {
         path: path.to_path_buf(),
@@ -202,7 +212,57 @@ pub fn check_bytes(
         text: outcome.text,
         diagnostics: outcome.remaining,
         fixes_applied: outcome.applied,
+        other_files: outcome.other_files,
     })
+}
+
+/// Writes the files a config's fixes create or change, each atomically, after checking them
+/// all again: inside the config's folder, still as the fixes found them on disk, and text
+/// that parses (a `_routes.json` Pages accepts).
+fn write_other_files(config: &Path, files: &[FixedFile]) -> Result<(), FileError> {
+    let root = project_root(config);
+    let refuse = |file: &FixedFile, why: String| FileError {
+        path: file.path.clone(),
+        message: format!("cannot write fixes: {why}"),
+    };
+    for file in files {
+        if !is_inside(&file.path, &root) {
+            return Err(refuse(file, "it is outside the config's folder".to_owned()));
+        }
+        if let Some(problem) = other_file_problem(&file.path, &file.text) {
+            return Err(refuse(file, problem));
+        }
+        let on_disk = read_text(&file.path, MAX_FILE_BYTES).ok();
+        if on_disk != file.original {
+            return Err(refuse(file, "it changed since it was read".to_owned()));
+        }
+    }
+    for file in files {
+        let written = match file.original {
+            None => create_file(&file.path, file.text.as_bytes()),
+            Some(_) => write_fix(&file.path, file.text.as_bytes()).map(|_| ()),
+        };
+        written.map_err(|error| refuse(file, describe_io(&error)))?;
+    }
+    Ok(())
+}
+
+/// Whether `path`'s folder is `root` or below it, links followed (so a fix never writes
+/// through a link out of the project).
+fn is_inside(path: &Path, root: &Path) -> bool {
+    let root = if root.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        root
+    };
+    let folder = path
+        .parent()
+        .filter(|parent| !parent.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    match (std::fs::canonicalize(folder), std::fs::canonicalize(root)) {
+        (Ok(folder), Ok(root)) => folder.starts_with(root),
+        _ => false,
+    }
 }
 
 /// A file's text for messages and code frames: bounded like every read, invalid bytes

@@ -262,6 +262,20 @@ impl Server {
                 })
             })
             .collect();
+        // Files besides the configs that the fixes create or change (a `_routes.json`).
+        let other_files: Vec<Value> = run
+            .results
+            .iter()
+            .flat_map(|result| {
+                result.other_files.iter().map(|file| {
+                    json!({
+                        "file": paths::display(&file.path),
+                        "kind": if file.original.is_some() { "edit" } else { "create" },
+                        "config": paths::display(&result.path),
+                    })
+                })
+            })
+            .collect();
         let summary = if diff.fixes == 0 {
             "No fixes to apply.".to_owned()
         } else if write {
@@ -275,6 +289,7 @@ impl Server {
         let structured = json!({
             "written": write && diff.fixes > 0,
             "fixes": fixes,
+            "other_files": other_files,
             "diff": diff.text,
             "remaining": json_report(&run),
         });

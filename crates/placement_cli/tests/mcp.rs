@@ -327,3 +327,43 @@ fn apply_fixes_only_with_allow_writes() {
     assert_eq!(result["structuredContent"]["written"], false);
     client.finish();
 }
+
+/// A fix that writes another file (PL201's `_routes.json`): `preview_fixes` shows it as a new
+/// file and writes nothing; `apply_fixes` creates it and lists it under `other_files`.
+#[test]
+fn fixes_that_create_files() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(
+        &repo_root().join("fixtures/projects/PL201-pages-middleware/toml"),
+        &dir.path().join("site"),
+    );
+    let routes = dir.path().join("site/dist/_routes.json");
+    let mut client = Client::start(dir.path(), &["--allow-writes"]);
+    let arguments = json!({ "path": "site", "unsafe": true });
+    let result = client.call("preview_fixes", arguments.clone());
+    assert_eq!(result["isError"], false, "{result}");
+    let structured = &result["structuredContent"];
+    assert_eq!(structured["written"], false);
+    assert!(
+        structured["diff"]
+            .as_str()
+            .unwrap()
+            .contains("--- /dev/null\n+++ site/dist/_routes.json"),
+        "{result}"
+    );
+    assert_eq!(structured["other_files"][0]["kind"], "create");
+    assert!(!routes.exists(), "a preview writes nothing");
+
+    let result = client.call("apply_fixes", arguments);
+    let structured = &result["structuredContent"];
+    assert_eq!(structured["written"], true, "{result}");
+    assert_eq!(structured["fixes"][0]["code"], "PL201");
+    assert_eq!(
+        structured["other_files"][0]["file"],
+        "site/dist/_routes.json"
+    );
+    assert!(!codes(&structured["remaining"]).contains(&"PL201".to_owned()));
+    let written: Value = serde_json::from_str(&fs::read_to_string(&routes).unwrap()).unwrap();
+    assert_eq!(written["exclude"], json!(["/", "/index.html"]));
+    client.finish();
+}

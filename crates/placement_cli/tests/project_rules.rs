@@ -166,3 +166,132 @@ fn placement_candidate_fixes() {
         }
     }
 }
+
+/// PL201's fix writes `_routes.json` into the build output: `--diff` shows it as a new file,
+/// `--unsafe-fixes` creates it (valid, within Pages' limits), PL201 is gone, and a second run
+/// has nothing left to do.
+#[test]
+fn pages_middleware_routes_fix_creates_routes_json() {
+    for format in ["toml", "jsonc"] {
+        let dir = repo_root().join(format!("fixtures/projects/PL201-pages-middleware/{format}"));
+        let scratch = tempfile::tempdir().unwrap();
+        common::copy_tree(&dir, scratch.path());
+        std::fs::create_dir_all(scratch.path().join("dist/assets")).unwrap();
+        std::fs::write(scratch.path().join("dist/assets/app.js"), "1").unwrap();
+        let routes = scratch.path().join("dist/_routes.json");
+
+        let diff = common::run_in(scratch.path(), &["check", "--unsafe-fixes", "--diff", "."]);
+        assert!(!routes.exists(), "--diff writes nothing");
+        insta::assert_snapshot!(format!("fix-PL201-create-{format}"), diff.transcript());
+
+        let listed = common::run_in(scratch.path(), &["check", "--show-fixes", "."]);
+        assert!(
+            listed.stdout.contains("creates dist/_routes.json"),
+            "{}",
+            listed.transcript()
+        );
+
+        let fixed = common::run_in(scratch.path(), &["check", "--unsafe-fixes", "."]);
+        let written = std::fs::read_to_string(&routes).expect("_routes.json written");
+        let value: serde_json::Value = serde_json::from_str(&written).unwrap();
+        assert_eq!(value["version"], 1);
+        assert_eq!(value["include"], serde_json::json!(["/*"]));
+        assert_eq!(
+            value["exclude"],
+            serde_json::json!(["/assets/*", "/", "/index.html"])
+        );
+        assert!(
+            fixed.stdout.contains("fixed PL201") && fixed.stdout.contains("No problems found"),
+            "{}",
+            fixed.transcript()
+        );
+
+        let again = common::run_in(scratch.path(), &["check", "--unsafe-fixes", "--diff", "."]);
+        assert!(again.stdout.is_empty(), "{}", again.transcript());
+        assert!(again.stderr.contains("No fixes to apply."));
+    }
+}
+
+/// An existing `_routes.json` keeps its rules and layout; the JSON output describes the change
+/// under `fix.other_files` (the rest of the fix as before).
+#[test]
+fn pages_middleware_routes_fix_edits_routes_json() {
+    let dir = repo_root().join("fixtures/projects/PL201-pages-middleware/toml");
+    let scratch = tempfile::tempdir().unwrap();
+    common::copy_tree(&dir, scratch.path());
+    let routes = scratch.path().join("dist/_routes.json");
+    let before =
+        "{\n  \"version\": 1,\n  \"include\": [\"/*\"],\n  \"exclude\": [\"/legacy/*\"]\n}\n";
+    std::fs::write(&routes, before).unwrap();
+
+    let json = common::run_in(scratch.path(), &["check", "--output-format", "json", "."]);
+    let value: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let fix = value["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|diagnostic| diagnostic["code"] == "PL201")
+        .map(|diagnostic| diagnostic["fix"].clone())
+        .expect("PL201 with a fix");
+    assert_eq!(fix["applicability"], "unsafe");
+    assert_eq!(fix["edits"], serde_json::json!([]));
+    assert_eq!(fix["other_files"][0]["kind"], "edit");
+    assert_eq!(fix["other_files"][0]["file"], "dist/_routes.json");
+    assert_eq!(
+        fix["other_files"][0]["edits"][0]["content"],
+        ", \"/\", \"/index.html\""
+    );
+    assert_eq!(
+        fix["other_files"][0]["edits"][0]["range"]["start"]["line"],
+        4
+    );
+
+    // SARIF: one artifact change, for `_routes.json` (the config itself is not edited).
+    let sarif = common::run_in(scratch.path(), &["check", "--output-format", "sarif", "."]);
+    let sarif: serde_json::Value = serde_json::from_str(&sarif.stdout).unwrap();
+    let result = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|result| result["ruleId"] == "PL201")
+        .expect("PL201 in SARIF");
+    let changes = result["fixes"][0]["artifactChanges"].as_array().unwrap();
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    assert_eq!(changes[0]["artifactLocation"]["uri"], "dist/_routes.json");
+    assert_eq!(
+        changes[0]["replacements"][0]["insertedContent"]["text"],
+        ", \"/\", \"/index.html\""
+    );
+
+    common::run_in(scratch.path(), &["check", "--unsafe-fixes", "."]);
+    assert_eq!(
+        std::fs::read_to_string(&routes).unwrap(),
+        "{\n  \"version\": 1,\n  \"include\": [\"/*\"],\n  \"exclude\": [\"/legacy/*\", \"/\", \"/index.html\"]\n}\n"
+    );
+}
+
+/// A fix never writes outside the config's folder: a build output of `../dist` is refused,
+/// and the config stays as it was.
+#[test]
+fn pages_middleware_routes_fix_stays_in_the_project() {
+    let dir = repo_root().join("fixtures/projects/PL201-pages-middleware/toml");
+    let scratch = tempfile::tempdir().unwrap();
+    let app = scratch.path().join("app");
+    common::copy_tree(&dir, &app);
+    std::fs::rename(app.join("dist"), scratch.path().join("dist")).unwrap();
+    let config = app.join("wrangler.toml");
+    let text = std::fs::read_to_string(&config).unwrap().replace(
+        "pages_build_output_dir = \"dist\"",
+        "pages_build_output_dir = \"../dist\"",
+    );
+    std::fs::write(&config, &text).unwrap();
+    let output = common::run_in(&app, &["check", "--unsafe-fixes", "."]);
+    assert_eq!(output.status, 2, "{}", output.transcript());
+    assert!(
+        output.stderr.contains("outside the config's folder"),
+        "{}",
+        output.transcript()
+    );
+    assert!(!scratch.path().join("dist/_routes.json").exists());
+    assert_eq!(std::fs::read_to_string(&config).unwrap(), text);
+}

@@ -13,7 +13,7 @@ pub mod write;
 
 pub use disk::DiskFiles;
 pub use read::{MAX_FILE_BYTES, ReadError, read_bytes, read_text};
-pub use write::{Written, write_fix};
+pub use write::{Written, create_file, write_fix};
 
 /// Today's UTC date from the system clock, the analysis's [`placement_analysis::Inputs`].
 pub fn today_utc() -> placement_analysis::date::Date {

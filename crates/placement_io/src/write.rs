@@ -38,6 +38,37 @@ pub fn write_fix(path: &Path, contents: &[u8]) -> io::Result<Written> {
     Ok(Written::Replaced { target })
 }
 
+/// Creates the file `path` holding `contents`, failing when something already has that name.
+/// The text goes to a temporary file first, which is then linked under the new name (which
+/// fails rather than replace a file created meanwhile), so readers never see half of it.
+pub fn create_file(path: &Path, contents: &[u8]) -> io::Result<()> {
+    let folder = path.parent().unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    let temporary = folder.join(format!(".{name}.placement-lint-{}.tmp", std::process::id()));
+    let written = (|| {
+        let mut file = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temporary)?;
+        file.write_all(contents)?;
+        file.sync_all()
+    })();
+    let result = written.and_then(|()| match fs::hard_link(&temporary, path) {
+        Err(error) if error.kind() != io::ErrorKind::AlreadyExists => {
+            // A file system without hard links: create it in place, never over another file.
+            let mut file = OpenOptions::new().write(true).create_new(true).open(path)?;
+            file.write_all(contents)?;
+            file.sync_all()
+        }
+        other => other,
+    });
+    let _ = fs::remove_file(&temporary);
+    result
+}
+
 #[cfg(unix)]
 fn link_count(metadata: &fs::Metadata) -> u64 {
     use std::os::unix::fs::MetadataExt;
@@ -108,6 +139,18 @@ mod tests {
             let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
             assert_eq!(mode, 0o640);
         }
+        assert_eq!(fs::read_dir(folder.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn creates_new_files_only() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("_routes.json");
+        create_file(&path, b"{}").unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "{}");
+        let error = create_file(&path, b"other").unwrap_err();
+        assert_eq!(error.kind(), io::ErrorKind::AlreadyExists);
+        assert_eq!(fs::read_to_string(&path).unwrap(), "{}");
         assert_eq!(fs::read_dir(folder.path()).unwrap().count(), 1);
     }
 

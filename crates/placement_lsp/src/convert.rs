@@ -14,9 +14,10 @@ use ropey::Rope;
 use serde::{Deserialize, Serialize};
 use tower_lsp_server::ls_types::{
     self as lsp, CodeDescription, CompletionItem, CompletionItemKind, CompletionItemTag,
-    CompletionTextEdit, DiagnosticRelatedInformation, DiagnosticSeverity, DocumentChanges,
-    Documentation, Location, MarkupContent, MarkupKind, NumberOrString, OneOf,
-    OptionalVersionedTextDocumentIdentifier, Range, TextDocumentEdit, TextEdit, Uri, WorkspaceEdit,
+    CompletionTextEdit, CreateFile, CreateFileOptions, DiagnosticRelatedInformation,
+    DiagnosticSeverity, DocumentChangeOperation, DocumentChanges, Documentation, Location,
+    MarkupContent, MarkupKind, NumberOrString, OneOf, OptionalVersionedTextDocumentIdentifier,
+    Range, ResourceOp, TextDocumentEdit, TextEdit, Uri, WorkspaceEdit,
 };
 
 use crate::completion;
@@ -39,6 +40,33 @@ pub struct FixData {
     /// Safe fixes keep the config's meaning; they are preferred and applied by fix-all.
     pub safe: bool,
     pub edits: Vec<TextEdit>,
+    /// Changes to other files; offered only to clients that apply `documentChanges` with
+    /// resource operations.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other_files: Vec<FileChangeData>,
+}
+
+/// A fix's change to another file, in protocol terms.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum FileChangeData {
+    Create {
+        uri: Uri,
+        content: String,
+    },
+    Edit {
+        uri: Uri,
+        /// The open buffer's version the edits were made for (`None`: the file on disk).
+        version: Option<i32>,
+        edits: Vec<TextEdit>,
+    },
+}
+
+impl FileChangeData {
+    /// Whether the client must support creating files to apply it.
+    pub fn creates(&self) -> bool {
+        matches!(self, FileChangeData::Create { .. })
+    }
 }
 
 /// The diagnostics of one file, ready to publish.
@@ -167,11 +195,8 @@ fn convert(
 ) -> lsp::Diagnostic {
     let rope = texts.rope(&diagnostic.file);
     let range = span_to_range(rope, diagnostic.span, encoding);
-    let fix = diagnostic.fix.as_ref().map(|fix| FixData {
-        title: fix.title.clone(),
-        safe: fix.applicability == Applicability::Safe,
-        edits: fix
-            .edits
+    let edits = diagnostic.fix.as_ref().map(|fix| {
+        fix.edits
             .iter()
             .map(|edit| {
                 TextEdit::new(
@@ -179,8 +204,25 @@ fn convert(
                     edit.content.clone(),
                 )
             })
-            .collect(),
+            .collect()
     });
+    let fix = match (diagnostic.fix.as_ref(), edits) {
+        (Some(fix), Some(edits)) => {
+            let other_files: Option<Vec<FileChangeData>> = fix
+                .other_files
+                .iter()
+                .map(|change| file_change_data(change, texts, encoding))
+                .collect();
+            // A change that cannot be named by a URI is not offered at all.
+            other_files.map(|other_files| FixData {
+                title: fix.title.clone(),
+                safe: fix.applicability == Applicability::Safe,
+                edits,
+                other_files,
+            })
+        }
+        _ => None,
+    };
     let data = DiagnosticData {
         version: texts.version(&diagnostic.file),
         fix,
@@ -221,6 +263,37 @@ fn convert(
 }
 
 /// The fix data of a diagnostic sent back by the client, when it is one of ours.
+fn file_change_data(
+    change: &placement_analysis::FileChange,
+    texts: &mut FileTexts<'_>,
+    encoding: PositionEncoding,
+) -> Option<FileChangeData> {
+    let uri = texts.uri(change.path())?;
+    Some(match change {
+        placement_analysis::FileChange::Create { content, .. } => FileChangeData::Create {
+            uri,
+            content: content.clone(),
+        },
+        placement_analysis::FileChange::Edit { path, edits } => {
+            let version = texts.version(path);
+            let rope = texts.rope(path);
+            FileChangeData::Edit {
+                uri,
+                version,
+                edits: edits
+                    .iter()
+                    .map(|edit| {
+                        TextEdit::new(
+                            span_to_range(rope, edit.span, encoding),
+                            edit.content.clone(),
+                        )
+                    })
+                    .collect(),
+            }
+        }
+    })
+}
+
 pub fn diagnostic_data(diagnostic: &lsp::Diagnostic) -> Option<DiagnosticData> {
     if diagnostic.source.as_deref() != Some(SOURCE) {
         return None;
@@ -299,6 +372,59 @@ pub fn workspace_edit(
             changes: Some(HashMap::from([(uri.clone(), edits)])),
             ..Default::default()
         }
+    }
+}
+
+/// The edits of a fix that also changes other files, as `documentChanges` (the only form that
+/// can create a file): the config's edits, then each other file's creation with its text, or
+/// its edits.
+pub fn workspace_edit_with_files(
+    uri: &Uri,
+    version: Option<i32>,
+    edits: Vec<TextEdit>,
+    other_files: Vec<FileChangeData>,
+) -> WorkspaceEdit {
+    let text_edit = |uri: Uri, version: Option<i32>, edits: Vec<TextEdit>| {
+        DocumentChangeOperation::Edit(TextDocumentEdit {
+            text_document: OptionalVersionedTextDocumentIdentifier { uri, version },
+            edits: edits.into_iter().map(OneOf::Left).collect(),
+        })
+    };
+    let mut operations = Vec::new();
+    if !edits.is_empty() {
+        operations.push(text_edit(uri.clone(), version, edits));
+    }
+    for change in other_files {
+        match change {
+            FileChangeData::Create { uri, content } => {
+                operations.push(DocumentChangeOperation::Op(ResourceOp::Create(
+                    CreateFile {
+                        uri: uri.clone(),
+                        // Never over a file made since the fix was computed.
+                        options: Some(CreateFileOptions {
+                            overwrite: Some(false),
+                            ignore_if_exists: Some(false),
+                        }),
+                        annotation_id: None,
+                    },
+                )));
+                let start = lsp::Position::new(0, 0);
+                operations.push(text_edit(
+                    uri,
+                    None,
+                    vec![TextEdit::new(Range::new(start, start), content)],
+                ));
+            }
+            FileChangeData::Edit {
+                uri,
+                version,
+                edits,
+            } => operations.push(text_edit(uri, version, edits)),
+        }
+    }
+    WorkspaceEdit {
+        document_changes: Some(DocumentChanges::Operations(operations)),
+        ..Default::default()
     }
 }
 

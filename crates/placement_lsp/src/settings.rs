@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use placement_analysis::selection::RuleSelection;
 use serde_json::Value;
-use tower_lsp_server::ls_types::InitializeParams;
+use tower_lsp_server::ls_types::{InitializeParams, ResourceOperationKind};
 
 use crate::encoding::PositionEncoding;
 
@@ -21,6 +21,9 @@ pub struct Settings {
     pub encoding: PositionEncoding,
     /// The client applies `documentChanges` with versions (and refuses stale ones).
     pub versioned_edits: bool,
+    /// The client applies `documentChanges` that create files (`resourceOperations` has
+    /// `create`): only then are fixes that write another file offered.
+    pub creates_files: bool,
     pub dynamic_watchers: bool,
     pub debounce: Duration,
     /// The rules reported (`select`/`ignore`, as on the command line).
@@ -34,6 +37,7 @@ impl Default for Settings {
         Self {
             encoding: PositionEncoding::Utf16,
             versioned_edits: false,
+            creates_files: false,
             dynamic_watchers: false,
             debounce: DEFAULT_DEBOUNCE,
             selection: RuleSelection::all(),
@@ -51,6 +55,11 @@ impl Settings {
             .and_then(|w| w.workspace_edit.as_ref())
             .and_then(|edit| edit.document_changes)
             .unwrap_or(false);
+        let creates_files = versioned_edits
+            && workspace
+                .and_then(|w| w.workspace_edit.as_ref())
+                .and_then(|edit| edit.resource_operations.as_ref())
+                .is_some_and(|operations| operations.contains(&ResourceOperationKind::Create));
         let dynamic_watchers = workspace
             .and_then(|w| w.did_change_watched_files.as_ref())
             .and_then(|watched| watched.dynamic_registration)
@@ -61,6 +70,7 @@ impl Settings {
         Self {
             encoding: PositionEncoding::negotiate(capabilities),
             versioned_edits,
+            creates_files,
             dynamic_watchers,
             debounce: debounce_option(options).unwrap_or(DEFAULT_DEBOUNCE),
             selection,

@@ -1005,3 +1005,88 @@ async fn a_pages_function_opened_first_brings_its_projects_diagnostics() {
     assert_eq!(codes(&params), ["PL201"]);
     assert!(client.shutdown().await);
 }
+
+/// PL201's quick fix creates `_routes.json` in the build output: offered as `documentChanges`
+/// with a `CreateFile` to a client that can create files, and not at all to one that cannot.
+/// Once the client has created the file, the warning goes.
+#[tokio::test]
+async fn quick_fix_creating_routes_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("wrangler.toml");
+    let text = "name = \"site\"\ncompatibility_date = \"2025-06-01\"\npages_build_output_dir = \"dist\"\n[placement]\nmode = \"smart\"\n";
+    write(&config, text);
+    write(
+        &dir.path().join("functions/_middleware.ts"),
+        "export const onRequest = (context) => context.next();\n",
+    );
+    write(
+        &dir.path().join("functions/api/users.ts"),
+        "export const onRequest = () => fetch(\"https://db.example.com/users\");\n",
+    );
+    write(&dir.path().join("dist/index.html"), "<!doctype html>\n");
+    write(&dir.path().join("dist/assets/app.js"), "console.log(1);\n");
+    let uri = file_uri(&config);
+    let routes = dir.path().join("dist/_routes.json");
+
+    // A client without resource operations is not offered the fix.
+    let mut client = TestClient::initialized(capabilities(false), json!({}), &[dir.path()]).await;
+    client.open(&uri, "toml", 1, text);
+    let params = client.diagnostics_where(&uri, has_version(1)).await;
+    let warning = diagnostic(&params, "PL201").clone();
+    let actions = client
+        .code_actions(&uri, &warning["range"], &[&warning], &["quickfix"])
+        .await;
+    assert_eq!(actions, json!([]));
+    assert!(client.shutdown().await);
+
+    let mut capabilities = capabilities(false);
+    capabilities["workspace"]["workspaceEdit"]["resourceOperations"] = json!(["create"]);
+    let mut client = TestClient::initialized(capabilities, json!({}), &[dir.path()]).await;
+    client.open(&uri, "toml", 1, text);
+    let params = client.diagnostics_where(&uri, has_version(1)).await;
+    let warning = diagnostic(&params, "PL201").clone();
+    let actions = client
+        .code_actions(&uri, &warning["range"], &[&warning], &["quickfix"])
+        .await;
+    let actions = actions.as_array().unwrap();
+    assert_eq!(actions.len(), 1, "{actions:?}");
+    assert_eq!(
+        actions[0]["title"],
+        "Write `_routes.json` keeping Functions off 3 static paths"
+    );
+    assert_eq!(actions[0]["isPreferred"], false);
+    let changes = actions[0]["edit"]["documentChanges"].as_array().unwrap();
+    assert_eq!(changes.len(), 2, "{changes:?}");
+    let routes_uri = file_uri(&routes);
+    assert_eq!(
+        changes[0],
+        json!({
+            "kind": "create",
+            "uri": routes_uri,
+            "options": {"overwrite": false, "ignoreIfExists": false},
+        })
+    );
+    assert_eq!(changes[1]["textDocument"]["uri"], routes_uri);
+    assert_eq!(changes[1]["textDocument"]["version"], Value::Null);
+    let created = apply_text_edits("", changes[1]["edits"].as_array().unwrap());
+    let value: Value = serde_json::from_str(&created).unwrap();
+    assert_eq!(value["version"], 1);
+    assert_eq!(value["include"], json!(["/*"]));
+    assert_eq!(value["exclude"], json!(["/assets/*", "/", "/index.html"]));
+
+    // The client creates the file and says so; the warning goes.
+    write(&routes, &created);
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": routes_uri, "type": 1}]}),
+    );
+    let params = client
+        .diagnostics_where(&uri, |params| {
+            params["diagnostics"]
+                .as_array()
+                .is_some_and(|diagnostics| diagnostics.iter().all(|d| d["code"] != "PL201"))
+        })
+        .await;
+    assert!(!codes(&params).contains(&"PL201".to_owned()), "{params}");
+    assert!(client.shutdown().await);
+}

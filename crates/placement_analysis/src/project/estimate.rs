@@ -15,6 +15,12 @@
 //!   where its own placement puts it.
 //! - KV and the assets binding: none. KV reads are served from a cache near the Worker and
 //!   assets from the location nearest the request, so neither is a centralised back end.
+//! - A request takes one path: of the arms of an `if`/`else`, a `switch` or a `?:`, the
+//!   costliest counts (not their sum), and a `return` or `throw` ends the path, so the calls
+//!   after an arm that returns are not on that arm's path. When paths differ, the counts are
+//!   the costliest path's and messages say "up to". A `switch` case falling through to the
+//!   next is not followed; the arms of `&&`, `||` and `??`, and `catch` blocks, count as if
+//!   they ran.
 //! - Awaited one after the other: each counts; inside `Promise.all([...])` (and `allSettled`,
 //!   `any`, `race`): one round for the group; inside a loop or an array callback (`map`,
 //!   `forEach`, ...): "many"; inside `waitUntil(...)`: none (it runs after the response).
@@ -24,13 +30,13 @@
 //!   the handler makes no back-end call. So does a call on `env.NAME` when the environment's
 //!   config declares no binding `NAME` (Pages projects often bind in the dashboard).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::deployments::Deployment;
-use super::source::{CallSite, CallTarget, ExportValue, Handler, Repeat, SourceFile};
+use super::source::{ArmRef, Branch, CallTarget, ExportValue, Handler, Repeat, SourceFile};
 use super::{ModuleGraph, Project, Resolved};
 use crate::span::Span;
 
@@ -222,6 +228,9 @@ pub struct HandlerEstimate {
     pub rounds: u32,
     /// Some back-end call is made in a loop.
     pub many: bool,
+    /// The handler's paths (the arms of its conditionals, its early returns) make different
+    /// numbers of round trips: the counts are those of the costliest path ("up to").
+    pub paths_differ: bool,
     /// Every call on its path was followed: nothing the analysis could not see.
     pub complete: bool,
 }
@@ -241,6 +250,16 @@ impl HandlerEstimate {
             .filter(|calls| calls.back_end.reach() != Reach::Analytics)
     }
 
+    /// "about 3 sequential round trips", or "up to 3 ..." when the paths differ.
+    pub fn rounds_wording(&self, rounds: u32) -> String {
+        let about = if self.paths_differ { "up to" } else { "about" };
+        if rounds == 1 {
+            format!("{about} 1 round trip")
+        } else {
+            format!("{about} {rounds} sequential round trips")
+        }
+    }
+
     /// "about 3 sequential round trips: `api.example.com` x2, D1 `DB` x1".
     pub fn summary(&self) -> String {
         let counted: Vec<String> = self.counted().map(BackEndCalls::describe).collect();
@@ -249,10 +268,8 @@ impl HandlerEstimate {
         }
         let mut out = if self.many {
             "round trips in a loop".to_owned()
-        } else if self.rounds == 1 {
-            "about 1 round trip".to_owned()
         } else {
-            format!("about {} sequential round trips", self.rounds)
+            self.rounds_wording(self.rounds)
         };
         let _ = write!(out, ": {}", counted.join(", "));
         out
@@ -523,117 +540,136 @@ fn estimate_with(
         let mut walk = Walk {
             project,
             kinds,
-            calls: Vec::new(),
+            back_ends: Vec::new(),
             complete: !opaque && !handler.opaque,
-            next_group: 0,
         };
         let module = project.source(path);
-        walk.expand(module, path, &handler.calls, Inherited::None, 0);
-        trips.handlers.push(walk.finish(path, handler.span));
+        let tree = walk.expand(module, path, handler, false, 0);
+        trips.handlers.push(walk.finish(path, handler.span, &tree));
     }
     Some(trips)
 }
 
-/// How the call that led into a helper repeats, imposed on the helper's calls.
-#[derive(Clone, Copy)]
-enum Inherited {
-    None,
-    Parallel(u32),
-    Many,
+/// The calls on a handler's paths: conditionals keep their arms apart, since a request takes
+/// one of them.
+enum Node {
+    /// One round trip to the back end at this index of [`Walk::back_ends`]; `many` in a loop.
+    Call { back_end: usize, many: bool },
+    /// The calls of one `Promise.all` (its number in the function): one round.
+    Parallel { group: u32, calls: Vec<Node> },
+    /// A helper's calls: a `return` in it ends the helper, not the handler.
+    Helper(Vec<Node>),
+    /// A conditional (its number in the function): one arm runs.
+    Choice {
+        branch: u32,
+        arms: Vec<Vec<Node>>,
+        arm_returns: Vec<bool>,
+    },
 }
 
-/// One round trip, flattened out of the helpers.
-struct Flat {
-    back_end: BackEnd,
-    repeat: FlatRepeat,
-    location: (PathBuf, Span),
-}
+/// Round trips along one path, per measure: index 0 all the back ends that count (analytics
+/// left out), then each back end of [`Walk::back_ends`]. Each is `(rounds, in a loop)`.
+#[derive(Clone)]
+struct Cost(Vec<(u32, bool)>);
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum FlatRepeat {
-    Once,
-    Group(u32),
-    Many,
+impl Cost {
+    fn zero(measures: usize) -> Self {
+        Cost(vec![(0, false); measures])
+    }
+
+    /// The costlier path, measure by measure (a loop beats any count).
+    fn max(mut self, other: &Cost) -> Cost {
+        for (mine, theirs) in self.0.iter_mut().zip(&other.0) {
+            if (theirs.1, theirs.0) > (mine.1, mine.0) {
+                *mine = *theirs;
+            }
+        }
+        self
+    }
 }
 
 struct Walk<'p, 'k> {
     project: &'p Project,
     kinds: &'k HashMap<String, BindingKind>,
-    calls: Vec<Flat>,
+    /// Each back end called, in the order of its first call, with that call.
+    back_ends: Vec<(BackEnd, (PathBuf, Span))>,
     complete: bool,
-    next_group: u32,
 }
 
 impl<'p> Walk<'p, '_> {
+    /// The tree of `handler`'s calls, helpers expanded; `in_loop` when the call that led here
+    /// runs in a loop.
     fn expand(
         &mut self,
         module: Option<&'p SourceFile>,
         path: &Path,
-        calls: &'p [CallSite],
-        inherited: Inherited,
+        handler: &'p Handler,
+        in_loop: bool,
         depth: usize,
-    ) {
-        // Group ids are per function; make them unique across the expansion.
-        let mut groups: BTreeMap<u32, u32> = BTreeMap::new();
-        for call in calls {
-            let repeat = match (inherited, call.repeat) {
-                (Inherited::Many, _) | (_, Repeat::Many) => FlatRepeat::Many,
-                (Inherited::Parallel(group), _) => FlatRepeat::Group(group),
-                (Inherited::None, Repeat::Once) => FlatRepeat::Once,
-                (Inherited::None, Repeat::Parallel(local)) => {
-                    let next = &mut self.next_group;
-                    FlatRepeat::Group(*groups.entry(local).or_insert_with(|| {
-                        *next += 1;
-                        *next
-                    }))
-                }
-            };
-            match &call.target {
+    ) -> Vec<Node> {
+        let mut root: Vec<Node> = Vec::new();
+        for call in &handler.calls {
+            let many = in_loop || call.repeat == Repeat::Many;
+            let node = match &call.target {
                 CallTarget::Fetch { url } => {
                     let back_end = url
                         .as_deref()
                         .and_then(host_of)
                         .map_or(BackEnd::UnknownHost, BackEnd::Host);
-                    self.push(back_end, repeat, path, call.span);
+                    Some(self.call(back_end, many, path, call.span))
                 }
                 CallTarget::Binding {
                     name,
                     method,
                     via_env,
                 } => match self.kinds.get(name) {
-                    Some(kind) => {
-                        if let Some(back_end) = binding_back_end(*kind, name, method) {
-                            self.push(back_end, repeat, path, call.span);
-                        }
-                    }
+                    Some(kind) => binding_back_end(*kind, name, method)
+                        .map(|back_end| self.call(back_end, many, path, call.span)),
                     // A binding the config does not declare (bound in the dashboard, or
                     // missing): what it reaches is unknown.
-                    None if *via_env => self.complete = false,
-                    None => {}
+                    None => {
+                        if *via_env {
+                            self.complete = false;
+                        }
+                        None
+                    }
                 },
                 CallTarget::Helper { module: from, name } => {
-                    let inherited = match repeat {
-                        FlatRepeat::Once => Inherited::None,
-                        FlatRepeat::Group(group) => Inherited::Parallel(group),
-                        FlatRepeat::Many => Inherited::Many,
-                    };
                     if depth >= MAX_HELPER_DEPTH {
                         self.complete = false;
                         continue;
                     }
                     match self.helper(module, path, from.as_deref(), name) {
-                        Some((source, handler)) => self.expand(
+                        Some((source, helper)) => Some(Node::Helper(self.expand(
                             Some(source),
                             &source.path,
-                            &handler.calls,
-                            inherited,
+                            helper,
+                            many,
                             depth + 1,
-                        ),
-                        None => self.complete = false,
+                        ))),
+                        None => {
+                            self.complete = false;
+                            None
+                        }
                     }
                 }
+            };
+            let Some(node) = node else { continue };
+            let slot = arm_slot(&mut root, &handler.branches, call.arm);
+            match call.repeat {
+                Repeat::Parallel(group) if !many => match slot.last_mut() {
+                    Some(Node::Parallel { group: last, calls }) if *last == group => {
+                        calls.push(node);
+                    }
+                    _ => slot.push(Node::Parallel {
+                        group,
+                        calls: vec![node],
+                    }),
+                },
+                _ => slot.push(node),
             }
         }
+        root
     }
 
     /// The function a helper call runs, with its module.
@@ -663,67 +699,161 @@ impl<'p> Walk<'p, '_> {
         }
     }
 
-    fn push(&mut self, back_end: BackEnd, repeat: FlatRepeat, path: &Path, span: Span) {
-        self.calls.push(Flat {
-            back_end,
-            repeat,
-            location: (path.to_path_buf(), span),
-        });
+    fn call(&mut self, back_end: BackEnd, many: bool, path: &Path, span: Span) -> Node {
+        let index = match self
+            .back_ends
+            .iter()
+            .position(|(known, _)| *known == back_end)
+        {
+            Some(index) => index,
+            None => {
+                self.back_ends.push((back_end, (path.to_path_buf(), span)));
+                self.back_ends.len() - 1
+            }
+        };
+        Node::Call {
+            back_end: index,
+            many,
+        }
     }
 
-    fn finish(self, path: &Path, span: Span) -> HandlerEstimate {
-        let mut back_ends: Vec<BackEndCalls> = Vec::new();
-        let mut groups_seen: Vec<(BackEnd, u32)> = Vec::new();
-        let mut all_groups: Vec<u32> = Vec::new();
-        let mut rounds = 0;
-        let mut many = false;
-        for call in self.calls {
-            let counted = call.back_end.reach() != Reach::Analytics;
-            let index = match back_ends.iter().position(|b| b.back_end == call.back_end) {
-                Some(index) => index,
-                None => {
-                    back_ends.push(BackEndCalls {
-                        back_end: call.back_end.clone(),
-                        rounds: 0,
-                        many: false,
-                        first_call: call.location.clone(),
-                    });
-                    back_ends.len() - 1
-                }
-            };
-            let entry = &mut back_ends[index];
-            match call.repeat {
-                FlatRepeat::Once => {
-                    entry.rounds += 1;
-                    rounds += u32::from(counted);
-                }
-                FlatRepeat::Group(group) => {
-                    let key = (call.back_end.clone(), group);
-                    if !groups_seen.contains(&key) {
-                        groups_seen.push(key);
-                        entry.rounds += 1;
+    /// The cost of `nodes` followed by `after`; `exit` is what follows a `return` (nothing
+    /// in the handler, the rest of the caller in a helper). Sets `differ` when two arms of a
+    /// conditional cost differently.
+    fn cost(&self, nodes: &[Node], after: &Cost, exit: &Cost, differ: &mut bool) -> Cost {
+        let mut cost = after.clone();
+        for node in nodes.iter().rev() {
+            match node {
+                Node::Call { back_end, many } => {
+                    if self.back_ends[*back_end].0.reach() != Reach::Analytics {
+                        let all = &mut cost.0[0];
+                        if *many {
+                            all.1 = true;
+                        } else {
+                            all.0 += 1;
+                        }
                     }
-                    if counted && !all_groups.contains(&group) {
-                        all_groups.push(group);
-                        rounds += 1;
+                    let own = &mut cost.0[back_end + 1];
+                    own.0 += 1;
+                    own.1 |= *many;
+                }
+                Node::Parallel { calls, .. } => {
+                    let zero = Cost::zero(cost.0.len());
+                    let group = self.cost(calls, &zero, &zero, differ);
+                    for (total, part) in cost.0.iter_mut().zip(&group.0) {
+                        total.0 += part.0.min(1);
+                        total.1 |= part.1;
                     }
                 }
-                FlatRepeat::Many => {
-                    entry.many = true;
-                    entry.rounds += 1;
-                    many |= counted;
+                Node::Helper(calls) => {
+                    let rest = cost.clone();
+                    cost = self.cost(calls, &rest, &rest, differ);
+                }
+                Node::Choice {
+                    arms, arm_returns, ..
+                } => {
+                    let mut costliest: Option<Cost> = None;
+                    let mut first_total = None;
+                    for (index, arm) in arms.iter().enumerate() {
+                        let returns = arm_returns.get(index).copied().unwrap_or(false);
+                        let then = if returns { exit } else { &cost };
+                        let arm_cost = self.cost(arm, then, exit, differ);
+                        match first_total {
+                            None => first_total = Some(arm_cost.0[0]),
+                            Some(total) if total != arm_cost.0[0] => *differ = true,
+                            Some(_) => {}
+                        }
+                        costliest = Some(match costliest {
+                            None => arm_cost,
+                            Some(known) => known.max(&arm_cost),
+                        });
+                    }
+                    if let Some(costliest) = costliest {
+                        cost = costliest;
+                    }
                 }
             }
         }
+        cost
+    }
+
+    fn finish(self, path: &Path, span: Span, tree: &[Node]) -> HandlerEstimate {
+        let zero = Cost::zero(self.back_ends.len() + 1);
+        let mut paths_differ = false;
+        let cost = self.cost(tree, &zero, &zero, &mut paths_differ);
+        let back_ends = self
+            .back_ends
+            .iter()
+            .zip(&cost.0[1..])
+            .filter(|(_, (rounds, many))| *rounds > 0 || *many)
+            .map(|((back_end, first_call), (rounds, many))| BackEndCalls {
+                back_end: back_end.clone(),
+                rounds: *rounds,
+                many: *many,
+                first_call: first_call.clone(),
+            })
+            .collect();
+        let (rounds, many) = cost.0[0];
         HandlerEstimate {
             file: path.to_path_buf(),
             span,
             back_ends,
             rounds,
             many,
+            paths_differ,
             complete: self.complete,
         }
     }
+}
+
+/// The sequence of `root` that a call in `arm` goes to: the arm's, inside the conditionals
+/// around it, made as needed. Calls come in document order, so the calls of one conditional
+/// are together at the end of the sequence.
+fn arm_slot<'t>(
+    root: &'t mut Vec<Node>,
+    branches: &[Branch],
+    arm: Option<ArmRef>,
+) -> &'t mut Vec<Node> {
+    // The arms from the outermost conditional in (a parent is always numbered first).
+    let mut chain: Vec<ArmRef> = Vec::new();
+    let mut current = arm;
+    while let Some(arm) = current {
+        if chain.len() > branches.len() {
+            break;
+        }
+        chain.push(arm);
+        current = branches
+            .get(arm.branch as usize)
+            .and_then(|branch| branch.parent);
+    }
+    let mut slot = root;
+    for arm in chain.into_iter().rev() {
+        let Some(branch) = branches.get(arm.branch as usize) else {
+            break;
+        };
+        let open =
+            matches!(slot.last(), Some(Node::Choice { branch, .. }) if *branch == arm.branch);
+        if !open {
+            slot.push(Node::Choice {
+                branch: arm.branch,
+                arms: Vec::new(),
+                arm_returns: branch.arm_returns.clone(),
+            });
+        }
+        let Some(Node::Choice {
+            arms, arm_returns, ..
+        }) = slot.last_mut()
+        else {
+            unreachable!("a conditional was just made the last node");
+        };
+        let index = arm.arm as usize;
+        let count = arm_returns.len().max(index + 1);
+        if arms.len() < count {
+            arms.resize_with(count, Vec::new);
+        }
+        slot = &mut arms[index];
+    }
+    slot
 }
 
 #[cfg(test)]
@@ -771,6 +901,117 @@ durable_objects.bindings = [{ name = "ROOMS", class_name = "Room" }]
             "src/index.ts",
             &format!("export default {{ async fetch(request, env, ctx) {{ {body} }} }};"),
         )])
+    }
+
+    /// Like [`worker`], with more functions in the module.
+    fn worker_with(body: &str, functions: &str) -> String {
+        summary(&[(
+            "src/index.ts",
+            &format!(
+                "export default {{ async fetch(request, env, ctx) {{ {body} }} }};\n{functions}"
+            ),
+        )])
+    }
+
+    #[test]
+    fn one_path_counts_through_if_else() {
+        // Each arm makes 2; the request takes one: up to 2, not 4.
+        assert_eq!(
+            worker(
+                "if (request.method === 'GET') { await env.DB.prepare('a').all(); \
+                 await env.DB.prepare('b').all(); } else { await env.DB.prepare('c').run(); \
+                 await env.DB.prepare('d').run(); } return new Response('');"
+            ),
+            "fetch handler: about 2 sequential round trips: D1 `DB` x2"
+        );
+        // Arms that differ: the costliest, said as "up to"; the calls after the
+        // conditional count on every path.
+        assert_eq!(
+            worker(
+                "if (request.method === 'POST') { await fetch('https://api.example.com/a'); \
+                 await fetch('https://api.example.com/b'); } \
+                 else if (request.method === 'PUT') { await fetch('https://api.example.com/c'); } \
+                 await fetch('https://api.example.com/d'); return new Response('');"
+            ),
+            "fetch handler: up to 3 sequential round trips: `api.example.com` x3"
+        );
+    }
+
+    #[test]
+    fn early_returns_end_a_path() {
+        // The arm that returns skips what follows; the other path makes the two after it.
+        assert_eq!(
+            worker(
+                "const url = new URL(request.url); \
+                 if (url.pathname === '/a') { await env.DB.prepare('a').all(); return new Response('a'); } \
+                 if (url.pathname === '/b') { await env.DB.prepare('b').all(); \
+                 await env.DB.prepare('b2').all(); await env.DB.prepare('b3').all(); return new Response('b'); } \
+                 await env.DB.prepare('c').all(); await env.DB.prepare('d').all(); return new Response('');"
+            ),
+            "fetch handler: up to 3 sequential round trips: D1 `DB` x3"
+        );
+        // A guard that returns early and an `else` that throws: only one path goes on.
+        assert_eq!(
+            worker(
+                "if (!request.headers.get('x')) return new Response('no', { status: 401 }); \
+                 if (request.method === 'GET') { await fetch('https://api.example.com/a'); } \
+                 else { throw new Error('method'); } \
+                 await fetch('https://api.example.com/b'); return new Response('');"
+            ),
+            "fetch handler: up to 2 sequential round trips: `api.example.com` x2"
+        );
+        // A `return` in a helper ends the helper, not the handler.
+        assert_eq!(
+            worker_with(
+                "await check(request); await fetch('https://api.example.com/after'); \
+                 return new Response('');",
+                "async function check(request) { if (request.method === 'GET') { \
+                 await fetch('https://api.example.com/get'); return; } \
+                 await fetch('https://api.example.com/other'); }"
+            ),
+            "fetch handler: about 2 sequential round trips: `api.example.com` x2"
+        );
+    }
+
+    #[test]
+    fn switch_cases_and_ternaries_take_one_arm() {
+        assert_eq!(
+            worker(
+                "switch (new URL(request.url).pathname) { \
+                 case '/a': await fetch('https://api.example.com/a'); break; \
+                 case '/b': await fetch('https://api.example.com/b'); \
+                 await fetch('https://api.example.com/b2'); return new Response('b'); \
+                 default: await fetch('https://api.example.com/c'); } \
+                 await fetch('https://api.example.com/d'); return new Response('');"
+            ),
+            // Every case makes 2 on its way (`/b` returns before the last fetch).
+            "fetch handler: about 2 sequential round trips: `api.example.com` x2"
+        );
+        // Without `default`, a request may match no case.
+        assert_eq!(
+            worker(
+                "switch (request.method) { case 'GET': await fetch('https://api.example.com/a'); break; } \
+                 return new Response('');"
+            ),
+            "fetch handler: up to 1 round trip: `api.example.com` x1"
+        );
+        assert_eq!(
+            worker(
+                "const row = request.method === 'GET' \
+                 ? await env.DB.prepare('a').first() : await env.DB.prepare('b').run(); \
+                 await env.DB.prepare('c').run(); return new Response(row);"
+            ),
+            "fetch handler: about 2 sequential round trips: D1 `DB` x2"
+        );
+        // Per back end too: each back end's count is its costliest path's.
+        assert_eq!(
+            worker(
+                "if (request.method === 'GET') { await fetch('https://api.example.com/a'); \
+                 await fetch('https://api.example.com/b'); } \
+                 else { await env.DB.prepare('a').run(); } return new Response('');"
+            ),
+            "fetch handler: up to 2 sequential round trips: `api.example.com` x2, D1 `DB` x1"
+        );
     }
 
     #[test]

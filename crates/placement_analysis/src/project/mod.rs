@@ -121,12 +121,22 @@ pub struct PagesProject {
     /// The modules that run: the `_worker.js` graph in advanced mode, otherwise the
     /// Functions and what they import.
     pub graph: ModuleGraph,
+    /// The entries at the top of the build output, listed only for a root middleware without
+    /// `_worker.js`; `None` when not listed or not there (not built yet).
+    pub output_entries: Option<Vec<DirEntry>>,
 }
 
 impl PagesProject {
     /// The middleware for every request: `functions/_middleware.*`.
     pub fn root_middleware(&self) -> Option<&FunctionFile> {
         self.functions.iter().find(|file| file.is_root_middleware())
+    }
+
+    /// The `exclude` rules that keep Functions off the static files of the build output (see
+    /// [`pages::static_excludes`]); `None` when the build output was not listed.
+    pub fn static_excludes(&self) -> Option<Vec<String>> {
+        let entries = self.output_entries.as_ref()?;
+        Some(pages::static_excludes(entries, &self.functions))
     }
 
     /// The function file at `path`, if it is one.
@@ -155,7 +165,7 @@ pub struct Project {
     /// Every source file parsed, by path.
     pub sources: BTreeMap<PathBuf, SourceFile>,
     /// Where each module's relative imports lead: `(module, specifier) → file`.
-    links: HashMap<(PathBuf, String), PathBuf>,
+    links: HashMap<PathBuf, HashMap<String, PathBuf>>,
     /// The Worker's module graph for each `main` path of an environment that is placed.
     pub workers: BTreeMap<PathBuf, ModuleGraph>,
     /// Each `main` as written in the config, resolved to its entry in `workers`: environments
@@ -230,7 +240,10 @@ impl Project {
             return loader.project;
         }
         if let Some(output_dir) = pages_build_output_dir(model) {
-            loader.load_pages(output_dir);
+            let placed = deployments
+                .iter()
+                .any(|deployment| deployment.moving_placement(placements).is_some());
+            loader.load_pages(output_dir, placed);
         } else {
             for (deployment, _) in deployments.iter().zip(&advised).filter(|(_, a)| **a) {
                 let Some(main) = deployment.main_path() else {
@@ -303,9 +316,8 @@ impl Project {
 
     /// The file a relative import in `module` leads to, if it was read.
     pub fn link(&self, module: &Path, specifier: &str) -> Option<&Path> {
-        self.links
-            .get(&(module.to_path_buf(), specifier.to_owned()))
-            .map(PathBuf::as_path)
+        // Looked up by reference: the estimate follows helpers through here for every call.
+        self.links.get(module)?.get(specifier).map(PathBuf::as_path)
     }
 
     /// What `name` exported by `module` is, following `export ... from`, imported bindings
@@ -433,7 +445,9 @@ impl Loader<'_> {
                 if let Some(target) = target {
                     self.project
                         .links
-                        .insert((module.clone(), specifier), target.clone());
+                        .entry(module.clone())
+                        .or_default()
+                        .insert(specifier, target.clone());
                     queue.push_back((target, depth + 1));
                 }
             }
@@ -441,17 +455,24 @@ impl Loader<'_> {
         graph
     }
 
-    fn load_pages(&mut self, output_dir: &str) {
+    /// Reads the Pages project; `placed` when a placement moves it (only then does PL201 want
+    /// `_routes.json` and what the build output holds; without, the advisor reads only the
+    /// Functions).
+    fn load_pages(&mut self, output_dir: &str, placed: bool) {
         let root = self.project.root.clone();
         let output_dir = normalize(&root.join(output_dir));
         let functions_dir = root.join("functions");
         let mut functions = Vec::new();
         self.walk_functions(&functions_dir, Path::new(""), 0, &mut functions);
         functions.sort_by(|a: &FunctionFile, b| a.path.cmp(&b.path));
-        let routes_path = output_dir.join("_routes.json");
-        let routes = self
-            .read(&routes_path)
-            .map(|text| RoutesFile::parse(routes_path, &text));
+        // Only PL201, which needs a placement that moves the project, reads `_routes.json`.
+        let routes_path = output_dir.join(pages::ROUTES_FILE);
+        let routes = if placed {
+            self.read(&routes_path)
+                .map(|text| RoutesFile::parse(routes_path, &text))
+        } else {
+            None
+        };
         let worker_file = output_dir.join("_worker.js");
         let worker_folder = worker_file.join("index.js");
         let advanced_worker = if self.load_source(&worker_file) {
@@ -467,12 +488,22 @@ impl Loader<'_> {
             None => functions.iter().map(|file| file.path.clone()).collect(),
         };
         let graph = self.graph(&roots);
+        // Only a root middleware's fix (PL201) needs to know what the build output serves.
+        let output_entries = if placed
+            && advanced_worker.is_none()
+            && functions.iter().any(FunctionFile::is_root_middleware)
+        {
+            self.files.list_dir(&output_dir)
+        } else {
+            None
+        };
         self.project.pages = Some(PagesProject {
             output_dir,
             functions,
             routes,
             advanced_worker,
             graph,
+            output_entries,
         });
     }
 

@@ -132,6 +132,7 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
                 title: format!("Add `routes = []` to `env.{name}`"),
                 applicability: Applicability::Unsafe,
                 edits,
+                other_files: Vec::new(),
             });
         }
     }

@@ -108,6 +108,7 @@ impl<'a> Visitor<'a> for DeprecatedKeys<'_, '_, 'a> {
                 title: format!("Rename `{}` to `{new_name}`", entry.key),
                 applicability: Applicability::Safe,
                 edits: vec![rename_key(self.ctx.format(), entry, new_name)],
+                other_files: Vec::new(),
             });
         }
     }

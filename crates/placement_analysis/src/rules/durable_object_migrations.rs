@@ -204,6 +204,7 @@ fn check_migrations(ctx: &Context<'_>, sink: &mut Sink<'_>, scope: &Scope<'_>, e
                         title: "Rename to `new_sqlite_classes`".to_owned(),
                         applicability: Applicability::Unsafe,
                         edits: vec![Edit::replace(legacy.key_span, key)],
+                        other_files: Vec::new(),
                     });
                 }
             }

@@ -151,6 +151,7 @@ fn check_date(ctx: &Context<'_>, sink: &mut Sink<'_>, scope: &Scope<'_>, entry: 
                     title: format!("Write `{fixed}`"),
                     applicability: Applicability::Safe,
                     edits: vec![Edit::replace(inside, fixed)],
+                    other_files: Vec::new(),
                 });
             }
         }

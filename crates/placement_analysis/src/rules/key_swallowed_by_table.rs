@@ -314,6 +314,7 @@ impl Walk<'_, '_> {
                 insert_lines_before(ctx.text, insert_at, moved),
                 Edit::delete(lines),
             ],
+            other_files: Vec::new(),
         })
     }
 }
@@ -422,6 +423,20 @@ workers_dev = false
             "PL108",
             Format::Json,
             r#"{ "placement": { "mode": "smart", "workers_dev": false } }"#,
+        );
+    }
+
+    #[test]
+    fn keys_the_table_takes_do_not_fire() {
+        // `dev` is both a top-level key and a Service Binding's own (its local plugin).
+        assert_rule(
+            "PL108",
+            Format::Toml,
+            r#"[[services]]
+binding = "API"
+service = "api"
+dev = { plugin = { package = "p", name = "n" } }
+"#,
         );
     }
 

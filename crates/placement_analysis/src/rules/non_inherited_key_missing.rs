@@ -200,6 +200,7 @@ fn report_missing_key(
             title: format!("Copy the top-level `{field}` into `env.{name}`"),
             applicability: Applicability::Unsafe,
             edits,
+            other_files: Vec::new(),
         });
     }
 }
@@ -305,6 +306,7 @@ impl<'a> TopLevelVars<'a> {
                 title: format!("Copy the missing top-level vars into `env.{name}.vars`"),
                 applicability: Applicability::Unsafe,
                 edits,
+                other_files: Vec::new(),
             });
         }
     }

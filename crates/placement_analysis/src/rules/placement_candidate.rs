@@ -30,6 +30,10 @@ declare_rule! {
     ///   its own placement puts it (see PL212), so it never makes a candidate;
     /// - KV and the assets binding: nothing (KV reads are served from a cache near the Worker,
     ///   assets from the location nearest the visitor);
+    /// - a request takes one path: of the arms of an `if`/`else`, a `switch` or a `?:`, the
+    ///   costliest counts, not their sum, and a `return` or `throw` ends the path (the calls
+    ///   after an arm that returns are not on its path); when paths differ, messages say
+    ///   "up to";
     /// - calls awaited one after the other count each; a `Promise.all([...])` counts one round;
     ///   a loop or an array callback counts "many"; `waitUntil(...)` counts nothing.
     ///
@@ -155,6 +159,8 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
             suggestion(handler, busiest).filter(|_| pages_build_output_dir(ctx.model).is_none());
         let rounds = if busiest.many {
             "round trips in a loop".to_owned()
+        } else if handler.paths_differ {
+            format!("up to {} sequential round trips", busiest.rounds)
         } else {
             format!("{} sequential round trips", busiest.rounds)
         };
@@ -180,6 +186,7 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
             title,
             applicability: Applicability::Unsafe,
             edits: vec![edit],
+            other_files: Vec::new(),
         });
         let diagnostic = sink
             .report(anchor(ctx, target), message)
@@ -321,6 +328,55 @@ mod tests {
   const user = await (await fetch('https://api.example.com/user')).json();
   return fetch(`https://api.example.com/orders/${user.id}`);
 } };";
+
+    #[test]
+    fn counts_one_path_of_a_conditional() {
+        // One route makes two D1 round trips, the other one: up to 2, and a candidate.
+        assert_project_rule(
+            "PL210",
+            &[
+                (
+                    "wrangler.jsonc",
+                    r#"{
+  "main": "src/index.ts",
+  ^^^^^^ PL210: makes up to 2 sequential round trips to D1 `DB` on the way to the response (in all, up to 2 sequential round trips: D1 `DB` x2)
+  "d1_databases": [{ "binding": "DB", "database_name": "d", "database_id": "x" }]
+}
+"#,
+                ),
+                (
+                    "src/index.ts",
+                    "export default { async fetch(request, env) {\n\
+                     if (request.method === 'POST') { await env.DB.prepare('a').run(); return new Response('ok'); }\n\
+                     const row = await env.DB.prepare('b').first();\n\
+                     const more = await env.DB.prepare('c').all();\n\
+                     return Response.json({ row, more });\n} };\n",
+                ),
+            ],
+        );
+        // Each route makes one: no candidate, however many routes there are.
+        assert_project_rule(
+            "PL210",
+            &[
+                (
+                    "wrangler.jsonc",
+                    r#"{
+  "main": "src/index.ts",
+  "d1_databases": [{ "binding": "DB", "database_name": "d", "database_id": "x" }]
+}
+"#,
+                ),
+                (
+                    "src/index.ts",
+                    "export default { async fetch(request, env) {\n\
+                     switch (new URL(request.url).pathname) {\n\
+                     case '/a': return Response.json(await env.DB.prepare('a').all());\n\
+                     case '/b': return Response.json(await env.DB.prepare('b').all());\n\
+                     default: return Response.json(await env.DB.prepare('c').all());\n} } };\n",
+                ),
+            ],
+        );
+    }
 
     #[test]
     fn fires_for_two_sequential_round_trips() {

@@ -82,6 +82,7 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
                 title: format!("Replace with \"{suggestion}\""),
                 applicability: Applicability::Unsafe,
                 edits: vec![Edit::replace(entry.value.span, string_literal(suggestion))],
+                other_files: Vec::new(),
             });
         }
     }

@@ -95,6 +95,7 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
                         target.value.span,
                         string_literal(&suggestion),
                     )],
+                    other_files: Vec::new(),
                 });
             }
         }

@@ -185,6 +185,7 @@ impl<'a> Visitor<'a> for UnknownKeysVisitor<'_, '_, 'a> {
                 title: format!("Rename `{}` to `{candidate}`", entry.key),
                 applicability: Applicability::Unsafe,
                 edits: vec![rename_key(format, entry, candidate)],
+                other_files: Vec::new(),
             });
         }
     }

@@ -147,6 +147,7 @@ fn report_not_table(
                 value.span,
                 placement_table_text(format, mode),
             )],
+            other_files: Vec::new(),
         });
     }
 }
@@ -261,6 +262,7 @@ fn check_enum(sink: &mut Sink<'_>, at: &At<'_, '_>, node: &Node, text: &str, sha
                 node.span,
                 crate::edits::string_literal(suggestion),
             )],
+            other_files: Vec::new(),
         });
     }
 }

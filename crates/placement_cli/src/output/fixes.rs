@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use placement_analysis::Applicability;
+use placement_analysis::{Applicability, FileChange};
 
 use super::{Sources, all_diagnostics};
 use crate::check::CheckRun;
@@ -30,19 +30,35 @@ pub fn diff(run: &CheckRun) -> FixDiff {
         if result.fixes_applied.is_empty() {
             continue;
         }
-        diff.files += 1;
         diff.fixes += result.fixes_applied.len();
         let name = display(&result.path);
-        let unified = similar::TextDiff::from_lines(original.as_str(), result.text.as_str());
-        diff.text.push_str(
-            &unified
-                .unified_diff()
-                .context_radius(3)
-                .header(&name, &name)
-                .to_string(),
-        );
+        if *original != result.text {
+            diff.files += 1;
+            push_unified(&mut diff.text, original, &result.text, &name, &name);
+        }
+        for file in &result.other_files {
+            diff.files += 1;
+            let name = display(&file.path);
+            // A file the fixes create is diffed against nothing, as `git diff` shows new files.
+            let (before, old_name) = match &file.original {
+                Some(text) => (text.as_str(), name.as_str()),
+                None => ("", "/dev/null"),
+            };
+            push_unified(&mut diff.text, before, &file.text, old_name, &name);
+        }
     }
     diff
+}
+
+fn push_unified(out: &mut String, before: &str, after: &str, old_name: &str, new_name: &str) {
+    let unified = similar::TextDiff::from_lines(before, after);
+    out.push_str(
+        &unified
+            .unified_diff()
+            .context_radius(3)
+            .header(old_name, new_name)
+            .to_string(),
+    );
 }
 
 /// `--diff`: the diff on `out`, then a count on standard error.
@@ -87,6 +103,21 @@ pub fn write_list(
         for (result, code, title) in applied {
             writeln!(out, "  {}: {code} {title}", display(&result.path))?;
         }
+        for result in &run.results {
+            for file in &result.other_files {
+                let what = if file.original.is_some() {
+                    "changed"
+                } else {
+                    "created"
+                };
+                writeln!(
+                    out,
+                    "  {}: {what} by the fixes of {}",
+                    display(&file.path),
+                    display(&result.path)
+                )?;
+            }
+        }
     }
     let available: Vec<_> = all_diagnostics(run)
         .filter_map(|diagnostic| diagnostic.fix.as_ref().map(|fix| (diagnostic, fix)))
@@ -112,6 +143,13 @@ pub fn write_list(
             diagnostic.rule.code,
             fix.title
         )?;
+        for change in &fix.other_files {
+            let what = match change {
+                FileChange::Create { .. } => "creates",
+                FileChange::Edit { .. } => "edits",
+            };
+            writeln!(out, "    {what} {}", display(change.path()))?;
+        }
     }
     Ok(())
 }

@@ -7,7 +7,7 @@ use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
     SourceCode, SourceSpan, SpanContents,
 };
-use placement_analysis::{Applicability, Diagnostic, Severity};
+use placement_analysis::{Applicability, Diagnostic, FileChange, Severity};
 
 use super::{Source, Sources, Summary, all_diagnostics};
 use crate::check::CheckRun;
@@ -201,6 +201,16 @@ fn report(diagnostic: &Diagnostic, sources: &mut Sources) -> Report {
             Applicability::Unsafe => "unsafe fix, applied by --unsafe-fixes",
         };
         push_line(&mut help, &format!("fix: {} ({how})", fix.title));
+        for change in &fix.other_files {
+            let what = match change {
+                FileChange::Create { .. } => "creates",
+                FileChange::Edit { .. } => "edits",
+            };
+            push_line(
+                &mut help,
+                &format!("  the fix {what} {}", display(change.path())),
+            );
+        }
     }
     let source = sources.get(&diagnostic.file);
     // A code frame of a huge line (minified JSON) would flood the terminal: name the place.

@@ -6,7 +6,7 @@
 
 use std::io::Write;
 
-use placement_analysis::{Diagnostic, Span};
+use placement_analysis::{Diagnostic, Edit, FileChange, Span};
 use serde::Serialize;
 use serde::ser::{SerializeSeq, Serializer};
 
@@ -52,7 +52,23 @@ struct DiagnosticJson<'a> {
 struct FixJson<'a> {
     applicability: &'static str,
     edits: Vec<EditJson<'a>>,
+    /// Since 1.x: changes to files other than `file`; left out when there are none, so
+    /// readers of the earlier output see the same fixes.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    other_files: Vec<FileChangeJson<'a>>,
     title: &'a str,
+}
+
+/// A fix's change to another file: `"kind": "create"` with the new file's `content`, or
+/// `"kind": "edit"` with `edits` as in `fix.edits`.
+#[derive(Serialize)]
+struct FileChangeJson<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    content: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    edits: Option<Vec<EditJson<'a>>>,
+    file: String,
+    kind: &'static str,
 }
 
 #[derive(Serialize)]
@@ -136,6 +152,16 @@ fn range_json(source: &Source, span: Span) -> RangeJson {
     }
 }
 
+fn edits_json<'a>(source: &Source, edits: &'a [Edit]) -> Vec<EditJson<'a>> {
+    edits
+        .iter()
+        .map(|edit| EditJson {
+            content: &edit.content,
+            range: range_json(source, edit.span),
+        })
+        .collect()
+}
+
 fn diagnostic_json<'a>(diagnostic: &'a Diagnostic, sources: &mut Sources) -> DiagnosticJson<'a> {
     let related = diagnostic
         .related
@@ -146,19 +172,28 @@ fn diagnostic_json<'a>(diagnostic: &'a Diagnostic, sources: &mut Sources) -> Dia
             range: range_json(sources.get(&related.file), related.span),
         })
         .collect();
-    let source = sources.get(&diagnostic.file);
     let fix = diagnostic.fix.as_ref().map(|fix| FixJson {
         applicability: fix.applicability.as_str(),
-        edits: fix
-            .edits
+        edits: edits_json(sources.get(&diagnostic.file), &fix.edits),
+        other_files: fix
+            .other_files
             .iter()
-            .map(|edit| EditJson {
-                content: &edit.content,
-                range: range_json(source, edit.span),
+            .map(|change| FileChangeJson {
+                content: match change {
+                    FileChange::Create { content, .. } => Some(content),
+                    FileChange::Edit { .. } => None,
+                },
+                edits: match change {
+                    FileChange::Create { .. } => None,
+                    FileChange::Edit { path, edits } => Some(edits_json(sources.get(path), edits)),
+                },
+                file: display(change.path()),
+                kind: change.kind(),
             })
             .collect(),
         title: &fix.title,
     });
+    let source = sources.get(&diagnostic.file);
     DiagnosticJson {
         code: diagnostic.rule.code,
         environments: &diagnostic.environments,

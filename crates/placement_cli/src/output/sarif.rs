@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use placement_analysis::{Diagnostic, Severity, Span, all_rules};
+use placement_analysis::{Diagnostic, Edit, FileChange, Severity, Span, all_rules};
 use serde_json::{Value, json};
 
 use super::{Source, Sources, all_diagnostics};
@@ -109,23 +109,30 @@ fn result_json(diagnostic: &Diagnostic, rule_index: Option<usize>, sources: &mut
             value
         })
         .collect();
-    let source = sources.get(&diagnostic.file);
     let fixes: Vec<Value> = diagnostic
         .fix
         .iter()
         .map(|fix| {
+            let config_edits = (!fix.edits.is_empty())
+                .then(|| artifact_change(&diagnostic.file, sources.get(&diagnostic.file), &fix.edits));
+            // A file the fix creates is replaced from its empty start (SARIF has no "create").
+            let other_files = fix.other_files.iter().map(|change| match change {
+                FileChange::Create { path, content } => json!({
+                    "artifactLocation": { "uri": uri(path) },
+                    "replacements": [{
+                        "deletedRegion": { "charOffset": 0, "charLength": 0 },
+                        "insertedContent": { "text": content },
+                    }],
+                }),
+                FileChange::Edit { path, edits } => artifact_change(path, sources.get(path), edits),
+            });
             json!({
                 "description": { "text": format!("{} ({})", fix.title, fix.applicability.as_str()) },
-                "artifactChanges": [{
-                    "artifactLocation": { "uri": uri(&diagnostic.file) },
-                    "replacements": fix.edits.iter().map(|edit| json!({
-                        "deletedRegion": region(source, edit.span),
-                        "insertedContent": { "text": edit.content },
-                    })).collect::<Vec<_>>(),
-                }],
+                "artifactChanges": config_edits.into_iter().chain(other_files).collect::<Vec<_>>(),
             })
         })
         .collect();
+    let source = sources.get(&diagnostic.file);
     let mut result = json!({
         "ruleId": diagnostic.rule.code,
         "level": level(diagnostic.severity),
@@ -143,4 +150,14 @@ fn result_json(diagnostic: &Diagnostic, rule_index: Option<usize>, sources: &mut
         result["fixes"] = json!(fixes);
     }
     result
+}
+
+fn artifact_change(file: &std::path::Path, source: &Source, edits: &[Edit]) -> Value {
+    json!({
+        "artifactLocation": { "uri": uri(file) },
+        "replacements": edits.iter().map(|edit| json!({
+            "deletedRegion": region(source, edit.span),
+            "insertedContent": { "text": edit.content },
+        })).collect::<Vec<_>>(),
+    })
 }

@@ -9,7 +9,7 @@ use tracing::debug;
 
 use crate::blocking::run_blocking;
 use crate::capabilities::FIX_ALL_KIND;
-use crate::convert::{diagnostic_data, minimal_edit, workspace_edit};
+use crate::convert::{diagnostic_data, minimal_edit, workspace_edit, workspace_edit_with_files};
 use crate::encoding::is_in_text;
 use crate::state::{Shared, config_format};
 
@@ -32,6 +32,7 @@ pub async fn code_action_request(
     }
     let version = document.version;
     let versioned = document.settings.versioned_edits;
+    let creates_files = document.settings.creates_files;
     let wants = |kind: &str| match &params.context.only {
         None => true,
         Some(only) => only.iter().any(|requested| {
@@ -49,11 +50,23 @@ pub async fn code_action_request(
             if data.version.is_some_and(|fixed| fixed != version) {
                 continue; // computed for an older text
             }
+            let edit = if fix.other_files.is_empty() {
+                workspace_edit(&uri, Some(version), fix.edits, versioned)
+            } else {
+                // Another file's changes need `documentChanges`, and creating one needs the
+                // client's `create` resource operation: without them the fix is not offered,
+                // rather than applied in part.
+                let needs_create = fix.other_files.iter().any(|change| change.creates());
+                if !versioned || (needs_create && !creates_files) {
+                    continue;
+                }
+                workspace_edit_with_files(&uri, Some(version), fix.edits, fix.other_files)
+            };
             actions.push(CodeActionOrCommand::CodeAction(CodeAction {
                 title: fix.title,
                 kind: Some(CodeActionKind::QUICKFIX),
                 diagnostics: Some(vec![diagnostic.clone()]),
-                edit: Some(workspace_edit(&uri, Some(version), fix.edits, versioned)),
+                edit: Some(edit),
                 is_preferred: Some(fix.safe),
                 ..Default::default()
             }));
@@ -75,7 +88,8 @@ pub async fn code_action_request(
                 &text,
                 false,
                 &|rule| settings.is_enabled(rule),
-                &|text| {
+                &placement_analysis::project::NoFiles,
+                &|text, _| {
                     let mut diagnostics = placement_analysis::check_config(&path, text);
                     settings.apply(&path, text, &mut diagnostics);
                     diagnostics

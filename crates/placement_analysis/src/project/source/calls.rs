@@ -6,14 +6,14 @@ use std::collections::HashMap;
 
 use oxc_ast::ast::{
     Argument, ArrowFunctionBody, ArrowFunctionExpression, AwaitExpression, CallExpression, Class,
-    DoWhileStatement, Expression, ForInStatement, ForOfStatement, ForStatement, FunctionBody,
-    ImportExpression, ObjectPropertyKind, Program, TaggedTemplateExpression, VariableDeclarator,
-    WhileStatement,
+    ConditionalExpression, DoWhileStatement, Expression, ForInStatement, ForOfStatement,
+    ForStatement, FunctionBody, IfStatement, ImportExpression, ObjectPropertyKind, Program,
+    Statement, SwitchStatement, TaggedTemplateExpression, VariableDeclarator, WhileStatement,
 };
 use oxc_ast_visit::{Visit, walk};
 
 use super::facts::{
-    AwaitedFetch, BindingFetch, CallSite, CallTarget, Handler, Repeat, SourceFacts,
+    ArmRef, AwaitedFetch, BindingFetch, Branch, CallSite, CallTarget, Handler, Repeat, SourceFacts,
 };
 use super::span_of;
 use crate::span::Span;
@@ -34,6 +34,7 @@ pub(super) trait Values<'a> {
 pub(super) struct BodyFacts {
     pub awaited_fetches: Vec<AwaitedFetch>,
     pub calls: Vec<CallSite>,
+    pub branches: Vec<Branch>,
 }
 
 /// The fetches and calls of a function body on the request's path.
@@ -88,6 +89,9 @@ struct HandlerWalker<'v, 'a> {
     /// Start offsets of calls that are inner links of a chain already recorded
     /// (`env.DB.prepare(q)` in `env.DB.prepare(q).first()`).
     chained: Vec<u32>,
+    /// The conditionals met so far, and the arm the walk is in.
+    branches: Vec<Branch>,
+    arm: Option<ArmRef>,
 }
 
 impl<'v, 'a> HandlerWalker<'v, 'a> {
@@ -102,14 +106,74 @@ impl<'v, 'a> HandlerWalker<'v, 'a> {
             groups: 0,
             aliases: HashMap::new(),
             chained: Vec::new(),
+            branches: Vec::new(),
+            arm: None,
         }
     }
 
-    fn finish(self) -> BodyFacts {
+    fn finish(mut self) -> BodyFacts {
+        // Only conditionals holding calls matter to the estimate: keep those (and the ones
+        // around them), renumbered.
+        let mut used = vec![false; self.branches.len()];
+        for call in &self.calls {
+            let mut arm = call.arm;
+            while let Some(current) = arm {
+                let index = current.branch as usize;
+                if used[index] {
+                    break;
+                }
+                used[index] = true;
+                arm = self.branches[index].parent;
+            }
+        }
+        let mut renumbered = vec![0u32; used.len()];
+        let mut next = 0u32;
+        for (index, keep) in used.iter().enumerate() {
+            renumbered[index] = next;
+            next += u32::from(*keep);
+        }
+        let renumber = |arm: Option<ArmRef>| {
+            arm.map(|arm| ArmRef {
+                branch: renumbered[arm.branch as usize],
+                arm: arm.arm,
+            })
+        };
+        for call in &mut self.calls {
+            call.arm = renumber(call.arm);
+        }
+        let branches = self
+            .branches
+            .into_iter()
+            .zip(used)
+            .filter(|(_, keep)| *keep)
+            .map(|(branch, _)| Branch {
+                parent: renumber(branch.parent),
+                ..branch
+            })
+            .collect();
         BodyFacts {
             awaited_fetches: self.awaited_fetches,
             calls: self.calls,
+            branches,
         }
+    }
+
+    /// Starts a conditional with arms that end the function or not (`arm_returns`), inside
+    /// the current arm; returns its index.
+    fn open_branch(&mut self, arm_returns: Vec<bool>) -> u32 {
+        let index = u32::try_from(self.branches.len()).unwrap_or(u32::MAX);
+        self.branches.push(Branch {
+            arm_returns,
+            parent: self.arm,
+        });
+        index
+    }
+
+    /// Walks `visit` inside arm `arm` of conditional `branch`.
+    fn in_arm(&mut self, branch: u32, arm: u32, visit: impl FnOnce(&mut Self)) {
+        let outer = self.arm.replace(ArmRef { branch, arm });
+        visit(self);
+        self.arm = outer;
     }
 
     fn walk_body(&mut self, body: &FunctionBody<'a>) {
@@ -145,6 +209,7 @@ impl<'v, 'a> HandlerWalker<'v, 'a> {
             span: span_of(span),
             target,
             repeat,
+            arm: self.arm,
         });
     }
 
@@ -420,6 +485,58 @@ impl<'a> Visit<'a> for HandlerWalker<'_, 'a> {
         walk::walk_variable_declarator(self, declarator);
     }
 
+    fn visit_if_statement(&mut self, statement: &IfStatement<'a>) {
+        self.visit_expression(&statement.test);
+        let returns = vec![
+            ends_function(&statement.consequent),
+            statement.alternate.as_ref().is_some_and(ends_function),
+        ];
+        let branch = self.open_branch(returns);
+        self.in_arm(branch, 0, |walker| {
+            walker.visit_statement(&statement.consequent);
+        });
+        if let Some(alternate) = &statement.alternate {
+            self.in_arm(branch, 1, |walker| walker.visit_statement(alternate));
+        }
+    }
+
+    fn visit_conditional_expression(&mut self, conditional: &ConditionalExpression<'a>) {
+        self.visit_expression(&conditional.test);
+        let branch = self.open_branch(vec![false, false]);
+        self.in_arm(branch, 0, |walker| {
+            walker.visit_expression(&conditional.consequent);
+        });
+        self.in_arm(branch, 1, |walker| {
+            walker.visit_expression(&conditional.alternate);
+        });
+    }
+
+    fn visit_switch_statement(&mut self, statement: &SwitchStatement<'a>) {
+        self.visit_expression(&statement.discriminant);
+        // Each case as an arm (falling through to the next case is not followed); without a
+        // `default`, one more, empty arm.
+        let mut returns: Vec<bool> = statement
+            .cases
+            .iter()
+            .map(|case| case.consequent.last().is_some_and(ends_function))
+            .collect();
+        if statement.cases.iter().all(|case| case.test.is_some()) {
+            returns.push(false);
+        }
+        let branch = self.open_branch(returns);
+        for (index, case) in statement.cases.iter().enumerate() {
+            if let Some(test) = &case.test {
+                self.visit_expression(test);
+            }
+            let arm = u32::try_from(index).unwrap_or(u32::MAX);
+            self.in_arm(branch, arm, |walker| {
+                for statement in &case.consequent {
+                    walker.visit_statement(statement);
+                }
+            });
+        }
+    }
+
     fn visit_for_statement(&mut self, statement: &ForStatement<'a>) {
         self.loops += 1;
         walk::walk_for_statement(self, statement);
@@ -467,6 +584,20 @@ impl<'a> Visit<'a> for HandlerWalker<'_, 'a> {
             });
         }
         walk::walk_await_expression(self, await_expression);
+    }
+}
+
+/// Whether running `statement` always leaves the function: it ends with `return` or `throw`,
+/// or is an `if` whose arms both do.
+fn ends_function(statement: &Statement<'_>) -> bool {
+    match statement {
+        Statement::ReturnStatement(_) | Statement::ThrowStatement(_) => true,
+        Statement::BlockStatement(block) => block.body.last().is_some_and(ends_function),
+        Statement::IfStatement(statement) => {
+            ends_function(&statement.consequent)
+                && statement.alternate.as_ref().is_some_and(ends_function)
+        }
+        _ => false,
     }
 }
 

@@ -214,11 +214,7 @@ impl<'s, 'a> Extractor<'s, 'a> {
                         continue;
                     };
                     match self.value_of(element, depth + 1) {
-                        ExportValue::Function(handler) => {
-                            chain.awaited_fetches.extend(handler.awaited_fetches);
-                            chain.calls.extend(handler.calls);
-                            chain.opaque |= handler.opaque;
-                        }
+                        ExportValue::Function(handler) => chain.append(handler),
                         _ => chain.opaque = true,
                     }
                 }
@@ -326,6 +322,7 @@ impl<'s, 'a> Extractor<'s, 'a> {
             span: span_of(function.span),
             awaited_fetches: facts.awaited_fetches,
             calls: facts.calls,
+            branches: facts.branches,
             opaque: false,
         }
     }
@@ -336,6 +333,7 @@ impl<'s, 'a> Extractor<'s, 'a> {
             span: span_of(arrow.span),
             awaited_fetches: facts.awaited_fetches,
             calls: facts.calls,
+            branches: facts.branches,
             opaque: false,
         }
     }

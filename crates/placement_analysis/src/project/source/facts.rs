@@ -87,6 +87,9 @@ pub struct Handler {
     /// In document order; not those inside `waitUntil(...)` or nested functions (array
     /// callbacks excepted).
     pub calls: Vec<CallSite>,
+    /// The conditionals (`if`/`else`, `switch`, `?:`) holding some of `calls`, by
+    /// [`ArmRef::branch`]: a request takes one arm of each.
+    pub branches: Vec<Branch>,
     /// The handler is a value whose body this module does not show (`fetch: app.fetch` of a
     /// framework such as Hono, a function without a body): what it calls is unknown.
     pub opaque: bool,
@@ -100,6 +103,52 @@ pub struct CallSite {
     pub span: Span,
     pub target: CallTarget,
     pub repeat: Repeat,
+    /// The innermost arm of a conditional the call is in (`None`: on every path).
+    pub arm: Option<ArmRef>,
+}
+
+/// One arm of one conditional of a handler.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ArmRef {
+    /// The index of the conditional in [`Handler::branches`].
+    pub branch: u32,
+    /// The arm: `if` 0, `else` 1; a ternary's two values; a `switch`'s cases in order.
+    pub arm: u32,
+}
+
+/// A conditional of a handler: its arms, which of them end the function, and the arm it is in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Branch {
+    /// For each arm (a missing `else` or `default` included, as an empty arm): whether it
+    /// ends with `return` or `throw`, so that what follows the conditional does not run.
+    pub arm_returns: Vec<bool>,
+    pub parent: Option<ArmRef>,
+}
+
+impl Handler {
+    /// Appends `other`'s calls and conditionals (a chain of Pages Functions runs one after
+    /// the other), renumbering its conditionals.
+    pub fn append(&mut self, other: Handler) {
+        let offset = u32::try_from(self.branches.len()).unwrap_or(u32::MAX);
+        let shift = |arm: Option<ArmRef>| {
+            arm.map(|arm| ArmRef {
+                branch: arm.branch.saturating_add(offset),
+                arm: arm.arm,
+            })
+        };
+        self.awaited_fetches.extend(other.awaited_fetches);
+        self.calls
+            .extend(other.calls.into_iter().map(|call| CallSite {
+                arm: shift(call.arm),
+                ..call
+            }));
+        self.branches
+            .extend(other.branches.into_iter().map(|branch| Branch {
+                parent: shift(branch.parent),
+                ..branch
+            }));
+        self.opaque |= other.opaque;
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

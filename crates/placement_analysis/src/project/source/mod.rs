@@ -20,8 +20,8 @@ use crate::span::Span;
 use crate::syntax::SyntaxError;
 
 pub use facts::{
-    AwaitedFetch, BindingFetch, CallSite, CallTarget, Export, ExportValue, Handler, LocalFunction,
-    Repeat, SourceFacts, SourceFile, WorkerObject,
+    ArmRef, AwaitedFetch, BindingFetch, Branch, CallSite, CallTarget, Export, ExportValue, Handler,
+    LocalFunction, Repeat, SourceFacts, SourceFile, WorkerObject,
 };
 
 /// The file extensions of sources the project rules read.
