@@ -52,12 +52,11 @@ impl<'a> Context<'a> {
         index: usize,
         applicability: Applicability,
     ) -> Fix {
-        Fix {
-            title: format!("Remove `{}`", table.entries[index].key),
+        Fix::new(
+            format!("Remove `{}`", table.entries[index].key),
             applicability,
-            edits: vec![remove_entry(&self.source(), self.format(), table, index)],
-            other_files: Vec::new(),
-        }
+            vec![remove_entry(&self.source(), self.format(), table, index)],
+        )
     }
 }
 

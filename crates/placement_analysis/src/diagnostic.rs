@@ -77,6 +77,18 @@ pub struct Fix {
     pub other_files: Vec<FileChange>,
 }
 
+impl Fix {
+    /// A fix that edits only the diagnostic's file.
+    pub fn new(title: impl Into<String>, applicability: Applicability, edits: Vec<Edit>) -> Self {
+        Self {
+            title: title.into(),
+            applicability,
+            edits,
+            other_files: Vec::new(),
+        }
+    }
+}
+
 /// A change a fix makes to a file other than the diagnostic's.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FileChange {

@@ -128,12 +128,11 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
                 message: "the top-level `routes`".to_owned(),
             }]);
         if let Some(edits) = edits {
-            diagnostic.with_fix(Fix {
-                title: format!("Add `routes = []` to `env.{name}`"),
-                applicability: Applicability::Unsafe,
+            diagnostic.with_fix(Fix::new(
+                format!("Add `routes = []` to `env.{name}`"),
+                Applicability::Unsafe,
                 edits,
-                other_files: Vec::new(),
-            });
+            ));
         }
     }
 }

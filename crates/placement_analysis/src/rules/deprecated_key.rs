@@ -104,12 +104,11 @@ impl<'a> Visitor<'a> for DeprecatedKeys<'_, '_, 'a> {
                     .is_some_and(|new_key| new_key.shape().types().accepts(Types::of(&entry.value)))
         });
         if let Some(new_name) = exact {
-            diagnostic.with_fix(Fix {
-                title: format!("Rename `{}` to `{new_name}`", entry.key),
-                applicability: Applicability::Safe,
-                edits: vec![rename_key(self.ctx.format(), entry, new_name)],
-                other_files: Vec::new(),
-            });
+            diagnostic.with_fix(Fix::new(
+                format!("Rename `{}` to `{new_name}`", entry.key),
+                Applicability::Safe,
+                vec![rename_key(self.ctx.format(), entry, new_name)],
+            ));
         }
     }
 }

@@ -94,11 +94,11 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
             )
             .with_help(format!("write \"{new}\""))
             .with_environments(&environments)
-            .with_fix(Fix {
-                title: format!("Rename the instance type to \"{new}\""),
-                applicability: Applicability::Safe,
-                edits: vec![Edit::replace(entry.value.span, format!("\"{new}\""))],
-            });
+            .with_fix(Fix::new(
+                format!("Rename the instance type to \"{new}\""),
+                Applicability::Safe,
+                vec![Edit::replace(entry.value.span, format!("\"{new}\""))],
+            ));
         }
         for site in tables_at(scope.table, &["unsafe", "bindings", "[]"]) {
             let Some(kind) = site.table.get("type") else {

@@ -200,12 +200,11 @@ fn check_migrations(ctx: &Context<'_>, sink: &mut Sink<'_>, scope: &Scope<'_>, e
                     _ => None,
                 };
                 if let Some(key) = key {
-                    diagnostic.with_fix(Fix {
-                        title: "Rename to `new_sqlite_classes`".to_owned(),
-                        applicability: Applicability::Unsafe,
-                        edits: vec![Edit::replace(legacy.key_span, key)],
-                        other_files: Vec::new(),
-                    });
+                    diagnostic.with_fix(Fix::new(
+                        "Rename to `new_sqlite_classes`".to_owned(),
+                        Applicability::Unsafe,
+                        vec![Edit::replace(legacy.key_span, key)],
+                    ));
                 }
             }
         }

@@ -147,12 +147,11 @@ fn check_date(ctx: &Context<'_>, sink: &mut Sink<'_>, scope: &Scope<'_>, entry: 
             // Only when the value is written as it reads (no escapes), so the edit is exact.
             let inside = inner(span);
             if ctx.text.get(inside.start..inside.end) == Some(text.as_str()) {
-                diagnostic.with_fix(Fix {
-                    title: format!("Write `{fixed}`"),
-                    applicability: Applicability::Safe,
-                    edits: vec![Edit::replace(inside, fixed)],
-                    other_files: Vec::new(),
-                });
+                diagnostic.with_fix(Fix::new(
+                    format!("Write `{fixed}`"),
+                    Applicability::Safe,
+                    vec![Edit::replace(inside, fixed)],
+                ));
             }
         }
         Reading::Unreadable => {

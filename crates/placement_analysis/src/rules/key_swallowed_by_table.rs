@@ -307,15 +307,14 @@ impl Walk<'_, '_> {
             ScopeKind::TopLevel => "Move it above the first table header".to_owned(),
             _ => "Move it into its environment's table".to_owned(),
         };
-        Some(Fix {
+        Some(Fix::new(
             title,
-            applicability: Applicability::Unsafe,
-            edits: vec![
+            Applicability::Unsafe,
+            vec![
                 insert_lines_before(ctx.text, insert_at, moved),
                 Edit::delete(lines),
             ],
-            other_files: Vec::new(),
-        })
+        ))
     }
 }
 

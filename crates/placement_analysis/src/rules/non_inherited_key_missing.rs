@@ -196,12 +196,11 @@ fn report_missing_key(
             message: format!("`{field}` is set here, at the top level"),
         }]);
     if let Some(edits) = edits {
-        diagnostic.with_fix(Fix {
-            title: format!("Copy the top-level `{field}` into `env.{name}`"),
-            applicability: Applicability::Unsafe,
+        diagnostic.with_fix(Fix::new(
+            format!("Copy the top-level `{field}` into `env.{name}`"),
+            Applicability::Unsafe,
             edits,
-            other_files: Vec::new(),
-        });
+        ));
     }
 }
 
@@ -302,12 +301,11 @@ impl<'a> TopLevelVars<'a> {
                 message: "the top-level `vars`".to_owned(),
             }]);
         if let Some(edits) = edits {
-            diagnostic.with_fix(Fix {
-                title: format!("Copy the missing top-level vars into `env.{name}.vars`"),
-                applicability: Applicability::Unsafe,
+            diagnostic.with_fix(Fix::new(
+                format!("Copy the missing top-level vars into `env.{name}.vars`"),
+                Applicability::Unsafe,
                 edits,
-                other_files: Vec::new(),
-            });
+            ));
         }
     }
 }

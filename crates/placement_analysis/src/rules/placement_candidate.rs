@@ -182,12 +182,8 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
                 "Add `placement = { mode = \"smart\" }`".to_owned(),
             ),
         };
-        let fix = add_placement(ctx, target, &placement).map(|edit| Fix {
-            title,
-            applicability: Applicability::Unsafe,
-            edits: vec![edit],
-            other_files: Vec::new(),
-        });
+        let fix = add_placement(ctx, target, &placement)
+            .map(|edit| Fix::new(title, Applicability::Unsafe, vec![edit]));
         let diagnostic = sink
             .report(anchor(ctx, target), message)
             .with_help(

@@ -78,12 +78,11 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
             )
             .with_environments(&site.environments);
         if let Some(suggestion) = suggestion {
-            diagnostic.with_fix(Fix {
-                title: format!("Replace with \"{suggestion}\""),
-                applicability: Applicability::Unsafe,
-                edits: vec![Edit::replace(entry.value.span, string_literal(suggestion))],
-                other_files: Vec::new(),
-            });
+            diagnostic.with_fix(Fix::new(
+                format!("Replace with \"{suggestion}\""),
+                Applicability::Unsafe,
+                vec![Edit::replace(entry.value.span, string_literal(suggestion))],
+            ));
         }
     }
 }

@@ -88,15 +88,14 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
                 .with_help(help)
                 .with_environments(&site.environments);
             if let Some(suggestion) = problem.suggestion {
-                diagnostic.with_fix(Fix {
-                    title: format!("Replace with {}", string_literal(&suggestion)),
-                    applicability: Applicability::Unsafe,
-                    edits: vec![Edit::replace(
+                diagnostic.with_fix(Fix::new(
+                    format!("Replace with {}", string_literal(&suggestion)),
+                    Applicability::Unsafe,
+                    vec![Edit::replace(
                         target.value.span,
                         string_literal(&suggestion),
                     )],
-                    other_files: Vec::new(),
-                });
+                ));
             }
         }
     }

@@ -181,12 +181,11 @@ impl<'a> Visitor<'a> for UnknownKeysVisitor<'_, '_, 'a> {
             diagnostic.severity = Severity::Error;
         }
         if let Some(candidate) = suggestion {
-            diagnostic.with_fix(Fix {
-                title: format!("Rename `{}` to `{candidate}`", entry.key),
-                applicability: Applicability::Unsafe,
-                edits: vec![rename_key(format, entry, candidate)],
-                other_files: Vec::new(),
-            });
+            diagnostic.with_fix(Fix::new(
+                format!("Rename `{}` to `{candidate}`", entry.key),
+                Applicability::Unsafe,
+                vec![rename_key(format, entry, candidate)],
+            ));
         }
     }
 }

@@ -140,15 +140,14 @@ fn report_not_table(
         ))
         .with_environments(&site.environments);
     if let Some(mode @ ("smart" | "off")) = value.as_str() {
-        diagnostic.with_fix(Fix {
-            title: format!("Rewrite as `{}`", placement_table_text(format, mode)),
-            applicability: Applicability::Unsafe,
-            edits: vec![Edit::replace(
+        diagnostic.with_fix(Fix::new(
+            format!("Rewrite as `{}`", placement_table_text(format, mode)),
+            Applicability::Unsafe,
+            vec![Edit::replace(
                 value.span,
                 placement_table_text(format, mode),
             )],
-            other_files: Vec::new(),
-        });
+        ));
     }
 }
 
@@ -255,15 +254,14 @@ fn check_enum(sink: &mut Sink<'_>, at: &At<'_, '_>, node: &Node, text: &str, sha
         diagnostic.severity = Severity::Warning;
     }
     if let Some(suggestion) = crate::suggest::closest(text, choices.iter().copied()) {
-        diagnostic.with_fix(Fix {
-            title: format!("Replace with \"{suggestion}\""),
-            applicability: Applicability::Unsafe,
-            edits: vec![Edit::replace(
+        diagnostic.with_fix(Fix::new(
+            format!("Replace with \"{suggestion}\""),
+            Applicability::Unsafe,
+            vec![Edit::replace(
                 node.span,
                 crate::edits::string_literal(suggestion),
             )],
-            other_files: Vec::new(),
-        });
+        ));
     }
 }
 
