@@ -164,16 +164,18 @@ impl State {
         version: Option<i32>,
     ) -> Option<FileDiagnostics> {
         let by_project = self.contributions.entry(uri.clone()).or_default();
-        let previous = if diagnostics.is_empty() {
-            by_project.remove(config)
-        } else {
-            by_project.insert(config.to_path_buf(), diagnostics.clone())
-        };
-        let unchanged = previous.as_deref().unwrap_or_default() == diagnostics.as_slice();
         // An open document's diagnostics are re-published for every new version, so that the
-        // client sees which version they belong to.
-        if unchanged && version.is_none() {
-            return None;
+        // client sees which version they belong to; a closed file's only when they changed.
+        if version.is_none() {
+            let previous = by_project.get(config).map_or(&[][..], Vec::as_slice);
+            if previous == diagnostics.as_slice() {
+                return None;
+            }
+        }
+        if diagnostics.is_empty() {
+            by_project.remove(config);
+        } else {
+            by_project.insert(config.to_path_buf(), diagnostics);
         }
         let mut union: Vec<lsp::Diagnostic> = by_project.values().flatten().cloned().collect();
         if by_project.len() > 1 {

@@ -66,17 +66,18 @@ pub fn refresh(
         let shared = shared.clone();
         tokio::spawn(async move {
             let _order = shared.publish_lock.lock().await;
-            publish(&shared, &clears).await;
+            publish(&shared, clears).await;
         });
     }
 }
 
-/// Sends `files` to the client; the caller holds the publish lock.
-async fn publish(shared: &Shared, files: &[FileDiagnostics]) {
+/// Sends `files` to the client; the caller holds the publish lock. Takes them by value: a
+/// config with thousands of environments can have tens of thousands of diagnostics.
+async fn publish(shared: &Shared, files: Vec<FileDiagnostics>) {
     for file in files {
         shared
             .client
-            .publish_diagnostics(file.uri.clone(), file.diagnostics.clone(), file.version)
+            .publish_diagnostics(file.uri, file.diagnostics, file.version)
             .await;
     }
 }
@@ -119,13 +120,10 @@ async fn project_worker(shared: Arc<Shared>, config: PathBuf, mut trigger: watch
             Accepted::Stale => continue,
             Accepted::Retired => return,
         };
-        publish(&shared, &publications).await;
+        let published = publications.len();
+        publish(&shared, publications).await;
         drop(_order);
-        debug!(
-            "published {} file(s) for {}",
-            publications.len(),
-            config.display()
-        );
+        debug!("published {published} file(s) for {}", config.display());
     }
 }
 

@@ -33,6 +33,7 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::deployments::Deployment;
 use super::source::{ArmRef, Branch, CallTarget, ExportValue, Handler, Repeat, SourceFile};
@@ -494,9 +495,11 @@ pub fn estimate_all(
     project: &Project,
     deployments: &[Deployment<'_>],
     wanted: &[bool],
-) -> Vec<Option<RoundTrips>> {
+) -> Vec<Option<Arc<RoundTrips>>> {
+    // Environments with the same `main` and bindings share one estimate: a config can have
+    // thousands of environments that differ only in their names.
     type Key<'d> = (Option<&'d str>, Vec<(String, BindingKind)>);
-    let mut known: Vec<(Key<'_>, Option<RoundTrips>)> = Vec::new();
+    let mut known: HashMap<Key<'_>, Option<Arc<RoundTrips>>> = HashMap::new();
     deployments
         .iter()
         .zip(wanted)
@@ -514,13 +517,10 @@ pub fn estimate_all(
                 .map(|(name, kind)| (name.clone(), *kind))
                 .collect();
             sorted.sort();
-            let key = (deployment.main_path(), sorted);
-            if let Some((_, trips)) = known.iter().find(|(k, _)| *k == key) {
-                return trips.clone();
-            }
-            let trips = estimate_with(project, deployment, &kinds);
-            known.push((key, trips.clone()));
-            trips
+            known
+                .entry((deployment.main_path(), sorted))
+                .or_insert_with(|| estimate_with(project, deployment, &kinds).map(Arc::new))
+                .clone()
         })
         .collect()
 }
@@ -892,7 +892,7 @@ durable_objects.bindings = [{ name = "ROOMS", class_name = "Room" }]
             &MemoryFiles::new(&all),
         );
         project.round_trips[0]
-            .as_ref()
+            .as_deref()
             .map_or_else(|| "none".to_owned(), RoundTrips::summary)
     }
 

@@ -197,10 +197,23 @@ pub struct Project {
     /// The placement advisor's estimate of each environment's back-end round trips (indexed
     /// like the context's deployments): `None` where no fetch handler was found, or the
     /// environment's placement is neither absent nor moving the Worker.
-    pub round_trips: Vec<Option<estimate::RoundTrips>>,
+    pub round_trips: Vec<Option<std::sync::Arc<estimate::RoundTrips>>>,
     /// The Workers of the monorepo around the config, read only when a placed front end calls
     /// a Service Binding (PL212).
     pub tree: Vec<monorepo::TreeWorker>,
+}
+
+/// The index of `item` in `all` when it is one of its elements (by address, not by value), in
+/// constant time.
+fn index_in<T>(all: &[T], item: &T) -> Option<usize> {
+    let size = std::mem::size_of::<T>().max(1);
+    let offset = (item as *const T as usize).checked_sub(all.as_ptr() as usize)?;
+    let index = offset / size;
+    (offset % size == 0
+        && all
+            .get(index)
+            .is_some_and(|found| std::ptr::eq(found, item)))
+    .then_some(index)
 }
 
 impl Project {
@@ -293,13 +306,14 @@ impl Project {
     }
 
     /// The advisor's estimate for `deployment`, one of `all` (the context's deployments).
+    /// Constant time: rules ask for every environment of configs with thousands of them.
     pub fn round_trips_of(
         &self,
         all: &[Deployment<'_>],
         deployment: &Deployment<'_>,
     ) -> Option<&estimate::RoundTrips> {
-        let index = all.iter().position(|d| std::ptr::eq(d, deployment))?;
-        self.round_trips.get(index)?.as_ref()
+        let index = index_in(all, deployment)?;
+        self.round_trips.get(index)?.as_deref()
     }
 
     /// A project file's path for messages: relative to the config's folder, with `/`.
@@ -589,5 +603,22 @@ impl Loader<'_> {
         if self.project.wrangler.installed.is_none() {
             self.project.wrangler.installed = self.files.assumed_wrangler();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::index_in;
+
+    #[test]
+    fn index_in_finds_elements_by_address() {
+        let all = vec![String::from("a"), String::from("a"), String::from("b")];
+        assert_eq!(index_in(&all, &all[1]), Some(1));
+        assert_eq!(index_in(&all, &all[2]), Some(2));
+        let equal_elsewhere = String::from("a");
+        assert_eq!(index_in(&all, &equal_elsewhere), None);
+        assert_eq!(index_in(&all[1..], &all[0]), None);
+        let empty: [(); 0] = [];
+        assert_eq!(index_in(&empty, &()), None);
     }
 }

@@ -97,7 +97,7 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     let source = ctx.source();
     let sections = Sections::new(ctx.source(), root);
     let overridden = root.overridden_entries();
-    let swallowed_vars: Vec<String> = root
+    let swallowed_vars: HashSet<String> = root
         .get_table("vars")
         .map(|vars| {
             vars.entries

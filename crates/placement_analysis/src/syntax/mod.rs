@@ -93,8 +93,19 @@ impl Table {
     /// For each entry, whether a later entry repeats its key (so wrangler ignores it). Linear,
     /// for tables with thousands of entries.
     pub fn overridden_entries(&self) -> Vec<bool> {
-        let mut seen = std::collections::HashSet::with_capacity(self.entries.len());
         let mut overridden = vec![false; self.entries.len()];
+        // Most tables are small, and the rules ask for every table of every environment: compare
+        // directly below a size where hashing costs more than it saves.
+        const COMPARED_DIRECTLY: usize = 16;
+        if self.entries.len() <= COMPARED_DIRECTLY {
+            for (index, entry) in self.entries.iter().enumerate() {
+                overridden[index] = self.entries[index + 1..]
+                    .iter()
+                    .any(|later| later.key == entry.key);
+            }
+            return overridden;
+        }
+        let mut seen = std::collections::HashSet::with_capacity(self.entries.len());
         for (index, entry) in self.entries.iter().enumerate().rev() {
             overridden[index] = !seen.insert(entry.key.as_str());
         }
@@ -186,5 +197,37 @@ pub fn parse(text: &str, format: Format) -> ParsedConfig {
     match format {
         Format::Toml => toml::parse(text),
         Format::Json => json::parse(text),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn object_with_keys(keys: &[String]) -> Table {
+        let text = format!(
+            "{{{}}}",
+            keys.iter()
+                .map(|key| format!("\"{key}\": 1"))
+                .collect::<Vec<_>>()
+                .join(",")
+        );
+        parse(&text, Format::Json).root
+    }
+
+    #[test]
+    fn overridden_entries_marks_all_but_the_last_repeat_in_small_and_large_tables() {
+        for size in [3, 16, 17, 200] {
+            let keys: Vec<String> = (0..size).map(|i| format!("k{}", i % 3)).collect();
+            let overridden = object_with_keys(&keys).overridden_entries();
+            let expected: Vec<bool> = (0..size).map(|i| i + 3 < size).collect();
+            assert_eq!(overridden, expected, "{size} entries");
+        }
+        let distinct: Vec<String> = (0..40).map(|i| format!("k{i}")).collect();
+        assert!(
+            !object_with_keys(&distinct)
+                .overridden_entries()
+                .contains(&true)
+        );
     }
 }
