@@ -5,8 +5,7 @@ use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 use std::sync::OnceLock;
 
-use crate::catalog::INHERITABLE_KEYS;
-use crate::schema::Inheritance;
+use crate::schema::{Inheritance, Shape, shape_at};
 use crate::syntax::{Entry, Table};
 use crate::wording::{Reach, environments_suffix};
 
@@ -18,6 +17,22 @@ pub enum ScopeKind {
     TopLevel,
     Env(String),
     Previews,
+}
+
+impl ScopeKind {
+    /// The catalog's shape of this scope's table: the keys wrangler's schema takes there.
+    pub fn shape(&self) -> Option<Shape> {
+        match self {
+            ScopeKind::TopLevel => Some(Shape::root()),
+            ScopeKind::Env(_) => Some(Shape::environment()),
+            ScopeKind::Previews => shape_at(&["previews"]).and_then(Shape::object),
+        }
+    }
+
+    /// Whether wrangler's schema takes `key` in this scope's table.
+    pub fn takes(&self, key: &str) -> bool {
+        self.shape().is_some_and(|shape| shape.has_schema_key(key))
+    }
 }
 
 /// A table that wrangler validates as one deployable configuration.
@@ -58,9 +73,7 @@ impl Scope<'_> {
     fn inherits(&self, key: &str) -> bool {
         match self.kind {
             ScopeKind::TopLevel => false,
-            ScopeKind::Env(_) => {
-                INHERITABLE_KEYS.contains(&key) || catalog_inherited().contains(key)
-            }
+            ScopeKind::Env(_) => catalog_inherited().contains(key),
             ScopeKind::Previews => PREVIEWS_INHERITABLE_KEYS.contains(&key),
         }
     }

@@ -684,14 +684,25 @@ mod tests {
         for key in catalog::PLACEMENT_KEYS {
             assert!(key_doc("placement", key).is_some(), "placement.{key}");
         }
-        for key in catalog::ASSETS_KEYS {
-            assert!(key_doc("assets", key).is_some(), "assets.{key}");
+        let assets = placement_analysis::schema::shape_at(&["assets"])
+            .and_then(placement_analysis::schema::Shape::object)
+            .unwrap();
+        for key in assets.keys().filter(|key| !key.is_validation_only()) {
+            assert!(
+                key_doc("assets", key.name()).is_some(),
+                "assets.{}",
+                key.name()
+            );
         }
         for mode in catalog::PLACEMENT_MODES {
             assert!(value_doc("placement", "mode", mode).is_some(), "{mode}");
         }
         for doc in KEYS.iter().filter(|doc| doc.table.is_empty()) {
-            assert!(catalog::TOP_LEVEL_KEYS.contains(&doc.key), "{}", doc.key);
+            assert!(
+                placement_analysis::schema::Shape::root().has_schema_key(doc.key),
+                "{}",
+                doc.key
+            );
         }
     }
 }

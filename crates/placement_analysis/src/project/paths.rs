@@ -5,7 +5,6 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crate::catalog::PREVIEWS_KEYS;
 use crate::model::{ConfigModel, ScopeKind};
 use crate::project::modules::normalize;
 use crate::project::{PathKind, ProjectFiles};
@@ -63,7 +62,7 @@ pub fn config_paths<'a>(model: &ConfigModel<'a>) -> Vec<ConfigPath<'a>> {
                         expected: Expected,
                         required_by_deploy: bool| {
             // `[previews]` takes only some keys; wrangler ignores the others there.
-            let taken = scope.kind != ScopeKind::Previews || PREVIEWS_KEYS.contains(&top_key);
+            let taken = scope.kind != ScopeKind::Previews || scope.kind.takes(top_key);
             if let Some(text) = value
                 .as_str()
                 .filter(|text| taken && !text.trim().is_empty())

@@ -4,7 +4,6 @@ use crate::edits::{insert_lines_before, start_of_trailing_trivia};
 use crate::env_edits::Sections;
 use crate::model::ScopeKind;
 use crate::rule::{FixAvailability, declare_rule};
-use crate::rules::unknown_key::scope_keys;
 use crate::schema::{Shape, Types};
 use crate::span::Span;
 use crate::syntax::{Entry, Format, Node, NodeKind, Table, TableStyle};
@@ -84,7 +83,7 @@ pub(crate) fn reports(format: Format, table: &Table, entry: &Entry, enclosing: &
     format == Format::Toml
         && table.style == TableStyle::Header
         && written_on_its_line(&entry.value)
-        && scope_keys(enclosing).contains(&entry.key.as_str())
+        && enclosing.takes(&entry.key)
 }
 
 /// Whether an entry of the top-level `vars` is a top-level key swallowed by the `[vars]`

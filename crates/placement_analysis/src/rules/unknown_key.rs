@@ -1,4 +1,3 @@
-use crate::catalog::{ENVIRONMENT_KEYS, PREVIEWS_KEYS, TOP_LEVEL_KEYS};
 use crate::context::{Context, Sink};
 use crate::diagnostic::{Applicability, Fix, Severity};
 use crate::edits::rename_key;
@@ -61,15 +60,6 @@ declare_rule! {
 
 pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     walk(ctx, &mut UnknownKeysVisitor { ctx, sink });
-}
-
-/// The keys a scope's own table accepts.
-pub(crate) fn scope_keys(kind: &ScopeKind) -> &'static [&'static str] {
-    match kind {
-        ScopeKind::TopLevel => TOP_LEVEL_KEYS,
-        ScopeKind::Env(_) => ENVIRONMENT_KEYS,
-        ScopeKind::Previews => PREVIEWS_KEYS,
-    }
 }
 
 struct UnknownKeysVisitor<'c, 's, 'a> {
