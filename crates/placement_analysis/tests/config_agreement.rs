@@ -31,27 +31,13 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::ops::Range;
 use std::path::PathBuf;
+use support::WrittenFormat as Format;
 
 use placement_analysis::{Diagnostic, Severity, check_config};
 
 use matrix::{Case, ENVIRONMENT, Mutation};
 use value::{Style, Written};
 use wrangler::{Item, Verdict};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Format {
-    Toml,
-    Jsonc,
-}
-
-impl Format {
-    fn file_name(self) -> &'static str {
-        match self {
-            Format::Toml => "wrangler.toml",
-            Format::Jsonc => "wrangler.jsonc",
-        }
-    }
-}
 
 /// One case written in one format.
 struct File<'a> {

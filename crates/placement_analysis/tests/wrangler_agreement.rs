@@ -13,6 +13,7 @@ mod support;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use support::WrittenFormat as Format;
 
 use placement_analysis::{Diagnostic, Severity, check_config};
 use serde_json::{Value as Json, json};
@@ -35,21 +36,6 @@ impl Value {
             Value::Int(number) => number.to_string(),
             Value::Bool(flag) => flag.to_string(),
             Value::Null => "null".to_owned(),
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Format {
-    Toml,
-    Jsonc,
-}
-
-impl Format {
-    fn file_name(self) -> &'static str {
-        match self {
-            Format::Toml => "wrangler.toml",
-            Format::Jsonc => "wrangler.jsonc",
         }
     }
 }

@@ -103,3 +103,21 @@ fn package_version(path: &Path, pointer: &str) -> String {
         .unwrap_or_else(|| panic!("{} has no {pointer}", path.display()))
         .to_owned()
 }
+
+/// The two config formats an agreement test writes each case in.
+#[allow(dead_code)] // used by some of the test binaries that include this module
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum WrittenFormat {
+    Toml,
+    Jsonc,
+}
+
+#[allow(dead_code)] // used by some of the test binaries that include this module
+impl WrittenFormat {
+    pub fn file_name(self) -> &'static str {
+        match self {
+            WrittenFormat::Toml => "wrangler.toml",
+            WrittenFormat::Jsonc => "wrangler.jsonc",
+        }
+    }
+}
