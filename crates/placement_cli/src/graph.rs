@@ -304,11 +304,10 @@ impl<'w> Graph<'w> {
     }
 }
 
+/// A config's path as the other outputs show it (relative to the working directory when below
+/// it, with `/` separators).
 fn display_path(path: &Path) -> String {
-    path.iter()
-        .map(|part| part.to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
+    crate::paths::display(path)
 }
 
 /// Text inside a quoted Mermaid label: quotes and angle brackets as entities, no backticks

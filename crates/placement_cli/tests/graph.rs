@@ -44,3 +44,20 @@ fn a_folder_without_configs_is_a_usage_error() {
     assert_eq!(output.status, 2, "{}", output.transcript());
     assert!(output.stderr.contains("no wrangler.toml"));
 }
+
+/// A tree outside the working directory is named by its absolute path, as `check` names it.
+#[test]
+fn absolute_paths_are_shown_as_they_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("api/wrangler.toml");
+    std::fs::create_dir_all(config.parent().unwrap()).unwrap();
+    std::fs::write(
+        &config,
+        "name = \"api\"\nmain = \"index.js\"\ncompatibility_date = \"2025-06-01\"\n",
+    )
+    .unwrap();
+    let shown = config.to_string_lossy().replace('\\', "/");
+    let json: serde_json::Value =
+        serde_json::from_str(&graph(&["--format", "json", dir.path().to_str().unwrap()])).unwrap();
+    assert_eq!(json["workers"][0]["config"], serde_json::json!(shown));
+}
