@@ -588,31 +588,23 @@ impl Walk {
     /// The cases for every key of the object at `steps`, then for the objects inside them.
     fn object(&mut self, scope: Scope, object: Shape, steps: &mut Vec<Step>) {
         let here = entry_path(scope, steps, None);
-        // An unexpected key in a closed object (not at the scope itself: `env.staging.x`
-        // and `x` are covered as keys of the scope below).
-        if object.is_closed() && !steps.is_empty() {
+        // An unexpected key in a closed object, and in the scope itself (a string there; a
+        // number inside objects).
+        if steps.is_empty() || object.is_closed() {
             let anchor = entry_path(scope, steps, Some(UNKNOWN_KEY));
+            let value = if steps.is_empty() {
+                Value::str("sample")
+            } else {
+                Value::Int(1)
+            };
             self.push(
                 Mutation::UnknownKey,
                 scope,
                 steps,
                 Some(UNKNOWN_KEY),
                 vec![anchor],
-                &|entries| {
-                    set(entries, UNKNOWN_KEY, Value::Int(1));
-                },
-            );
-        }
-        if steps.is_empty() {
-            let anchor = entry_path(scope, steps, Some(UNKNOWN_KEY));
-            self.push(
-                Mutation::UnknownKey,
-                scope,
-                steps,
-                Some(UNKNOWN_KEY),
-                vec![anchor],
-                &|entries| {
-                    set(entries, UNKNOWN_KEY, Value::str("sample"));
+                &move |entries| {
+                    set(entries, UNKNOWN_KEY, value.clone());
                 },
             );
         }
