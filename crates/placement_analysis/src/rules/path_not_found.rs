@@ -378,6 +378,31 @@ directory = "node_modules/r2-explorer/dashboard"
     }
 
     #[test]
+    fn a_path_outside_the_folder_is_shown_with_dot_dot() {
+        assert_project_rule(
+            "PL325",
+            &[
+                (
+                    "wrangler.toml",
+                    r#"main = "../../shared/worker.ts"
+       ^^^^^^^^^^^^^^^^^^^^^^^^ PL325: `main` is `../../shared/worker.ts`, but there is no file there
+"#,
+                ),
+                ENTRY,
+            ],
+        );
+        assert_project_rule(
+            "PL325",
+            &[(
+                "wrangler.jsonc",
+                r#"{ "main": "src/../../lib/../../w.ts" }
+          ^^^^^^^^^^^^^^^^^^^^^^^^^^ PL325: `main` is `src/../../lib/../../w.ts`, but there is no file at `../../w.ts`
+"#,
+            )],
+        );
+    }
+
+    #[test]
     fn a_module_main_is_a_note() {
         // The Cloudflare Vite plugin resolves `main` as a module (TanStack Start, Astro).
         let diagnostics = assert_project_rule(
