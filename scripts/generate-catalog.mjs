@@ -372,6 +372,19 @@ for (const shapeId of [rootShape, environmentShape, ...previewsRoot(["services"]
   key.shape = pluginDev.shape;
 }
 
+// A Service Binding's `environment` (the target Worker's service environment, from before
+// environments became separate Workers): not in the schema, but `validateServiceBinding` takes it
+// as an optional string and the upload sends it on.
+const SERVICE_ENVIRONMENT_NEEDLE = '`"${field}" bindings should have a string "environment" field but got';
+if (!source.includes(SERVICE_ENVIRONMENT_NEEDLE)) {
+  fail(`the service binding validation no longer says: ${SERVICE_ENVIRONMENT_NEEDLE}`);
+}
+for (const shapeId of [rootShape, environmentShape, ...previewsRoot(["services"])]) {
+  const key = ownKey(["services", "environment"], shapeId, true);
+  if (!key) fail("no services[] to add environment to");
+  key.shape = intern({ types: TYPE_BITS.string, keys: [], items: -1, values: -1, enums: [] });
+}
+
 // Values wrangler renamed, with a warning ("The "dev" instance_type has been renamed to "lite""):
 // the old value is still taken.
 const renamedInstanceTypes = [...source.matchAll(/`The "([\w-]+)" instance_type has been renamed to "([\w-]+)"/g)].map(

@@ -316,14 +316,10 @@ impl Project {
         self.round_trips.get(index)?.as_deref()
     }
 
-    /// A project file's path for messages: relative to the config's folder, with `/`.
+    /// A project file's path for messages: relative to the config's folder, with `/`, and
+    /// `..` for a path outside it (`main = "../../shared/index.ts"`).
     pub fn display(&self, path: &Path) -> String {
-        let relative = path.strip_prefix(&self.root).unwrap_or(path);
-        relative
-            .iter()
-            .map(|part| part.to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/")
+        display_relative(&self.root, path)
     }
 
     pub fn source(&self, path: &Path) -> Option<&SourceFile> {
@@ -606,9 +602,60 @@ impl Loader<'_> {
     }
 }
 
+/// `path` relative to `root` with `/` separators; a path sharing nothing with `root` (another
+/// drive) is shown as it is.
+fn display_relative(root: &Path, path: &Path) -> String {
+    let relative = match path.strip_prefix(root) {
+        Ok(inside) => inside.to_path_buf(),
+        Err(_) => {
+            let root_parts: Vec<_> = root.components().collect();
+            let path_parts: Vec<_> = path.components().collect();
+            let common = root_parts
+                .iter()
+                .zip(&path_parts)
+                .take_while(|(a, b)| a == b)
+                .count();
+            if common == 0 {
+                return path.to_string_lossy().into_owned();
+            }
+            let mut relative: PathBuf = root_parts[common..].iter().map(|_| "..").collect();
+            relative.extend(&path_parts[common..]);
+            relative
+        }
+    };
+    relative
+        .iter()
+        .map(|part| part.to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 #[cfg(test)]
 mod tests {
-    use super::index_in;
+    use super::{display_relative, index_in};
+    use std::path::Path;
+
+    #[test]
+    fn paths_are_shown_relative_to_the_root() {
+        let root = Path::new("/repo/apps/api");
+        assert_eq!(
+            display_relative(root, Path::new("/repo/apps/api/src/index.ts")),
+            "src/index.ts"
+        );
+        // Outside the config's folder: `..`, not the absolute path after a doubled `/`.
+        assert_eq!(
+            display_relative(root, Path::new("/repo/shared/index.ts")),
+            "../../shared/index.ts"
+        );
+        assert_eq!(
+            display_relative(root, Path::new("/outside.ts")),
+            "../../../outside.ts"
+        );
+        assert_eq!(
+            display_relative(Path::new("apps/api"), Path::new("lib/x.ts")),
+            "lib/x.ts"
+        );
+    }
 
     #[test]
     fn index_in_finds_elements_by_address() {

@@ -56,8 +56,9 @@ declare_rule! {
     /// API_URL = "https://staging.example.com"
     /// ```
     /// An environment that must have no bindings of a kind says so with an empty list
-    /// (`kv_namespaces = []`). An environment that sets `vars` but not every top-level var is
-    /// reported too, with the missing names, as wrangler does.
+    /// (`kv_namespaces = []`). An environment that sets `vars` but not every top-level var, or
+    /// a list of bindings (`kv_namespaces`, `services`, ...) without every top-level `binding`
+    /// name, is reported too, with the missing names, as wrangler does.
     ///
     /// ## Fix safety
     /// Copying the top-level value into the environment is unsafe: the environment would most
@@ -141,6 +142,9 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
                 None => report_missing_key(ctx, sink, &sections, env, key),
                 Some(vars) if vars.key == "vars" => {
                     top_level_vars.report_missing(ctx, sink, &sections, env, vars);
+                }
+                Some(own) if BINDING_ARRAYS.contains(&own.key.as_str()) => {
+                    report_missing_bindings(ctx, sink, env, key.entry, own);
                 }
                 Some(_) => {}
             }
@@ -308,6 +312,88 @@ impl<'a> TopLevelVars<'a> {
             ));
         }
     }
+}
+
+/// The keys wrangler validates with `validateBindingArray`, which warns about each top-level
+/// `binding` an environment's own list leaves out (`There is a kv_namespaces binding with name
+/// "CACHE" at the top level, but not on "env.staging"`).
+const BINDING_ARRAYS: &[&str] = &[
+    "workflows",
+    "kv_namespaces",
+    "send_email",
+    "r2_buckets",
+    "d1_databases",
+    "vectorize",
+    "ai_search_namespaces",
+    "ai_search",
+    "agent_memory",
+    "hyperdrive",
+    "services",
+    "analytics_engine_datasets",
+    "dispatch_namespaces",
+    "mtls_certificates",
+    "pipelines",
+    "k2",
+    "secrets_store_secrets",
+    "artifacts",
+    "unsafe_hello_world",
+    "flagship",
+    "worker_loaders",
+    "ratelimits",
+    "vpc_services",
+    "vpc_networks",
+];
+
+/// An environment's own list of bindings (`env.NAME.kv_namespaces`) without some of the
+/// top-level list's `binding` names. An empty list says the environment has none on purpose:
+/// wrangler warns about it too, but it is the documented way to opt out here.
+fn report_missing_bindings(
+    ctx: &Context<'_>,
+    sink: &mut Sink<'_>,
+    env: &Entry,
+    top_level: &Entry,
+    own: &Entry,
+) {
+    let (Some(top_items), Some(own_items)) = (top_level.value.as_array(), own.value.as_array())
+    else {
+        return;
+    };
+    if own_items.is_empty() {
+        return;
+    }
+    let binding_of = |item: &'_ Node| -> Option<String> {
+        Some(item.as_table()?.get("binding")?.value.as_str()?.to_owned())
+    };
+    let own_names: HashSet<String> = own_items.iter().filter_map(binding_of).collect();
+    let mut missing: Vec<String> = Vec::new();
+    for name in top_items.iter().filter_map(binding_of) {
+        if !own_names.contains(&name) && !missing.contains(&name) {
+            missing.push(name);
+        }
+    }
+    if missing.is_empty() {
+        return;
+    }
+    let (name, field) = (&env.key, &own.key);
+    let names = first_names(&missing, |more| format!(" and {more} more"));
+    sink.report(
+        table_location(own),
+        format!(
+            "`env.{name}.{field}` lacks {} from the top-level `{field}`, and environments do not \
+             inherit bindings: environment `{name}` deploys without {names}",
+            plural(missing.len(), "binding", "bindings"),
+        ),
+    )
+    .with_help(format!(
+        "add {names} to `env.{name}.{field}`, bound to the environment's own resources or the \
+         top level's"
+    ))
+    .with_environments(std::slice::from_ref(name))
+    .with_related([Related {
+        file: ctx.path.to_path_buf(),
+        span: top_level.key_span,
+        message: format!("the top-level `{field}`"),
+    }]);
 }
 
 fn plural(count: usize, one: &str, many: &str) -> String {
@@ -486,6 +572,69 @@ API_URL = "x"
             Format::Json,
             r#"{ "vars": { "A": "1", "B": "2" }, "env": { "x": { "vars": { "B": "3" } } } }
                                                   ^^^^^^ PL310: `env.x.vars` lacks 1 var from the top-level `vars`, and environments do not inherit vars: environment `x` deploys without `A`"#,
+        );
+    }
+
+    #[test]
+    fn binding_lists_are_wranglers_non_inheritable_arrays() {
+        for name in super::BINDING_ARRAYS {
+            assert!(WRANGLER_NOT_INHERITABLE.contains(name), "{name}");
+            let key = Shape::root().key(name).expect(name);
+            assert!(key.shape().items().is_some(), "{name} is not an array");
+        }
+    }
+
+    #[test]
+    fn an_environment_lacking_some_top_level_bindings_in_toml() {
+        assert_rule(
+            "PL310",
+            Format::Toml,
+            r#"[[kv_namespaces]]
+binding = "CACHE"
+id = "a"
+[[kv_namespaces]]
+binding = "SESSIONS"
+id = "b"
+[[d1_databases]]
+binding = "DB"
+database_id = "c"
+[[containers]]
+class_name = "C"
+image = "docker.io/app:1"
+[env.staging]
+[[env.staging.kv_namespaces]]
+              ^^^^^^^^^^^^^ PL310: `env.staging.kv_namespaces` lacks 1 binding from the top-level `kv_namespaces`, and environments do not inherit bindings: environment `staging` deploys without `SESSIONS`
+binding = "CACHE"
+id = "d"
+[[env.staging.d1_databases]]
+binding = "DB"
+database_id = "e"
+[[env.staging.containers]]
+class_name = "D"
+image = "docker.io/app:1"
+"#,
+        );
+    }
+
+    #[test]
+    fn an_environment_lacking_some_top_level_bindings_in_jsonc() {
+        assert_rule(
+            "PL310",
+            Format::Json,
+            r#"{
+  "services": [{ "binding": "AUTH", "service": "auth" }, { "binding": "API", "service": "api" }],
+  "r2_buckets": [{ "binding": "FILES", "bucket_name": "f" }],
+  "d1_databases": [{ "binding": "DB", "database_id": "x" }],
+  "env": {
+    "prod": {
+      "services": [{ "binding": "AUDIT", "service": "audit" }],
+      ^^^^^^^^^^ PL310: `env.prod.services` lacks 2 bindings from the top-level `services`, and environments do not inherit bindings: environment `prod` deploys without `AUTH`, `API`
+      "r2_buckets": [{ "binding": "FILES", "bucket_name": "f-prod" }],
+      // An empty list: no d1 bindings in this environment, on purpose.
+      "d1_databases": []
+    }
+  }
+}"#,
         );
     }
 

@@ -30,7 +30,9 @@ declare_rule! {
     ///   output folder (`dist`, `build`, `out`, `.output`, `.next`, `.svelte-kit`, ...); and
     ///   for a path inside `node_modules`, which installing the dependencies creates. A fresh
     ///   checkout has neither, and a linter runs there (a pre-commit hook, the first CI step)
-    ///   before the build. The message says so.
+    ///   before the build. The message says so. Likewise for a `main` that names a module, as
+    ///   the Cloudflare Vite plugin allows: a scoped package's export
+    ///   (`@tanstack/react-start/server-entry`) or a virtual module (`virtual:entry`).
     ///
     /// ## Why is this bad?
     /// A path to nothing is a typo or a file moved: `wrangler dev` and `wrangler deploy` stop
@@ -120,6 +122,9 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
         // A package's files (`node_modules/r2-explorer/dashboard`) appear when the project's
         // dependencies are installed, which a fresh clone has not done yet.
         let installed = kind.is_none() && is_in_node_modules(path.text);
+        // With the Cloudflare Vite plugin `main` may name a module, not a file: a package's
+        // export (`@tanstack/react-start/server-entry`) or a virtual module (`virtual:entry`).
+        let module = kind.is_none() && path.top_key == "main" && is_module_specifier(path.text);
         let (mut severity, mut message) = match problem {
             Problem::Missing => (
                 if path.required_by_deploy {
@@ -174,7 +179,13 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
         // What a build or an install creates is missing from every fresh checkout where the
         // linter runs before them (a pre-commit hook, the first CI step): a note, not a warning
         // that `--deny-warnings` would fail on.
-        if installed {
+        if module {
+            severity = Severity::Info;
+            message.push_str(
+                "; the Cloudflare Vite plugin resolves it as a module, and `wrangler deploy` \
+                 after `vite build` reads the config the build writes",
+            );
+        } else if installed {
             severity = Severity::Info;
             message.push_str("; installing the project's dependencies may create it");
         } else if built {
@@ -186,7 +197,7 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
         }
         sink.report(path.value.span, message)
             .with_severity(severity)
-            .with_help(help(&path, built, installed))
+            .with_help(help(&path, built, installed, module))
             .with_environments(&environments);
     }
 }
@@ -233,6 +244,15 @@ fn is_output(path: &ConfigPath<'_>) -> bool {
     )
 }
 
+/// A module the Cloudflare Vite plugin resolves rather than a path: a scoped package's export
+/// (`@astrojs/cloudflare/entrypoints/server`) or a virtual module (`virtual:entry`).
+fn is_module_specifier(text: &str) -> bool {
+    text.starts_with("virtual:")
+        || text
+            .strip_prefix('@')
+            .is_some_and(|rest| rest.split('/').filter(|part| !part.is_empty()).count() >= 2)
+}
+
 fn is_in_node_modules(text: &str) -> bool {
     Path::new(text)
         .components()
@@ -272,8 +292,14 @@ fn consequence(path: &ConfigPath<'_>) -> &'static str {
     }
 }
 
-fn help(path: &ConfigPath<'_>, built: bool, installed: bool) -> String {
-    if installed {
+fn help(path: &ConfigPath<'_>, built: bool, installed: bool, module: bool) -> String {
+    if module {
+        format!(
+            "keep it if the project builds with `@cloudflare/vite-plugin`; for `wrangler dev` or \
+             `wrangler deploy` without Vite, set `{}` to the Worker's file",
+            path.key
+        )
+    } else if installed {
         format!(
             "install the dependencies (`npm install` or your package manager) before `wrangler \
              dev`/`deploy`, or correct `{}` if it is a typo",
@@ -349,6 +375,73 @@ directory = "node_modules/r2-explorer/dashboard"
             ],
         );
         assert_eq!(diagnostics[0].severity, Severity::Info);
+    }
+
+    #[test]
+    fn a_path_outside_the_folder_is_shown_with_dot_dot() {
+        assert_project_rule(
+            "PL325",
+            &[
+                (
+                    "wrangler.toml",
+                    r#"main = "../../shared/worker.ts"
+       ^^^^^^^^^^^^^^^^^^^^^^^^ PL325: `main` is `../../shared/worker.ts`, but there is no file there
+"#,
+                ),
+                ENTRY,
+            ],
+        );
+        assert_project_rule(
+            "PL325",
+            &[(
+                "wrangler.jsonc",
+                r#"{ "main": "src/../../lib/../../w.ts" }
+          ^^^^^^^^^^^^^^^^^^^^^^^^^^ PL325: `main` is `src/../../lib/../../w.ts`, but there is no file at `../../w.ts`
+"#,
+            )],
+        );
+    }
+
+    #[test]
+    fn a_module_main_is_a_note() {
+        // The Cloudflare Vite plugin resolves `main` as a module (TanStack Start, Astro).
+        let diagnostics = assert_project_rule(
+            "PL325",
+            &[
+                (
+                    "wrangler.toml",
+                    r#"main = "@tanstack/react-start/server-entry"
+       ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ PL325: the Cloudflare Vite plugin resolves it as a module
+[env.virtual]
+main = "virtual:entry"
+       ^^^^^^^^^^^^^^^ PL325: the Cloudflare Vite plugin resolves it as a module
+[env.scope_only]
+main = "@worker.ts"
+       ^^^^^^^^^^^^ PL325: `env.scope_only.main` is `@worker.ts`, but there is no file there
+"#,
+                ),
+                ENTRY,
+            ],
+        );
+        let severities: Vec<Severity> = diagnostics.iter().map(|d| d.severity).collect();
+        assert_eq!(
+            severities,
+            [Severity::Info, Severity::Info, Severity::Error]
+        );
+        let diagnostics = assert_project_rule(
+            "PL325",
+            &[(
+                "wrangler.jsonc",
+                r#"{
+  "main": "@astrojs/cloudflare/entrypoints/server",
+          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ PL325: the Cloudflare Vite plugin resolves it as a module
+  "assets": { "directory": "@astrojs/cloudflare" }
+                           ^^^^^^^^^^^^^^^^^^^^^ PL325: `assets.directory` is `@astrojs/cloudflare`, but there is no folder there
+}"#,
+            )],
+        );
+        assert_eq!(diagnostics[0].severity, Severity::Info);
+        assert_eq!(diagnostics[1].severity, Severity::Error);
     }
 
     #[test]

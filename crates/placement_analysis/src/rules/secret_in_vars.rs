@@ -20,9 +20,9 @@ declare_rule! {
     /// - names with a word saying the value is public: `PUBLIC`, `PUBLISHABLE` (`PUBLIC_KEY`,
     ///   `NEXT_PUBLIC_API_KEY`, `STRIPE_PUBLISHABLE_KEY`);
     /// - values that are not a string, empty, shorter than 8 characters, or placeholders:
-    ///   one character repeated (`xxxxxxxx`), `<...>`, `${...}`, `{{...}}`, text starting with
-    ///   `your` or `change`/`replace`, or containing `placeholder`, `example`, `dummy`, `todo`,
-    ///   `changeme`.
+    ///   one character repeated (`xxxxxxxx`), `<...>`, `${...}`, `{{...}}`, `__NAME__`, text
+    ///   starting with `your` or `change`/`replace`, or containing `placeholder`, `example`,
+    ///   `dummy`, `todo`, `changeme`, `change-me`, `change_me`.
     ///
     /// ## Why is this bad?
     /// Vars are plain text: in the config (usually committed), in the dashboard and in
@@ -185,7 +185,13 @@ fn is_placeholder(value: &str) -> bool {
         return true;
     }
     let wrapped = |open: &str, close: &str| value.starts_with(open) && value.ends_with(close);
-    if wrapped("<", ">") || wrapped("${", "}") || wrapped("{{", "}}") || wrapped("[", "]") {
+    // `__NAME__` is a token a deploy script replaces (`"__BETTER_AUTH_SECRET__"`).
+    if wrapped("<", ">")
+        || wrapped("${", "}")
+        || wrapped("{{", "}}")
+        || wrapped("[", "]")
+        || wrapped("__", "__")
+    {
         return true;
     }
     let lower = value.to_lowercase();
@@ -200,6 +206,8 @@ fn is_placeholder(value: &str) -> bool {
             "dummy",
             "todo",
             "changeme",
+            "change-me",
+            "change_me",
             "redacted",
             "xxxx",
         ]
@@ -264,12 +272,16 @@ mod tests {
             "REPLACE_WITH_TOKEN",
             "token-placeholder",
             "sk_test_example_123",
+            "__BETTER_AUTH_SECRET__",
+            "dev-signing-secret-change-me",
+            "local_token_change_me",
         ] {
             assert!(is_placeholder(value), "{value:?}");
         }
         for value in [
             "tok_live_8f2b1c9d0e7a",
             "ghp_16C7e42F292c6912E7710c838347Ae178B4a",
+            "__init__8f2b1c9d0e7a",
         ] {
             assert!(!is_placeholder(value), "{value:?}");
         }
@@ -285,6 +297,7 @@ API_URL = "https://api.example.com"
 API_TOKEN = "tok_live_8f2b1c9d0e7a"
 ^^^^^^^^^ PL323: `vars.API_TOKEN` looks like a credential
 PASSWORD = ""
+AUTH_SECRET = "__AUTH_SECRET__"
 [env.staging.vars]
 DB_PASSWORD = "s3cr3t-Pa55word"
 ^^^^^^^^^^^ PL323: `env.staging.vars.DB_PASSWORD`
@@ -307,7 +320,7 @@ TOKEN_URL = "https://auth.example.com/token"
             "PL323",
             Format::Json,
             r#"{
-  "vars": { "NEXT_PUBLIC_API_KEY": "pk_live_51H8xYz", "MAX_TOKENS": 4096 },
+  "vars": { "NEXT_PUBLIC_API_KEY": "pk_live_51H8xYz", "MAX_TOKENS": 4096, "HMAC_SECRET": "dev-hmac-secret-change-me" },
   "previews": { "vars": { "stripeSecretKey": "sk_live_51H8xYzAbC" } }
                           ^^^^^^^^^^^^^^^^^ PL323: `previews.vars.stripeSecretKey`
 }

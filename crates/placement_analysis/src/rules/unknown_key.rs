@@ -331,6 +331,30 @@ workers_dev = true
     }
 
     #[test]
+    fn a_service_bindings_environment_is_known() {
+        // wrangler validates it (an optional string) and uploads it, though its schema omits it.
+        assert_rule(
+            "PL003",
+            Format::Toml,
+            r#"[[services]]
+binding = "API"
+service = "api"
+environment = "production"
+[[env.x.services]]
+binding = "API"
+service = "api"
+enviroment = "staging"
+^^^^^^^^^^ PL003: unknown key `enviroment` in `env.x.services[0]`: wrangler silently ignores it; did you mean `environment`?
+"#,
+        );
+        assert_rule(
+            "PL003",
+            Format::Json,
+            r#"{ "services": [{ "binding": "API", "service": "api", "environment": "production" }] }"#,
+        );
+    }
+
+    #[test]
     fn fix_renames_to_the_suggestion() {
         assert_eq!(
             apply_fix(

@@ -560,6 +560,36 @@ placement = { region = "aws:us-east-1" }
     }
 
     #[test]
+    fn a_service_bindings_environment_must_be_a_string() {
+        // Not in wrangler's schema, but `validateServiceBinding` refuses anything but a string.
+        assert_rule(
+            "PL004",
+            Format::Toml,
+            r#"[[services]]
+binding = "API"
+service = "api"
+environment = 1
+              ^ PL004: `services[0].environment` must be a string, but it is the number 1: wrangler refuses the config
+[[services]]
+binding = "AUTH"
+service = "auth"
+environment = "production"
+"#,
+        );
+        assert_rule(
+            "PL004",
+            Format::Json,
+            r#"{ "env": { "x": { "services": [{ "binding": "API", "service": "api", "environment": ["production"] }] } } }
+                                                                                    ^^^^^^^^^^^^^^ PL004: `env.x.services[0].environment` must be a string"#,
+        );
+        assert_rule(
+            "PL004",
+            Format::Json,
+            r#"{ "services": [{ "binding": "API", "service": "api", "environment": "staging" }] }"#,
+        );
+    }
+
+    #[test]
     fn fix_rewrites_a_bare_mode() {
         assert_eq!(
             apply_fix(
