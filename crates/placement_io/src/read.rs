@@ -89,6 +89,19 @@ pub fn is_link_loop(error: &io::Error) -> bool {
 pub fn read_bytes(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     let metadata = std::fs::metadata(path).map_err(ReadError::from_io)?;
     check_regular(&metadata, limit)?;
+    read_opened(path, limit)
+}
+
+/// Like [`read_bytes`], for a file its folder's listing shows as a regular file (not a link):
+/// the look before opening is left out, since the listing made it. The file opened is still
+/// looked at, so one swapped since the listing for a FIFO, a device or a large file is still
+/// refused (and, opened non-blocking, a FIFO cannot hang the open).
+pub fn read_listed_file(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    read_opened(path, limit)
+}
+
+/// Opens `path` non-blocking and reads it if the file opened is a regular file within `limit`.
+fn read_opened(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     let file = open_nonblocking(path).map_err(ReadError::from_io)?;
     let metadata = file.metadata().map_err(ReadError::Io)?;
     check_regular(&metadata, limit)?;
@@ -106,7 +119,10 @@ pub fn read_bytes(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
 
 /// The UTF-8 text of the regular file at `path`, at most `limit` bytes (see [`read_bytes`]).
 pub fn read_text(path: &Path, limit: u64) -> Result<String, ReadError> {
-    let bytes = read_bytes(path, limit)?;
+    text_of(read_bytes(path, limit)?)
+}
+
+pub(crate) fn text_of(bytes: Vec<u8>) -> Result<String, ReadError> {
     String::from_utf8(bytes).map_err(|error| ReadError::NotUtf8 {
         offset: error.utf8_error().valid_up_to(),
     })
@@ -172,6 +188,35 @@ mod tests {
             std::os::unix::fs::symlink(&file, &link).unwrap();
             assert_eq!(read_text(&link, 100).unwrap(), "hello");
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_listed_file_is_still_checked_once_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.txt");
+        std::fs::write(&file, "0123456789").unwrap();
+        assert_eq!(read_listed_file(&file, 10).unwrap(), b"0123456789");
+        assert!(matches!(
+            read_listed_file(&file, 9),
+            Err(ReadError::TooLarge { limit: 9 })
+        ));
+        // Swapped for a FIFO after the listing: refused without blocking.
+        std::fs::remove_file(&file).unwrap();
+        let status = std::process::Command::new("mkfifo")
+            .arg(&file)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        assert!(matches!(
+            read_listed_file(&file, 10),
+            Err(ReadError::NotRegular("a FIFO (named pipe)"))
+        ));
+        std::fs::remove_file(&file).unwrap();
+        assert!(matches!(
+            read_listed_file(&file, 10),
+            Err(ReadError::NotFound)
+        ));
     }
 
     #[test]

@@ -464,9 +464,11 @@ impl SettingsResolver {
     /// `.placement-lint.toml`, then a `package.json` with a `"placement-lint"` key at its top
     /// level (one that only lists placement-lint among its dependencies does not count).
     fn settings_file_in(&self, folder: &Path) -> Option<PathBuf> {
+        // The walk's listings, when shared, say which files exist without asking the disk.
+        let listings = self.manifests.as_deref().map(Manifests::listings);
         for name in SETTINGS_FILE_NAMES {
             let path = folder.join(name);
-            if path.is_file() {
+            if listings.map_or_else(|| path.is_file(), |listings| listings.is_file(&path)) {
                 return Some(path);
             }
         }
