@@ -45,16 +45,7 @@ pub struct Listing {
 impl Listing {
     /// Lists `folder` (one `getdents` pass); `None` when it cannot be read.
     pub fn read(folder: &Path) -> Option<Listing> {
-        let mut entries: Vec<(OsString, EntryKind)> = std::fs::read_dir(folder)
-            .ok()?
-            .filter_map(Result::ok)
-            .filter_map(|entry| {
-                // The type comes from the listing itself, except on file systems that do not
-                // give one (then one `lstat`).
-                let kind = EntryKind::of(entry.file_type().ok()?);
-                Some((entry.file_name(), kind))
-            })
-            .collect();
+        let mut entries = read_entries(folder)?;
         entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         Some(Listing { entries })
     }
@@ -73,6 +64,57 @@ impl Listing {
             .iter()
             .map(|(name, kind)| (name.as_os_str(), *kind))
     }
+}
+
+/// The entries of `folder`, typed by the listing itself (one `lstat` each only on file
+/// systems that do not say).
+#[cfg(not(target_os = "linux"))]
+fn read_entries(folder: &Path) -> Option<Vec<(OsString, EntryKind)>> {
+    Some(std_entries(folder)?)
+}
+
+/// The entries of `folder`: `open` and `getdents64` only (the standard library's `opendir`
+/// also asks `fstat` of every folder).
+#[cfg(target_os = "linux")]
+fn read_entries(folder: &Path) -> Option<Vec<(OsString, EntryKind)>> {
+    use rustix::fs::{CWD, Dir, FileType, Mode, OFlags, openat};
+    use std::os::unix::ffi::OsStrExt;
+    let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC | OFlags::NONBLOCK;
+    let mut dir = Dir::new(openat(CWD, folder, flags, Mode::empty()).ok()?).ok()?;
+    let mut entries = Vec::new();
+    while let Some(entry) = dir.read() {
+        let Ok(entry) = entry else {
+            // A folder that fails half way is listed as the standard library lists it.
+            return std_entries(folder);
+        };
+        let name = entry.file_name().to_bytes();
+        if name == b"." || name == b".." {
+            continue;
+        }
+        let name = OsStr::from_bytes(name).to_os_string();
+        let kind = match entry.file_type() {
+            FileType::RegularFile => EntryKind::File,
+            FileType::Directory => EntryKind::Folder,
+            FileType::Symlink => EntryKind::Link,
+            FileType::Unknown => match std::fs::symlink_metadata(folder.join(&name)) {
+                Ok(metadata) => EntryKind::of(metadata.file_type()),
+                Err(_) => continue,
+            },
+            _ => EntryKind::Other,
+        };
+        entries.push((name, kind));
+    }
+    Some(entries)
+}
+
+fn std_entries(folder: &Path) -> Option<Vec<(OsString, EntryKind)>> {
+    Some(
+        std::fs::read_dir(folder)
+            .ok()?
+            .filter_map(Result::ok)
+            .filter_map(|entry| Some((entry.file_name(), EntryKind::of(entry.file_type().ok()?))))
+            .collect(),
+    )
 }
 
 /// What the listings say about a path.
@@ -102,6 +144,20 @@ impl Listings {
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .insert(folder, listing);
+    }
+
+    /// Lists every folder above `folder` not listed yet (those the walk of `folder` does not
+    /// list), so that the questions asked of them (settings files, `package.json`, a config
+    /// in a parent) are answered from their listings too; one that cannot be listed is left
+    /// to the disk.
+    pub fn list_ancestors(&self, folder: &Path) {
+        for ancestor in folder.ancestors().skip(1) {
+            if self.get(ancestor).is_none()
+                && let Some(listing) = Listing::read(ancestor)
+            {
+                self.insert(ancestor.to_path_buf(), Arc::new(listing));
+            }
+        }
     }
 
     /// The listing of `folder`, if the walk listed it.

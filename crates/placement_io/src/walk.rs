@@ -35,6 +35,7 @@ pub fn walk(root: &Path, skipped_folders: &[&str], listings: &Listings, on_folde
         root: root.to_path_buf(),
         canonical_root: root.canonicalize().ok(),
     };
+    listings.list_ancestors(root);
     let above = walker.parent_rules();
     walker.walk_folder(root.to_path_buf(), &above);
 }
@@ -57,7 +58,7 @@ impl Walker<'_> {
         };
         let listing = Arc::new(listing);
         self.listings.insert(folder.clone(), Arc::clone(&listing));
-        let rules = Rules::of_folder(&folder, &listing, false, above.clone());
+        let rules = Rules::of_folder(&folder, Some(&listing), false, above.clone());
         let rules = (!rules.is_empty())
             .then(|| Arc::new(rules))
             .or_else(|| above.clone());
@@ -91,8 +92,12 @@ impl Walker<'_> {
         let mut chain: Option<Arc<Rules>> = None;
         let parents: Vec<&Path> = canonical.ancestors().skip(1).collect();
         for parent in parents.into_iter().rev() {
-            // Folders outside the walk are not listed: ask for each file, as `ignore` does.
-            let rules = Rules::of_folder(parent, &Listing::default(), true, chain.clone());
+            let rules = Rules::of_folder(
+                parent,
+                self.listings.get(parent).as_deref(),
+                true,
+                chain.clone(),
+            );
             if !rules.is_empty() {
                 chain = Some(Arc::new(rules));
             }
@@ -170,15 +175,16 @@ struct Rules {
 }
 
 impl Rules {
-    /// `listing`: which ignore files exist (empty for a folder outside the walk, whose
-    /// files are then looked for on disk).
+    /// `listing`: which ignore files exist (`None` for a folder that could not be listed,
+    /// whose files are then looked for on disk, as the `ignore` crate does above the root).
     fn of_folder(
         folder: &Path,
-        listing: &Listing,
+        listing: Option<&Listing>,
         above_root: bool,
         parent: Option<Arc<Rules>>,
     ) -> Rules {
-        let has = |name: &str| above_root || listing.get(OsStr::new(name)).is_some();
+        let has =
+            |name: &str| listing.is_none_or(|listing| listing.get(OsStr::new(name)).is_some());
         let from = |name: &str| {
             if has(name) {
                 ignore_file(folder, &folder.join(name))
