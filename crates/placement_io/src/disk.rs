@@ -1,9 +1,10 @@
 //! The disk as the analysis sees it.
 
-use std::collections::HashMap;
 use std::hash::Hash;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
+
+use rustc_hash::FxHashMap;
 
 use placement_analysis::project::monorepo::{TreeWorker, scan_tree};
 use placement_analysis::project::package::{
@@ -220,7 +221,7 @@ impl Manifests {
 
 /// One answer per folder (or file), shared between threads.
 struct Answers<T> {
-    by_folder: Mutex<HashMap<PathBuf, T>>,
+    by_folder: Mutex<FxHashMap<PathBuf, T>>,
 }
 
 impl<T> Default for Answers<T> {
@@ -246,7 +247,9 @@ impl<T: Clone> Answers<T> {
     }
 }
 
-fn lock<K: Eq + Hash, T>(mutex: &Mutex<HashMap<K, T>>) -> std::sync::MutexGuard<'_, HashMap<K, T>> {
+fn lock<K: Eq + Hash, T>(
+    mutex: &Mutex<FxHashMap<K, T>>,
+) -> std::sync::MutexGuard<'_, FxHashMap<K, T>> {
     mutex
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())

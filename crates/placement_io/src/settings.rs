@@ -4,6 +4,8 @@
 //! [`placement_analysis::settings`]; this module reads the disk and merges.
 
 use std::collections::HashMap;
+
+use rustc_hash::FxHashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -383,9 +385,9 @@ pub struct SettingsResolver {
     mode: SettingsMode,
     over: Option<RuleSelection>,
     /// For each folder looked at, the settings file that applies there (nearest mode).
-    nearest: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
+    nearest: Mutex<FxHashMap<PathBuf, Option<PathBuf>>>,
     /// For each settings file (`None`: no file, the defaults), what it resolves to.
-    by_settings_file: Mutex<HashMap<Option<PathBuf>, Resolution>>,
+    by_settings_file: Mutex<FxHashMap<Option<PathBuf>, Resolution>>,
     /// The `package.json` files read, shared with the project reader of the same run.
     manifests: Option<Arc<Manifests>>,
 }
