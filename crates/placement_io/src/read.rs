@@ -106,11 +106,22 @@ fn read_opened(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     let metadata = file.metadata().map_err(ReadError::Io)?;
     check_regular(&metadata, limit)?;
     let expected = usize::try_from(metadata.len()).unwrap_or(usize::MAX);
-    // One spare byte: reading the end of file needs room, and a file that grew shows here.
-    let mut bytes = Vec::with_capacity(expected.saturating_add(1));
-    file.take(limit + 1)
-        .read_to_end(&mut bytes)
-        .map_err(ReadError::Io)?;
+    let mut reader = file.take(limit + 1);
+    // One spare byte: a file that grew since it was looked at shows here.
+    let mut bytes = vec![0; expected.saturating_add(1)];
+    let first = loop {
+        match reader.read(&mut bytes) {
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+            other => break other.map_err(ReadError::Io)?,
+        }
+    };
+    bytes.truncate(first);
+    // A file of the size it was looked at is read in one call: asked for one byte more, the
+    // kernel gives fewer only at the end. Anything else (grown, shrunk, an empty size such as
+    // `/proc` gives) is read on to its end.
+    if expected == 0 || first != expected {
+        reader.read_to_end(&mut bytes).map_err(ReadError::Io)?;
+    }
     if bytes.len() as u64 > limit {
         return Err(ReadError::TooLarge { limit });
     }
@@ -217,6 +228,25 @@ mod tests {
             read_listed_file(&file, 10),
             Err(ReadError::NotFound)
         ));
+    }
+
+    #[test]
+    fn reads_files_of_every_size_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.txt");
+        for size in [0, 1, 4095, 4096, 70_000] {
+            let text = "x".repeat(size);
+            std::fs::write(&file, &text).unwrap();
+            assert_eq!(read_text(&file, MAX_FILE_BYTES).unwrap(), text);
+            assert_eq!(read_listed_file(&file, MAX_FILE_BYTES).unwrap().len(), size);
+        }
+        // A file whose size says nothing of its text is read to its end.
+        #[cfg(target_os = "linux")]
+        assert!(
+            read_text(Path::new("/proc/self/status"), MAX_FILE_BYTES)
+                .unwrap()
+                .contains("Name:")
+        );
     }
 
     #[test]
