@@ -12,7 +12,7 @@ use placement_analysis::project::package::{
 };
 use placement_analysis::project::{DirEntry, PathKind, ProjectFiles, Unread};
 
-use crate::listing::{EntryKind, Listings, Presence};
+use crate::listing::{EntryKind, Listing, Listings, Presence};
 use crate::read::{MAX_FILE_BYTES, ReadError, read_text};
 
 /// Project files straight from the disk: regular files only, at most [`MAX_FILE_BYTES`] each.
@@ -70,17 +70,15 @@ impl ProjectFiles for ListedFiles<'_> {
 
     fn list_dir(&self, path: &Path) -> Option<Vec<DirEntry>> {
         match self.0.presence(path) {
-            Presence::Listed(listing) => Some(
-                listing
-                    .entries()
-                    .map(|(name, kind)| DirEntry {
-                        name: name.to_string_lossy().into_owned(),
-                        is_dir: kind == EntryKind::Folder,
-                    })
-                    .collect(),
-            ),
+            Presence::Listed(listing) => Some(entries_of(&listing)),
             Presence::Absent | Presence::File => None,
-            Presence::Unknown => DiskFiles.list_dir(path),
+            // Listed once here, and kept: the walk, which may not have reached it yet (a tree
+            // scanned for PL212), and later questions about its files use the same listing.
+            Presence::Unknown => {
+                let listing = Arc::new(Listing::read(path)?);
+                self.0.insert(path.to_path_buf(), Arc::clone(&listing));
+                Some(entries_of(&listing))
+            }
         }
     }
 
@@ -174,6 +172,17 @@ impl ProjectFiles for SharedDiskFiles {
         self.trees
             .get_or_insert_with(root, || Arc::new(scan_tree(self, root)))
     }
+}
+
+/// A listing as the analysis sees folders (links are not folders).
+fn entries_of(listing: &Listing) -> Vec<DirEntry> {
+    listing
+        .entries()
+        .map(|(name, kind)| DirEntry {
+            name: name.to_string_lossy().into_owned(),
+            is_dir: kind == EntryKind::Folder,
+        })
+        .collect()
 }
 
 /// Why a file was not read, as the analysis hears it.

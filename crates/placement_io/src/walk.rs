@@ -53,11 +53,19 @@ struct Walker<'a> {
 
 impl Walker<'_> {
     fn walk_folder(&self, folder: PathBuf, above: &Option<Arc<Rules>>) {
-        let Some(listing) = Listing::read(&folder) else {
-            return;
+        // A folder a check listed before the walk reached it (a tree scanned for PL212) is
+        // not listed again.
+        let listing = match self.listings.get(&folder) {
+            Some(listing) => listing,
+            None => {
+                let Some(listing) = Listing::read(&folder) else {
+                    return;
+                };
+                let listing = Arc::new(listing);
+                self.listings.insert(folder.clone(), Arc::clone(&listing));
+                listing
+            }
         };
-        let listing = Arc::new(listing);
-        self.listings.insert(folder.clone(), Arc::clone(&listing));
         let rules = Rules::of_folder(&folder, Some(&listing), false, above.clone());
         let rules = (!rules.is_empty())
             .then(|| Arc::new(rules))
