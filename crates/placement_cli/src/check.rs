@@ -13,7 +13,8 @@ use rayon::prelude::*;
 
 use placement_io::settings::{ResolvedSettings, SettingsFailure, SettingsResolver, WithSettings};
 use placement_io::{
-    MAX_FILE_BYTES, ReadError, create_file, describe_io, read_bytes, read_text, write_fix,
+    Listings, MAX_FILE_BYTES, ReadError, SharedDiskFiles, create_file, describe_io, read_bytes,
+    read_text, write_fix,
 };
 
 use crate::CliError;
@@ -40,6 +41,11 @@ impl FixRequest {
         mode: FixMode::Off,
         write: false,
     };
+
+    /// Whether files may be written: fixes asked for, and written back.
+    fn writes_files(self) -> bool {
+        self.write && self.mode != FixMode::Off
+    }
 }
 
 /// The result of checking one config.
@@ -83,7 +89,7 @@ pub fn run(
     let outcomes: Vec<Result<FileResult, FileError>> = discovery
         .configs
         .par_iter()
-        .map(|path| check_file(path, settings_of(path), fix, files))
+        .map(|path| check_file(path, settings_of(path), fix, files, &Listings::default()))
         .collect();
     finish(outcomes, discovery, settings_of)
 }
@@ -98,30 +104,33 @@ pub enum Checked {
 }
 
 /// `placement-lint check PATHS`: discovers the configs and checks each as soon as the walk has
-/// found it, on the walk's threads, with no wait for the whole walk. With fixes to write, the
-/// checks wait for the walk instead, so that a settings file in error stops the run before any
-/// file is written.
+/// found it (and listed the folders below it), on the walk's threads, with no wait for the
+/// whole walk; the files around each config are looked up in the walk's listings
+/// (`files.listings()`) first. With fixes to write, the checks wait for the walk instead, so
+/// that a settings file in error stops the run before any file is written, and they read the
+/// disk itself, since fixes change it.
 pub fn discover_and_run(
     paths: &[PathBuf],
     cwd: &Path,
     resolver: &SettingsResolver,
     fix: FixRequest,
-    files: &dyn ProjectFiles,
+    files: &SharedDiskFiles,
 ) -> Result<Checked, CliError> {
     let streamed: Mutex<Vec<Result<FileResult, FileError>>> = Mutex::default();
+    let listings = files.listings();
     let check_now = |path: &Path| {
         // A settings file in error is reported after the walk, for every file, in order.
         if let Ok(settings) = resolver.for_file(path)
             && !settings.is_excluded(path)
         {
-            let outcome = check_file(path, &settings, fix, files);
+            let outcome = check_file(path, &settings, fix, files, listings);
             lock(&streamed).push(outcome);
         }
     };
-    let mut discovery = if fix.write {
+    let mut discovery = if fix.writes_files() {
         crate::discover::discover(paths, cwd)?
     } else {
-        crate::discover::discover_streaming(paths, cwd, &check_now)?
+        crate::discover::discover_streaming(paths, cwd, listings, &check_now)?
     };
     if discovery.configs.is_empty() && discovery.shadowed.is_empty() {
         return Ok(Checked::NothingFound);
@@ -132,7 +141,7 @@ pub fn discover_and_run(
         Err(failures) => return Ok(Checked::SettingsFailed(failures)),
     };
     let settings_of = |path: &Path| resolved.of(path);
-    if fix.write {
+    if fix.writes_files() {
         return Ok(Checked::Run(run(&discovery, &settings_of, fix, files)));
     }
     let outcomes = streamed
@@ -196,19 +205,25 @@ fn finish(
     CheckRun { results, errors }
 }
 
+/// Checks the config at `path`, read through `listings` (empty: from the disk).
 fn check_file(
     path: &Path,
     settings: &ResolvedSettings,
     fix: FixRequest,
     files: &dyn ProjectFiles,
+    listings: &Listings,
 ) -> Result<FileResult, FileError> {
-    let bytes = read_bytes(path, MAX_FILE_BYTES).map_err(|error| FileError {
-        path: path.to_path_buf(),
-        message: match error {
-            ReadError::NotRegular(_) | ReadError::TooLarge { .. } => format!("not read: {error}"),
-            _ => format!("cannot read: {error}"),
-        },
-    })?;
+    let bytes = listings
+        .read_bytes(path, MAX_FILE_BYTES)
+        .map_err(|error| FileError {
+            path: path.to_path_buf(),
+            message: match error {
+                ReadError::NotRegular(_) | ReadError::TooLarge { .. } => {
+                    format!("not read: {error}")
+                }
+                _ => format!("cannot read: {error}"),
+            },
+        })?;
     check_bytes(path, bytes, settings, fix, Some(files))
 }
 

@@ -2,13 +2,15 @@
 //! resolved the way wrangler resolves them (a parent's `wrangler.json(c)` shadows a folder's
 //! own `wrangler.toml`).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use placement_analysis::discovery::{is_config_file_name, resolve_config};
 
-use placement_io::describe_io;
+use placement_io::walk::walk;
+use placement_io::{EntryKind, Listings, Presence, describe_io};
+use rustc_hash::FxHashMap;
 
 use crate::CliError;
 
@@ -29,20 +31,23 @@ const SKIPPED_DIRS: &[&str] = &["node_modules", ".wrangler", ".git"];
 pub type OnConfig<'a> = dyn Fn(&Path) + Sync + 'a;
 
 pub fn discover(paths: &[PathBuf], cwd: &Path) -> Result<Discovery, CliError> {
-    discover_streaming(paths, cwd, &|_| {})
+    discover_streaming(paths, cwd, &Listings::default(), &|_| {})
 }
 
 /// Like [`discover`], handing each config to check to `on_config` as soon as it is found and
 /// resolved (which config wrangler uses is decided in the walk, in parallel), so that checking
-/// need not wait for the whole walk.
+/// need not wait for the whole walk. Every folder walked is recorded in `listings`, and a
+/// folder's configs are handed on once the folders below it are listed too.
 pub fn discover_streaming(
     paths: &[PathBuf],
     cwd: &Path,
+    listings: &Listings,
     on_config: &OnConfig<'_>,
 ) -> Result<Discovery, CliError> {
     let found = Found {
         discovery: Mutex::default(),
-        exists: ExistsCache::default(),
+        listings,
+        outside: Mutex::default(),
         on_config,
     };
     for given in paths {
@@ -56,8 +61,14 @@ pub fn discover_streaming(
         })?;
         if metadata.is_file() {
             found.explicit(absolute);
-        } else {
+        } else if metadata.is_dir() {
             walk_configs(&absolute, &found);
+        } else if absolute
+            .file_name()
+            .is_some_and(|name| is_config_file_name(&name.to_string_lossy()))
+        {
+            // A FIFO or device given by a config's name: the check says why it is not read.
+            found.walked(absolute);
         }
     }
     // A shadowed file given explicitly is still checked; a walked one only gets PL002.
@@ -70,14 +81,18 @@ pub fn discover_streaming(
 /// What discovery found so far, shared by the walk's threads.
 struct Found<'a> {
     discovery: Mutex<Discovery>,
-    exists: ExistsCache,
+    /// Which files exist, in the walked folders.
+    listings: &'a Listings,
+    /// Which files exist, asked once each, in folders the walk did not list (the parents of
+    /// the folders given): sibling configs ask about the same parent folders.
+    outside: Mutex<FxHashMap<PathBuf, bool>>,
     on_config: &'a OnConfig<'a>,
 }
 
 impl Found<'_> {
     /// An explicit file is checked even under another name (`wrangler --config`).
     fn explicit(&self, path: PathBuf) {
-        let winner = losing_to(&path, &|candidate| self.exists.is_file(candidate));
+        let winner = losing_to(&path, &|candidate| self.is_file(candidate));
         let new = {
             let mut discovery = lock(&self.discovery);
             if let Some(winner) = winner {
@@ -92,7 +107,7 @@ impl Found<'_> {
 
     /// A config met by the walk: the config wrangler uses in its folder is checked.
     fn walked(&self, path: PathBuf) {
-        let winner = losing_to(&path, &|candidate| self.exists.is_file(candidate));
+        let winner = losing_to(&path, &|candidate| self.is_file(candidate));
         let (checked, new) = {
             let mut discovery = lock(&self.discovery);
             match winner {
@@ -111,27 +126,22 @@ impl Found<'_> {
             (self.on_config)(&checked);
         }
     }
-}
 
-/// Which files exist, asked once per path: sibling configs ask about the same parent folders.
-#[derive(Default)]
-struct ExistsCache {
-    known: Mutex<HashMap<PathBuf, bool>>,
-}
-
-impl ExistsCache {
+    /// Whether `path` is a file (links followed): from the walk's listings where they tell,
+    /// otherwise asked of the disk once.
     fn is_file(&self, path: &Path) -> bool {
-        if let Some(known) = lock(&self.known).get(path) {
-            return *known;
+        match self.listings.presence(path) {
+            Presence::File => true,
+            Presence::Absent | Presence::Listed(_) => false,
+            Presence::Unknown => {
+                if let Some(known) = lock(&self.outside).get(path) {
+                    return *known;
+                }
+                let exists = path.is_file();
+                lock(&self.outside).insert(path.to_path_buf(), exists);
+                exists
+            }
         }
-        let exists = path.is_file();
-        lock(&self.known).insert(path.to_path_buf(), exists);
-        exists
-    }
-
-    /// A regular file the walk listed (not a link: a link's target decides).
-    fn seen_file(&self, path: &Path) {
-        lock(&self.known).insert(path.to_path_buf(), true);
     }
 }
 
@@ -142,52 +152,35 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 /// Every config file under `root`, walked on all cores (`.gitignore` respected, dependencies
-/// and wrangler's state skipped); unreadable folders are skipped, as git and ripgrep do. Each
-/// is resolved and handed on from the thread that found it.
+/// and wrangler's state skipped, see [`placement_io::walk`]); unreadable folders are skipped,
+/// as git and ripgrep do. Each is resolved and handed on from the thread that found it.
 ///
 /// Links to folders are not followed (no walk can loop). A config that is a link counts as
 /// wrangler sees it: one leading to a file is a config; one leading nowhere is not there; one
 /// in a loop of links, or leading to a FIFO or device, is kept so that the check reports it
 /// (`cannot read: a loop of symbolic links`) rather than passing over it in silence.
 fn walk_configs(root: &Path, found: &Found<'_>) {
-    ignore::WalkBuilder::new(root)
-        .follow_links(false)
-        .require_git(false)
-        .filter_entry(|entry| {
-            !(entry.file_type().is_some_and(|t| t.is_dir())
-                && SKIPPED_DIRS.contains(&entry.file_name().to_string_lossy().as_ref()))
-        })
-        .build_parallel()
-        .run(|| {
-            Box::new(|entry| {
-                if let Ok(entry) = entry
-                    && is_config_file_name(&entry.file_name().to_string_lossy())
-                    && is_config_candidate(&entry)
-                {
-                    if entry.file_type().is_some_and(|t| t.is_file()) {
-                        found.exists.seen_file(entry.path());
-                    }
-                    found.walked(entry.into_path());
+    walk(root, SKIPPED_DIRS, found.listings, &|folder, entries| {
+        for (name, kind) in entries {
+            if is_config_file_name(&name.to_string_lossy()) {
+                let path = folder.join(name);
+                if is_config_candidate(&path, *kind) {
+                    found.walked(path);
                 }
-                ignore::WalkState::Continue
-            })
-        });
+            }
+        }
+    });
 }
 
 /// Whether a walked entry with a config's name is a file to check (see [`walk_configs`]).
-fn is_config_candidate(entry: &ignore::DirEntry) -> bool {
-    let Some(file_type) = entry.file_type() else {
-        return false;
-    };
-    if file_type.is_dir() {
-        return false;
-    }
-    if !file_type.is_symlink() {
-        return true;
-    }
-    match std::fs::metadata(entry.path()) {
-        Ok(target) => !target.is_dir(),
-        Err(error) => placement_io::read::is_link_loop(&error),
+fn is_config_candidate(path: &Path, kind: EntryKind) -> bool {
+    match kind {
+        EntryKind::Folder => false,
+        EntryKind::File | EntryKind::Other => true,
+        EntryKind::Link => match std::fs::metadata(path) {
+            Ok(target) => !target.is_dir(),
+            Err(error) => placement_io::read::is_link_loop(&error),
+        },
     }
 }
 
@@ -228,7 +221,8 @@ mod tests {
             write(root, path);
         }
         let handed: Mutex<Vec<PathBuf>> = Mutex::default();
-        let discovery = discover_streaming(&[root.to_path_buf()], root, &|path| {
+        let listings = Listings::default();
+        let discovery = discover_streaming(&[root.to_path_buf()], root, &listings, &|path| {
             lock(&handed).push(path.to_path_buf());
         })
         .unwrap();

@@ -115,7 +115,7 @@ pub fn run_check(args: &CheckArgs) -> Result<u8, CliError> {
     let selection = RuleSelection::new(&args.select, &args.ignore).map_err(CliError::Usage)?;
     let cwd = std::env::current_dir().map_err(CliError::Io)?;
     // One reader for the run: each folder's package.json and wrangler are read once.
-    let files = SharedDiskFiles::default();
+    let files = SharedDiskFiles::with_listings(Default::default());
     let resolver =
         settings::resolver(&args.settings, &cwd, selection).sharing_manifests(files.manifests());
     let mode = match (args.fix, args.unsafe_fixes, args.diff) {
@@ -142,13 +142,7 @@ pub fn run_check(args: &CheckArgs) -> Result<u8, CliError> {
             } else {
                 args.paths.clone()
             };
-            match check::discover_and_run(
-                &paths,
-                &cwd,
-                &resolver,
-                fix,
-                &SharedDiskFiles::default(),
-            )? {
+            match check::discover_and_run(&paths, &cwd, &resolver, fix, &files)? {
                 check::Checked::Run(run) => run,
                 check::Checked::NothingFound => {
                     let shown: Vec<String> =

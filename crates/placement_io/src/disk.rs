@@ -1,9 +1,10 @@
 //! The disk as the analysis sees it.
 
-use std::collections::HashMap;
 use std::hash::Hash;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
+
+use rustc_hash::FxHashMap;
 
 use placement_analysis::project::monorepo::{TreeWorker, scan_tree};
 use placement_analysis::project::package::{
@@ -11,6 +12,7 @@ use placement_analysis::project::package::{
 };
 use placement_analysis::project::{DirEntry, PathKind, ProjectFiles, Unread};
 
+use crate::listing::{EntryKind, Listing, Listings, Presence};
 use crate::read::{MAX_FILE_BYTES, ReadError, read_text};
 
 /// Project files straight from the disk: regular files only, at most [`MAX_FILE_BYTES`] each.
@@ -23,12 +25,7 @@ impl ProjectFiles for DiskFiles {
     }
 
     fn read_or_skip(&self, path: &Path) -> Result<String, Unread> {
-        read_text(path, MAX_FILE_BYTES).map_err(|error| match error {
-            ReadError::NotRegular(_) | ReadError::TooLarge { .. } => {
-                Unread::Skipped(error.to_string())
-            }
-            _ => Unread::Missing,
-        })
+        read_text(path, MAX_FILE_BYTES).map_err(unread_because)
     }
 
     fn list_dir(&self, path: &Path) -> Option<Vec<DirEntry>> {
@@ -54,11 +51,54 @@ impl ProjectFiles for DiskFiles {
     }
 }
 
+/// The disk seen through the walk's [`Listings`]: a file they prove absent costs no system
+/// call, a regular file they show is opened without a look first, a folder they hold is listed
+/// from them; anything else (outside the walked tree, below a folder not walked, links) is
+/// asked of the disk as [`DiskFiles`] asks it.
+struct ListedFiles<'a>(&'a Listings);
+
+impl ProjectFiles for ListedFiles<'_> {
+    fn read(&self, path: &Path) -> Option<String> {
+        self.read_or_skip(path).ok()
+    }
+
+    fn read_or_skip(&self, path: &Path) -> Result<String, Unread> {
+        self.0
+            .read_text(path, MAX_FILE_BYTES)
+            .map_err(unread_because)
+    }
+
+    fn list_dir(&self, path: &Path) -> Option<Vec<DirEntry>> {
+        match self.0.presence(path) {
+            Presence::Listed(listing) => Some(entries_of(&listing)),
+            Presence::Absent | Presence::File => None,
+            // Listed once here, and kept: the walk, which may not have reached it yet (a tree
+            // scanned for PL212), and later questions about its files use the same listing.
+            Presence::Unknown => {
+                let listing = Arc::new(Listing::read(path)?);
+                self.0.insert(path.to_path_buf(), Arc::clone(&listing));
+                Some(entries_of(&listing))
+            }
+        }
+    }
+
+    fn kind(&self, path: &Path) -> Option<PathKind> {
+        match self.0.presence(path) {
+            Presence::Listed(_) => Some(PathKind::Folder),
+            Presence::File => Some(PathKind::File),
+            Presence::Absent => None,
+            Presence::Unknown => DiskFiles.kind(path),
+        }
+    }
+}
+
 /// [`DiskFiles`] for one run over many projects: what a folder says about wrangler (its
 /// `package.json`, its `node_modules/wrangler`) is read once and shared by every project below
-/// it, on every thread; each `package.json` is read once (see [`Manifests`]).
+/// it, on every thread; each `package.json` is read once (see [`Manifests`]). With the walk's
+/// [`Listings`] ([`SharedDiskFiles::with_listings`]), files are looked up in them first.
 #[derive(Default)]
 pub struct SharedDiskFiles {
+    listings: Arc<Listings>,
     manifests: Arc<Manifests>,
     installed: Answers<Lookup<InstalledWrangler>>,
     declared: Answers<Lookup<Option<VersionSource>>>,
@@ -66,10 +106,32 @@ pub struct SharedDiskFiles {
 }
 
 impl SharedDiskFiles {
+    /// Reads through `listings`, which a walk fills while the run goes on (a folder not yet
+    /// listed is asked of the disk).
+    pub fn with_listings(listings: Arc<Listings>) -> Self {
+        Self {
+            manifests: Arc::new(Manifests {
+                listings: Arc::clone(&listings),
+                texts: Answers::default(),
+            }),
+            listings,
+            ..Self::default()
+        }
+    }
+
+    /// The listings files are looked up in.
+    pub fn listings(&self) -> &Arc<Listings> {
+        &self.listings
+    }
+
     /// The `package.json` files read, to share with the settings search
     /// ([`crate::settings::SettingsResolver::sharing_manifests`]).
     pub fn manifests(&self) -> Arc<Manifests> {
         Arc::clone(&self.manifests)
+    }
+
+    fn listed(&self) -> ListedFiles<'_> {
+        ListedFiles(&self.listings)
     }
 }
 
@@ -84,21 +146,21 @@ impl ProjectFiles for SharedDiskFiles {
                 .read_or_skip(path)
                 .map(|text| text.to_string())
         } else {
-            DiskFiles.read_or_skip(path)
+            self.listed().read_or_skip(path)
         }
     }
 
     fn list_dir(&self, path: &Path) -> Option<Vec<DirEntry>> {
-        DiskFiles.list_dir(path)
+        self.listed().list_dir(path)
     }
 
     fn kind(&self, path: &Path) -> Option<PathKind> {
-        DiskFiles.kind(path)
+        self.listed().kind(path)
     }
 
     fn installed_wrangler(&self, folder: &Path) -> Lookup<InstalledWrangler> {
         self.installed
-            .get_or_insert_with(folder, || read_installed_wrangler(&DiskFiles, folder))
+            .get_or_insert_with(folder, || read_installed_wrangler(&self.listed(), folder))
     }
 
     fn declared_wrangler(&self, folder: &Path) -> Lookup<Option<VersionSource>> {
@@ -112,10 +174,30 @@ impl ProjectFiles for SharedDiskFiles {
     }
 }
 
+/// A listing as the analysis sees folders (links are not folders).
+fn entries_of(listing: &Listing) -> Vec<DirEntry> {
+    listing
+        .entries()
+        .map(|(name, kind)| DirEntry {
+            name: name.to_string_lossy().into_owned(),
+            is_dir: kind == EntryKind::Folder,
+        })
+        .collect()
+}
+
+/// Why a file was not read, as the analysis hears it.
+fn unread_because(error: ReadError) -> Unread {
+    match error {
+        ReadError::NotRegular(_) | ReadError::TooLarge { .. } => Unread::Skipped(error.to_string()),
+        _ => Unread::Missing,
+    }
+}
+
 /// The `package.json` of each folder, read once in a run: the settings search, the wrangler
 /// search and the monorepo's markers all read the same files.
 #[derive(Default)]
 pub struct Manifests {
+    listings: Arc<Listings>,
     texts: Answers<Result<Arc<str>, Unread>>,
 }
 
@@ -133,14 +215,22 @@ impl Manifests {
 
     /// The text of the `package.json` at `path`, as [`DiskFiles::read_or_skip`] reads it.
     pub fn read_or_skip(&self, path: &Path) -> Result<Arc<str>, Unread> {
-        self.texts
-            .get_or_insert_with(path, || DiskFiles.read_or_skip(path).map(Arc::from))
+        self.texts.get_or_insert_with(path, || {
+            ListedFiles(&self.listings)
+                .read_or_skip(path)
+                .map(Arc::from)
+        })
+    }
+
+    /// The listings the files are looked up in (shared with the settings search).
+    pub fn listings(&self) -> &Listings {
+        &self.listings
     }
 }
 
 /// One answer per folder (or file), shared between threads.
 struct Answers<T> {
-    by_folder: Mutex<HashMap<PathBuf, T>>,
+    by_folder: Mutex<FxHashMap<PathBuf, T>>,
 }
 
 impl<T> Default for Answers<T> {
@@ -166,7 +256,9 @@ impl<T: Clone> Answers<T> {
     }
 }
 
-fn lock<K: Eq + Hash, T>(mutex: &Mutex<HashMap<K, T>>) -> std::sync::MutexGuard<'_, HashMap<K, T>> {
+fn lock<K: Eq + Hash, T>(
+    mutex: &Mutex<FxHashMap<K, T>>,
+) -> std::sync::MutexGuard<'_, FxHashMap<K, T>> {
     mutex
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -237,6 +329,85 @@ mod tests {
             shared.installed_wrangler(&root.join("apps/api")),
             Lookup::Missing
         );
+    }
+
+    #[test]
+    fn answers_from_the_walks_listings_are_the_disks() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(
+            root,
+            "package.json",
+            r#"{ "devDependencies": { "wrangler": "^4.20.0" } }"#,
+        );
+        write(
+            root,
+            "node_modules/wrangler/package.json",
+            r#"{ "version": "4.21.0" }"#,
+        );
+        write(root, "app/wrangler.toml", "name = \"app\"\n");
+        write(root, "app/src/index.ts", "export default {}");
+        write(root, "app/functions/api/[id].js", "");
+        write(root, "app/.hidden/x.js", "");
+        std::fs::write(root.join(".gitignore"), "ignored/\n").unwrap();
+        write(root, "app/ignored/x.js", "");
+        #[cfg(unix)]
+        std::os::unix::fs::symlink("src/index.ts", root.join("app/link.ts")).unwrap();
+        let listings = Arc::new(Listings::default());
+        crate::walk::walk(root, &["node_modules"], &listings, &|_, _| {});
+        let listed = SharedDiskFiles::with_listings(Arc::clone(&listings));
+        let app = root.join("app");
+        for path in [
+            "wrangler.toml",
+            "wrangler.json",
+            "src/index.ts",
+            "src/index.js",
+            "src",
+            "functions",
+            "functions/api",
+            "functions/api/[id].js",
+            "dist/_worker.js",
+            "dist/_worker.js/index.js",
+            ".hidden",
+            ".hidden/x.js",
+            "ignored",
+            "ignored/x.js",
+            "link.ts",
+            "wrangler.toml/x",
+            "../package.json",
+        ] {
+            let path = app.join(path);
+            assert_eq!(
+                listed.read_or_skip(&path),
+                DiskFiles.read_or_skip(&path),
+                "{path:?}"
+            );
+            assert_eq!(listed.kind(&path), DiskFiles.kind(&path), "{path:?}");
+            let sorted = |entries: Option<Vec<DirEntry>>| {
+                entries.map(|mut entries| {
+                    entries.sort_by(|a, b| a.name.cmp(&b.name));
+                    entries
+                })
+            };
+            assert_eq!(
+                sorted(listed.list_dir(&path)),
+                sorted(DiskFiles.list_dir(&path)),
+                "{path:?}"
+            );
+        }
+        for folder in [root.to_path_buf(), app.clone(), app.join("src")] {
+            assert_eq!(
+                listed.installed_wrangler(&folder),
+                DiskFiles.installed_wrangler(&folder)
+            );
+            assert_eq!(
+                listed.declared_wrangler(&folder),
+                DiskFiles.declared_wrangler(&folder)
+            );
+        }
+        // Absence proved by a listing needs no disk: a file created since is not seen.
+        write(root, "app/src/index.js", "late");
+        assert_eq!(listed.read(&app.join("src/index.js")), None);
     }
 
     #[test]

@@ -7,12 +7,15 @@
 //!   rewritten in place so that every link keeps seeing the same text.
 
 mod disk;
+pub mod listing;
 pub mod read;
 pub mod settings;
+pub mod walk;
 pub mod write;
 
 pub use disk::{DiskFiles, Manifests, SharedDiskFiles};
-pub use read::{MAX_FILE_BYTES, ReadError, read_bytes, read_text};
+pub use listing::{EntryKind, Listing, Listings, Presence};
+pub use read::{MAX_FILE_BYTES, ReadError, read_bytes, read_listed_file, read_text};
 pub use write::{Written, create_file, write_fix};
 
 /// Today's UTC date from the system clock, the analysis's [`placement_analysis::Inputs`].

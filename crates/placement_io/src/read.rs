@@ -89,15 +89,39 @@ pub fn is_link_loop(error: &io::Error) -> bool {
 pub fn read_bytes(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     let metadata = std::fs::metadata(path).map_err(ReadError::from_io)?;
     check_regular(&metadata, limit)?;
+    read_opened(path, limit)
+}
+
+/// Like [`read_bytes`], for a file its folder's listing shows as a regular file (not a link):
+/// the look before opening is left out, since the listing made it. The file opened is still
+/// looked at, so one swapped since the listing for a FIFO, a device or a large file is still
+/// refused (and, opened non-blocking, a FIFO cannot hang the open).
+pub fn read_listed_file(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    read_opened(path, limit)
+}
+
+/// Opens `path` non-blocking and reads it if the file opened is a regular file within `limit`.
+fn read_opened(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     let file = open_nonblocking(path).map_err(ReadError::from_io)?;
     let metadata = file.metadata().map_err(ReadError::Io)?;
     check_regular(&metadata, limit)?;
     let expected = usize::try_from(metadata.len()).unwrap_or(usize::MAX);
-    // One spare byte: reading the end of file needs room, and a file that grew shows here.
-    let mut bytes = Vec::with_capacity(expected.saturating_add(1));
-    file.take(limit + 1)
-        .read_to_end(&mut bytes)
-        .map_err(ReadError::Io)?;
+    let mut reader = file.take(limit + 1);
+    // One spare byte: a file that grew since it was looked at shows here.
+    let mut bytes = vec![0; expected.saturating_add(1)];
+    let first = loop {
+        match reader.read(&mut bytes) {
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+            other => break other.map_err(ReadError::Io)?,
+        }
+    };
+    bytes.truncate(first);
+    // A file of the size it was looked at is read in one call: asked for one byte more, the
+    // kernel gives fewer only at the end. Anything else (grown, shrunk, an empty size such as
+    // `/proc` gives) is read on to its end.
+    if expected == 0 || first != expected {
+        reader.read_to_end(&mut bytes).map_err(ReadError::Io)?;
+    }
     if bytes.len() as u64 > limit {
         return Err(ReadError::TooLarge { limit });
     }
@@ -106,7 +130,10 @@ pub fn read_bytes(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
 
 /// The UTF-8 text of the regular file at `path`, at most `limit` bytes (see [`read_bytes`]).
 pub fn read_text(path: &Path, limit: u64) -> Result<String, ReadError> {
-    let bytes = read_bytes(path, limit)?;
+    text_of(read_bytes(path, limit)?)
+}
+
+pub(crate) fn text_of(bytes: Vec<u8>) -> Result<String, ReadError> {
     String::from_utf8(bytes).map_err(|error| ReadError::NotUtf8 {
         offset: error.utf8_error().valid_up_to(),
     })
@@ -172,6 +199,54 @@ mod tests {
             std::os::unix::fs::symlink(&file, &link).unwrap();
             assert_eq!(read_text(&link, 100).unwrap(), "hello");
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_listed_file_is_still_checked_once_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.txt");
+        std::fs::write(&file, "0123456789").unwrap();
+        assert_eq!(read_listed_file(&file, 10).unwrap(), b"0123456789");
+        assert!(matches!(
+            read_listed_file(&file, 9),
+            Err(ReadError::TooLarge { limit: 9 })
+        ));
+        // Swapped for a FIFO after the listing: refused without blocking.
+        std::fs::remove_file(&file).unwrap();
+        let status = std::process::Command::new("mkfifo")
+            .arg(&file)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        assert!(matches!(
+            read_listed_file(&file, 10),
+            Err(ReadError::NotRegular("a FIFO (named pipe)"))
+        ));
+        std::fs::remove_file(&file).unwrap();
+        assert!(matches!(
+            read_listed_file(&file, 10),
+            Err(ReadError::NotFound)
+        ));
+    }
+
+    #[test]
+    fn reads_files_of_every_size_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.txt");
+        for size in [0, 1, 4095, 4096, 70_000] {
+            let text = "x".repeat(size);
+            std::fs::write(&file, &text).unwrap();
+            assert_eq!(read_text(&file, MAX_FILE_BYTES).unwrap(), text);
+            assert_eq!(read_listed_file(&file, MAX_FILE_BYTES).unwrap().len(), size);
+        }
+        // A file whose size says nothing of its text is read to its end.
+        #[cfg(target_os = "linux")]
+        assert!(
+            read_text(Path::new("/proc/self/status"), MAX_FILE_BYTES)
+                .unwrap()
+                .contains("Name:")
+        );
     }
 
     #[test]

@@ -4,6 +4,8 @@
 //! [`placement_analysis::settings`]; this module reads the disk and merges.
 
 use std::collections::HashMap;
+
+use rustc_hash::FxHashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -383,9 +385,9 @@ pub struct SettingsResolver {
     mode: SettingsMode,
     over: Option<RuleSelection>,
     /// For each folder looked at, the settings file that applies there (nearest mode).
-    nearest: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
+    nearest: Mutex<FxHashMap<PathBuf, Option<PathBuf>>>,
     /// For each settings file (`None`: no file, the defaults), what it resolves to.
-    by_settings_file: Mutex<HashMap<Option<PathBuf>, Resolution>>,
+    by_settings_file: Mutex<FxHashMap<Option<PathBuf>, Resolution>>,
     /// The `package.json` files read, shared with the project reader of the same run.
     manifests: Option<Arc<Manifests>>,
 }
@@ -464,9 +466,11 @@ impl SettingsResolver {
     /// `.placement-lint.toml`, then a `package.json` with a `"placement-lint"` key at its top
     /// level (one that only lists placement-lint among its dependencies does not count).
     fn settings_file_in(&self, folder: &Path) -> Option<PathBuf> {
+        // The walk's listings, when shared, say which files exist without asking the disk.
+        let listings = self.manifests.as_deref().map(Manifests::listings);
         for name in SETTINGS_FILE_NAMES {
             let path = folder.join(name);
-            if path.is_file() {
+            if listings.map_or_else(|| path.is_file(), |listings| listings.is_file(&path)) {
                 return Some(path);
             }
         }
