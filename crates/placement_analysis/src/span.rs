@@ -121,11 +121,35 @@ impl LineIndex {
 /// The offset just past each line break: `\n`, `\r\n` (one break) and a lone `\r`.
 fn line_break_ends(text: &str) -> impl Iterator<Item = usize> + '_ {
     let bytes = text.as_bytes();
-    bytes.iter().enumerate().filter_map(move |(i, &b)| match b {
-        b'\n' => Some(i + 1),
-        b'\r' if bytes.get(i + 1) != Some(&b'\n') => Some(i + 1),
-        _ => None,
-    })
+    let is_break_end = move |i: usize| match bytes[i] {
+        b'\n' => true,
+        b'\r' => bytes.get(i + 1) != Some(&b'\n'),
+        _ => false,
+    };
+    // Eight bytes at a time: a word with no byte at or below `\r` (most of a config's text)
+    // holds no line break and is skipped whole.
+    let words = bytes.len() / WORD;
+    (0..words)
+        .filter(move |&word| {
+            let start = word * WORD;
+            let mut chunk = [0; WORD];
+            chunk.copy_from_slice(&bytes[start..start + WORD]);
+            has_byte_at_or_below_carriage_return(u64::from_le_bytes(chunk))
+        })
+        .flat_map(move |word| word * WORD..(word + 1) * WORD)
+        .chain(words * WORD..bytes.len())
+        .filter(move |&i| is_break_end(i))
+        .map(|i| i + 1)
+}
+
+const WORD: usize = 8;
+
+/// Whether any byte of `word` is `\r` (13) or less (the classic test for a byte below `n`,
+/// exact for `n` up to 128).
+fn has_byte_at_or_below_carriage_return(word: u64) -> bool {
+    const ONES: u64 = u64::MAX / 255;
+    const HIGHS: u64 = ONES * 0x80;
+    word.wrapping_sub(ONES * u64::from(b'\r' + 1)) & !word & HIGHS != 0
 }
 
 #[cfg(test)]
@@ -150,6 +174,28 @@ mod tests {
             index.line_column(text, 10_000),
             LineColumn { line: 3, column: 1 }
         );
+    }
+
+    #[test]
+    fn line_breaks_are_found_in_and_across_words() {
+        let text = "0123456\n\r\nab\rcdefghijklmn\t\u{e9}\u{1f600}op\nqrstuvwxyz0123\r";
+        let expected: Vec<usize> = text
+            .bytes()
+            .enumerate()
+            .filter(|&(i, b)| {
+                b == b'\n' || (b == b'\r' && text.as_bytes().get(i + 1) != Some(&b'\n'))
+            })
+            .map(|(i, _)| i + 1)
+            .collect();
+        assert_eq!(line_break_ends(text).collect::<Vec<_>>(), expected);
+        for byte in 0..=255u8 {
+            let word = u64::from_le_bytes([b'x', b'x', b'x', byte, b'x', b'x', b'x', b'x']);
+            assert_eq!(
+                has_byte_at_or_below_carriage_return(word),
+                byte <= b'\r',
+                "{byte}"
+            );
+        }
     }
 
     #[test]
