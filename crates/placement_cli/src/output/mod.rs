@@ -14,11 +14,11 @@ pub mod statistics;
 mod xml;
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use placement_analysis::{Diagnostic, LineIndex, Severity, Span};
+use rustc_hash::FxHashMap;
 
 use crate::check::CheckRun;
 
@@ -44,8 +44,8 @@ impl<'t> Source<'t> {
 pub struct Sources<'r> {
     /// The checked configs' texts (clean files carry none: they are read from disk if a
     /// diagnostic ever points there).
-    checked: HashMap<&'r Path, &'r str>,
-    built: Mutex<HashMap<PathBuf, Arc<Source<'r>>>>,
+    checked: FxHashMap<&'r Path, &'r str>,
+    built: Mutex<FxHashMap<PathBuf, Arc<Source<'r>>>>,
 }
 
 impl<'r> Sources<'r> {
@@ -62,7 +62,7 @@ impl<'r> Sources<'r> {
         }
     }
 
-    fn built(&self) -> MutexGuard<'_, HashMap<PathBuf, Arc<Source<'r>>>> {
+    fn built(&self) -> MutexGuard<'_, FxHashMap<PathBuf, Arc<Source<'r>>>> {
         self.built.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
