@@ -17,6 +17,7 @@
 mod generated;
 
 use std::fmt;
+use std::sync::OnceLock;
 
 use crate::suggest;
 use crate::syntax::{Node, NodeKind};
@@ -204,6 +205,24 @@ impl PartialEq for Shape {
     }
 }
 
+/// The positions in `KEYS` of each shape's keys, sorted by name (then position) within the
+/// shape's range, so that [`Shape::key`] is a binary search: the rules look a key up for every
+/// entry of every table. Shapes' ranges are disjoint or equal (a test checks it).
+fn keys_by_name() -> &'static [u16] {
+    static BY_NAME: OnceLock<Vec<u16>> = OnceLock::new();
+    BY_NAME.get_or_init(|| {
+        let mut by_name: Vec<u16> = (0..generated::KEYS.len())
+            .map(|index| u16::try_from(index).expect("key positions are u16"))
+            .collect();
+        for shape in generated::SHAPES {
+            let (first, count) = shape.keys;
+            let range = usize::from(first)..usize::from(first) + usize::from(count);
+            by_name[range].sort_by_key(|&index| (generated::KEYS[usize::from(index)].name, index));
+        }
+        by_name
+    })
+}
+
 impl Shape {
     fn at(index: u16) -> Option<Shape> {
         (index != NONE).then(|| Shape {
@@ -234,9 +253,17 @@ impl Shape {
             .map(|data| Key { data })
     }
 
-    /// The key `name` of this object shape.
+    /// The key `name` of this object shape (the first, in the schema's order, if it repeats).
     pub fn key(self, name: &str) -> Option<Key> {
-        self.keys().find(|key| key.name() == name)
+        let (first, count) = self.data.keys;
+        let first = usize::from(first);
+        let by_name = &keys_by_name()[first..first + usize::from(count)];
+        let at = by_name.partition_point(|&index| generated::KEYS[usize::from(index)].name < name);
+        by_name
+            .get(at)
+            .map(|&index| &generated::KEYS[usize::from(index)])
+            .filter(|data| data.name == name)
+            .map(|data| Key { data })
     }
 
     /// The shape of the items, when the value may be an array.
@@ -498,6 +525,32 @@ pub fn lookup<S: AsRef<str>>(path: &[S]) -> Option<Key> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn shapes_key_ranges_are_disjoint_or_equal_and_found_by_name() {
+        let mut ranges: Vec<(u16, u16)> = super::generated::SHAPES
+            .iter()
+            .map(|shape| shape.keys)
+            .filter(|&(_, count)| count > 0)
+            .collect();
+        ranges.sort_unstable();
+        ranges.dedup();
+        for pair in ranges.windows(2) {
+            assert!(pair[0].0 + pair[0].1 <= pair[1].0, "{pair:?} overlap");
+        }
+        for index in 0..super::generated::SHAPES.len() {
+            let shape = super::Shape::at(u16::try_from(index).unwrap()).unwrap();
+            for key in shape.keys() {
+                let found = shape.key(key.name()).expect("every key is found");
+                let first = shape
+                    .keys()
+                    .find(|other| other.name() == key.name())
+                    .unwrap();
+                assert!(std::ptr::eq(found.data, first.data));
+            }
+            assert!(shape.key("no such key").is_none());
+        }
+    }
+
     use super::*;
 
     #[test]
