@@ -59,8 +59,10 @@ pub struct LineIndex {
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
-        let mut line_starts = vec![0];
-        line_starts.extend(line_break_ends(text));
+        // About one line per 32 bytes in configs: one allocation for most files.
+        let mut line_starts = Vec::with_capacity(text.len() / 32 + 1);
+        line_starts.push(0);
+        push_line_break_ends(text, &mut line_starts);
         Self {
             line_starts,
             len: text.len(),
@@ -118,28 +120,31 @@ impl LineIndex {
     }
 }
 
-/// The offset just past each line break: `\n`, `\r\n` (one break) and a lone `\r`.
-fn line_break_ends(text: &str) -> impl Iterator<Item = usize> + '_ {
+/// Appends the offset just past each line break: `\n`, `\r\n` (one break) and a lone `\r`.
+fn push_line_break_ends(text: &str, ends: &mut Vec<usize>) {
     let bytes = text.as_bytes();
-    let is_break_end = move |i: usize| match bytes[i] {
-        b'\n' => true,
-        b'\r' => bytes.get(i + 1) != Some(&b'\n'),
-        _ => false,
+    let mut push_if_break_end = |at: usize, byte: u8| {
+        if byte == b'\n' || (byte == b'\r' && bytes.get(at + 1) != Some(&b'\n')) {
+            ends.push(at + 1);
+        }
     };
     // Eight bytes at a time: a word with no byte at or below `\r` (most of a config's text)
     // holds no line break and is skipped whole.
-    let words = bytes.len() / WORD;
-    (0..words)
-        .filter(move |&word| {
-            let start = word * WORD;
-            let mut chunk = [0; WORD];
-            chunk.copy_from_slice(&bytes[start..start + WORD]);
-            has_byte_at_or_below_carriage_return(u64::from_le_bytes(chunk))
-        })
-        .flat_map(move |word| word * WORD..(word + 1) * WORD)
-        .chain(words * WORD..bytes.len())
-        .filter(move |&i| is_break_end(i))
-        .map(|i| i + 1)
+    let mut words = bytes.chunks_exact(WORD);
+    let mut start = 0;
+    for word in &mut words {
+        let mut chunk = [0; WORD];
+        chunk.copy_from_slice(word);
+        if has_byte_at_or_below_carriage_return(u64::from_le_bytes(chunk)) {
+            for (offset, &byte) in word.iter().enumerate() {
+                push_if_break_end(start + offset, byte);
+            }
+        }
+        start += WORD;
+    }
+    for (offset, &byte) in words.remainder().iter().enumerate() {
+        push_if_break_end(start + offset, byte);
+    }
 }
 
 const WORD: usize = 8;
@@ -187,7 +192,9 @@ mod tests {
             })
             .map(|(i, _)| i + 1)
             .collect();
-        assert_eq!(line_break_ends(text).collect::<Vec<_>>(), expected);
+        let mut found = Vec::new();
+        push_line_break_ends(text, &mut found);
+        assert_eq!(found, expected);
         for byte in 0..=255u8 {
             let word = u64::from_le_bytes([b'x', b'x', b'x', byte, b'x', b'x', b'x', b'x']);
             assert_eq!(
