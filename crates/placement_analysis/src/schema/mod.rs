@@ -19,6 +19,8 @@ mod generated;
 use std::fmt;
 use std::sync::OnceLock;
 
+use rustc_hash::FxHashMap;
+
 use crate::suggest;
 use crate::syntax::{Node, NodeKind};
 
@@ -205,19 +207,29 @@ impl PartialEq for Shape {
     }
 }
 
-/// The positions in `KEYS` of each shape's keys, sorted by name (then position) within the
-/// shape's range, so that [`Shape::key`] is a binary search: the rules look a key up for every
-/// entry of every table. Shapes' ranges are disjoint or equal (a test checks it).
-fn keys_by_name() -> &'static [u16] {
-    static BY_NAME: OnceLock<Vec<u16>> = OnceLock::new();
+/// For each shape's range of `KEYS`, by the range's first position: the position of each key
+/// by its name (the first, if a name repeats), so that [`Shape::key`] is one hash lookup: the
+/// rules look a key up for every entry of every table, and the root has about a hundred keys.
+/// Shapes' ranges are disjoint or equal (a test checks it).
+fn keys_by_name() -> &'static [Option<FxHashMap<&'static str, u16>>] {
+    static BY_NAME: OnceLock<Vec<Option<FxHashMap<&'static str, u16>>>> = OnceLock::new();
     BY_NAME.get_or_init(|| {
-        let mut by_name: Vec<u16> = (0..generated::KEYS.len())
-            .map(|index| u16::try_from(index).expect("key positions are u16"))
-            .collect();
+        let mut by_name = vec![None; generated::KEYS.len()];
         for shape in generated::SHAPES {
             let (first, count) = shape.keys;
+            // An empty range may start where another shape's keys do.
+            if count == 0 {
+                continue;
+            }
             let range = usize::from(first)..usize::from(first) + usize::from(count);
-            by_name[range].sort_by_key(|&index| (generated::KEYS[usize::from(index)].name, index));
+            by_name[usize::from(first)].get_or_insert_with(|| {
+                let mut positions = FxHashMap::default();
+                for position in range.rev() {
+                    let position = u16::try_from(position).expect("key positions are u16");
+                    positions.insert(generated::KEYS[usize::from(position)].name, position);
+                }
+                positions
+            });
         }
         by_name
     })
@@ -256,14 +268,13 @@ impl Shape {
     /// The key `name` of this object shape (the first, in the schema's order, if it repeats).
     pub fn key(self, name: &str) -> Option<Key> {
         let (first, count) = self.data.keys;
-        let first = usize::from(first);
-        let by_name = &keys_by_name()[first..first + usize::from(count)];
-        let at = by_name.partition_point(|&index| generated::KEYS[usize::from(index)].name < name);
-        by_name
-            .get(at)
-            .map(|&index| &generated::KEYS[usize::from(index)])
-            .filter(|data| data.name == name)
-            .map(|data| Key { data })
+        if count == 0 {
+            return None;
+        }
+        let position = keys_by_name()[usize::from(first)].as_ref()?.get(name)?;
+        Some(Key {
+            data: &generated::KEYS[usize::from(*position)],
+        })
     }
 
     /// The shape of the items, when the value may be an array.
