@@ -1,6 +1,6 @@
 use crate::context::{Context, Sink};
 use crate::diagnostic::{Applicability, Fix, Related};
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 
 use crate::edits::entry_end;
 use crate::env_edits::{
@@ -98,7 +98,7 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     let source = ctx.source();
     let sections = Sections::new(ctx.source(), root);
     let overridden = root.overridden_entries();
-    let swallowed_vars: HashSet<String> = root
+    let swallowed_vars: FxHashSet<String> = root
         .get_table("vars")
         .map(|vars| {
             vars.entries
@@ -248,7 +248,7 @@ impl<'a> TopLevelVars<'a> {
         let (Some(entry), Some(own)) = (self.entry, env_vars.value.as_table()) else {
             return;
         };
-        let own: HashSet<&str> = own.entries.iter().map(|var| var.key.as_str()).collect();
+        let own: FxHashSet<&str> = own.entries.iter().map(|var| var.key.as_str()).collect();
         let missing: Vec<&Entry> = self
             .vars
             .iter()
