@@ -364,7 +364,7 @@ fn report_missing_bindings(
     let binding_of = |item: &'_ Node| -> Option<String> {
         Some(item.as_table()?.get("binding")?.value.as_str()?.to_owned())
     };
-    let own_names: HashSet<String> = own_items.iter().filter_map(binding_of).collect();
+    let own_names: FxHashSet<String> = own_items.iter().filter_map(binding_of).collect();
     let mut missing: Vec<String> = Vec::new();
     for name in top_items.iter().filter_map(binding_of) {
         if !own_names.contains(&name) && !missing.contains(&name) {
