@@ -5,6 +5,8 @@
 
 mod json;
 mod toml;
+#[cfg(test)]
+mod toml_reference;
 
 use crate::span::Span;
 
