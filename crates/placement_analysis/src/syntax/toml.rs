@@ -885,8 +885,31 @@ mod tests {
         files
     }
 
+    /// `Table::overridden_entries` relies on a TOML table never repeating a key.
+    fn assert_keys_unique(table: &Table, context: &dyn std::fmt::Display) {
+        let mut keys: Vec<&str> = table
+            .entries
+            .iter()
+            .map(|entry| entry.key.as_str())
+            .collect();
+        keys.sort_unstable();
+        assert!(
+            keys.windows(2).all(|pair| pair[0] != pair[1]),
+            "a repeated key in {context}"
+        );
+        let mut nodes: Vec<&Node> = table.entries.iter().map(|entry| &entry.value).collect();
+        while let Some(node) = nodes.pop() {
+            match &node.kind {
+                NodeKind::Table(table) => assert_keys_unique(table, context),
+                NodeKind::Array(items) => nodes.extend(items),
+                _ => {}
+            }
+        }
+    }
+
     fn assert_same(text: &str, context: &dyn std::fmt::Display) {
         let lowered = parse(text);
+        assert_keys_unique(&lowered.root, context);
         let reference = toml_reference::parse(text);
         assert_eq!(lowered.root, reference.root, "tree of {context}");
         assert_eq!(lowered.errors, reference.errors, "errors of {context}");
