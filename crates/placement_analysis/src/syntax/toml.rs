@@ -43,7 +43,10 @@ pub(super) fn parse(text: &str) -> ParsedConfig {
         first_header: None,
         refusals: Vec::new(),
     };
-    let root = lowering.table(document, TableStyle::Root);
+    let root = lowering.table(&document, TableStyle::Root);
+    // Freed only now, so that the tree the rules walk many times lies together in memory
+    // rather than in the holes the building tables leave.
+    drop(document);
     let mut errors: Vec<SyntaxError> = grammar_errors
         .iter()
         .chain(&build_errors)
@@ -792,16 +795,16 @@ struct Lowering<'t> {
 }
 
 impl Lowering<'_> {
-    fn table(&mut self, table: Building, style: TableStyle) -> Table {
+    fn table(&mut self, table: &Building, style: TableStyle) -> Table {
         Table {
             style,
             entries: table
                 .entries
-                .into_iter()
+                .iter()
                 .map(|entry| Entry {
-                    key: entry.key.name,
+                    key: entry.key.name.clone(),
                     key_span: entry.key.span,
-                    value: self.value(entry.value),
+                    value: self.value(&entry.value),
                 })
                 .collect(),
         }
@@ -814,18 +817,18 @@ impl Lowering<'_> {
         });
     }
 
-    fn value(&mut self, value: Value) -> Node {
+    fn value(&mut self, value: &Value) -> Node {
         let span = value.span;
-        let kind = match value.kind {
-            ValueKind::String(text) => NodeKind::String(text),
+        let kind = match &value.kind {
+            ValueKind::String(text) => NodeKind::String(text.clone()),
             ValueKind::Integer { digits, radix } => {
-                if let Some(message) = integer_wrangler_refuses(&digits, radix) {
+                if let Some(message) = integer_wrangler_refuses(digits, *radix) {
                     self.refuse(span, message);
                 }
-                NodeKind::Number(digits)
+                NodeKind::Number(digits.clone())
             }
-            ValueKind::Float(text) => NodeKind::Number(text),
-            ValueKind::Bool(value) => NodeKind::Bool(value),
+            ValueKind::Float(text) => NodeKind::Number(text.clone()),
+            ValueKind::Bool(value) => NodeKind::Bool(*value),
             ValueKind::Datetime(datetime) => {
                 if datetime.time.and_then(|time| time.second) == Some(60) {
                     self.refuse(span, LEAP_SECOND);
@@ -833,7 +836,7 @@ impl Lowering<'_> {
                 NodeKind::Datetime(datetime.to_string())
             }
             ValueKind::Array { items, .. } => {
-                NodeKind::Array(items.into_iter().map(|item| self.value(item)).collect())
+                NodeKind::Array(items.iter().map(|item| self.value(item)).collect())
             }
             ValueKind::Table(table) => {
                 // A header table has the header's span, an inline table its braces and an
