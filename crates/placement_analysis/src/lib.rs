@@ -135,11 +135,10 @@ fn analyze_config(
     };
 
     let mut diagnostics = Vec::new();
-    for (rule, check) in rules::REGISTRY {
-        if let Some(check) = check {
-            check(&context, &mut Sink::new(rule, path, &mut diagnostics));
-        }
+    for (rule, check) in rules::alone() {
+        check(&context, &mut Sink::new(rule, path, &mut diagnostics));
     }
+    schema_walk::walk_with_rules(&context, rules::schema_walk_visitors(), &mut diagnostics);
 
     suppression::apply(&mut diagnostics, &context);
     sort_diagnostics(&mut diagnostics);

@@ -1,7 +1,7 @@
 //! The config's scopes (top level, each `[env.NAME]`, `[previews]`) and inheritance between them.
 
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 use std::sync::OnceLock;
 
@@ -81,8 +81,8 @@ impl Scope<'_> {
 
 /// The keys the catalog says environments inherit, looked up once per process: rules ask for
 /// every scope of configs with thousands of environments.
-fn catalog_inherited() -> &'static HashSet<&'static str> {
-    static INHERITED: OnceLock<HashSet<&'static str>> = OnceLock::new();
+fn catalog_inherited() -> &'static FxHashSet<&'static str> {
+    static INHERITED: OnceLock<FxHashSet<&'static str>> = OnceLock::new();
     INHERITED.get_or_init(|| {
         crate::schema::Shape::environment()
             .keys()
@@ -98,7 +98,7 @@ pub struct ConfigModel<'a> {
     pub root: &'a Table,
     pub scopes: Vec<Scope<'a>>,
     /// The environments inheriting each top-level key asked about so far.
-    inheritors: RefCell<HashMap<String, Rc<[String]>>>,
+    inheritors: RefCell<FxHashMap<String, Rc<[String]>>>,
 }
 
 impl<'a> ConfigModel<'a> {

@@ -1,12 +1,15 @@
 //! One walk over the syntax tree, driven by the key catalog: every value of every scope (the
 //! top level, `[previews]`, each `[env.NAME]`) at every depth, with the catalog's shape for it.
 //! The schema rules (PL003, PL004, PL301-PL304) are visitors of this walk, so they agree on
-//! what is where. The walk is linear in the size of the config.
+//! what is where; it runs once for all of them ([`walk_with_rules`]). The walk is linear in the
+//! size of the config.
 
 use std::rc::Rc;
 
-use crate::context::Context;
+use crate::context::{Context, Sink};
+use crate::diagnostic::Diagnostic;
 use crate::model::{Scope, ScopeKind};
+use crate::rule::Rule;
 use crate::schema::{Key, Shape};
 use crate::span::Span;
 use crate::syntax::{Entry, Node, NodeKind, Table};
@@ -92,6 +95,64 @@ pub(crate) trait Visitor<'a> {
     fn unknown_key(&mut self, _at: &At<'_, 'a>, _table: &'a Table, _index: usize, _shape: Shape) {}
 }
 
+/// A schema rule's visitor, reporting through the rule's own sink. It may report what needs no
+/// walk before it returns the visitor.
+pub(crate) type MakeVisitor =
+    for<'c, 'a> fn(&'c Context<'a>, Sink<'c>) -> Box<dyn Visitor<'a> + 'c>;
+
+/// Every visitor of one walk, called in turn at each place.
+struct Visitors<'v, 'a>(Vec<Box<dyn Visitor<'a> + 'v>>);
+
+impl<'a> Visitor<'a> for Visitors<'_, 'a> {
+    fn value(&mut self, at: &At<'_, 'a>, node: &'a Node, shape: Shape) {
+        for visitor in &mut self.0 {
+            visitor.value(at, node, shape);
+        }
+    }
+
+    fn object(&mut self, at: &At<'_, 'a>, span: Option<Span>, table: &'a Table, shape: Shape) {
+        for visitor in &mut self.0 {
+            visitor.object(at, span, table, shape);
+        }
+    }
+
+    fn known_key(
+        &mut self,
+        at: &At<'_, 'a>,
+        table: &'a Table,
+        index: usize,
+        key: Key,
+        parent: Shape,
+    ) {
+        for visitor in &mut self.0 {
+            visitor.known_key(at, table, index, key, parent);
+        }
+    }
+
+    fn unknown_key(&mut self, at: &At<'_, 'a>, table: &'a Table, index: usize, shape: Shape) {
+        for visitor in &mut self.0 {
+            visitor.unknown_key(at, table, index, shape);
+        }
+    }
+}
+
+/// Runs the schema rules in one walk of the config (each walking it alone cost as much again
+/// per rule), adding their diagnostics to `diagnostics`, rule after rule.
+pub(crate) fn walk_with_rules(
+    ctx: &Context<'_>,
+    rules: &[(&'static Rule, MakeVisitor)],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let mut found: Vec<Vec<Diagnostic>> = rules.iter().map(|_| Vec::new()).collect();
+    let visitors = rules
+        .iter()
+        .zip(&mut found)
+        .map(|((rule, make), found)| make(ctx, Sink::new(rule, ctx.path, found)))
+        .collect();
+    walk(ctx, &mut Visitors(visitors));
+    diagnostics.extend(found.into_iter().flatten());
+}
+
 /// The fields of a route object (in a scope's `route` or `routes`) are checked as wrangler's route
 /// validation checks them, by the route rules (PL311-PL315): they depend on each other in ways
 /// the catalog cannot say, and wrangler refuses what the schema alone would call unchecked. The
@@ -122,7 +183,7 @@ pub(crate) fn scope_shape(kind: &ScopeKind) -> Shape {
 }
 
 /// Walks every scope of the config with `visitor`.
-pub(crate) fn walk<'a>(ctx: &Context<'a>, visitor: &mut impl Visitor<'a>) {
+fn walk<'a>(ctx: &Context<'a>, visitor: &mut impl Visitor<'a>) {
     for scope in &ctx.model.scopes {
         let own: Rc<[String]> = scope.environment().map(str::to_owned).into_iter().collect();
         let mut walker = Walker {

@@ -59,8 +59,10 @@ pub struct LineIndex {
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
-        let mut line_starts = vec![0];
-        line_starts.extend(line_break_ends(text));
+        // About one line per 32 bytes in configs: one allocation for most files.
+        let mut line_starts = Vec::with_capacity(text.len() / 32 + 1);
+        line_starts.push(0);
+        push_line_break_ends(text, &mut line_starts);
         Self {
             line_starts,
             len: text.len(),
@@ -118,14 +120,41 @@ impl LineIndex {
     }
 }
 
-/// The offset just past each line break: `\n`, `\r\n` (one break) and a lone `\r`.
-fn line_break_ends(text: &str) -> impl Iterator<Item = usize> + '_ {
+/// Appends the offset just past each line break: `\n`, `\r\n` (one break) and a lone `\r`.
+fn push_line_break_ends(text: &str, ends: &mut Vec<usize>) {
     let bytes = text.as_bytes();
-    bytes.iter().enumerate().filter_map(move |(i, &b)| match b {
-        b'\n' => Some(i + 1),
-        b'\r' if bytes.get(i + 1) != Some(&b'\n') => Some(i + 1),
-        _ => None,
-    })
+    let mut push_if_break_end = |at: usize, byte: u8| {
+        if byte == b'\n' || (byte == b'\r' && bytes.get(at + 1) != Some(&b'\n')) {
+            ends.push(at + 1);
+        }
+    };
+    // Eight bytes at a time: a word with no byte at or below `\r` (most of a config's text)
+    // holds no line break and is skipped whole.
+    let mut words = bytes.chunks_exact(WORD);
+    let mut start = 0;
+    for word in &mut words {
+        let mut chunk = [0; WORD];
+        chunk.copy_from_slice(word);
+        if has_byte_at_or_below_carriage_return(u64::from_le_bytes(chunk)) {
+            for (offset, &byte) in word.iter().enumerate() {
+                push_if_break_end(start + offset, byte);
+            }
+        }
+        start += WORD;
+    }
+    for (offset, &byte) in words.remainder().iter().enumerate() {
+        push_if_break_end(start + offset, byte);
+    }
+}
+
+const WORD: usize = 8;
+
+/// Whether any byte of `word` is `\r` (13) or less (the classic test for a byte below `n`,
+/// exact for `n` up to 128).
+fn has_byte_at_or_below_carriage_return(word: u64) -> bool {
+    const ONES: u64 = u64::MAX / 255;
+    const HIGHS: u64 = ONES * 0x80;
+    word.wrapping_sub(ONES * u64::from(b'\r' + 1)) & !word & HIGHS != 0
 }
 
 #[cfg(test)]
@@ -150,6 +179,30 @@ mod tests {
             index.line_column(text, 10_000),
             LineColumn { line: 3, column: 1 }
         );
+    }
+
+    #[test]
+    fn line_breaks_are_found_in_and_across_words() {
+        let text = "0123456\n\r\nab\rcdefghijklmn\t\u{e9}\u{1f600}op\nqrstuvwxyz0123\r";
+        let expected: Vec<usize> = text
+            .bytes()
+            .enumerate()
+            .filter(|&(i, b)| {
+                b == b'\n' || (b == b'\r' && text.as_bytes().get(i + 1) != Some(&b'\n'))
+            })
+            .map(|(i, _)| i + 1)
+            .collect();
+        let mut found = Vec::new();
+        push_line_break_ends(text, &mut found);
+        assert_eq!(found, expected);
+        for byte in 0..=255u8 {
+            let word = u64::from_le_bytes([b'x', b'x', b'x', byte, b'x', b'x', b'x', b'x']);
+            assert_eq!(
+                has_byte_at_or_below_carriage_return(word),
+                byte <= b'\r',
+                "{byte}"
+            );
+        }
     }
 
     #[test]

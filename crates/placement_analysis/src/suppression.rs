@@ -2,7 +2,7 @@
 //! `// placement-lint-disable-next-line PL101` (JSONC), optionally followed by `-- reason`
 //! (the words after `--` are never read as codes).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::path::Path;
 
 use crate::context::Context;
@@ -19,7 +19,7 @@ pub const DIRECTIVE: &str = "placement-lint-disable-next-line";
 pub(crate) fn apply(diagnostics: &mut Vec<Diagnostic>, context: &Context<'_>) {
     let config_has_directives = context.text.contains(DIRECTIVE);
     // Built for a source file the first time one of its diagnostics is looked at.
-    let mut source_lines: HashMap<&Path, Option<LineIndex>> = HashMap::new();
+    let mut source_lines: FxHashMap<&Path, Option<LineIndex>> = FxHashMap::default();
     diagnostics.retain(|diagnostic| {
         if diagnostic.file == context.path {
             return !(config_has_directives

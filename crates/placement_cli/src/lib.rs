@@ -219,18 +219,16 @@ fn write_report(
     if args.statistics {
         return output::statistics::write(out, run, args.output_format);
     }
-    let mut sources = Sources::new(run);
+    let sources = Sources::new(run);
     match args.output_format {
-        OutputFormat::Human => {
-            output::human::write(out, run, &mut sources, output::human::use_color())
-        }
-        OutputFormat::Concise => output::concise::write(out, run, &mut sources),
-        OutputFormat::Json => output::json::write(out, run, &mut sources),
-        OutputFormat::Sarif => output::sarif::write(out, run, &mut sources),
-        OutputFormat::Github => output::github::write(out, run, &mut sources),
-        OutputFormat::Gitlab => output::gitlab::write(out, run, &mut sources),
-        OutputFormat::Junit => output::junit::write(out, run, &mut sources),
-        OutputFormat::Checkstyle => output::checkstyle::write(out, run, &mut sources),
+        OutputFormat::Human => output::human::write(out, run, &sources, output::human::use_color()),
+        OutputFormat::Concise => output::concise::write(out, run, &sources),
+        OutputFormat::Json => output::json::write(out, run, &sources),
+        OutputFormat::Sarif => output::sarif::write(out, run, &sources),
+        OutputFormat::Github => output::github::write(out, run, &sources),
+        OutputFormat::Gitlab => output::gitlab::write(out, run, &sources),
+        OutputFormat::Junit => output::junit::write(out, run, &sources),
+        OutputFormat::Checkstyle => output::checkstyle::write(out, run, &sources),
     }?;
     if args.show_fixes {
         // Appended to the human, concise and GitHub output; kept out of the machine-readable formats.
@@ -238,9 +236,9 @@ fn write_report(
             args.output_format,
             OutputFormat::Human | OutputFormat::Concise | OutputFormat::Github
         ) {
-            output::fixes::write_list(out, run, &mut sources)?;
+            output::fixes::write_list(out, run, &sources)?;
         } else {
-            output::fixes::write_list(&mut std::io::stderr().lock(), run, &mut sources)?;
+            output::fixes::write_list(&mut std::io::stderr().lock(), run, &sources)?;
         }
     }
     Ok(())

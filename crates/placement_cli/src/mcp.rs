@@ -401,8 +401,8 @@ fn explain_rule(arguments: &JsonObject) -> Result<CallToolResult, ToolFailure> {
 /// placement-lint's JSON report (version 1) of a run, as a value.
 fn json_report(run: &CheckRun) -> Value {
     let mut buffer = Vec::new();
-    let mut sources = Sources::new(run);
-    output::json::write(&mut buffer, run, &mut sources)
+    let sources = Sources::new(run);
+    output::json::write(&mut buffer, run, &sources)
         .ok()
         .and_then(|()| serde_json::from_slice(&buffer).ok())
         .unwrap_or(Value::Null)

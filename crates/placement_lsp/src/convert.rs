@@ -127,8 +127,15 @@ pub fn to_lsp(
         .iter()
         .map(|path| (path.clone(), Vec::new()))
         .collect();
+    // A config with thousands of environments has thousands of findings of a few rules: each
+    // rule's docs link is parsed once.
+    let mut rule_links = HashMap::new();
     for diagnostic in diagnostics {
-        let converted = convert(diagnostic, texts, encoding);
+        let link = rule_links
+            .entry(diagnostic.rule.code)
+            .or_insert_with(|| Uri::from_str(&diagnostic.rule.url()).ok())
+            .clone();
+        let converted = convert(diagnostic, link, texts, encoding);
         match by_file
             .iter_mut()
             .find(|(path, _)| *path == diagnostic.file)
@@ -190,6 +197,7 @@ pub fn settings_failure(
 
 fn convert(
     diagnostic: &placement_analysis::Diagnostic,
+    rule_link: Option<Uri>,
     texts: &mut FileTexts<'_>,
     encoding: PositionEncoding,
 ) -> lsp::Diagnostic {
@@ -251,9 +259,7 @@ fn convert(
             Severity::Info => DiagnosticSeverity::INFORMATION,
         }),
         code: Some(NumberOrString::String(diagnostic.rule.code.to_owned())),
-        code_description: Uri::from_str(&diagnostic.rule.url())
-            .ok()
-            .map(|href| CodeDescription { href }),
+        code_description: rule_link.map(|href| CodeDescription { href }),
         source: Some(SOURCE.to_owned()),
         message,
         related_information: (!related.is_empty()).then_some(related),

@@ -1,4 +1,4 @@
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::path::PathBuf;
 
 use crate::context::{Context, Sink};
@@ -71,7 +71,7 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
         return;
     };
     // What a deployment runs depends only on its `main` (or the Pages project): find once each.
-    let mut by_main: HashMap<Option<&str>, Vec<(PathBuf, AnalyticsCall)>> = HashMap::new();
+    let mut by_main: FxHashMap<Option<&str>, Vec<(PathBuf, AnalyticsCall)>> = FxHashMap::default();
     let findings = findings_by_location(ctx.deployments, ctx.placements, |deployment| {
         let key = project
             .pages

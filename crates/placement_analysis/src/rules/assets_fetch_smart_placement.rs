@@ -1,4 +1,4 @@
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::path::PathBuf;
 
 use crate::context::{Context, Sink};
@@ -77,7 +77,7 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
         return;
     };
     // The calls depend only on the module graph and the binding name: find once each.
-    let mut by_graph: HashMap<(Option<&str>, &str), CallSites> = HashMap::new();
+    let mut by_graph: FxHashMap<(Option<&str>, &str), CallSites> = FxHashMap::default();
     let findings = findings_by_location(ctx.deployments, ctx.placements, |deployment| {
         let (main, binding) = match &project.pages {
             Some(_) => (None, Some(PAGES_ASSETS_BINDING)),

@@ -1,4 +1,4 @@
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use crate::context::{Context, Sink};
 use crate::diagnostic::Related;
@@ -272,7 +272,7 @@ impl Links<'_, '_, '_> {
         let prefix = self.prefix.clone();
         let exports_prefix = self.exports_prefix.clone();
         // Unique names.
-        let mut by_name: HashMap<&str, &Container<'_>> = HashMap::new();
+        let mut by_name: FxHashMap<&str, &Container<'_>> = FxHashMap::default();
         for container in containers {
             let Some(name) = container.name.as_deref() else {
                 continue;
@@ -296,7 +296,7 @@ impl Links<'_, '_, '_> {
             }
         }
         // One container per class.
-        let mut classes: HashMap<&str, (usize, Span)> = HashMap::new();
+        let mut classes: FxHashMap<&str, (usize, Span)> = FxHashMap::default();
         for container in containers {
             let Some((class, entry)) = container.class_name else {
                 continue;
@@ -321,7 +321,7 @@ impl Links<'_, '_, '_> {
             }
         }
         // Exports naming containers.
-        let mut claims: HashMap<&str, Vec<&Export<'_>>> = HashMap::new();
+        let mut claims: FxHashMap<&str, Vec<&Export<'_>>> = FxHashMap::default();
         for export in exports.iter().filter(|export| export.live) {
             let Some(entry) = export.container else {
                 continue;

@@ -3,7 +3,7 @@ use crate::diagnostic::{Applicability, Fix};
 use crate::edits::rename_key;
 use crate::rule::{FixAvailability, declare_rule};
 use crate::schema::{Key, Shape, Status, Types};
-use crate::schema_walk::{At, Visitor, walk};
+use crate::schema_walk::{At, Visitor};
 use crate::syntax::Table;
 
 declare_rule! {
@@ -54,13 +54,14 @@ declare_rule! {
     }
 }
 
-pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    walk(ctx, &mut DeprecatedKeys { ctx, sink });
+/// The rule's visitor of the schema walk.
+pub(crate) fn visitor<'c, 'a>(ctx: &'c Context<'a>, sink: Sink<'c>) -> Box<dyn Visitor<'a> + 'c> {
+    Box::new(DeprecatedKeys { ctx, sink })
 }
 
 struct DeprecatedKeys<'c, 's, 'a> {
     ctx: &'c Context<'a>,
-    sink: &'c mut Sink<'s>,
+    sink: Sink<'s>,
 }
 
 impl<'a> Visitor<'a> for DeprecatedKeys<'_, '_, 'a> {

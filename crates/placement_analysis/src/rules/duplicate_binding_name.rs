@@ -1,4 +1,4 @@
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::sync::OnceLock;
 
 use crate::context::{Context, Sink};
@@ -130,10 +130,10 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     // A clash between bindings both written at the top level shows in every environment that
     // inherits them: it is reported once, at its span, naming every environment.
     let mut findings: Vec<(Binding<'_>, Binding<'_>, Vec<Option<String>>)> = Vec::new();
-    let mut finding_at: HashMap<(usize, usize), usize> = HashMap::new();
+    let mut finding_at: FxHashMap<(usize, usize), usize> = FxHashMap::default();
     let sources = sources();
     for scope in &ctx.model.scopes {
-        let mut first: HashMap<&str, Binding<'_>> = HashMap::new();
+        let mut first: FxHashMap<&str, Binding<'_>> = FxHashMap::default();
         let mut bindings = scope_bindings(ctx, scope, sources);
         // The first in the file is the one kept; the later ones are reported.
         bindings.sort_by_key(|binding| binding.span.start);

@@ -1,3 +1,5 @@
+use std::fmt::Write as _;
+
 use crate::context::{Context, Sink};
 use crate::diagnostic::{Applicability, Fix, Related};
 use crate::rule::{FixAvailability, declare_rule};
@@ -48,22 +50,24 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     if ctx.format() != Format::Json {
         return;
     }
-    visit_table(ctx, sink, &ctx.parsed.root, "");
+    visit_table(ctx, sink, &ctx.parsed.root, &mut String::new());
 }
 
-fn visit_table(ctx: &Context<'_>, sink: &mut Sink<'_>, table: &Table, path: &str) {
+/// Visits `table`, written at `path` (`env.staging.vars`); the path is one buffer, extended
+/// and cut back on the way: most entries are no duplicates and need no path of their own.
+fn visit_table(ctx: &Context<'_>, sink: &mut Sink<'_>, table: &Table, path: &mut String) {
     let overridden = table.overridden_entries();
     for (index, entry) in table.entries.iter().enumerate() {
-        let full_path = if path.is_empty() {
-            entry.key.clone()
-        } else {
-            format!("{path}.{}", entry.key)
-        };
+        let parent_length = path.len();
+        if !path.is_empty() {
+            path.push('.');
+        }
+        path.push_str(&entry.key);
         if overridden[index] {
             let last = table.get(&entry.key).expect("the key itself");
             let line = ctx.lines.line_column(ctx.text, last.key_span.start).line;
             let message = format!(
-                "`{full_path}` is written again on line {line}; wrangler silently keeps only the \
+                "`{path}` is written again on line {line}; wrangler silently keeps only the \
                  last value, so this one is ignored"
             );
             sink.report(entry.key_span, message)
@@ -78,16 +82,20 @@ fn visit_table(ctx: &Context<'_>, sink: &mut Sink<'_>, table: &Table, path: &str
                     message: "the value wrangler uses".to_owned(),
                 }]);
         }
-        visit_node(ctx, sink, &entry.value, &full_path);
+        visit_node(ctx, sink, &entry.value, path);
+        path.truncate(parent_length);
     }
 }
 
-fn visit_node(ctx: &Context<'_>, sink: &mut Sink<'_>, node: &Node, path: &str) {
+fn visit_node(ctx: &Context<'_>, sink: &mut Sink<'_>, node: &Node, path: &mut String) {
     match &node.kind {
         NodeKind::Table(table) => visit_table(ctx, sink, table, path),
         NodeKind::Array(items) => {
             for (index, item) in items.iter().enumerate() {
-                visit_node(ctx, sink, item, &format!("{path}[{index}]"));
+                let parent_length = path.len();
+                write!(path, "[{index}]").expect("writing to a String cannot fail");
+                visit_node(ctx, sink, item, path);
+                path.truncate(parent_length);
             }
         }
         _ => {}

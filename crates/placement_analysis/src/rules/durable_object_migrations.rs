@@ -1,4 +1,4 @@
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::context::{Context, Sink};
 use crate::diagnostic::{Applicability, Edit, Fix, Related, Severity};
@@ -76,10 +76,10 @@ declare_rule! {
 
 /// What a `migrations` entry leaves, by the entry's position: environments mostly inherit the
 /// top level's, so it is computed once.
-type LiveByMigrations<'a> = HashMap<usize, (HashSet<&'a str>, HashSet<&'a str>)>;
+type LiveByMigrations<'a> = FxHashMap<usize, (FxHashSet<&'a str>, FxHashSet<&'a str>)>;
 
 pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    let mut live_by_migrations = LiveByMigrations::new();
+    let mut live_by_migrations = LiveByMigrations::default();
     for scope in &ctx.model.scopes {
         if let Some(entry) = scope.table.get("migrations") {
             check_migrations(ctx, sink, scope, entry);
@@ -129,7 +129,7 @@ fn check_migrations(ctx: &Context<'_>, sink: &mut Sink<'_>, scope: &Scope<'_>, e
     let environments = ctx.model.environments_using(scope, "migrations");
     let suffix = scope.inherited_suffix(&environments);
     let path = scope.path("migrations");
-    let mut tags: HashMap<&str, &Node> = HashMap::new();
+    let mut tags: FxHashMap<&str, &Node> = FxHashMap::default();
     for migration in migration_tables(entry) {
         if let Some(tag) = migration.get("tag")
             && let Some(text) = tag.value.as_str()
@@ -153,7 +153,7 @@ fn check_migrations(ctx: &Context<'_>, sink: &mut Sink<'_>, scope: &Scope<'_>, e
                 tags.insert(text, &tag.value);
             }
         }
-        let created: HashSet<&str> = created_classes(migration).into_iter().collect();
+        let created: FxHashSet<&str> = created_classes(migration).into_iter().collect();
         for (class, node) in class_list(migration, "deleted_classes") {
             if created.contains(class) {
                 sink.report(
@@ -226,9 +226,9 @@ fn created_classes(migration: &Table) -> Vec<&str> {
 
 /// What the migrations leave: the classes that exist after all of them, and those that were
 /// created and then deleted or renamed away.
-fn live_classes(migrations: &Entry) -> (HashSet<&str>, HashSet<&str>) {
-    let mut live: HashSet<&str> = HashSet::new();
-    let mut gone: HashSet<&str> = HashSet::new();
+fn live_classes(migrations: &Entry) -> (FxHashSet<&str>, FxHashSet<&str>) {
+    let mut live: FxHashSet<&str> = FxHashSet::default();
+    let mut gone: FxHashSet<&str> = FxHashSet::default();
     for migration in migration_tables(migrations) {
         for (from, _) in moves(migration, "renamed_classes") {
             if let Some(from) = from {
@@ -268,7 +268,7 @@ fn check_bindings<'a>(
         _ => ctx.model.effective(scope, key),
     };
     let migrations = lifecycle("migrations");
-    let empty = (HashSet::new(), HashSet::new());
+    let empty = (FxHashSet::default(), FxHashSet::default());
     let (live, gone) = match migrations {
         Some(entry) => &*live_by_migrations
             .entry(entry.key_span.start)

@@ -1,4 +1,4 @@
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use crate::context::{Context, Sink};
 use crate::date::{Date, IsoParts, days_in_month};
@@ -248,7 +248,7 @@ fn report_missing(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     // (the `main` entry's key span, the environments deploying it without a date), with the
     // index of each span: thousands of environments may each have their own `main`.
     let mut missing: Vec<(Span, bool, Vec<String>)> = Vec::new();
-    let mut index_of: HashMap<usize, usize> = HashMap::new();
+    let mut index_of: FxHashMap<usize, usize> = FxHashMap::default();
     for deployment in ctx
         .deployments
         .iter()

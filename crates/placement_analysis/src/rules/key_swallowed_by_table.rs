@@ -148,7 +148,11 @@ impl Walk<'_, '_> {
         let Some(table) = entry.value.as_table() else {
             return;
         };
-        for field in &table.entries {
+        for field in table
+            .entries
+            .iter()
+            .filter(|field| may_hold_headers(&field.value))
+        {
             let child = shape.and_then(|shape| shape.child(&field.key));
             self.node(
                 sink,
@@ -172,7 +176,11 @@ impl Walk<'_, '_> {
         match &node.kind {
             NodeKind::Table(table) if table.style != TableStyle::Inline => {
                 self.header_table(sink, node, shape, scope, path);
-                for field in &table.entries {
+                for field in table
+                    .entries
+                    .iter()
+                    .filter(|field| may_hold_headers(&field.value))
+                {
                     let child = shape.and_then(|shape| shape.child(&field.key));
                     self.node(
                         sink,
@@ -314,6 +322,16 @@ impl Walk<'_, '_> {
                 Edit::delete(lines),
             ],
         ))
+    }
+}
+
+/// Whether a value may hold a table written under a header, which [`Walk::node`] looks into
+/// (its path is built only for those).
+fn may_hold_headers(value: &Node) -> bool {
+    match &value.kind {
+        NodeKind::Table(table) => table.style != TableStyle::Inline,
+        NodeKind::Array(_) => true,
+        _ => false,
     }
 }
 

@@ -1,7 +1,7 @@
 use crate::context::{Context, Sink};
 use crate::rule::{FixAvailability, declare_rule};
 use crate::schema::{Key, Shape, Status, Types};
-use crate::schema_walk::{At, Visitor, walk};
+use crate::schema_walk::{At, Visitor};
 use crate::span::Span;
 use crate::syntax::{Node, NodeKind, Table};
 use crate::value_sites::is_durable_object_container;
@@ -56,15 +56,16 @@ declare_rule! {
     }
 }
 
-pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    walk(ctx, &mut MissingKeys { sink });
+/// The rule's visitor of the schema walk.
+pub(crate) fn visitor<'c, 'a>(_ctx: &'c Context<'a>, sink: Sink<'c>) -> Box<dyn Visitor<'a> + 'c> {
+    Box::new(MissingKeys { sink })
 }
 
-struct MissingKeys<'c, 's> {
-    sink: &'c mut Sink<'s>,
+struct MissingKeys<'s> {
+    sink: Sink<'s>,
 }
 
-impl<'a> Visitor<'a> for MissingKeys<'_, '_> {
+impl<'a> Visitor<'a> for MissingKeys<'_> {
     /// An empty array where wrangler requires items (`triggers.events[].targets = []`).
     fn value(&mut self, at: &At<'_, 'a>, node: &'a Node, shape: Shape) {
         let NodeKind::Array(items) = &node.kind else {
@@ -95,7 +96,7 @@ impl<'a> Visitor<'a> for MissingKeys<'_, '_> {
         if at.is_in_placement() || is_durable_object_container(at.steps, table) {
             return;
         }
-        check_choice(self.sink, at, span, table, shape);
+        check_choice(&mut self.sink, at, span, table, shape);
         for key in shape.keys().filter(|key| key.is_required_by_wrangler()) {
             let name = key.name();
             if table.get(name).is_some() {

@@ -1,7 +1,10 @@
 //! Every rule, one file each, and the registry.
 
+use std::sync::OnceLock;
+
 use crate::context::{Context, Sink};
 use crate::rule::Rule;
+use crate::schema_walk::MakeVisitor;
 
 pub mod analytics_call_blocks_response;
 pub mod assets_fetch_smart_placement;
@@ -67,227 +70,292 @@ pub mod value_out_of_range;
 pub mod wrangler_too_old_for_placement;
 pub mod wrong_type;
 
-/// A rule's check: it reads the context and reports through the sink, which stamps each
-/// diagnostic with the rule.
-type Check = fn(&Context<'_>, &mut Sink<'_>);
+/// How a rule checks a config.
+pub(crate) enum Check {
+    /// On its own: it reads the context and reports through the sink, which stamps each
+    /// diagnostic with the rule.
+    Alone(fn(&Context<'_>, &mut Sink<'_>)),
+    /// As a visitor of the schema walk, which runs once for all these rules.
+    SchemaWalk(MakeVisitor),
+    /// Outside the check of a config's text: discovery reports the shadowed config file, the
+    /// decoding of a file's bytes its invalid UTF-8.
+    Elsewhere,
+}
 
 /// Every rule in code order, with its check. A new rule is one file in this folder and one
-/// line here. `None` is for the shadowed config file only: discovery reports it, since that file
-/// is never checked itself.
-pub(crate) static REGISTRY: &[(&Rule, Option<Check>)] = &[
-    (&invalid_syntax::INVALID_SYNTAX, Some(invalid_syntax::check)),
-    (&shadowed_config_file::SHADOWED_CONFIG_FILE, None),
-    (&unknown_key::UNKNOWN_KEY, Some(unknown_key::check)),
-    (&wrong_type::WRONG_TYPE, Some(wrong_type::check)),
-    (&duplicate_key::DUPLICATE_KEY, Some(duplicate_key::check)),
+/// line here.
+pub(crate) static REGISTRY: &[(&Rule, Check)] = &[
+    (
+        &invalid_syntax::INVALID_SYNTAX,
+        Check::Alone(invalid_syntax::check),
+    ),
+    (
+        &shadowed_config_file::SHADOWED_CONFIG_FILE,
+        Check::Elsewhere,
+    ),
+    (
+        &unknown_key::UNKNOWN_KEY,
+        Check::SchemaWalk(unknown_key::visitor),
+    ),
+    (
+        &wrong_type::WRONG_TYPE,
+        Check::SchemaWalk(wrong_type::visitor),
+    ),
+    (
+        &duplicate_key::DUPLICATE_KEY,
+        Check::Alone(duplicate_key::check),
+    ),
     // Reported by the reader that decodes the file's bytes.
-    (&invalid_utf8::INVALID_UTF8, None),
+    (&invalid_utf8::INVALID_UTF8, Check::Elsewhere),
     (
         &project_file_not_read::PROJECT_FILE_NOT_READ,
-        Some(project_file_not_read::check),
+        Check::Alone(project_file_not_read::check),
     ),
     (
         &placement_hint_removed::PLACEMENT_HINT_REMOVED,
-        Some(placement_hint_removed::check),
+        Check::Alone(placement_hint_removed::check),
     ),
     (
         &placement_mode_conflict::PLACEMENT_MODE_CONFLICT,
-        Some(placement_mode_conflict::check),
+        Check::Alone(placement_mode_conflict::check),
     ),
     (
         &placement_invalid_mode::PLACEMENT_INVALID_MODE,
-        Some(placement_invalid_mode::check),
+        Check::Alone(placement_invalid_mode::check),
     ),
     (
         &placement_missing_target::PLACEMENT_MISSING_TARGET,
-        Some(placement_missing_target::check),
+        Check::Alone(placement_missing_target::check),
     ),
     (
         &placement_multiple_targets::PLACEMENT_MULTIPLE_TARGETS,
-        Some(placement_multiple_targets::check),
+        Check::Alone(placement_multiple_targets::check),
     ),
     (
         &placement_empty_target::PLACEMENT_EMPTY_TARGET,
-        Some(placement_empty_target::check),
+        Check::Alone(placement_empty_target::check),
     ),
     (
         &placement_malformed_target::PLACEMENT_MALFORMED_TARGET,
-        Some(placement_malformed_target::check),
+        Check::Alone(placement_malformed_target::check),
     ),
     (
         &key_swallowed_by_table::KEY_SWALLOWED_BY_TABLE,
-        Some(key_swallowed_by_table::check),
+        Check::Alone(key_swallowed_by_table::check),
     ),
     // Project rules: they read `ctx.project` (the config alone for PL203 and PL205).
     (
         &source_parse_error::SOURCE_PARSE_ERROR,
-        Some(source_parse_error::check),
+        Check::Alone(source_parse_error::check),
     ),
     (
         &pages_middleware_smart_placement::PAGES_MIDDLEWARE_SMART_PLACEMENT,
-        Some(pages_middleware_smart_placement::check),
+        Check::Alone(pages_middleware_smart_placement::check),
     ),
     (
         &assets_fetch_smart_placement::ASSETS_FETCH_SMART_PLACEMENT,
-        Some(assets_fetch_smart_placement::check),
+        Check::Alone(assets_fetch_smart_placement::check),
     ),
     (
         &run_worker_first_smart_placement::RUN_WORKER_FIRST_SMART_PLACEMENT,
-        Some(run_worker_first_smart_placement::check),
+        Check::Alone(run_worker_first_smart_placement::check),
     ),
     (
         &smart_placement_without_fetch_handler::SMART_PLACEMENT_WITHOUT_FETCH_HANDLER,
-        Some(smart_placement_without_fetch_handler::check),
+        Check::Alone(smart_placement_without_fetch_handler::check),
     ),
     (
         &placement_without_main::PLACEMENT_WITHOUT_MAIN,
-        Some(placement_without_main::check),
+        Check::Alone(placement_without_main::check),
     ),
     (
         &wrangler_too_old_for_placement::WRANGLER_TOO_OLD_FOR_PLACEMENT,
-        Some(wrangler_too_old_for_placement::check),
+        Check::Alone(wrangler_too_old_for_placement::check),
     ),
     (
         &analytics_call_blocks_response::ANALYTICS_CALL_BLOCKS_RESPONSE,
-        Some(analytics_call_blocks_response::check),
+        Check::Alone(analytics_call_blocks_response::check),
     ),
     (
         &smart_placement_without_functions::SMART_PLACEMENT_WITHOUT_FUNCTIONS,
-        Some(smart_placement_without_functions::check),
+        Check::Alone(smart_placement_without_functions::check),
     ),
     (
         &placement_without_backend_calls::PLACEMENT_WITHOUT_BACKEND_CALLS,
-        Some(placement_without_backend_calls::check),
+        Check::Alone(placement_without_backend_calls::check),
     ),
     (
         &placement_candidate::PLACEMENT_CANDIDATE,
-        Some(placement_candidate::check),
+        Check::Alone(placement_candidate::check),
     ),
     (
         &placement_global_backends_only::PLACEMENT_GLOBAL_BACKENDS_ONLY,
-        Some(placement_global_backends_only::check),
+        Check::Alone(placement_global_backends_only::check),
     ),
     (
         &placement_on_front_end::PLACEMENT_ON_FRONT_END,
-        Some(placement_on_front_end::check),
+        Check::Alone(placement_on_front_end::check),
     ),
     // Schema rules: visitors of `schema_walk`, driven by the key catalog.
-    (&removed_key::REMOVED_KEY, Some(removed_key::check)),
-    (&deprecated_key::DEPRECATED_KEY, Some(deprecated_key::check)),
+    (
+        &removed_key::REMOVED_KEY,
+        Check::SchemaWalk(removed_key::visitor),
+    ),
+    (
+        &deprecated_key::DEPRECATED_KEY,
+        Check::SchemaWalk(deprecated_key::visitor),
+    ),
     (
         &experimental_key::EXPERIMENTAL_KEY,
-        Some(experimental_key::check),
+        Check::SchemaWalk(experimental_key::visitor),
     ),
     (
         &missing_required_key::MISSING_REQUIRED_KEY,
-        Some(missing_required_key::check),
+        Check::SchemaWalk(missing_required_key::visitor),
     ),
     // wrangler's checks across fields: inheritance, routes, fields that exclude each other.
     (
         &non_inherited_key_missing::NON_INHERITED_KEY_MISSING,
-        Some(non_inherited_key_missing::check),
+        Check::Alone(non_inherited_key_missing::check),
     ),
-    (&invalid_route::INVALID_ROUTE, Some(invalid_route::check)),
+    (
+        &invalid_route::INVALID_ROUTE,
+        Check::Alone(invalid_route::check),
+    ),
     (
         &route_with_routes::ROUTE_WITH_ROUTES,
-        Some(route_with_routes::check),
+        Check::Alone(route_with_routes::check),
     ),
-    (&empty_route::EMPTY_ROUTE, Some(empty_route::check)),
+    (&empty_route::EMPTY_ROUTE, Check::Alone(empty_route::check)),
     (
         &custom_domain_inherited::CUSTOM_DOMAIN_INHERITED,
-        Some(custom_domain_inherited::check),
+        Check::Alone(custom_domain_inherited::check),
     ),
     (
         &invalid_custom_domain::INVALID_CUSTOM_DOMAIN,
-        Some(invalid_custom_domain::check),
+        Check::Alone(invalid_custom_domain::check),
     ),
     (
         &assets_with_site::ASSETS_WITH_SITE,
-        Some(assets_with_site::check),
+        Check::Alone(assets_with_site::check),
     ),
     (
         &conflicting_fields::CONFLICTING_FIELDS,
-        Some(conflicting_fields::check),
+        Check::Alone(conflicting_fields::check),
     ),
     (
         &migrations_with_exports::MIGRATIONS_WITH_EXPORTS,
-        Some(migrations_with_exports::check),
+        Check::Alone(migrations_with_exports::check),
     ),
     (
         &main_with_site_entry_point::MAIN_WITH_SITE_ENTRY_POINT,
-        Some(main_with_site_entry_point::check),
+        Check::Alone(main_with_site_entry_point::check),
     ),
     // Beyond wrangler's config validation: what fails at deploy or in `wrangler dev`.
     (
         &invalid_compatibility_date::INVALID_COMPATIBILITY_DATE,
-        Some(invalid_compatibility_date::check),
+        Check::Alone(invalid_compatibility_date::check),
     ),
     (
         &duplicate_binding_name::DUPLICATE_BINDING_NAME,
-        Some(duplicate_binding_name::check),
+        Check::Alone(duplicate_binding_name::check),
     ),
     (
         &durable_object_migrations::DURABLE_OBJECT_MIGRATIONS,
-        Some(durable_object_migrations::check),
+        Check::Alone(durable_object_migrations::check),
     ),
-    (&secret_in_vars::SECRET_IN_VARS, Some(secret_in_vars::check)),
+    (
+        &secret_in_vars::SECRET_IN_VARS,
+        Check::Alone(secret_in_vars::check),
+    ),
     (
         &sampling_rate_out_of_range::SAMPLING_RATE_OUT_OF_RANGE,
-        Some(sampling_rate_out_of_range::check),
+        Check::Alone(sampling_rate_out_of_range::check),
     ),
-    (&path_not_found::PATH_NOT_FOUND, Some(path_not_found::check)),
-    (&invalid_export::INVALID_EXPORT, Some(invalid_export::check)),
-    (&invalid_name::INVALID_NAME, Some(invalid_name::check)),
+    (
+        &path_not_found::PATH_NOT_FOUND,
+        Check::Alone(path_not_found::check),
+    ),
+    (
+        &invalid_export::INVALID_EXPORT,
+        Check::Alone(invalid_export::check),
+    ),
+    (
+        &invalid_name::INVALID_NAME,
+        Check::Alone(invalid_name::check),
+    ),
     (
         &value_out_of_range::VALUE_OUT_OF_RANGE,
-        Some(value_out_of_range::check),
+        Check::Alone(value_out_of_range::check),
     ),
     (
         &missing_dependent_field::MISSING_DEPENDENT_FIELD,
-        Some(missing_dependent_field::check),
+        Check::Alone(missing_dependent_field::check),
     ),
     (
         &invalid_preview_container::INVALID_PREVIEW_CONTAINER,
-        Some(invalid_preview_container::check),
+        Check::Alone(invalid_preview_container::check),
     ),
     (
         &container_export_mismatch::CONTAINER_EXPORT_MISMATCH,
-        Some(container_export_mismatch::check),
+        Check::Alone(container_export_mismatch::check),
     ),
     (
         &invalid_workflow_settings::INVALID_WORKFLOW_SETTINGS,
-        Some(invalid_workflow_settings::check),
+        Check::Alone(invalid_workflow_settings::check),
     ),
     (
         &unsupported_value::UNSUPPORTED_VALUE,
-        Some(unsupported_value::check),
+        Check::Alone(unsupported_value::check),
     ),
     (
         &duplicate_connect_handler::DUPLICATE_CONNECT_HANDLER,
-        Some(duplicate_connect_handler::check),
+        Check::Alone(duplicate_connect_handler::check),
     ),
     (
         &reserved_binding_name::RESERVED_BINDING_NAME,
-        Some(reserved_binding_name::check),
+        Check::Alone(reserved_binding_name::check),
     ),
     (
         &invalid_durable_object_container::INVALID_DURABLE_OBJECT_CONTAINER,
-        Some(invalid_durable_object_container::check),
+        Check::Alone(invalid_durable_object_container::check),
     ),
     (
         &ignored_setting::IGNORED_SETTING,
-        Some(ignored_setting::check),
+        Check::Alone(ignored_setting::check),
     ),
     (
         &unsafe_binding_directly_supported::UNSAFE_BINDING_DIRECTLY_SUPPORTED,
-        Some(unsafe_binding_directly_supported::check),
+        Check::Alone(unsafe_binding_directly_supported::check),
     ),
     (
         &define_only_in_environment::DEFINE_ONLY_IN_ENVIRONMENT,
-        Some(define_only_in_environment::check),
+        Check::Alone(define_only_in_environment::check),
     ),
     (
         &deprecated_value::DEPRECATED_VALUE,
-        Some(deprecated_value::check),
+        Check::Alone(deprecated_value::check),
     ),
 ];
+
+/// The rules checked alone, in code order.
+pub(crate) fn alone() -> impl Iterator<Item = (&'static Rule, fn(&Context<'_>, &mut Sink<'_>))> {
+    REGISTRY.iter().filter_map(|(rule, check)| match check {
+        Check::Alone(check) => Some((*rule, *check)),
+        _ => None,
+    })
+}
+
+/// The rules that visit the schema walk, in code order, for [`crate::schema_walk::walk_with_rules`].
+pub(crate) fn schema_walk_visitors() -> &'static [(&'static Rule, MakeVisitor)] {
+    static VISITORS: OnceLock<Vec<(&'static Rule, MakeVisitor)>> = OnceLock::new();
+    VISITORS.get_or_init(|| {
+        REGISTRY
+            .iter()
+            .filter_map(|(rule, check)| match check {
+                Check::SchemaWalk(visitor) => Some((*rule, *visitor)),
+                _ => None,
+            })
+            .collect()
+    })
+}

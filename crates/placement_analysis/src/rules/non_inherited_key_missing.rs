@@ -1,6 +1,6 @@
 use crate::context::{Context, Sink};
 use crate::diagnostic::{Applicability, Fix, Related};
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 
 use crate::edits::entry_end;
 use crate::env_edits::{
@@ -98,7 +98,7 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     let source = ctx.source();
     let sections = Sections::new(ctx.source(), root);
     let overridden = root.overridden_entries();
-    let swallowed_vars: HashSet<String> = root
+    let swallowed_vars: FxHashSet<String> = root
         .get_table("vars")
         .map(|vars| {
             vars.entries
@@ -248,7 +248,7 @@ impl<'a> TopLevelVars<'a> {
         let (Some(entry), Some(own)) = (self.entry, env_vars.value.as_table()) else {
             return;
         };
-        let own: HashSet<&str> = own.entries.iter().map(|var| var.key.as_str()).collect();
+        let own: FxHashSet<&str> = own.entries.iter().map(|var| var.key.as_str()).collect();
         let missing: Vec<&Entry> = self
             .vars
             .iter()
@@ -364,7 +364,7 @@ fn report_missing_bindings(
     let binding_of = |item: &'_ Node| -> Option<String> {
         Some(item.as_table()?.get("binding")?.value.as_str()?.to_owned())
     };
-    let own_names: HashSet<String> = own_items.iter().filter_map(binding_of).collect();
+    let own_names: FxHashSet<String> = own_items.iter().filter_map(binding_of).collect();
     let mut missing: Vec<String> = Vec::new();
     for name in top_items.iter().filter_map(binding_of) {
         if !own_names.contains(&name) && !missing.contains(&name) {

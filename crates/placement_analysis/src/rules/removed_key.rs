@@ -2,7 +2,7 @@ use crate::context::{Context, Sink};
 use crate::diagnostic::Applicability;
 use crate::rule::{FixAvailability, declare_rule};
 use crate::schema::{Key, Shape, Status};
-use crate::schema_walk::{At, Visitor, walk};
+use crate::schema_walk::{At, Visitor};
 use crate::syntax::Table;
 
 declare_rule! {
@@ -46,13 +46,14 @@ declare_rule! {
     }
 }
 
-pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    walk(ctx, &mut RemovedKeys { ctx, sink });
+/// The rule's visitor of the schema walk.
+pub(crate) fn visitor<'c, 'a>(ctx: &'c Context<'a>, sink: Sink<'c>) -> Box<dyn Visitor<'a> + 'c> {
+    Box::new(RemovedKeys { ctx, sink })
 }
 
 struct RemovedKeys<'c, 's, 'a> {
     ctx: &'c Context<'a>,
-    sink: &'c mut Sink<'s>,
+    sink: Sink<'s>,
 }
 
 impl<'a> Visitor<'a> for RemovedKeys<'_, '_, 'a> {

@@ -1,4 +1,4 @@
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::path::{Path, PathBuf};
 
 use crate::context::{Context, Sink};
@@ -77,7 +77,7 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
         return;
     }
     // Environments mostly share one `main`: look at each entry once.
-    let mut by_main: HashMap<&str, Option<Missing>> = HashMap::new();
+    let mut by_main: FxHashMap<&str, Option<Missing>> = FxHashMap::default();
     for (site_index, group) in placed_groups(ctx.deployments, ctx.placements) {
         let mut firing = Vec::new();
         let mut first: Option<Missing> = None;

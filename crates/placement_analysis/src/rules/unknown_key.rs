@@ -5,7 +5,7 @@ use crate::model::ScopeKind;
 use crate::rule::{FixAvailability, declare_rule};
 use crate::rules::key_swallowed_by_table::reports;
 use crate::schema::{Key, Shape, UnknownKeys};
-use crate::schema_walk::{At, Visitor, walk};
+use crate::schema_walk::{At, Visitor};
 use crate::syntax::Table;
 use crate::wording::first_names;
 
@@ -58,13 +58,14 @@ declare_rule! {
     }
 }
 
-pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    walk(ctx, &mut UnknownKeysVisitor { ctx, sink });
+/// The rule's visitor of the schema walk.
+pub(crate) fn visitor<'c, 'a>(ctx: &'c Context<'a>, sink: Sink<'c>) -> Box<dyn Visitor<'a> + 'c> {
+    Box::new(UnknownKeysVisitor { ctx, sink })
 }
 
 struct UnknownKeysVisitor<'c, 's, 'a> {
     ctx: &'c Context<'a>,
-    sink: &'c mut Sink<'s>,
+    sink: Sink<'s>,
 }
 
 impl<'a> Visitor<'a> for UnknownKeysVisitor<'_, '_, 'a> {

@@ -4,7 +4,7 @@ use crate::placement::{PlacementSite, Shape};
 use crate::rule::{FixAvailability, declare_rule};
 use crate::rules::missing_required_key;
 use crate::schema::{self, Types};
-use crate::schema_walk::{At, Visitor, walk};
+use crate::schema_walk::{At, Visitor};
 use crate::span::Span;
 use crate::syntax::{Entry, Format, Node, NodeKind, Table};
 
@@ -55,16 +55,17 @@ declare_rule! {
     }
 }
 
-pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    check_root(ctx, sink);
-    check_placements(ctx, sink);
-    walk(
-        ctx,
-        &mut WrongTypes {
-            sink,
-            unmet_choices: Vec::new(),
-        },
-    );
+/// The rule's visitor of the schema walk, after what needs no walk is checked.
+pub(crate) fn visitor<'c, 'a>(
+    ctx: &'c Context<'a>,
+    mut sink: Sink<'c>,
+) -> Box<dyn Visitor<'a> + 'c> {
+    check_root(ctx, &mut sink);
+    check_placements(ctx, &mut sink);
+    Box::new(WrongTypes {
+        sink,
+        unmet_choices: Vec::new(),
+    })
 }
 
 /// A JSON root that is not an object. wrangler reads an array as a config with no settings
@@ -153,14 +154,14 @@ fn report_not_table(
 
 /// Every value outside `placement` (which `check_placements` follows branch by branch, as
 /// wrangler's placement validation does).
-struct WrongTypes<'c, 's> {
-    sink: &'c mut Sink<'s>,
+struct WrongTypes<'s> {
+    sink: Sink<'s>,
     /// Values of a choice none of whose fields has its type (`observability.enabled =
     /// "true"` and no other `enabled`): PL304 reports them, with what wrangler requires.
     unmet_choices: Vec<Span>,
 }
 
-impl<'a> Visitor<'a> for WrongTypes<'_, '_> {
+impl<'a> Visitor<'a> for WrongTypes<'_> {
     fn object(
         &mut self,
         _at: &At<'_, 'a>,
@@ -184,7 +185,7 @@ impl<'a> Visitor<'a> for WrongTypes<'_, '_> {
         // as a table).
         if shape.types().accepts(written) && !shape.rejected_types().accepts(written) {
             if let Some(text) = node.as_str() {
-                check_enum(self.sink, at, node, text, shape);
+                check_enum(&mut self.sink, at, node, text, shape);
             }
             return;
         }

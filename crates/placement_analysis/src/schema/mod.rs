@@ -17,6 +17,9 @@
 mod generated;
 
 use std::fmt;
+use std::sync::OnceLock;
+
+use rustc_hash::FxHashMap;
 
 use crate::suggest;
 use crate::syntax::{Node, NodeKind};
@@ -204,6 +207,34 @@ impl PartialEq for Shape {
     }
 }
 
+/// For each shape's range of `KEYS`, by the range's first position: the position of each key
+/// by its name (the first, if a name repeats), so that [`Shape::key`] is one hash lookup: the
+/// rules look a key up for every entry of every table, and the root has about a hundred keys.
+/// Shapes' ranges are disjoint or equal (a test checks it).
+fn keys_by_name() -> &'static [Option<FxHashMap<&'static str, u16>>] {
+    static BY_NAME: OnceLock<Vec<Option<FxHashMap<&'static str, u16>>>> = OnceLock::new();
+    BY_NAME.get_or_init(|| {
+        let mut by_name = vec![None; generated::KEYS.len()];
+        for shape in generated::SHAPES {
+            let (first, count) = shape.keys;
+            // An empty range may start where another shape's keys do.
+            if count == 0 {
+                continue;
+            }
+            let range = usize::from(first)..usize::from(first) + usize::from(count);
+            by_name[usize::from(first)].get_or_insert_with(|| {
+                let mut positions = FxHashMap::default();
+                for position in range.rev() {
+                    let position = u16::try_from(position).expect("key positions are u16");
+                    positions.insert(generated::KEYS[usize::from(position)].name, position);
+                }
+                positions
+            });
+        }
+        by_name
+    })
+}
+
 impl Shape {
     fn at(index: u16) -> Option<Shape> {
         (index != NONE).then(|| Shape {
@@ -234,9 +265,16 @@ impl Shape {
             .map(|data| Key { data })
     }
 
-    /// The key `name` of this object shape.
+    /// The key `name` of this object shape (the first, in the schema's order, if it repeats).
     pub fn key(self, name: &str) -> Option<Key> {
-        self.keys().find(|key| key.name() == name)
+        let (first, count) = self.data.keys;
+        if count == 0 {
+            return None;
+        }
+        let position = keys_by_name()[usize::from(first)].as_ref()?.get(name)?;
+        Some(Key {
+            data: &generated::KEYS[usize::from(*position)],
+        })
     }
 
     /// The shape of the items, when the value may be an array.
@@ -498,6 +536,32 @@ pub fn lookup<S: AsRef<str>>(path: &[S]) -> Option<Key> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn shapes_key_ranges_are_disjoint_or_equal_and_found_by_name() {
+        let mut ranges: Vec<(u16, u16)> = super::generated::SHAPES
+            .iter()
+            .map(|shape| shape.keys)
+            .filter(|&(_, count)| count > 0)
+            .collect();
+        ranges.sort_unstable();
+        ranges.dedup();
+        for pair in ranges.windows(2) {
+            assert!(pair[0].0 + pair[0].1 <= pair[1].0, "{pair:?} overlap");
+        }
+        for index in 0..super::generated::SHAPES.len() {
+            let shape = super::Shape::at(u16::try_from(index).unwrap()).unwrap();
+            for key in shape.keys() {
+                let found = shape.key(key.name()).expect("every key is found");
+                let first = shape
+                    .keys()
+                    .find(|other| other.name() == key.name())
+                    .unwrap();
+                assert!(std::ptr::eq(found.data, first.data));
+            }
+            assert!(shape.key("no such key").is_none());
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -5,6 +5,8 @@
 
 mod json;
 mod toml;
+#[cfg(test)]
+mod toml_reference;
 
 use crate::span::Span;
 
@@ -94,6 +96,11 @@ impl Table {
     /// for tables with thousands of entries.
     pub fn overridden_entries(&self) -> Vec<bool> {
         let mut overridden = vec![false; self.entries.len()];
+        // A TOML table never repeats a key (the reader reports a duplicate and drops it): only
+        // JSON objects can. The rules ask this of every table of every environment.
+        if self.style != TableStyle::Object {
+            return overridden;
+        }
         // Most tables are small, and the rules ask for every table of every environment: compare
         // directly below a size where hashing costs more than it saves.
         const COMPARED_DIRECTLY: usize = 16;

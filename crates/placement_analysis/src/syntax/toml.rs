@@ -1,58 +1,119 @@
-//! TOML lowering, on the `toml` crate's recoverable parser (spans on every key and value).
+//! TOML lowering straight from `toml_parser`'s events into the spanned tree, in one walk over the
+//! events (no intermediate document).
+//!
+//! The tree, its document order, the errors and their order are the ones the `toml` crate's
+//! recoverable `DeTable` gives (which `wrangler`'s verdicts were checked against): a header that
+//! names an existing table moves it to the end of its parent, a redefined value is dropped, and
+//! every error is reported where and as that reader reports it. `toml_reference.rs` (tests only)
+//! keeps the `DeTable` lowering, and the tests compare both on every corpus file and on every
+//! prefix of them (half-typed files).
 
-use std::borrow::Cow;
-
-use toml::Spanned;
-use toml::de::{DeTable, DeValue};
+use toml_parser::decoder::ScalarKind;
+use toml_parser::parser::{Event, EventKind, RecursionGuard, ValidateWhitespace};
+use toml_parser::{ParseError, Source};
 
 use super::{Entry, Format, Node, NodeKind, ParsedConfig, SyntaxError, Table, TableStyle};
 use crate::span::Span;
 
+/// How deep keys and values may nest, as in the `toml` crate.
+const RECURSION_LIMIT: u32 = 80;
+
 pub(super) fn parse(text: &str) -> ParsedConfig {
-    let (document, errors) = DeTable::parse_recoverable(text);
-    let mut first_header = None;
-    let mut unreadable_numbers = Vec::new();
-    let root = lower_table(
-        document.get_ref(),
+    let source = Source::new(text);
+    let tokens = source.lex().into_vec();
+    let mut events = Vec::with_capacity(tokens.len());
+    // Errors of the grammar come first, then those found while building the tree.
+    let mut grammar_errors: Vec<ParseError> = Vec::new();
+    {
+        let mut whitespace = ValidateWhitespace::new(&mut events, source);
+        let mut receiver = RecursionGuard::new(&mut whitespace, RECURSION_LIMIT);
+        toml_parser::parser::parse_document(&tokens, &mut receiver, &mut grammar_errors);
+    }
+    let mut builder = Builder {
+        source,
+        events: &events,
+        next: 0,
+        errors: Vec::new(),
+    };
+    let document = builder.document();
+    let build_errors = builder.errors;
+
+    let mut lowering = Lowering {
         text,
-        TableStyle::Root,
-        &mut first_header,
-        &mut unreadable_numbers,
-    );
-    let mut errors: Vec<SyntaxError> = errors
-        .into_iter()
-        .filter(|error| !is_day_wrangler_accepts(error, text))
-        .map(|error| {
-            let span = error
-                .span()
-                .map(Span::from)
-                .unwrap_or_else(|| Span::empty(text.len()));
-            SyntaxError {
-                span: clamp(span, text),
-                message: first_line(error.message()),
-            }
+        first_header: None,
+        refusals: Vec::new(),
+    };
+    let root = lowering.table(&document, TableStyle::Root);
+    // Freed only now, so that the tree the rules walk many times lies together in memory
+    // rather than in the holes the building tables leave.
+    drop(document);
+    let mut errors: Vec<SyntaxError> = grammar_errors
+        .iter()
+        .chain(&build_errors)
+        .filter_map(|error| {
+            let message = message_of(error);
+            let span = error.unexpected().map(|span| span.start()..span.end());
+            (!is_day_wrangler_accepts(&message, span.clone(), text)).then(|| SyntaxError {
+                span: clamp(span.map_or(Span::empty(text.len()), Span::from), text),
+                message: first_line(&message),
+            })
         })
         .collect();
-    errors.extend(unreadable_numbers);
+    errors.extend(lowering.refusals);
     ParsedConfig {
         format: Format::Toml,
         root,
         errors,
-        first_header,
+        first_header: lowering.first_header,
         root_not_object: None,
+    }
+}
+
+/// The message the `toml` crate gives a parse error: its description and what was expected.
+fn message_of(error: &ParseError) -> String {
+    let mut message = error.description().to_owned();
+    if let Some(expected) = error.expected() {
+        message.push_str(", expected ");
+        if expected.is_empty() {
+            message.push_str("nothing");
+        }
+        for (index, expected) in expected.iter().enumerate() {
+            if index != 0 {
+                message.push_str(", ");
+            }
+            match expected {
+                toml_parser::Expected::Literal(literal) => message.push_str(&quoted(literal)),
+                toml_parser::Expected::Description(description) => message.push_str(description),
+                _ => message.push_str("etc"),
+            }
+        }
+    }
+    message
+}
+
+/// An expected literal as the `toml` crate names it in its messages.
+fn quoted(literal: &str) -> String {
+    match literal {
+        "\n" => "newline".to_owned(),
+        "`" => "'`'".to_owned(),
+        control if control.chars().all(|c| c.is_ascii_control()) => {
+            format!("`{}`", control.escape_debug())
+        }
+        literal => format!("`{literal}`"),
     }
 }
 
 /// The `toml` crate checks a date's day against its month (no 1979-02-30); wrangler's reader
 /// accepts any day from 01 to 31, so such an error is not one wrangler would raise.
-fn is_day_wrangler_accepts(error: &toml::de::Error, text: &str) -> bool {
-    if !error
-        .message()
-        .starts_with("invalid date, expected day between 01 and ")
-    {
+pub(super) fn is_day_wrangler_accepts(
+    message: &str,
+    span: Option<std::ops::Range<usize>>,
+    text: &str,
+) -> bool {
+    if !message.starts_with("invalid date, expected day between 01 and ") {
         return false;
     }
-    let Some(span) = error.span() else {
+    let Some(span) = span else {
         return false;
     };
     // The date is `YYYY-MM-DD` where the span starts or just before it ends.
@@ -74,32 +135,14 @@ fn is_day_wrangler_accepts(error: &toml::de::Error, text: &str) -> bool {
     })
 }
 
-fn first_line(message: &str) -> String {
+pub(super) fn first_line(message: &str) -> String {
     let message = message.trim();
     message.lines().next().unwrap_or(message).to_owned()
 }
 
-fn clamp(span: Span, text: &str) -> Span {
+pub(super) fn clamp(span: Span, text: &str) -> Span {
     let end = span.end.min(text.len());
     Span::new(span.start.min(end), end)
-}
-
-fn lower_table(
-    table: &DeTable<'_>,
-    text: &str,
-    style: TableStyle,
-    first_header: &mut Option<usize>,
-    errors: &mut Vec<SyntaxError>,
-) -> Table {
-    let entries = table
-        .iter()
-        .map(|(key, value)| Entry {
-            key: key.get_ref().to_string(),
-            key_span: key.span().into(),
-            value: lower_value(value, text, first_header, errors),
-        })
-        .collect();
-    Table { style, entries }
 }
 
 /// The largest integer a JavaScript number holds exactly (`Number.MAX_SAFE_INTEGER`).
@@ -107,7 +150,7 @@ const MAX_SAFE_INTEGER: i128 = (1 << 53) - 1;
 
 /// Why wrangler's TOML reader refuses an integer the `toml` crate accepts: `0x` with no digits,
 /// or a value a JavaScript number cannot hold exactly (wrangler refuses rather than rounds).
-fn integer_wrangler_refuses(digits: &str, radix: u32) -> Option<&'static str> {
+pub(super) fn integer_wrangler_refuses(digits: &str, radix: u32) -> Option<&'static str> {
     use std::num::IntErrorKind;
     match i128::from_str_radix(digits, radix) {
         Ok(value) if value.abs() <= MAX_SAFE_INTEGER => None,
@@ -122,56 +165,809 @@ fn integer_wrangler_refuses(digits: &str, radix: u32) -> Option<&'static str> {
 const LOSSY: &str = "integer value cannot be represented losslessly: wrangler reads numbers as \
                      JavaScript numbers, exact only up to 2^53 - 1";
 
-fn lower_value(
-    value: &Spanned<DeValue<'_>>,
-    text: &str,
-    first_header: &mut Option<usize>,
-    errors: &mut Vec<SyntaxError>,
-) -> Node {
-    let span: Span = value.span().into();
-    let kind = match value.get_ref() {
-        DeValue::String(string) => NodeKind::String(Cow::clone(string).into_owned()),
-        DeValue::Integer(integer) => {
-            if let Some(message) = integer_wrangler_refuses(integer.as_str(), integer.radix()) {
-                errors.push(SyntaxError {
-                    span: clamp(span, text),
-                    message: message.to_owned(),
-                });
-            }
-            NodeKind::Number(integer.as_str().to_owned())
+pub(super) const LEAP_SECOND: &str =
+    "invalid time: second 60 (a leap second) is not read by wrangler";
+
+/// A key as written: decoded, and the span of its last part.
+struct Key {
+    name: String,
+    span: Span,
+}
+
+/// A table while the document is read: its entries in order and how it came to exist, which
+/// decides what may still extend it.
+#[derive(Default)]
+struct Building {
+    entries: Vec<Built>,
+    /// Positions by key, kept once the table is large (most tables are small enough to scan).
+    positions: Option<std::collections::HashMap<String, usize>>,
+    /// Created by a dotted key or a header's path, not yet defined by a header of its own.
+    implicit: bool,
+    /// Created or extended by a dotted key.
+    dotted: bool,
+    /// An inline table, or a table created by a dotted key inside one: closed to the rest.
+    inline: bool,
+}
+
+/// An entry of a table being built.
+struct Built {
+    key: Key,
+    value: Value,
+}
+
+struct Value {
+    span: Span,
+    kind: ValueKind,
+}
+
+enum ValueKind {
+    Table(Building),
+    /// `of_tables`: made of `[[name]]` headers, which later headers may extend.
+    Array {
+        items: Vec<Value>,
+        of_tables: bool,
+    },
+    String(String),
+    Integer {
+        digits: String,
+        radix: u32,
+    },
+    Float(String),
+    Bool(bool),
+    Datetime(toml_datetime::Datetime),
+}
+
+impl ValueKind {
+    /// The type name used in "cannot extend value of type ..." messages.
+    fn type_name(&self) -> &'static str {
+        match self {
+            ValueKind::Table(_) => "table",
+            ValueKind::Array { .. } => "array",
+            ValueKind::String(_) => "string",
+            ValueKind::Integer { .. } => "integer",
+            ValueKind::Float(_) => "float",
+            ValueKind::Bool(_) => "boolean",
+            ValueKind::Datetime(_) => "datetime",
         }
-        DeValue::Float(float) => NodeKind::Number(float.as_str().to_owned()),
-        DeValue::Boolean(value) => NodeKind::Bool(*value),
-        DeValue::Datetime(datetime) => {
-            if datetime.time.and_then(|time| time.second) == Some(60) {
-                errors.push(SyntaxError {
-                    span: clamp(span, text),
-                    message: "invalid time: second 60 (a leap second) is not read by wrangler"
-                        .to_owned(),
-                });
-            }
-            NodeKind::Datetime(datetime.to_string())
+    }
+}
+
+/// Above this many entries a table keeps a hash index of its keys.
+const SCANNED_ENTRIES: usize = 12;
+
+impl Building {
+    fn position(&self, key: &str) -> Option<usize> {
+        match &self.positions {
+            Some(positions) => positions.get(key).copied(),
+            None => self.entries.iter().position(|entry| entry.key.name == key),
         }
-        DeValue::Array(array) => NodeKind::Array(
-            array
-                .iter()
-                .map(|item| lower_value(item, text, first_header, errors))
-                .collect(),
-        ),
-        DeValue::Table(table) => {
-            // The parser gives a header table the header's span, an inline table its braces and
-            // an implicit table the key that created it: the first byte tells them apart.
-            let style = match text.as_bytes().get(span.start) {
-                Some(b'[') => {
-                    let earliest = first_header.map_or(span.start, |at| at.min(span.start));
-                    *first_header = Some(earliest);
-                    TableStyle::Header
+    }
+
+    fn push(&mut self, key: Key, value: Value) -> usize {
+        let position = self.entries.len();
+        if let Some(positions) = &mut self.positions {
+            positions.insert(key.name.clone(), position);
+        }
+        self.entries.push(Built { key, value });
+        if self.positions.is_none() && self.entries.len() > SCANNED_ENTRIES {
+            self.index_keys();
+        }
+        position
+    }
+
+    /// Removes an entry, keeping the order of the others.
+    fn remove(&mut self, position: usize) -> Built {
+        let removed = self.entries.remove(position);
+        if self.positions.is_some() {
+            self.index_keys();
+        }
+        removed
+    }
+
+    fn index_keys(&mut self) {
+        let mut positions = std::collections::HashMap::with_capacity(self.entries.len() * 2);
+        for (position, entry) in self.entries.iter().enumerate() {
+            positions.entry(entry.key.name.clone()).or_insert(position);
+        }
+        self.positions = Some(positions);
+    }
+
+    fn implicit(dotted: bool, inline: bool) -> Self {
+        Building {
+            implicit: true,
+            dotted,
+            inline,
+            ..Building::default()
+        }
+    }
+}
+
+/// A `[name]` or `[[name]]` header: the path to its parent, its own key and its span.
+struct Header {
+    path: Vec<Key>,
+    key: Option<Key>,
+    span: Span,
+    is_array: bool,
+}
+
+fn span_of(event: &Event) -> Span {
+    Span::new(event.span().start(), event.span().end())
+}
+
+fn error_at(message: impl Into<std::borrow::Cow<'static, str>>, span: Span) -> ParseError {
+    ParseError::new(message).with_unexpected(toml_parser::Span::new_unchecked(span.start, span.end))
+}
+
+fn duplicate_key(key: &Key) -> ParseError {
+    error_at("duplicate key", key.span)
+}
+
+fn cannot_extend(type_name: &str, key: &Key) -> ParseError {
+    error_at(
+        format!("cannot extend value of type {type_name} with a dotted key"),
+        key.span,
+    )
+}
+
+/// Reads the events into tables, with the `toml` crate's rules for what may define or extend
+/// what.
+struct Builder<'e, 'i> {
+    source: Source<'i>,
+    events: &'e [Event],
+    next: usize,
+    errors: Vec<ParseError>,
+}
+
+impl<'e> Builder<'e, '_> {
+    fn next_event(&mut self) -> Option<&'e Event> {
+        let event = self.events.get(self.next)?;
+        self.next += 1;
+        Some(event)
+    }
+
+    fn peek_kind(&self, ahead: usize) -> Option<EventKind> {
+        self.events.get(self.next + ahead).map(Event::kind)
+    }
+
+    fn document(&mut self) -> Building {
+        let mut document = Document::default();
+        while let Some(event) = self.next_event() {
+            match event.kind() {
+                EventKind::StdTableOpen | EventKind::ArrayTableOpen => {
+                    document.finish_table(&mut self.errors);
+                    let header = self.header(event);
+                    document.start_table(header, &mut self.errors);
                 }
-                Some(b'{') => TableStyle::Inline,
-                _ => TableStyle::Implicit,
-            };
-            NodeKind::Table(lower_table(table, text, style, first_header, errors))
+                EventKind::SimpleKey => {
+                    let (path, key) = self.key(event);
+                    let Some(key) = key else { break };
+                    let mut separator = self.next_event();
+                    if separator.is_some_and(|event| event.kind() == EventKind::Whitespace) {
+                        separator = self.next_event();
+                    }
+                    if separator.is_none_or(|event| event.kind() != EventKind::KeyValSep) {
+                        break;
+                    }
+                    if self.peek_kind(0) == Some(EventKind::Whitespace) {
+                        self.next += 1;
+                    }
+                    let value = self.value();
+                    document.key_value(path, key, value, &mut self.errors);
+                }
+                // Everything else is either layout or was reported by the grammar.
+                _ => {}
+            }
         }
+        document.finish_table(&mut self.errors);
+        document.root
+    }
+
+    fn header(&mut self, open: &Event) -> Header {
+        let mut header = Header {
+            path: Vec::new(),
+            key: None,
+            span: span_of(open),
+            is_array: open.kind() == EventKind::ArrayTableOpen,
+        };
+        while let Some(event) = self.next_event() {
+            match event.kind() {
+                EventKind::StdTableClose | EventKind::ArrayTableClose => {
+                    header.span.end = event.span().end();
+                    break;
+                }
+                EventKind::SimpleKey => (header.path, header.key) = self.key(event),
+                _ => {}
+            }
+        }
+        header
+    }
+
+    fn decode_key(&mut self, event: &Event) -> Key {
+        let mut name = String::new();
+        if let Some(raw) = self.source.get(event) {
+            raw.decode_key(&mut name, &mut self.errors);
+        }
+        Key {
+            name,
+            span: span_of(event),
+        }
+    }
+
+    /// Whether a key continues with a `.`.
+    fn key_continues(&self) -> bool {
+        match self.peek_kind(0) {
+            Some(EventKind::KeySep) => true,
+            Some(EventKind::Whitespace) => self.peek_kind(1) == Some(EventKind::KeySep),
+            _ => false,
+        }
+    }
+
+    /// A simple or dotted key: the path of the parts before the last, and the last part (none
+    /// when the key is too deep).
+    fn key(&mut self, first: &'e Event) -> (Vec<Key>, Option<Key>) {
+        let mut path = Vec::new();
+        let mut last: Option<Key> = None;
+        let mut pending = Some(first);
+        if self.key_continues() {
+            while let Some(event) = self.next_event() {
+                match event.kind() {
+                    EventKind::SimpleKey => {
+                        pending = Some(event);
+                        if !self.key_continues() {
+                            break;
+                        }
+                    }
+                    EventKind::KeySep => {
+                        if let Some(part) = pending.take() {
+                            let part = self.decode_key(part);
+                            path.extend(last.replace(part));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        if let Some(part) = pending.take() {
+            let part = self.decode_key(part);
+            path.extend(last.replace(part));
+        }
+        if path.len() >= RECURSION_LIMIT as usize {
+            self.errors.push(ParseError::new("recursion limit"));
+            return (Vec::new(), None);
+        }
+        (path, last)
+    }
+
+    fn value(&mut self) -> Value {
+        match self.next_event() {
+            Some(event) if event.kind() == EventKind::InlineTableOpen => self.inline_table(event),
+            Some(event) if event.kind() == EventKind::ArrayOpen => self.array(event),
+            Some(event) if event.kind() == EventKind::Scalar => self.scalar(event),
+            // A missing value reads as the integer 0 with an empty span at the start.
+            _ => Value {
+                span: Span::empty(0),
+                kind: ValueKind::Integer {
+                    digits: "0".to_owned(),
+                    radix: 10,
+                },
+            },
+        }
+    }
+
+    fn scalar(&mut self, event: &Event) -> Value {
+        let mut decoded = String::new();
+        let kind = match self.source.get(event) {
+            Some(raw) => raw.decode_scalar(&mut decoded, &mut self.errors),
+            None => ScalarKind::String,
+        };
+        let kind = match kind {
+            ScalarKind::String => ValueKind::String(decoded),
+            ScalarKind::Boolean(value) => ValueKind::Bool(value),
+            ScalarKind::DateTime => ValueKind::Datetime(decoded.parse().unwrap_or_else(|error| {
+                self.errors
+                    .push(ParseError::new(format!("{error}")).with_unexpected(event.span()));
+                toml_datetime::Datetime {
+                    date: None,
+                    time: None,
+                    offset: None,
+                }
+            })),
+            ScalarKind::Float => ValueKind::Float(decoded),
+            ScalarKind::Integer(radix) => ValueKind::Integer {
+                digits: decoded,
+                radix: radix.value(),
+            },
+        };
+        Value {
+            span: span_of(event),
+            kind,
+        }
+    }
+
+    fn array(&mut self, open: &Event) -> Value {
+        let mut items = Vec::new();
+        let mut end = open.span().end();
+        let mut pending: Option<Value> = None;
+        while let Some(event) = self.next_event() {
+            end = event.span().end();
+            match event.kind() {
+                EventKind::InlineTableOpen => pending = Some(self.inline_table(event)),
+                EventKind::ArrayOpen => pending = Some(self.array(event)),
+                EventKind::Scalar => pending = Some(self.scalar(event)),
+                EventKind::ValueSep => items.extend(pending.take()),
+                EventKind::ArrayClose => {
+                    items.extend(pending.take());
+                    break;
+                }
+                EventKind::Error
+                | EventKind::Whitespace
+                | EventKind::Comment
+                | EventKind::Newline => {}
+                // Anything else ends the array (and a value not yet followed by `,` is lost).
+                _ => break,
+            }
+        }
+        Value {
+            span: Span::new(open.span().start(), end),
+            kind: ValueKind::Array {
+                items,
+                of_tables: false,
+            },
+        }
+    }
+
+    fn inline_table(&mut self, open: &Event) -> Value {
+        let mut table = Building {
+            inline: true,
+            ..Building::default()
+        };
+        let mut end = open.span().end();
+        let mut pending_key: Option<(Vec<Key>, Key)> = None;
+        let mut pending_value: Option<Value> = None;
+        while let Some(event) = self.next_event() {
+            end = event.span().end();
+            match event.kind() {
+                EventKind::SimpleKey => {
+                    if let (path, Some(key)) = self.key(event) {
+                        pending_key = Some((path, key));
+                    }
+                }
+                EventKind::InlineTableOpen => pending_value = Some(self.inline_table(event)),
+                EventKind::ArrayOpen => pending_value = Some(self.array(event)),
+                EventKind::Scalar => pending_value = Some(self.scalar(event)),
+                EventKind::ValueSep | EventKind::InlineTableClose => {
+                    let key = pending_key.take();
+                    let value = pending_value.take();
+                    if let (Some((path, key)), Some(value)) = (key, value) {
+                        inline_key_value(&mut table, path, key, value, &mut self.errors);
+                    }
+                    if event.kind() == EventKind::InlineTableClose {
+                        break;
+                    }
+                }
+                EventKind::StdTableOpen
+                | EventKind::ArrayTableOpen
+                | EventKind::StdTableClose
+                | EventKind::ArrayClose
+                | EventKind::ArrayTableClose
+                | EventKind::KeySep => break,
+                _ => {}
+            }
+        }
+        Value {
+            span: Span::new(open.span().start(), end),
+            kind: ValueKind::Table(table),
+        }
+    }
+}
+
+/// `key = value` inside an inline table.
+fn inline_key_value(
+    table: &mut Building,
+    path: Vec<Key>,
+    key: Key,
+    value: Value,
+    errors: &mut Vec<ParseError>,
+) {
+    let Some(parent) = descend_inline(table, &path, errors) else {
+        return;
     };
-    Node { span, kind }
+    if parent.dotted == path.is_empty() {
+        errors.push(duplicate_key(&key));
+        return;
+    }
+    match parent.position(&key.name) {
+        Some(_) => errors.push(duplicate_key(&key)),
+        None => {
+            parent.push(key, value);
+        }
+    }
+}
+
+/// The table a dotted key's path names inside an inline table, created as needed.
+fn descend_inline<'t>(
+    mut table: &'t mut Building,
+    path: &[Key],
+    errors: &mut Vec<ParseError>,
+) -> Option<&'t mut Building> {
+    for part in path {
+        let position = match table.position(&part.name) {
+            Some(position) => position,
+            None => table.push(
+                Key {
+                    name: part.name.clone(),
+                    span: part.span,
+                },
+                Value {
+                    span: part.span,
+                    kind: ValueKind::Table(Building::implicit(true, true)),
+                },
+            ),
+        };
+        table = match &mut table.entries[position].value.kind {
+            ValueKind::Table(child) if !child.implicit => {
+                errors.push(duplicate_key(part));
+                return None;
+            }
+            ValueKind::Table(child) => child,
+            other => {
+                errors.push(cannot_extend(other.type_name(), part));
+                return None;
+            }
+        };
+    }
+    Some(table)
+}
+
+/// The document-level state: the root, and the table of the header being read.
+#[derive(Default)]
+struct Document {
+    root: Building,
+    current: Building,
+    header: Option<Header>,
+}
+
+impl Document {
+    fn key_value(&mut self, path: Vec<Key>, key: Key, value: Value, errors: &mut Vec<ParseError>) {
+        let dotted = !path.is_empty();
+        let Some(parent) = descend(&mut self.current, &path, dotted, errors) else {
+            return;
+        };
+        // A dotted key may not add to a table a header defined.
+        if dotted && !parent.implicit {
+            errors.push(duplicate_key(&key));
+            return;
+        }
+        match parent.position(&key.name) {
+            Some(_) => errors.push(duplicate_key(&key)),
+            None => {
+                parent.push(key, value);
+            }
+        }
+    }
+
+    /// Puts the table read under the current header into the tree.
+    fn finish_table(&mut self, errors: &mut Vec<ParseError>) {
+        let table = std::mem::take(&mut self.current);
+        let Some(header) = self.header.take() else {
+            // The keys before the first header are the root.
+            self.root = table;
+            return;
+        };
+        let Some(key) = header.key else { return };
+        let table = Value {
+            span: header.span,
+            kind: ValueKind::Table(table),
+        };
+        let Some(parent) = descend(&mut self.root, &header.path, false, errors) else {
+            return;
+        };
+        if !header.is_array {
+            // Usually new: `start_table` took any table of that name out of the parent.
+            match parent.position(&key.name) {
+                Some(position) => parent.entries[position].value = table,
+                None => {
+                    parent.push(key, table);
+                }
+            }
+            return;
+        }
+        let position = parent.position(&key.name).unwrap_or_else(|| {
+            parent.push(
+                Key {
+                    name: key.name.clone(),
+                    span: key.span,
+                },
+                Value {
+                    span: header.span,
+                    kind: ValueKind::Array {
+                        items: Vec::new(),
+                        of_tables: true,
+                    },
+                },
+            )
+        });
+        match &mut parent.entries[position].value.kind {
+            ValueKind::Array {
+                items,
+                of_tables: true,
+            } => items.push(table),
+            _ => errors.push(duplicate_key(&key)),
+        }
+    }
+
+    fn start_table(&mut self, header: Header, errors: &mut Vec<ParseError>) {
+        if !header.is_array {
+            // A table the header names already: an implicit one (created by `[a.b]` before
+            // `[a]`) is taken over; anything else is a redefinition, reported here, and its
+            // entries (if a table) carry on. Either way it moves to the end of its parent.
+            if let (Some(parent), Some(key)) = (
+                descend(&mut self.root, &header.path, false, errors),
+                &header.key,
+            ) && let Some(position) = parent.position(&key.name)
+            {
+                let existing = parent.remove(position);
+                match existing.value.kind {
+                    ValueKind::Table(table) if table.implicit && !table.dotted => {
+                        self.current = table;
+                    }
+                    kind => {
+                        errors.push(duplicate_key(key));
+                        if let ValueKind::Table(table) = kind {
+                            self.current = table;
+                        }
+                    }
+                }
+            }
+        }
+        self.current.implicit = false;
+        self.current.dotted = false;
+        self.header = Some(header);
+    }
+}
+
+/// The table a header's path or a dotted key's path names, created as needed; the last table of
+/// an array of tables stands for the array.
+fn descend<'t>(
+    mut table: &'t mut Building,
+    path: &[Key],
+    dotted: bool,
+    errors: &mut Vec<ParseError>,
+) -> Option<&'t mut Building> {
+    for part in path {
+        let position = match table.position(&part.name) {
+            Some(position) => position,
+            None => table.push(
+                Key {
+                    name: part.name.clone(),
+                    span: part.span,
+                },
+                Value {
+                    span: part.span,
+                    kind: ValueKind::Table(Building::implicit(dotted, false)),
+                },
+            ),
+        };
+        table = match &mut table.entries[position].value.kind {
+            ValueKind::Array {
+                of_tables: false, ..
+            } => {
+                errors.push(cannot_extend("array", part));
+                return None;
+            }
+            ValueKind::Array { items, .. } => match items.last_mut().map(|last| &mut last.kind) {
+                Some(ValueKind::Table(last)) => last,
+                Some(other) => {
+                    errors.push(cannot_extend(other.type_name(), part));
+                    return None;
+                }
+                None => return None,
+            },
+            ValueKind::Table(child) => {
+                if child.inline {
+                    errors.push(cannot_extend("inline table", part));
+                    return None;
+                }
+                if dotted && child.implicit {
+                    child.dotted = true;
+                }
+                if dotted && !child.implicit {
+                    errors.push(duplicate_key(part));
+                    return None;
+                }
+                child
+            }
+            other => {
+                errors.push(cannot_extend(other.type_name(), part));
+                return None;
+            }
+        };
+    }
+    Some(table)
+}
+
+/// Turns the built tables into the spanned tree, noting the first header and the values
+/// wrangler refuses although the TOML reader accepts them.
+struct Lowering<'t> {
+    text: &'t str,
+    first_header: Option<usize>,
+    refusals: Vec<SyntaxError>,
+}
+
+impl Lowering<'_> {
+    fn table(&mut self, table: &Building, style: TableStyle) -> Table {
+        Table {
+            style,
+            entries: table
+                .entries
+                .iter()
+                .map(|entry| Entry {
+                    key: entry.key.name.clone(),
+                    key_span: entry.key.span,
+                    value: self.value(&entry.value),
+                })
+                .collect(),
+        }
+    }
+
+    fn refuse(&mut self, span: Span, message: &str) {
+        self.refusals.push(SyntaxError {
+            span: clamp(span, self.text),
+            message: message.to_owned(),
+        });
+    }
+
+    fn value(&mut self, value: &Value) -> Node {
+        let span = value.span;
+        let kind = match &value.kind {
+            ValueKind::String(text) => NodeKind::String(text.clone()),
+            ValueKind::Integer { digits, radix } => {
+                if let Some(message) = integer_wrangler_refuses(digits, *radix) {
+                    self.refuse(span, message);
+                }
+                NodeKind::Number(digits.clone())
+            }
+            ValueKind::Float(text) => NodeKind::Number(text.clone()),
+            ValueKind::Bool(value) => NodeKind::Bool(*value),
+            ValueKind::Datetime(datetime) => {
+                if datetime.time.and_then(|time| time.second) == Some(60) {
+                    self.refuse(span, LEAP_SECOND);
+                }
+                NodeKind::Datetime(datetime.to_string())
+            }
+            ValueKind::Array { items, .. } => {
+                NodeKind::Array(items.iter().map(|item| self.value(item)).collect())
+            }
+            ValueKind::Table(table) => {
+                // A header table has the header's span, an inline table its braces and an
+                // implicit table the key that created it: the first byte tells them apart.
+                let style = match self.text.as_bytes().get(span.start) {
+                    Some(b'[') => {
+                        let earliest = self
+                            .first_header
+                            .map_or(span.start, |at| at.min(span.start));
+                        self.first_header = Some(earliest);
+                        TableStyle::Header
+                    }
+                    Some(b'{') => TableStyle::Inline,
+                    _ => TableStyle::Implicit,
+                };
+                NodeKind::Table(self.table(table, style))
+            }
+        };
+        Node { span, kind }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::toml_reference;
+    use super::*;
+
+    /// Every `.toml` file of the repository's corpora and fixtures.
+    fn corpus() -> Vec<(std::path::PathBuf, String)> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let mut files = Vec::new();
+        let mut folders = vec![root.join("tests/corpora"), root.join("fixtures")];
+        while let Some(folder) = folders.pop() {
+            let Ok(entries) = std::fs::read_dir(&folder) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    folders.push(path);
+                } else if path.extension().is_some_and(|e| e == "toml")
+                    && let Ok(bytes) = std::fs::read(&path)
+                {
+                    files.push((path, String::from_utf8_lossy(&bytes).into_owned()));
+                }
+            }
+        }
+        files.sort();
+        files
+    }
+
+    /// `Table::overridden_entries` relies on a TOML table never repeating a key.
+    fn assert_keys_unique(table: &Table, context: &dyn std::fmt::Display) {
+        let mut keys: Vec<&str> = table
+            .entries
+            .iter()
+            .map(|entry| entry.key.as_str())
+            .collect();
+        keys.sort_unstable();
+        assert!(
+            keys.windows(2).all(|pair| pair[0] != pair[1]),
+            "a repeated key in {context}"
+        );
+        let mut nodes: Vec<&Node> = table.entries.iter().map(|entry| &entry.value).collect();
+        while let Some(node) = nodes.pop() {
+            match &node.kind {
+                NodeKind::Table(table) => assert_keys_unique(table, context),
+                NodeKind::Array(items) => nodes.extend(items),
+                _ => {}
+            }
+        }
+    }
+
+    fn assert_same(text: &str, context: &dyn std::fmt::Display) {
+        let lowered = parse(text);
+        assert_keys_unique(&lowered.root, context);
+        let reference = toml_reference::parse(text);
+        assert_eq!(lowered.root, reference.root, "tree of {context}");
+        assert_eq!(lowered.errors, reference.errors, "errors of {context}");
+        assert_eq!(
+            lowered.first_header, reference.first_header,
+            "first header of {context}"
+        );
+    }
+
+    #[test]
+    fn events_lower_as_the_detable_reader_does_on_every_corpus_file() {
+        let files = corpus();
+        assert!(files.len() > 300, "found {} files", files.len());
+        for (path, text) in &files {
+            assert_same(text, &path.display());
+        }
+    }
+
+    /// Half-typed files: every prefix of the smaller corpus files, and every prefix ending at a
+    /// line break of the others.
+    #[test]
+    fn events_lower_as_the_detable_reader_does_on_every_prefix() {
+        for (path, text) in corpus() {
+            let small = text.len() <= 600;
+            for (at, character) in text.char_indices() {
+                if small || character == '\n' {
+                    assert_same(&text[..at], &format_args!("{} up to {at}", path.display()));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn redefinitions_and_moves_match_the_detable_reader() {
+        for text in [
+            "[a.b]\nx = 1\n[c]\n[a]\ny = 2\n",
+            "a = 1\n[a]\nb = 2\n",
+            "[a]\nx = 1\n[a]\ny = 2\n",
+            "[[a]]\nx = 1\n[a.b]\ny = 1\n[[a]]\n[a]\n",
+            "a = [1]\n[[a]]\n",
+            "a = { b = 1 }\na.c = 2\n[a.d]\n",
+            "a.b = 1\n[a]\nc = 2\n[a.b]\n",
+            "t = { a.b = 1, a.c = 2, a = 3, d.e = 1, d = { f = 1 } }\n",
+            "x = 1979-02-30\ny = 1979-13-01\nz = 00:00:60\nn = 0x\nm = 9007199254740993\n",
+            "a =\nb = \"\\q\"\n[c\nd = 1\n",
+            "[[e]]\n[e.f]\n[[e.f.g]]\nh.i = 1\n[e]\n",
+        ] {
+            assert_same(text, &text.escape_debug());
+        }
+        let deep = format!("{} = 1\n", vec!["k"; 90].join("."));
+        assert_same(&deep, &"90 dotted parts");
+        let many: String = (0..40).map(|i| format!("[env.e{i}]\nx = {i}\n")).collect();
+        assert_same(
+            &format!("{many}[env.e3]\n[env]\nname = 1\n"),
+            &"many tables",
+        );
+    }
 }

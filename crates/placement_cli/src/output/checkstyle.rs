@@ -11,7 +11,7 @@ use super::xml::escape;
 use crate::check::CheckRun;
 use crate::paths::display;
 
-pub fn write(out: &mut dyn Write, run: &CheckRun, sources: &mut Sources) -> std::io::Result<()> {
+pub fn write(out: &mut dyn Write, run: &CheckRun, sources: &Sources) -> std::io::Result<()> {
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
     writeln!(out, r#"<checkstyle version="4.3">"#)?;
     for (file, diagnostics) in by_file(run) {

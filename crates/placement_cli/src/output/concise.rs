@@ -13,7 +13,7 @@ use super::{Sources, Summary, all_diagnostics};
 use crate::check::CheckRun;
 use crate::paths::display;
 
-pub fn write(out: &mut dyn Write, run: &CheckRun, sources: &mut Sources) -> std::io::Result<()> {
+pub fn write(out: &mut dyn Write, run: &CheckRun, sources: &Sources) -> std::io::Result<()> {
     for diagnostic in all_diagnostics(run) {
         let severity = match diagnostic.severity {
             Severity::Error => "error",

@@ -81,11 +81,7 @@ pub fn write_diff(out: &mut dyn Write, run: &CheckRun) -> std::io::Result<()> {
 }
 
 /// The fixes applied, by file, then each fix still offered with its place and how to apply it.
-pub fn write_list(
-    out: &mut dyn Write,
-    run: &CheckRun,
-    sources: &mut Sources,
-) -> std::io::Result<()> {
+pub fn write_list(out: &mut dyn Write, run: &CheckRun, sources: &Sources) -> std::io::Result<()> {
     let applied: Vec<_> = run
         .results
         .iter()

@@ -58,7 +58,7 @@ impl From<Position> for LineColumn {
     }
 }
 
-pub fn write(out: &mut dyn Write, run: &CheckRun, sources: &mut Sources) -> std::io::Result<()> {
+pub fn write(out: &mut dyn Write, run: &CheckRun, sources: &Sources) -> std::io::Result<()> {
     let mut seen: HashMap<String, usize> = HashMap::new();
     let issues: Vec<Issue<'_>> = all_diagnostics(run)
         .map(|diagnostic| {

@@ -98,10 +98,7 @@ pub fn write_settings_failure(
     color: bool,
 ) -> std::io::Result<()> {
     let handler = handler(color);
-    let source = Source {
-        lines: placement_analysis::LineIndex::new(&failure.text),
-        text: failure.text.clone(),
-    };
+    let source = Source::new(failure.text.as_str());
     for error in &failure.errors {
         let position = source.position(error.span.start);
         let labels = if failure.text.is_empty() {
@@ -139,7 +136,7 @@ pub fn write_settings_failure(
 pub fn write(
     out: &mut dyn Write,
     run: &CheckRun,
-    sources: &mut Sources,
+    sources: &Sources,
     color: bool,
 ) -> std::io::Result<()> {
     let handler = handler(color);
@@ -159,7 +156,7 @@ pub fn write(
     writeln!(out, "{}", summary_line(&Summary::of(run)))
 }
 
-fn report(diagnostic: &Diagnostic, sources: &mut Sources) -> Report {
+fn report(diagnostic: &Diagnostic, sources: &Sources) -> Report {
     let mut help = diagnostic.help.clone().unwrap_or_default();
     let mut labels = vec![LabeledSpan::new_primary_with_span(
         Some(diagnostic.rule.name.to_owned()),
@@ -229,7 +226,7 @@ fn report(diagnostic: &Diagnostic, sources: &mut Sources) -> Report {
     } else {
         diagnostic.message.clone()
     };
-    let window = Window::around(display(&diagnostic.file), source, &labels);
+    let window = Window::around(display(&diagnostic.file), &source, &labels);
     Report {
         message,
         code: diagnostic.rule.code.to_owned(),

@@ -10,7 +10,7 @@ use super::{Sources, Summary};
 use crate::check::CheckRun;
 use crate::paths::display;
 
-pub fn write(out: &mut dyn Write, run: &CheckRun, sources: &mut Sources) -> std::io::Result<()> {
+pub fn write(out: &mut dyn Write, run: &CheckRun, sources: &Sources) -> std::io::Result<()> {
     let summary = Summary::of(run);
     let total = summary.errors + summary.warnings + summary.infos;
     let clean = run

@@ -13,49 +13,73 @@ pub mod sarif;
 pub mod statistics;
 mod xml;
 
-use std::collections::HashMap;
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use placement_analysis::{Diagnostic, LineIndex, Severity, Span};
+use rustc_hash::FxHashMap;
 
 use crate::check::CheckRun;
 
 /// A file's text with its line index.
-pub struct Source {
-    pub text: String,
+pub struct Source<'t> {
+    pub text: Cow<'t, str>,
     pub lines: LineIndex,
 }
 
-/// Texts of the files diagnostics point into: the checked configs, and other project files
-/// read on demand.
-pub struct Sources {
-    files: HashMap<PathBuf, Source>,
+impl<'t> Source<'t> {
+    pub fn new(text: impl Into<Cow<'t, str>>) -> Self {
+        let text = text.into();
+        Self {
+            lines: LineIndex::new(&text),
+            text,
+        }
+    }
 }
 
-impl Sources {
-    pub fn new(run: &CheckRun) -> Self {
-        let mut files = HashMap::new();
-        // Clean files carry no text; they are read from disk if a diagnostic ever points there.
-        for result in run.results.iter().filter(|result| !result.text.is_empty()) {
-            files.insert(
-                result.path.clone(),
-                Source {
-                    lines: LineIndex::new(&result.text),
-                    text: result.text.clone(),
-                },
-            );
+/// Texts of the files diagnostics point into: the checked configs, and other project files
+/// read on demand. Each file's line index is built when a diagnostic first points into it, and
+/// the outputs may ask from several threads.
+pub struct Sources<'r> {
+    /// The checked configs' texts (clean files carry none: they are read from disk if a
+    /// diagnostic ever points there).
+    checked: FxHashMap<&'r Path, &'r str>,
+    built: Mutex<FxHashMap<PathBuf, Arc<Source<'r>>>>,
+}
+
+impl<'r> Sources<'r> {
+    pub fn new(run: &'r CheckRun) -> Self {
+        let checked = run
+            .results
+            .iter()
+            .filter(|result| !result.text.is_empty())
+            .map(|result| (result.path.as_path(), result.text.as_str()))
+            .collect();
+        Self {
+            checked,
+            built: Mutex::default(),
         }
-        Self { files }
     }
 
-    pub fn get(&mut self, path: &Path) -> &Source {
-        self.files.entry(path.to_path_buf()).or_insert_with(|| {
-            let text = crate::check::read_lossy(path);
-            Source {
-                lines: LineIndex::new(&text),
-                text,
-            }
-        })
+    fn built(&self) -> MutexGuard<'_, FxHashMap<PathBuf, Arc<Source<'r>>>> {
+        self.built.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub fn get(&self, path: &Path) -> Arc<Source<'r>> {
+        if let Some(source) = self.built().get(path) {
+            return source.clone();
+        }
+        // Built outside the lock: another thread may build the same file meanwhile, and one
+        // of the two equal sources is kept.
+        let source = Arc::new(match self.checked.get(path) {
+            Some(text) => Source::new(*text),
+            None => Source::new(crate::check::read_lossy(path)),
+        });
+        self.built()
+            .entry(path.to_path_buf())
+            .or_insert(source)
+            .clone()
     }
 }
 
@@ -67,7 +91,7 @@ pub struct Position {
     pub offset: usize,
 }
 
-impl Source {
+impl Source<'_> {
     pub fn position(&self, offset: usize) -> Position {
         let offset = offset.min(self.text.len());
         let line_column = self.lines.line_column(&self.text, offset);

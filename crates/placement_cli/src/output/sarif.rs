@@ -11,7 +11,7 @@ use crate::paths::display;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
-pub fn write(out: &mut dyn Write, run: &CheckRun, sources: &mut Sources) -> std::io::Result<()> {
+pub fn write(out: &mut dyn Write, run: &CheckRun, sources: &Sources) -> std::io::Result<()> {
     let rules: Vec<Value> = all_rules()
         .map(|rule| {
             json!({
@@ -92,7 +92,7 @@ fn location(path: &std::path::Path, source: &Source, span: Span) -> Value {
     })
 }
 
-fn result_json(diagnostic: &Diagnostic, rule_index: Option<usize>, sources: &mut Sources) -> Value {
+fn result_json(diagnostic: &Diagnostic, rule_index: Option<usize>, sources: &Sources) -> Value {
     let mut message = diagnostic.message.clone();
     if let Some(help) = &diagnostic.help {
         message.push_str("\nhelp: ");
@@ -103,7 +103,7 @@ fn result_json(diagnostic: &Diagnostic, rule_index: Option<usize>, sources: &mut
         .iter()
         .enumerate()
         .map(|(id, related)| {
-            let mut value = location(&related.file, sources.get(&related.file), related.span);
+            let mut value = location(&related.file, &sources.get(&related.file), related.span);
             value["id"] = json!(id);
             value["message"] = json!({ "text": related.message });
             value
@@ -114,7 +114,7 @@ fn result_json(diagnostic: &Diagnostic, rule_index: Option<usize>, sources: &mut
         .iter()
         .map(|fix| {
             let config_edits = (!fix.edits.is_empty())
-                .then(|| artifact_change(&diagnostic.file, sources.get(&diagnostic.file), &fix.edits));
+                .then(|| artifact_change(&diagnostic.file, &sources.get(&diagnostic.file), &fix.edits));
             // A file the fix creates is replaced from its empty start (SARIF has no "create").
             let other_files = fix.other_files.iter().map(|change| match change {
                 FileChange::Create { path, content } => json!({
@@ -124,7 +124,7 @@ fn result_json(diagnostic: &Diagnostic, rule_index: Option<usize>, sources: &mut
                         "insertedContent": { "text": content },
                     }],
                 }),
-                FileChange::Edit { path, edits } => artifact_change(path, sources.get(path), edits),
+                FileChange::Edit { path, edits } => artifact_change(path, &sources.get(path), edits),
             });
             json!({
                 "description": { "text": format!("{} ({})", fix.title, fix.applicability.as_str()) },
@@ -137,7 +137,7 @@ fn result_json(diagnostic: &Diagnostic, rule_index: Option<usize>, sources: &mut
         "ruleId": diagnostic.rule.code,
         "level": level(diagnostic.severity),
         "message": { "text": message },
-        "locations": [location(&diagnostic.file, source, diagnostic.span)],
+        "locations": [location(&diagnostic.file, &source, diagnostic.span)],
         "properties": { "environments": diagnostic.environments },
     });
     if let Some(index) = rule_index {

@@ -2,7 +2,7 @@
 //! Worker on a handler's path (for the placement advisor's estimate), assets-binding fetches,
 //! `fetch` listeners and dynamic imports, found by walking the syntax tree.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use oxc_ast::ast::{
     Argument, ArrowFunctionBody, ArrowFunctionExpression, AwaitExpression, CallExpression, Class,
@@ -85,7 +85,7 @@ struct HandlerWalker<'v, 'a> {
     groups: u32,
     /// Local names bound to something made from a binding (a Durable Object stub, a prepared
     /// statement, a database client built from a Hyperdrive connection string), to the binding.
-    aliases: HashMap<String, (String, bool)>,
+    aliases: FxHashMap<String, (String, bool)>,
     /// Start offsets of calls that are inner links of a chain already recorded
     /// (`env.DB.prepare(q)` in `env.DB.prepare(q).first()`).
     chained: Vec<u32>,
@@ -104,7 +104,7 @@ impl<'v, 'a> HandlerWalker<'v, 'a> {
             loops: 0,
             group: None,
             groups: 0,
-            aliases: HashMap::new(),
+            aliases: FxHashMap::default(),
             chained: Vec::new(),
             branches: Vec::new(),
             arm: None,

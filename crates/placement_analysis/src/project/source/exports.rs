@@ -1,7 +1,7 @@
 //! What a module exports, followed through its top-level names: handler objects and classes,
 //! functions, and values forwarded from other modules.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use oxc_ast::ast::{
     ArrayExpressionElement, ArrowFunctionExpression, Class, ClassElement, Declaration,
@@ -36,12 +36,12 @@ enum Binding<'s, 'a> {
 
 /// A module's top-level names, and what its exports and handlers are made of.
 pub(super) struct Extractor<'s, 'a> {
-    bindings: HashMap<&'s str, Binding<'s, 'a>>,
+    bindings: FxHashMap<&'s str, Binding<'s, 'a>>,
 }
 
 impl<'s, 'a> Extractor<'s, 'a> {
     pub(super) fn new(program: &'s Program<'a>) -> Self {
-        let mut bindings = HashMap::new();
+        let mut bindings = FxHashMap::default();
         for statement in &program.body {
             collect_bindings(statement, &mut bindings);
         }
@@ -482,7 +482,7 @@ fn export_name<'s>(name: &'s ModuleExportName<'_>) -> &'s str {
 
 fn collect_bindings<'s, 'a>(
     statement: &'s Statement<'a>,
-    bindings: &mut HashMap<&'s str, Binding<'s, 'a>>,
+    bindings: &mut FxHashMap<&'s str, Binding<'s, 'a>>,
 ) {
     let declaration = match statement {
         Statement::ImportDeclaration(import) => {
