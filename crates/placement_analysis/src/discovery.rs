@@ -2,7 +2,9 @@
 //! folder, then for `wrangler.jsonc` the same way, then for `wrangler.toml`. The file system is
 //! asked through a callback, so this stays free of I/O.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 /// Config file names in wrangler's order of preference.
 pub const CONFIG_FILE_NAMES: [&str; 3] = ["wrangler.json", "wrangler.jsonc", "wrangler.toml"];
@@ -19,6 +21,62 @@ pub fn resolve_config(dir: &Path, exists: &dyn Fn(&Path) -> bool) -> Option<Path
             .map(|folder| folder.join(name))
             .find(|candidate| exists(candidate))
     })
+}
+
+/// [`resolve_config`] for many folders of one tree, each folder asked about once: a folder's
+/// nearest config of each name is its own, or else its parent's (remembered), so that resolving
+/// every config of a monorepo costs three questions a folder rather than three a level above
+/// each config. `exists` must give the same answer for a path every time.
+#[derive(Debug, Default)]
+pub struct ConfigResolver {
+    /// For each folder seen, the nearest file of each of [`CONFIG_FILE_NAMES`] at or above it.
+    nearest: Mutex<HashMap<PathBuf, NearestConfigs>>,
+}
+
+type NearestConfigs = [Option<Arc<Path>>; CONFIG_FILE_NAMES.len()];
+
+impl ConfigResolver {
+    /// The config wrangler would use when run in `dir`, as [`resolve_config`] answers.
+    pub fn resolve(&self, dir: &Path, exists: &dyn Fn(&Path) -> bool) -> Option<PathBuf> {
+        self.nearest(dir, exists)
+            .into_iter()
+            .flatten()
+            .next()
+            .map(|winner| winner.to_path_buf())
+    }
+
+    fn nearest(&self, dir: &Path, exists: &dyn Fn(&Path) -> bool) -> NearestConfigs {
+        // The folders up to the first one already known (its answer, or none above the top).
+        let mut unknown = Vec::new();
+        let mut nearest = NearestConfigs::default();
+        {
+            let known = lock(&self.nearest);
+            for folder in dir.ancestors() {
+                if let Some(answer) = known.get(folder) {
+                    nearest = answer.clone();
+                    break;
+                }
+                unknown.push(folder);
+            }
+        }
+        // Down from the highest: a folder's own file of a name shadows the ones above it.
+        for folder in unknown.into_iter().rev() {
+            for (slot, name) in nearest.iter_mut().zip(CONFIG_FILE_NAMES) {
+                let candidate = folder.join(name);
+                if exists(&candidate) {
+                    *slot = Some(Arc::from(candidate));
+                }
+            }
+            lock(&self.nearest).insert(folder.to_path_buf(), nearest.clone());
+        }
+        nearest
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 #[cfg(test)]
@@ -38,6 +96,40 @@ mod tests {
             resolve(&files, "/repo/apps/api"),
             Some(PathBuf::from("/repo/wrangler.jsonc"))
         );
+    }
+
+    #[test]
+    fn the_memo_answers_as_the_search_does_for_every_folder() {
+        let files = [
+            "/r/wrangler.toml",
+            "/r/a/wrangler.jsonc",
+            "/r/a/b/wrangler.toml",
+            "/r/a/b/c/wrangler.json",
+            "/r/d/wrangler.toml",
+            "/r/d/e/wrangler.toml",
+        ];
+        let set: HashSet<PathBuf> = files.iter().map(PathBuf::from).collect();
+        let asked = std::cell::RefCell::new(Vec::new());
+        let exists = |path: &Path| {
+            asked.borrow_mut().push(path.to_path_buf());
+            set.contains(path)
+        };
+        let memo = ConfigResolver::default();
+        let folders = [
+            "/r/a/b/c", "/r/a/b", "/r/d/e", "/r/d", "/r", "/r/a/x/y", "/",
+        ];
+        for folder in folders {
+            assert_eq!(
+                memo.resolve(Path::new(folder), &exists),
+                resolve(&files, folder),
+                "{folder}"
+            );
+        }
+        // Each folder's three names were asked about once.
+        let mut unique = asked.borrow().clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), asked.borrow().len());
     }
 
     #[test]

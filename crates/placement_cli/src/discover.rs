@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use placement_analysis::discovery::{is_config_file_name, resolve_config};
+use placement_analysis::discovery::{ConfigResolver, is_config_file_name};
 
 use placement_io::walk::walk;
 use placement_io::{EntryKind, Listings, Presence, describe_io};
@@ -46,6 +46,7 @@ pub fn discover_streaming(
 ) -> Result<Discovery, CliError> {
     let found = Found {
         discovery: Mutex::default(),
+        winners: ConfigResolver::default(),
         listings,
         outside: Mutex::default(),
         on_config,
@@ -81,6 +82,8 @@ pub fn discover_streaming(
 /// What discovery found so far, shared by the walk's threads.
 struct Found<'a> {
     discovery: Mutex<Discovery>,
+    /// Which config wrangler uses in each folder, worked out once a folder.
+    winners: ConfigResolver,
     /// Which files exist, in the walked folders.
     listings: &'a Listings,
     /// Which files exist, asked once each, in folders the walk did not list (the parents of
@@ -92,7 +95,7 @@ struct Found<'a> {
 impl Found<'_> {
     /// An explicit file is checked even under another name (`wrangler --config`).
     fn explicit(&self, path: PathBuf) {
-        let winner = losing_to(&path, &|candidate| self.is_file(candidate));
+        let winner = self.losing_to(&path);
         let new = {
             let mut discovery = lock(&self.discovery);
             if let Some(winner) = winner {
@@ -107,7 +110,7 @@ impl Found<'_> {
 
     /// A config met by the walk: the config wrangler uses in its folder is checked.
     fn walked(&self, path: PathBuf) {
-        let winner = losing_to(&path, &|candidate| self.is_file(candidate));
+        let winner = self.losing_to(&path);
         let (checked, new) = {
             let mut discovery = lock(&self.discovery);
             match winner {
@@ -125,6 +128,19 @@ impl Found<'_> {
         if new {
             (self.on_config)(&checked);
         }
+    }
+
+    /// The config that wins over `config` when wrangler runs in its folder, if another one does.
+    fn losing_to(&self, config: &Path) -> Option<PathBuf> {
+        let name = config.file_name()?.to_str()?;
+        if !is_config_file_name(name) {
+            return None;
+        }
+        let folder = config.parent()?;
+        let winner = self
+            .winners
+            .resolve(folder, &|candidate| self.is_file(candidate))?;
+        (winner != config).then_some(winner)
     }
 
     /// Whether `path` is a file (links followed): from the walk's listings where they tell,
@@ -182,17 +198,6 @@ fn is_config_candidate(path: &Path, kind: EntryKind) -> bool {
             Err(error) => placement_io::read::is_link_loop(&error),
         },
     }
-}
-
-/// The config that wins over `config` when wrangler runs in its folder, if another one does.
-fn losing_to(config: &Path, exists: &dyn Fn(&Path) -> bool) -> Option<PathBuf> {
-    let name = config.file_name()?.to_str()?;
-    if !is_config_file_name(name) {
-        return None;
-    }
-    let folder = config.parent()?;
-    let winner = resolve_config(folder, exists)?;
-    (winner != config).then_some(winner)
 }
 
 #[cfg(test)]
