@@ -1,6 +1,8 @@
 //! Finding the tables a value check looks at (`containers[0].ssh`, `queues.consumers[2]`) in
 //! every scope, with the paths wrangler names them by, and reading numbers as written.
 
+use std::fmt::Write as _;
+
 use crate::context::Context;
 use crate::model::ScopeKind;
 use crate::schema_walk::Step;
@@ -8,107 +10,157 @@ use crate::syntax::{Entry, Node, NodeKind, Table};
 
 /// A table wrangler validates as a whole: the top level, `[previews]`, each `[env.NAME]`, and
 /// each environment's own `previews` (which the config model does not list as a scope).
+/// Its path is rendered only when a diagnostic names it: most scopes report nothing.
 pub(crate) struct ValueScope<'a> {
-    pub kind: ScopeKind,
+    place: Place<'a>,
     pub table: &'a Table,
-    /// `env.NAME`, `previews`, `env.NAME.previews`; empty for the top level.
-    prefix: String,
-    environment: Option<String>,
+}
+
+/// Where a [`ValueScope`] is written, holding the pieces of its path.
+#[derive(Clone, Copy)]
+enum Place<'a> {
+    TopLevel,
+    Env(&'a str),
+    Previews,
+    EnvPreviews(&'a str),
 }
 
 impl ValueScope<'_> {
+    /// Whether this is a `previews` table, the top level's or an environment's.
+    pub fn is_previews(&self) -> bool {
+        matches!(self.place, Place::Previews | Place::EnvPreviews(_))
+    }
+
     /// The dotted path of a key in this scope (`env.staging.previews.containers`).
     pub fn path(&self, key: &str) -> String {
-        match (self.prefix.is_empty(), key.is_empty()) {
-            (true, _) => key.to_owned(),
-            (false, true) => self.prefix.clone(),
-            (false, false) => format!("{}.{key}", self.prefix),
+        let prefix = match self.place {
+            Place::TopLevel => return key.to_owned(),
+            Place::Env(name) => format!("env.{name}"),
+            Place::Previews => "previews".to_owned(),
+            Place::EnvPreviews(name) => format!("env.{name}.previews"),
+        };
+        if key.is_empty() {
+            prefix
+        } else {
+            format!("{prefix}.{key}")
         }
     }
 
     /// The environment diagnostics name (`previews` for the top level's `[previews]`).
     pub fn environment(&self) -> Option<&str> {
-        self.environment.as_deref()
+        match self.place {
+            Place::TopLevel => None,
+            Place::Env(name) | Place::EnvPreviews(name) => Some(name),
+            Place::Previews => Some("previews"),
+        }
+    }
+
+    /// The environments a diagnostic of this scope lists (none for the top level).
+    pub fn environments(&self) -> Vec<String> {
+        self.environment().map(str::to_owned).into_iter().collect()
     }
 }
 
 /// Every table wrangler validates as a scope, the top level first.
-pub(crate) fn value_scopes<'a>(ctx: &Context<'a>) -> Vec<ValueScope<'a>> {
-    let mut scopes = Vec::new();
+pub(crate) fn value_scopes<'c>(ctx: &'c Context<'_>) -> Vec<ValueScope<'c>> {
+    let mut scopes = Vec::with_capacity(ctx.model.scopes.len());
     for scope in &ctx.model.scopes {
         scopes.push(ValueScope {
-            kind: scope.kind.clone(),
-            table: scope.table,
-            prefix: match &scope.kind {
-                ScopeKind::TopLevel => String::new(),
-                ScopeKind::Env(name) => format!("env.{name}"),
-                ScopeKind::Previews => "previews".to_owned(),
+            place: match &scope.kind {
+                ScopeKind::TopLevel => Place::TopLevel,
+                ScopeKind::Env(name) => Place::Env(name),
+                ScopeKind::Previews => Place::Previews,
             },
-            environment: scope.environment().map(str::to_owned),
+            table: scope.table,
         });
         if let ScopeKind::Env(name) = &scope.kind
             && let Some(previews) = scope.table.get_table("previews")
         {
             scopes.push(ValueScope {
-                kind: ScopeKind::Previews,
+                place: Place::EnvPreviews(name),
                 table: previews,
-                prefix: format!("env.{name}.previews"),
-                environment: Some(name.clone()),
             });
         }
     }
     scopes
 }
 
-/// A table found below a scope, and its path from the scope as wrangler writes it
-/// (`containers[0].observability`).
+/// A table found below a scope, and the steps from the scope to it, from which its path as
+/// wrangler writes it (`containers[0].observability`) is rendered on demand.
 pub(crate) struct Site<'a> {
-    pub at: String,
+    steps: Vec<Step<'a>>,
     pub table: &'a Table,
 }
 
 impl Site<'_> {
+    /// The path of this table below its scope (`containers[0].observability`).
+    pub fn at(&self) -> String {
+        let mut at = String::new();
+        for step in &self.steps {
+            match step {
+                Step::Key(key) => {
+                    if !at.is_empty() {
+                        at.push('.');
+                    }
+                    at.push_str(key);
+                }
+                Step::Index(index) => {
+                    let _ = write!(at, "[{index}]");
+                }
+            }
+        }
+        at
+    }
+
     /// The path of `key` of this table, prefixed with the scope (`env.staging.connect[1].port`).
     pub fn path(&self, scope: &ValueScope<'_>, key: &str) -> String {
+        let at = self.at();
         if key.is_empty() {
-            scope.path(&self.at)
+            scope.path(&at)
         } else {
-            scope.path(&format!("{}.{key}", self.at))
+            scope.path(&format!("{at}.{key}"))
         }
     }
 }
 
 /// The tables at `path` below `table`: each step is a key, or `[]` for each table in an array.
-pub(crate) fn tables_at<'a>(table: &'a Table, path: &[&str]) -> Vec<Site<'a>> {
+pub(crate) fn tables_at<'a>(table: &'a Table, path: &[&'a str]) -> Vec<Site<'a>> {
     let mut out = Vec::new();
-    collect(table, path, String::new(), &mut out);
+    collect(table, path, &mut Vec::new(), &mut out);
     out
 }
 
-fn collect<'a>(table: &'a Table, path: &[&str], at: String, out: &mut Vec<Site<'a>>) {
+fn collect<'a>(
+    table: &'a Table,
+    path: &[&'a str],
+    steps: &mut Vec<Step<'a>>,
+    out: &mut Vec<Site<'a>>,
+) {
     let Some((step, rest)) = path.split_first() else {
-        out.push(Site { at, table });
+        out.push(Site {
+            steps: steps.clone(),
+            table,
+        });
         return;
     };
     let Some(entry) = table.get(step) else {
         return;
     };
-    let at = if at.is_empty() {
-        (*step).to_owned()
-    } else {
-        format!("{at}.{step}")
-    };
+    steps.push(Step::Key(step));
     match (rest.split_first(), &entry.value.kind) {
         (Some((&"[]", rest)), NodeKind::Array(items)) => {
             for (index, item) in items.iter().enumerate() {
                 if let Some(item) = item.as_table() {
-                    collect(item, rest, format!("{at}[{index}]"), out);
+                    steps.push(Step::Index(index));
+                    collect(item, rest, steps, out);
+                    steps.pop();
                 }
             }
         }
-        (_, NodeKind::Table(inner)) => collect(inner, rest, at, out),
+        (_, NodeKind::Table(inner)) => collect(inner, rest, steps, out),
         _ => {}
     }
+    steps.pop();
 }
 
 /// Whether `table`, at `steps` below its scope, is a Durable Object-managed container
@@ -174,7 +226,7 @@ mod tests {
             Format::Toml,
         );
         let sites = tables_at(&parsed.root, &["containers", "[]", "ssh"]);
-        let paths: Vec<_> = sites.iter().map(|site| site.at.as_str()).collect();
+        let paths: Vec<_> = sites.iter().map(Site::at).collect();
         assert_eq!(paths, ["containers[0].ssh", "containers[2].ssh"]);
         assert!(tables_at(&parsed.root, &["missing", "[]"]).is_empty());
     }

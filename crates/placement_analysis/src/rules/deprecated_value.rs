@@ -62,8 +62,6 @@ fn renamed_instance_types() -> &'static [(&'static str, &'static str)] {
 
 pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     for scope in &value_scopes(ctx) {
-        let environments: Vec<String> =
-            scope.environment().map(str::to_owned).into_iter().collect();
         for site in tables_at(scope.table, &["containers", "[]"]) {
             // wrangler checks the instance type of the containers it schedules itself only.
             if site
@@ -93,7 +91,7 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
                 ),
             )
             .with_help(format!("write \"{new}\""))
-            .with_environments(&environments)
+            .with_environments(&scope.environments())
             .with_fix(Fix::new(
                 format!("Rename the instance type to \"{new}\""),
                 Applicability::Safe,
@@ -121,7 +119,7 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
                 ),
             )
             .with_help("use `version_metadata = { binding = \"...\" }` instead")
-            .with_environments(&environments);
+            .with_environments(&scope.environments());
         }
     }
 }

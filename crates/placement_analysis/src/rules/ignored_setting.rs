@@ -1,6 +1,5 @@
 use crate::context::{Context, Sink};
 use crate::diagnostic::Applicability;
-use crate::model::ScopeKind;
 use crate::rule::{FixAvailability, declare_rule};
 use crate::value_sites::{tables_at, value_scopes};
 
@@ -55,9 +54,7 @@ declare_rule! {
 
 pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     for scope in &value_scopes(ctx) {
-        let environments: Vec<String> =
-            scope.environment().map(str::to_owned).into_iter().collect();
-        if scope.kind != ScopeKind::Previews
+        if !scope.is_previews()
             && let Some(index) = scope
                 .table
                 .entries
@@ -75,7 +72,7 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
                 ),
             )
             .with_help("remove it, or write the account id")
-            .with_environments(&environments)
+            .with_environments(&scope.environments())
             .with_fix(ctx.remove_entry_fix(scope.table, index, Applicability::Safe));
         }
         for site in tables_at(scope.table, &["services", "[]"]) {
@@ -101,7 +98,7 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
                 ),
             )
             .with_help("remove `remote`, or remove `dev` to reach the deployed service")
-            .with_environments(&environments)
+            .with_environments(&scope.environments())
             .with_fix(ctx.remove_entry_fix(site.table, index, Applicability::Safe));
         }
     }

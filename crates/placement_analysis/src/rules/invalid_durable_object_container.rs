@@ -76,8 +76,6 @@ const MAX_IMAGE_NAME_LENGTH: usize = 128;
 
 pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     for scope in &value_scopes(ctx) {
-        let environments: Vec<String> =
-            scope.environment().map(str::to_owned).into_iter().collect();
         let fedramp = scope
             .table
             .get("compliance_region")
@@ -105,7 +103,7 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
                          `images`, `observability` (logs only), `ssh`, `authorized_keys` and \
                          `unsafe.configuration.experimental_flags`",
                     )
-                    .with_environments(&environments);
+                    .with_environments(&scope.environments());
             };
             let at = site.path(scope, "");
             for entry in &container.entries {

@@ -1,5 +1,4 @@
 use crate::context::{Context, Sink};
-use crate::model::ScopeKind;
 use crate::rule::{FixAvailability, declare_rule};
 use crate::syntax::{Entry, Table};
 use crate::value_sites::{tables_at, value_scopes};
@@ -65,8 +64,6 @@ const WORKFLOW_NAME_RULE: &str =
 
 pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     for scope in &value_scopes(ctx) {
-        let environments: Vec<String> =
-            scope.environment().map(str::to_owned).into_iter().collect();
         let mut report = |entry: &Entry, path: String, rule: &str| {
             sink.report(
                 entry.value.span,
@@ -76,9 +73,9 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
                 ),
             )
             .with_help("rename it in the config (and wherever the old name is used)")
-            .with_environments(&environments);
+            .with_environments(&scope.environments());
         };
-        if scope.kind != ScopeKind::Previews
+        if !scope.is_previews()
             && let Some(entry) = scope.table.get("name")
             && let Some(name) = entry.value.as_str()
             && !is_worker_name(name)

@@ -63,8 +63,6 @@ const PRODUCTION_MAX_STEPS: f64 = 25_000.0;
 
 pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     for scope in &value_scopes(ctx) {
-        let environments: Vec<String> =
-            scope.environment().map(str::to_owned).into_iter().collect();
         for site in tables_at(scope.table, &["workflows", "[]"]) {
             let mut refuse = |node: &Node, key: &str, why: &str| {
                 sink.report(
@@ -76,7 +74,7 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
                     ),
                 )
                 .with_help("write a value wrangler accepts, or remove the setting")
-                .with_environments(&environments);
+                .with_environments(&scope.environments());
             };
             let table = site.table;
             if let Some(schedules) = table.get("schedules") {
@@ -167,7 +165,7 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
                     ),
                 )
                 .with_help("keep the step limit at 25,000 or less")
-                .with_environments(&environments)
+                .with_environments(&scope.environments())
                 .severity = Severity::Warning;
             }
         }

@@ -1,3 +1,5 @@
+use std::fmt;
+
 use crate::context::{Context, Sink};
 use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::edits::{insert_lines_before, start_of_trailing_trivia};
@@ -103,8 +105,20 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
         let shape = Shape::root().child(&entry.key);
         match entry.key.as_str() {
             "env" => walk.map_of_scopes(sink, entry, |name| ScopeKind::Env(name.to_owned())),
-            "previews" => walk.scope_table(sink, entry, ScopeKind::Previews, &entry.key, shape),
-            _ => walk.node(sink, &entry.value, shape, &ScopeKind::TopLevel, &entry.key),
+            "previews" => walk.scope_table(
+                sink,
+                entry,
+                ScopeKind::Previews,
+                &KeyPath::root(&entry.key),
+                shape,
+            ),
+            _ => walk.node(
+                sink,
+                &entry.value,
+                shape,
+                &ScopeKind::TopLevel,
+                &KeyPath::root(&entry.key),
+            ),
         }
     }
 }
@@ -118,17 +132,17 @@ impl Walk<'_, '_> {
     /// `[env]`: a table of environments, which is itself a table of names.
     fn map_of_scopes(&self, sink: &mut Sink<'_>, env: &Entry, scope: impl Fn(&str) -> ScopeKind) {
         let shape = Shape::root().child("env");
-        self.header_table(sink, &env.value, shape, &ScopeKind::TopLevel, "env");
+        let env_path = KeyPath::root("env");
+        self.header_table(sink, &env.value, shape, &ScopeKind::TopLevel, &env_path);
         let Some(table) = env.value.as_table() else {
             return;
         };
         for entry in &table.entries {
-            let path = format!("env.{}", entry.key);
             self.scope_table(
                 sink,
                 entry,
                 scope(&entry.key),
-                &path,
+                &env_path.child(&entry.key),
                 Some(Shape::environment()),
             );
         }
@@ -141,7 +155,7 @@ impl Walk<'_, '_> {
         sink: &mut Sink<'_>,
         entry: &Entry,
         scope: ScopeKind,
-        path: &str,
+        path: &KeyPath<'_>,
         shape: Option<Shape>,
     ) {
         self.header_table(sink, &entry.value, shape, &ScopeKind::TopLevel, path);
@@ -154,13 +168,7 @@ impl Walk<'_, '_> {
             .filter(|field| may_hold_headers(&field.value))
         {
             let child = shape.and_then(|shape| shape.child(&field.key));
-            self.node(
-                sink,
-                &field.value,
-                child,
-                &scope,
-                &format!("{path}.{}", field.key),
-            );
+            self.node(sink, &field.value, child, &scope, &path.child(&field.key));
         }
     }
 
@@ -171,7 +179,7 @@ impl Walk<'_, '_> {
         node: &Node,
         shape: Option<Shape>,
         scope: &ScopeKind,
-        path: &str,
+        path: &KeyPath<'_>,
     ) {
         match &node.kind {
             NodeKind::Table(table) if table.style != TableStyle::Inline => {
@@ -182,13 +190,7 @@ impl Walk<'_, '_> {
                     .filter(|field| may_hold_headers(&field.value))
                 {
                     let child = shape.and_then(|shape| shape.child(&field.key));
-                    self.node(
-                        sink,
-                        &field.value,
-                        child,
-                        scope,
-                        &format!("{path}.{}", field.key),
-                    );
+                    self.node(sink, &field.value, child, scope, &path.child(&field.key));
                 }
             }
             NodeKind::Array(items) => {
@@ -213,7 +215,7 @@ impl Walk<'_, '_> {
         node: &Node,
         shape: Option<Shape>,
         scope: &ScopeKind,
-        path: &str,
+        path: &KeyPath<'_>,
     ) {
         let ctx = self.ctx;
         let Some(table) = node.as_table() else {
@@ -224,7 +226,7 @@ impl Walk<'_, '_> {
         };
         let is_map = !shape.is_closed();
         // `unsafe.metadata` and its kin pass raw upload fields, which share names with keys.
-        if is_map && path.split('.').any(|segment| segment == "unsafe") {
+        if is_map && path.has_segment("unsafe") {
             return;
         }
         let header = &ctx.text[node.span.start..node.span.end];
@@ -256,7 +258,7 @@ impl Walk<'_, '_> {
             );
             let environments: Vec<String> = match scope {
                 ScopeKind::TopLevel => {
-                    let table_key = path.split('.').next().unwrap_or(path);
+                    let table_key = path.first_segment();
                     ctx.model
                         .environments_using(&ctx.model.scopes[0], table_key)
                         .to_vec()
@@ -322,6 +324,51 @@ impl Walk<'_, '_> {
                 Edit::delete(lines),
             ],
         ))
+    }
+}
+
+/// A dotted path (`env.staging.placement`) kept as its keys, each borrowing its parent's: the
+/// walk visits every table of every environment, and the path is rendered only for the keys a
+/// diagnostic names.
+struct KeyPath<'p> {
+    parent: Option<&'p KeyPath<'p>>,
+    key: &'p str,
+}
+
+impl<'p> KeyPath<'p> {
+    fn root(key: &'p str) -> Self {
+        KeyPath { parent: None, key }
+    }
+
+    fn child<'c>(&'c self, key: &'c str) -> KeyPath<'c> {
+        KeyPath {
+            parent: Some(self),
+            key,
+        }
+    }
+
+    /// The dot-separated segments of the rendered path, last first (a quoted key may hold dots).
+    fn segments_backwards(&self) -> impl Iterator<Item = &str> {
+        std::iter::successors(Some(self), |path| path.parent).flat_map(|path| path.key.rsplit('.'))
+    }
+
+    fn has_segment(&self, segment: &str) -> bool {
+        self.segments_backwards()
+            .any(|candidate| candidate == segment)
+    }
+
+    /// The first dot-separated segment of the rendered path (the top-level key it starts at).
+    fn first_segment(&self) -> &str {
+        self.segments_backwards().last().unwrap_or(self.key)
+    }
+}
+
+impl fmt::Display for KeyPath<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(parent) = self.parent {
+            write!(f, "{parent}.")?;
+        }
+        f.write_str(self.key)
     }
 }
 

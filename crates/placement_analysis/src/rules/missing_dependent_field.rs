@@ -61,8 +61,6 @@ const TARGETS: [&str; 2] = ["target_instance_percentage", "target_instance_count
 
 pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     for scope in &value_scopes(ctx) {
-        let environments: Vec<String> =
-            scope.environment().map(str::to_owned).into_iter().collect();
         for site in tables_at(scope.table, &["durable_objects", "bindings", "[]"]) {
             if let Some(environment) = site.table.get("environment")
                 && site.table.get("script_name").is_none()
@@ -80,7 +78,7 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
                     "add `script_name` (the Worker that defines the class), or remove \
                      `environment` for a class of this Worker",
                 )
-                .with_environments(&environments);
+                .with_environments(&scope.environments());
             }
         }
         for site in tables_at(scope.table, &["containers", "[]", "observability"]) {
@@ -98,7 +96,7 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
                     ),
                 )
                 .with_help("set `enabled = true`, or remove the instance target")
-                .with_environments(&environments)
+                .with_environments(&scope.environments())
                 .with_related([Related {
                     file: ctx.path.to_path_buf(),
                     span: switch.value.span,

@@ -81,8 +81,6 @@ const SUPPORTED_TYPES: &[&str] = &[
 
 pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     for scope in &value_scopes(ctx) {
-        let environments: Vec<String> =
-            scope.environment().map(str::to_owned).into_iter().collect();
         for site in tables_at(scope.table, &["unsafe", "bindings", "[]"]) {
             let Some(kind) = site.table.get("type") else {
                 continue;
@@ -104,7 +102,7 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
             .with_help(format!(
                 "write it as a `{name}` binding in the table wrangler has for it"
             ))
-            .with_environments(&environments);
+            .with_environments(&scope.environments());
         }
     }
 }

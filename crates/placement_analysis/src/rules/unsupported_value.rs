@@ -51,8 +51,6 @@ declare_rule! {
 
 pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     for scope in &value_scopes(ctx) {
-        let environments: Vec<String> =
-            scope.environment().map(str::to_owned).into_iter().collect();
         for site in tables_at(scope.table, &["k2", "[]"]) {
             if let Some(remote) = site.table.get("remote")
                 && remote.value.as_bool() == Some(false)
@@ -66,7 +64,7 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
                     ),
                 )
                 .with_help("remove `remote`, or set it to true")
-                .with_environments(&environments);
+                .with_environments(&scope.environments());
             }
         }
         for site in tables_at(scope.table, &["containers", "[]"]) {
@@ -88,7 +86,7 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
                         ),
                     )
                     .with_help("make one with `ssh-keygen -t ed25519` and paste its `.pub` line")
-                    .with_environments(&environments);
+                    .with_environments(&scope.environments());
                 }
             }
         }

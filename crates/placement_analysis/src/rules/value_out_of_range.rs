@@ -1,9 +1,8 @@
 use crate::context::{Context, Sink};
-use crate::model::ScopeKind;
 use crate::rule::{FixAvailability, declare_rule};
 use crate::span::Span;
 use crate::syntax::{Node, Table};
-use crate::value_sites::{number, number_of, show_number, tables_at, value_scopes};
+use crate::value_sites::{ValueScope, number, number_of, show_number, tables_at, value_scopes};
 
 declare_rule! {
     /// ## What it does
@@ -66,7 +65,7 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     for scope in &value_scopes(ctx) {
         let mut reporter = Reporter {
             sink: &mut *sink,
-            environments: scope.environment().map(str::to_owned).into_iter().collect(),
+            scope,
         };
         for site in tables_at(scope.table, &["connect", "[]"]) {
             if let Some((entry, port)) = number_of(site.table, "port")
@@ -91,7 +90,7 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
             let path = |key: &str| site.path(scope, key);
             container(&mut reporter, site.table, &path);
         }
-        if scope.kind != ScopeKind::Previews {
+        if !scope.is_previews() {
             for site in tables_at(scope.table, &["durable_objects", "code_update_strategy"]) {
                 if let Some((entry, delay)) = number_of(site.table, "max_delay")
                     && let Some(why) = max_delay_problem(delay)
@@ -105,7 +104,7 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
 
 struct Reporter<'r, 's> {
     sink: &'r mut Sink<'s>,
-    environments: Vec<String>,
+    scope: &'r ValueScope<'r>,
 }
 
 impl Reporter<'_, '_> {
@@ -120,7 +119,7 @@ impl Reporter<'_, '_> {
         self.sink
             .report(span, format!("wrangler refuses this config: {what}"))
             .with_help("write a value in the range wrangler accepts")
-            .with_environments(&self.environments);
+            .with_environments(&self.scope.environments());
     }
 }
 
