@@ -272,6 +272,24 @@ impl Building {
         self.positions = Some(positions);
     }
 
+    /// The position of `key`'s entry, added first as an implicit table when there is none
+    /// (`[a.b]` and `a.b = 1` define `a` without a header of its own).
+    fn position_or_implicit(&mut self, key: &Key, dotted: bool, inline: bool) -> usize {
+        match self.position(&key.name) {
+            Some(position) => position,
+            None => self.push(
+                Key {
+                    name: key.name.clone(),
+                    span: key.span,
+                },
+                Value {
+                    span: key.span,
+                    kind: ValueKind::Table(Building::implicit(dotted, inline)),
+                },
+            ),
+        }
+    }
+
     fn implicit(dotted: bool, inline: bool) -> Self {
         Building {
             implicit: true,
@@ -591,19 +609,7 @@ fn descend_inline<'t>(
     errors: &mut Vec<ParseError>,
 ) -> Option<&'t mut Building> {
     for part in path {
-        let position = match table.position(&part.name) {
-            Some(position) => position,
-            None => table.push(
-                Key {
-                    name: part.name.clone(),
-                    span: part.span,
-                },
-                Value {
-                    span: part.span,
-                    kind: ValueKind::Table(Building::implicit(true, true)),
-                },
-            ),
-        };
+        let position = table.position_or_implicit(part, true, true);
         table = match &mut table.entries[position].value.kind {
             ValueKind::Table(child) if !child.implicit => {
                 errors.push(duplicate_key(part));
@@ -735,19 +741,7 @@ fn descend<'t>(
     errors: &mut Vec<ParseError>,
 ) -> Option<&'t mut Building> {
     for part in path {
-        let position = match table.position(&part.name) {
-            Some(position) => position,
-            None => table.push(
-                Key {
-                    name: part.name.clone(),
-                    span: part.span,
-                },
-                Value {
-                    span: part.span,
-                    kind: ValueKind::Table(Building::implicit(dotted, false)),
-                },
-            ),
-        };
+        let position = table.position_or_implicit(part, dotted, false);
         table = match &mut table.entries[position].value.kind {
             ValueKind::Array {
                 of_tables: false, ..
