@@ -573,10 +573,11 @@ async function mainWindow() {
 
     await step(window, "placement-lint: Show server log shows the server's log lines, none as errors", async () => {
       await window.command("placement-lint: Show server log");
-      // The panel's filter box may still hold the Problems panel's filter.
-      const filter = window.page.locator(".part.panel .viewpane-filter input:visible").first();
-      if ((await filter.count()) > 0 && (await filter.inputValue()) !== "") await filter.fill("");
       const text = await waitFor("the log in the Output panel", async () => {
+        // The panel's filter box may still hold the Problems panel's filter. Cleared on every
+        // look: the Output view may come up after the first, with the filter text carried over.
+        const filter = window.page.locator(".part.panel .viewpane-filter input:visible").first();
+        if ((await filter.count()) > 0 && (await filter.inputValue()) !== "") await filter.fill("");
         const lines = await window.page.locator(".panel .output-view .view-line").allTextContents();
         const joined = lines.join("\n").replace(/\u00a0/g, " ");
         return joined.includes("[info] initialize:") && joined;
