@@ -193,6 +193,9 @@ struct Building {
 struct Built {
     key: Key,
     value: Value,
+    /// Taken out by a later header (`[a]` after `[a.b]` moves `a` to the end): left in place
+    /// so that taking it out costs nothing, and skipped when the table is looked up or lowered.
+    removed: bool,
 }
 
 struct Value {
@@ -239,7 +242,10 @@ impl Building {
     fn position(&self, key: &str) -> Option<usize> {
         match &self.positions {
             Some(positions) => positions.get(key).copied(),
-            None => self.entries.iter().position(|entry| entry.key.name == key),
+            None => self
+                .entries
+                .iter()
+                .position(|entry| !entry.removed && entry.key.name == key),
         }
     }
 
@@ -248,25 +254,49 @@ impl Building {
         if let Some(positions) = &mut self.positions {
             positions.insert(key.name.clone(), position);
         }
-        self.entries.push(Built { key, value });
+        self.entries.push(Built {
+            key,
+            value,
+            removed: false,
+        });
         if self.positions.is_none() && self.entries.len() > SCANNED_ENTRIES {
             self.index_keys();
         }
         position
     }
 
-    /// Removes an entry, keeping the order of the others.
+    /// Takes an entry out, keeping the order of the others; in constant time, as a document may
+    /// name thousands of tables this way (`[env.a.vars]` before `[env.a]`).
     fn remove(&mut self, position: usize) -> Built {
-        let removed = self.entries.remove(position);
-        if self.positions.is_some() {
-            self.index_keys();
+        let entry = &mut self.entries[position];
+        let span = entry.value.span;
+        let taken = Built {
+            key: Key {
+                name: std::mem::take(&mut entry.key.name),
+                span: entry.key.span,
+            },
+            value: std::mem::replace(
+                &mut entry.value,
+                Value {
+                    span,
+                    kind: ValueKind::Bool(false),
+                },
+            ),
+            removed: false,
+        };
+        entry.removed = true;
+        if let Some(positions) = &mut self.positions {
+            positions.remove(&taken.key.name);
         }
-        removed
+        taken
     }
 
     fn index_keys(&mut self) {
         let mut positions = std::collections::HashMap::with_capacity(self.entries.len() * 2);
         for (position, entry) in self.entries.iter().enumerate() {
+            if entry.removed {
+                continue;
+            }
             positions.entry(entry.key.name.clone()).or_insert(position);
         }
         self.positions = Some(positions);
@@ -795,6 +825,7 @@ impl Lowering<'_> {
             entries: table
                 .entries
                 .iter()
+                .filter(|entry| !entry.removed)
                 .map(|entry| Entry {
                     key: entry.key.name.clone(),
                     key_span: entry.key.span,
@@ -962,6 +993,15 @@ mod tests {
         assert_same(
             &format!("{many}[env.e3]\n[env]\nname = 1\n"),
             &"many tables",
+        );
+        // Tables named by a child's header first, in a table large enough to keep an index of
+        // its keys: each `[env.eN]` takes its implicit table out and puts it back at the end.
+        let children_first: String = (0..40)
+            .map(|i| format!("[env.e{i}.vars]\nA = {i}\n[env.e{i}]\nname = \"e{i}\"\n"))
+            .collect();
+        assert_same(
+            &format!("{children_first}[env.e7]\n[env.e7.vars]\n"),
+            &"children first",
         );
     }
 }
