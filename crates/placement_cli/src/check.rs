@@ -174,7 +174,9 @@ fn finish(
     // Files checked in parallel finish in any order; the report's order does not vary.
     errors.sort_by(|a: &FileError, b| a.path.cmp(&b.path));
     for (shadowed, winner) in &discovery.shadowed {
-        if settings_of(shadowed).is_enabled(&shadowed_config_file::SHADOWED_CONFIG_FILE) {
+        if settings_of(shadowed).is_enabled(&shadowed_config_file::SHADOWED_CONFIG_FILE)
+            && !chosen_by_a_script(shadowed, winner)
+        {
             let text = read_lossy(shadowed);
             let winner_display = crate::paths::display(winner);
             let mut diagnostic =
@@ -203,6 +205,20 @@ fn finish(
         placement_analysis::sort_diagnostics(&mut result.diagnostics);
     }
     CheckRun { results, errors }
+}
+
+/// Whether a `package.json` script between `shadowed` and `winner` runs wrangler with
+/// `--config` naming `shadowed` (then wrangler does use it, and PL002 would be a false alarm).
+fn chosen_by_a_script(shadowed: &Path, winner: &Path) -> bool {
+    shadowed_config_file::script_folders(shadowed, winner).any(|folder| {
+        read_bytes(&folder.join("package.json"), MAX_FILE_BYTES).is_ok_and(|manifest| {
+            shadowed_config_file::chosen_by_script(
+                folder,
+                &String::from_utf8_lossy(&manifest),
+                shadowed,
+            )
+        })
+    })
 }
 
 /// Checks the config at `path`, read through `listings` (empty: from the disk).

@@ -262,6 +262,48 @@ fn monorepo_root_jsonc_shadows_app_toml() {
     );
 }
 
+/// A shadowed config that the project's own scripts pass to wrangler with `--config` is used:
+/// no PL002 then, whether the script is beside the file or at the root.
+#[test]
+fn a_config_chosen_by_a_script_is_not_shadowed() {
+    let scratch = tempfile::tempdir().unwrap();
+    let root = scratch.path();
+    fs::create_dir_all(root.join("apps/api")).unwrap();
+    fs::write(root.join("wrangler.jsonc"), "{ \"name\": \"root\" }\n").unwrap();
+    fs::write(
+        root.join("apps/api/wrangler.toml"),
+        "name = \"api\"\ncompatibility_date = \"2025-06-01\"\n",
+    )
+    .unwrap();
+    let shadowed_codes = || -> Vec<String> {
+        let output = run_in(root, &["check", "--output-format", "json", "apps/api"]);
+        let value: serde_json::Value = serde_json::from_str(&output.stdout).unwrap();
+        value["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["code"].as_str().unwrap().to_owned())
+            .filter(|code| code == "PL002")
+            .collect()
+    };
+    assert_eq!(shadowed_codes(), ["PL002"]);
+
+    fs::write(
+        root.join("apps/api/package.json"),
+        r#"{ "scripts": { "deploy": "wrangler deploy -c ./wrangler.toml" } }"#,
+    )
+    .unwrap();
+    assert!(shadowed_codes().is_empty());
+
+    fs::remove_file(root.join("apps/api/package.json")).unwrap();
+    fs::write(
+        root.join("package.json"),
+        r#"{ "scripts": { "deploy:api": "pnpm -C apps/api build && npx wrangler deploy --config=apps/api/wrangler.toml" } }"#,
+    )
+    .unwrap();
+    assert!(shadowed_codes().is_empty());
+}
+
 #[test]
 fn walking_skips_node_modules_and_gitignored_folders() {
     let scratch = tempfile::tempdir().unwrap();

@@ -219,7 +219,18 @@ fn analyse(
             diagnostics = check_project_with(config, &text, &files, placement_io::inputs_now());
             if let Some(dir) = config.parent() {
                 let winner = resolve_config(dir, &|candidate| overlay.exists(candidate));
-                if let Some(winner) = winner.filter(|winner| winner != config) {
+                let chosen_by_a_script = |winner: &Path| {
+                    shadowed_config_file::script_folders(config, winner).any(|folder| {
+                        overlay
+                            .read(&folder.join("package.json"))
+                            .is_some_and(|manifest| {
+                                shadowed_config_file::chosen_by_script(folder, &manifest, config)
+                            })
+                    })
+                };
+                if let Some(winner) =
+                    winner.filter(|winner| winner != config && !chosen_by_a_script(winner))
+                {
                     let display = relative_display(&winner, dir);
                     diagnostics.push(shadowed_config_file::shadowed(
                         config, &text, &winner, &display,

@@ -426,6 +426,34 @@ async fn watched_file_changes_recheck_the_project() {
             .contains("../../wrangler.jsonc")
     );
 
+    // The app's own package.json runs wrangler with `--config wrangler.toml`: wrangler does use
+    // the file, so PL002 goes; it comes back when that script does.
+    let manifest = dir.path().join("apps/api/package.json");
+    write(
+        &manifest,
+        "{ \"scripts\": { \"deploy\": \"wrangler deploy --config wrangler.toml\" } }\n",
+    );
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": file_uri(&manifest), "type": 1}]}),
+    );
+    client
+        .diagnostics_where(&uri, |p| {
+            p["diagnostics"].as_array().is_some_and(Vec::is_empty)
+        })
+        .await;
+    std::fs::remove_file(&manifest).unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": file_uri(&manifest), "type": 3}]}),
+    );
+    let params = client
+        .diagnostics_where(&uri, |p| {
+            p["diagnostics"].as_array().is_some_and(|d| !d.is_empty())
+        })
+        .await;
+    diagnostic(&params, "PL002");
+
     std::fs::remove_file(&winner).unwrap();
     client.notify(
         "workspace/didChangeWatchedFiles",
