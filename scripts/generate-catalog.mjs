@@ -385,6 +385,14 @@ for (const shapeId of [rootShape, environmentShape, ...previewsRoot(["services"]
   key.shape = intern({ types: TYPE_BITS.string, keys: [], items: -1, values: -1, enums: [] });
 }
 
+// A Service Binding's `cross_account_grant`: not in the schema and not validated, but the upload
+// sends it on with the binding, so it is a key wrangler uses (of any type: nothing checks it).
+const SERVICE_UPLOAD_GRANT = /services\.forEach\(\s*\(\{[^}]*\bcross_account_grant\b[^}]*\}\)\s*=>/;
+if (!SERVICE_UPLOAD_GRANT.test(source)) fail("the service binding upload no longer sends cross_account_grant");
+for (const shapeId of [rootShape, environmentShape, ...previewsRoot(["services"])]) {
+  if (!ownKey(["services", "cross_account_grant"], shapeId, true)) fail("no services[] to add cross_account_grant to");
+}
+
 // Values wrangler renamed, with a warning ("The "dev" instance_type has been renamed to "lite""):
 // the old value is still taken.
 const renamedInstanceTypes = [...source.matchAll(/`The "([\w-]+)" instance_type has been renamed to "([\w-]+)"/g)].map(

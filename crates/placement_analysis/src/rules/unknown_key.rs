@@ -356,6 +356,30 @@ enviroment = "staging"
     }
 
     #[test]
+    fn a_service_bindings_cross_account_grant_is_known() {
+        // wrangler does not validate it but sends it on with the binding when it uploads.
+        assert_rule(
+            "PL003",
+            Format::Toml,
+            r#"[[services]]
+binding = "API"
+service = "api"
+cross_account_grant = "grant"
+[[env.x.services]]
+binding = "API"
+service = "api"
+cross_account_grants = "grant"
+^^^^^^^^^^^^^^^^^^^^ PL003: unknown key `cross_account_grants` in `env.x.services[0]`: wrangler silently ignores it; did you mean `cross_account_grant`?
+"#,
+        );
+        assert_rule(
+            "PL003",
+            Format::Json,
+            r#"{ "services": [{ "binding": "API", "service": "api", "cross_account_grant": { "account": "a" } }] }"#,
+        );
+    }
+
+    #[test]
     fn fix_renames_to_the_suggestion() {
         assert_eq!(
             apply_fix(
