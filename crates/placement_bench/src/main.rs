@@ -35,7 +35,7 @@ const USAGE: &str = "usage: placement_bench [--projects N] [--runs R] [--dir PAT
 
 monorepo mode: placement_bench --monorepo [--projects N] [--runs R] [--dir PATH]
                                [--binary PATH] [--baseline PATH] [--no-strace] [--workspace]
-  --monorepo     `placement-lint check` on N projects (default 2000) against the read floor
+  --monorepo     `placement-lint check` on N projects (default 2000) against the read and parse floors
                  (walk with `ignore` on 2 threads, read every file), alternately, R runs each
                  (default 10): best and median, CPU per project, system calls (strace)
   --binary PATH  the placement-lint measured (default: the one beside this bench)
@@ -59,8 +59,8 @@ struct Options {
     baseline: Option<PathBuf>,
     strace: bool,
     workspace: bool,
-    /// Internal: run the read floor on this folder.
-    floor: Option<PathBuf>,
+    /// Internal: run a floor (reading, or reading and parsing) on this folder.
+    floor: Option<(monorepo::Floor, PathBuf)>,
 }
 
 fn parse_options() -> Result<Options, String> {
@@ -94,7 +94,12 @@ fn parse_options() -> Result<Options, String> {
             "--no-strace" => options.strace = false,
             "--workspace" => options.workspace = true,
             monorepo::FLOOR_FLAG => {
-                options.floor = Some(PathBuf::from(value(monorepo::FLOOR_FLAG)?));
+                let root = PathBuf::from(value(monorepo::FLOOR_FLAG)?);
+                options.floor = Some((monorepo::Floor::Read, root));
+            }
+            monorepo::PARSE_FLOOR_FLAG => {
+                let root = PathBuf::from(value(monorepo::PARSE_FLOOR_FLAG)?);
+                options.floor = Some((monorepo::Floor::Parse, root));
             }
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument `{other}`")),
@@ -128,8 +133,8 @@ fn main() -> ExitCode {
             return ExitCode::from(if message.is_empty() { 0 } else { 2 });
         }
     };
-    let outcome = if let Some(root) = &options.floor {
-        monorepo::read_floor(root)
+    let outcome = if let Some((floor, root)) = &options.floor {
+        monorepo::floor(root, *floor)
     } else if options.monorepo {
         monorepo::run(&monorepo::MonorepoOptions {
             projects: options.projects,

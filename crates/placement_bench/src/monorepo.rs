@@ -1,5 +1,7 @@
 //! The monorepo mode: `placement-lint check` on a generated monorepo against the "read floor",
-//! a program that only walks the same tree with `ignore` on two threads and reads every file.
+//! a program that only walks the same tree with `ignore` on two threads and reads every file,
+//! and the "parse floor", which also parses every config, `package.json` and source with the
+//! parsers placement-lint uses (no rules): what any check built on those parsers costs at least.
 //! Both run as separate processes, alternately, in one run of the bench, so that whatever else
 //! the machine is doing weighs on both; the figures are the best and the median wall time, the
 //! CPU time per project (the children's user + system time from `/proc/self/stat`) and, when
@@ -14,10 +16,19 @@ use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+use oxc_allocator::Allocator;
+use oxc_parser::Parser;
+use oxc_span::SourceType;
+use placement_analysis::Format;
+use placement_analysis::project::source;
+use placement_analysis::syntax;
+
 use crate::generate;
 
 /// The internal flag that runs the read floor on a folder.
 pub const FLOOR_FLAG: &str = "--read-floor";
+/// The internal flag that runs the parse floor on a folder.
+pub const PARSE_FLOOR_FLAG: &str = "--parse-floor";
 
 /// The system calls reported: the ones that touch the file system.
 const FILE_SYSTEM_CALLS: &[&str] = &[
@@ -48,11 +59,24 @@ pub struct MonorepoOptions {
     pub workspace: bool,
 }
 
-/// The read floor: walks `root` with `ignore` on two threads (skipping what placement-lint's
-/// discovery skips) and reads every file; prints the files and bytes read.
-pub fn read_floor(root: &Path) -> Result<(), String> {
+/// What a floor does with each file it reads.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Floor {
+    /// Reads it, nothing more.
+    Read,
+    /// Reads it and parses it with the parser placement-lint uses for it: configs and
+    /// `package.json` with `syntax::parse`, JavaScript and TypeScript with oxc (no semantic
+    /// analysis, no rules). What any check built on these parsers cannot go below.
+    Parse,
+}
+
+/// A floor: walks `root` with `ignore` on two threads (skipping what placement-lint's discovery
+/// skips) and reads every file, parsing it too for [`Floor::Parse`]; prints the files and bytes
+/// read and the files parsed.
+pub fn floor(root: &Path, floor: Floor) -> Result<(), String> {
     let files = AtomicU64::new(0);
     let bytes = AtomicU64::new(0);
+    let parsed = AtomicU64::new(0);
     ignore::WalkBuilder::new(root)
         .follow_links(false)
         .require_git(false)
@@ -73,12 +97,57 @@ pub fn read_floor(root: &Path) -> Result<(), String> {
                 {
                     files.fetch_add(1, Ordering::Relaxed);
                     bytes.fetch_add(content.len() as u64, Ordering::Relaxed);
+                    if floor == Floor::Parse && parse_file(entry.path(), &content) {
+                        parsed.fetch_add(1, Ordering::Relaxed);
+                    }
                 }
                 ignore::WalkState::Continue
             })
         });
-    println!("{} files, {} bytes", files.into_inner(), bytes.into_inner());
+    println!(
+        "{} files, {} bytes, {} parsed",
+        files.into_inner(),
+        bytes.into_inner(),
+        parsed.into_inner()
+    );
     Ok(())
+}
+
+/// Parses `content` when `path` is a config, a `package.json` or a source; whether it was one.
+fn parse_file(path: &Path, content: &[u8]) -> bool {
+    let Ok(text) = std::str::from_utf8(content) else {
+        return false;
+    };
+    let name = path
+        .file_name()
+        .and_then(|name| name.to_str())
+        .unwrap_or("");
+    let format = match name {
+        "wrangler.toml" => Some(Format::Toml),
+        "wrangler.json" | "wrangler.jsonc" | "package.json" => Some(Format::Json),
+        _ => None,
+    };
+    if let Some(format) = format {
+        std::hint::black_box(syntax::parse(text, format));
+        return true;
+    }
+    if !source::is_source_path(path) {
+        return false;
+    }
+    let source_type = SourceType::from_path(path)
+        .unwrap_or_else(|_| SourceType::mjs())
+        .with_module(true);
+    PARSE_ARENA.with(|arena| {
+        let mut arena = arena.borrow_mut();
+        arena.reset();
+        std::hint::black_box(Parser::new(&arena, text, source_type).parse());
+    });
+    true
+}
+
+thread_local! {
+    // One arena per thread, reset between files, as placement-lint's source reader does.
+    static PARSE_ARENA: std::cell::RefCell<Allocator> = std::cell::RefCell::new(Allocator::default());
 }
 
 /// One program measured.
@@ -228,6 +297,14 @@ pub fn run(options: &MonorepoOptions) -> Result<(), String> {
             root_text.clone(),
         ],
     )];
+    contenders.push(Contender::new(
+        "parse floor",
+        vec![
+            me.display().to_string(),
+            PARSE_FLOOR_FLAG.to_owned(),
+            root_text.clone(),
+        ],
+    ));
     contenders.push(Contender::new("placement-lint", check(&binary)));
     if let Some(baseline) = &options.baseline {
         contenders.push(Contender::new("baseline", check(baseline)));
