@@ -356,16 +356,33 @@ fn rule_levels(
                     ),
                 );
                 let typed = entry.value.as_str().unwrap_or_default();
-                errors.push(
-                    match suggest::closest(typed, ["error", "warning", "info", "off"]) {
-                        Some(level) => error.with_help(format!("did you mean \"{level}\"?")),
-                        None => error,
-                    },
-                );
+                errors.push(match meant_level(typed) {
+                    Some(level) => error.with_help(format!("did you mean \"{level}\"?")),
+                    None => error,
+                });
             }
         }
     }
     out
+}
+
+/// The level a mistyped one means: a typo, the short forms other linters take (`warn`, `err`),
+/// or `note`, which the concise output prints for `info`.
+fn meant_level(typed: &str) -> Option<&'static str> {
+    const LEVELS: [&str; 4] = ["error", "warning", "info", "off"];
+    let lowered = typed.to_ascii_lowercase();
+    if let Some(level) = LEVELS.into_iter().find(|level| *level == lowered) {
+        return Some(level);
+    }
+    if lowered == "note" {
+        return Some("info");
+    }
+    if lowered.len() >= 3
+        && let Some(level) = LEVELS.into_iter().find(|level| level.starts_with(&lowered))
+    {
+        return Some(level);
+    }
+    suggest::closest(typed, LEVELS)
 }
 
 fn per_file_ignores(
@@ -541,6 +558,21 @@ unknown-key = "off"
         assert_eq!(found[4].2, Some("did you mean \"error\"?"));
         assert_eq!(found[5].0, "PL999");
         assert_eq!(errors.len(), 6);
+    }
+
+    #[test]
+    fn mistyped_levels_get_the_level_they_mean() {
+        for (typed, meant) in [
+            ("warn", Some("warning")),
+            ("Warning", Some("warning")),
+            ("err", Some("error")),
+            ("note", Some("info")),
+            ("of", Some("off")),
+            ("ignore", None),
+            ("erorr", Some("error")),
+        ] {
+            assert_eq!(meant_level(typed), meant, "{typed}");
+        }
     }
 
     #[test]

@@ -129,7 +129,7 @@ pub fn run_check(args: &CheckArgs) -> Result<u8, CliError> {
     };
     let mut stdin_input = None;
     let run = match &args.stdin_filename {
-        Some(path) => match stdin::check(path, &cwd, &resolver, fix)? {
+        Some(path) => match stdin::check(path, &cwd, &resolver, fix, args.output_format)? {
             Ok(stdin::StdinRun { run, input }) => {
                 stdin_input = Some(input);
                 run
@@ -153,7 +153,7 @@ pub fn run_check(args: &CheckArgs) -> Result<u8, CliError> {
                     )));
                 }
                 check::Checked::SettingsFailed(failures) => {
-                    settings::print_failures(&failures);
+                    settings::print_failures(&failures, args.output_format);
                     return Ok(exit::USAGE);
                 }
             }

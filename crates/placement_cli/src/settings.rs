@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use placement_io::settings::{ResolvedSettings, SettingsFailure, SettingsMode, SettingsResolver};
 
-use crate::args::SettingsArgs;
+use crate::args::{OutputFormat, SettingsArgs};
 use crate::discover::Discovery;
 use crate::selection::RuleSelection;
 use crate::{CliError, exit, output, paths};
@@ -82,13 +82,31 @@ pub fn resolve_all(
     })
 }
 
-/// Prints settings files in error on stderr, framed like diagnostics.
-pub fn print_failures(failures: &[Arc<SettingsFailure>]) {
-    let color = std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
-        && std::io::stderr().is_terminal();
+/// Prints settings files in error in the report's format: framed like diagnostics for the human
+/// output, as workflow commands (on stdout) for GitHub, one line each on stderr otherwise, so that
+/// a CI log or an editor's quickfix list reads them like the diagnostics they stand in for.
+pub fn print_failures(failures: &[Arc<SettingsFailure>], format: OutputFormat) {
     let mut err = std::io::stderr().lock();
-    for failure in failures {
-        let _ = output::human::write_settings_failure(&mut err, failure, color);
+    match format {
+        OutputFormat::Human => {
+            let color = std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
+                && std::io::stderr().is_terminal();
+            for failure in failures {
+                let _ = output::human::write_settings_failure(&mut err, failure, color);
+            }
+        }
+        OutputFormat::Github => {
+            let mut out = std::io::stdout().lock();
+            for failure in failures {
+                let _ = output::github::write_settings_failure(&mut out, failure);
+            }
+            let _ = out.flush();
+        }
+        _ => {
+            for failure in failures {
+                let _ = output::concise::write_settings_failure(&mut err, failure);
+            }
+        }
     }
     let count: usize = failures.iter().map(|failure| failure.errors.len()).sum();
     let _ = writeln!(
@@ -117,7 +135,7 @@ pub fn show(path: &Path, args: &SettingsArgs) -> Result<u8, CliError> {
     let settings = match resolver.for_file(&file) {
         Ok(settings) => settings,
         Err(failure) => {
-            print_failures(&[failure]);
+            print_failures(&[failure], OutputFormat::Human);
             return Ok(exit::USAGE);
         }
     };

@@ -7,6 +7,7 @@ use std::path::Path;
 use placement_io::MAX_FILE_BYTES;
 use placement_io::settings::SettingsResolver;
 
+use crate::args::OutputFormat;
 use crate::check::{CheckRun, FixRequest, check_bytes};
 use crate::{CliError, exit, settings};
 
@@ -24,13 +25,14 @@ pub fn check(
     cwd: &Path,
     resolver: &SettingsResolver,
     fix: FixRequest,
+    format: OutputFormat,
 ) -> Result<Result<StdinRun, u8>, CliError> {
     let bytes = read_stdin()?;
     let absolute = cwd.join(path);
     let settings = match resolver.for_file(&absolute) {
         Ok(settings) => settings,
         Err(failure) => {
-            settings::print_failures(&[failure]);
+            settings::print_failures(&[failure], format);
             return Ok(Err(exit::USAGE));
         }
     };

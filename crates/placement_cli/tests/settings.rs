@@ -180,6 +180,45 @@ fn errors_in_settings_are_framed_with_their_place_and_exit_2() {
     insta::assert_snapshot!(output.stderr);
 }
 
+/// The other report formats give settings errors in their own shape: one line each for
+/// concise (and JSON, whose stdout stays empty), workflow commands for GitHub.
+#[test]
+fn errors_in_settings_follow_the_output_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    project(root, "api");
+    write(
+        root,
+        "placement-lint.toml",
+        "[rules]\nPL003 = \"warn\"\nselectt = \"off\"\n",
+    );
+    for format in ["concise", "json"] {
+        let output = run_in(root, &["check", "--output-format", format]);
+        assert_eq!(output.status, 2);
+        assert!(output.stdout.is_empty(), "{}", output.transcript());
+        assert_eq!(
+            output.stderr,
+            "placement-lint.toml:2:9: error[settings] the level of `PL003` must be \"error\", \
+             \"warning\", \"info\" or \"off\", found \"warn\" (help: did you mean \"warning\"?)\n\
+             placement-lint.toml:3:1: error[settings] unknown rule `selectt` (a `[rules]` key is \
+             one rule's code or name) (help: run `placement-lint rules` for the list)\n\
+             placement-lint: error: 2 error(s) in placement-lint's settings; nothing was checked\n",
+            "{format}"
+        );
+    }
+    let output = run_in(root, &["check", "--output-format", "github"]);
+    assert_eq!(output.status, 2);
+    assert_eq!(
+        output.stdout,
+        "::error file=placement-lint.toml,line=2,col=9,endLine=2,endColumn=15,title=placement-lint \
+         settings::the level of `PL003` must be \"error\", \"warning\", \"info\" or \"off\", found \
+         \"warn\"%0Ahelp: did you mean \"warning\"?\n\
+         ::error file=placement-lint.toml,line=3,col=1,endLine=3,endColumn=8,title=placement-lint \
+         settings::unknown rule `selectt` (a `[rules]` key is one rule's code or name)%0Ahelp: run \
+         `placement-lint rules` for the list\n"
+    );
+}
+
 #[test]
 fn extend_cycles_and_missing_files_are_errors() {
     let dir = tempfile::tempdir().unwrap();

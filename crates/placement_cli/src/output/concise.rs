@@ -9,9 +9,10 @@ use std::io::Write;
 use placement_analysis::{Applicability, Severity};
 
 use super::human::summary_line;
-use super::{Sources, Summary, all_diagnostics};
+use super::{Source, Sources, Summary, all_diagnostics};
 use crate::check::CheckRun;
 use crate::paths::display;
+use placement_io::settings::SettingsFailure;
 
 pub fn write(out: &mut dyn Write, run: &CheckRun, sources: &Sources) -> std::io::Result<()> {
     for diagnostic in all_diagnostics(run) {
@@ -40,4 +41,30 @@ pub fn write(out: &mut dyn Write, run: &CheckRun, sources: &Sources) -> std::io:
         )?;
     }
     writeln!(out, "{}", summary_line(&Summary::of(run)))
+}
+/// A settings file's errors, one line each like a diagnostic, with `settings` for the code
+/// (the help, when there is one, follows on the same line: settings errors stop the check, so the
+/// way out is worth the width).
+pub fn write_settings_failure(
+    out: &mut dyn Write,
+    failure: &SettingsFailure,
+) -> std::io::Result<()> {
+    let source = Source::new(failure.text.as_str());
+    for error in &failure.errors {
+        let start = source.position(error.span.start);
+        let mut message = error.message.replace(['\r', '\n'], " ");
+        if let Some(help) = &error.help {
+            message.push_str(" (help: ");
+            message.push_str(&help.replace(['\r', '\n'], " "));
+            message.push(')');
+        }
+        writeln!(
+            out,
+            "{}:{}:{}: error[settings] {message}",
+            display(&failure.path),
+            start.line,
+            start.column
+        )?;
+    }
+    Ok(())
 }

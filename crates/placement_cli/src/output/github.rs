@@ -4,9 +4,10 @@ use std::io::Write;
 
 use placement_analysis::Severity;
 
-use super::{Sources, all_diagnostics};
+use super::{Source, Sources, all_diagnostics};
 use crate::check::CheckRun;
 use crate::paths::display;
+use placement_io::settings::SettingsFailure;
 
 pub fn write(out: &mut dyn Write, run: &CheckRun, sources: &Sources) -> std::io::Result<()> {
     for diagnostic in all_diagnostics(run) {
@@ -30,6 +31,34 @@ pub fn write(out: &mut dyn Write, run: &CheckRun, sources: &Sources) -> std::io:
             end.line,
             end.column,
             escape_property(diagnostic.rule.code),
+            escape_data(&message)
+        )?;
+    }
+    Ok(())
+}
+
+/// A settings file's errors as `::error` commands, so that the run's annotations say why nothing
+/// was checked.
+pub fn write_settings_failure(
+    out: &mut dyn Write,
+    failure: &SettingsFailure,
+) -> std::io::Result<()> {
+    let source = Source::new(failure.text.as_str());
+    for error in &failure.errors {
+        let (start, end) = source.range(error.span);
+        let mut message = error.message.clone();
+        if let Some(help) = &error.help {
+            message.push_str("\nhelp: ");
+            message.push_str(help);
+        }
+        writeln!(
+            out,
+            "::error file={},line={},col={},endLine={},endColumn={},title=placement-lint settings::{}",
+            escape_property(&display(&failure.path)),
+            start.line,
+            start.column,
+            end.line,
+            end.column,
             escape_data(&message)
         )?;
     }
