@@ -42,6 +42,7 @@ pub fn write(out: &mut dyn Write, run: &CheckRun, sources: &Sources) -> std::io:
     }
     writeln!(out, "{}", summary_line(&Summary::of(run)))
 }
+
 /// A settings file's errors, one line each like a diagnostic, with `settings` for the code
 /// (the help, when there is one, follows on the same line: settings errors stop the check, so the
 /// way out is worth the width).
