@@ -5,10 +5,18 @@
 
 mod json;
 mod toml;
-#[cfg(test)]
+#[cfg(any(test, feature = "toml-reference"))]
 mod toml_reference;
 
 use crate::span::Span;
+
+/// Where the TOML lowering and the former `DeTable` lowering disagree on `text`, if anywhere:
+/// for the differential fuzz target (`fuzz/fuzz_targets/toml_lowering.rs`).
+#[cfg(feature = "toml-reference")]
+#[doc(hidden)]
+pub fn toml_lowering_disagreement(text: &str) -> Option<String> {
+    toml_reference::disagreement(text)
+}
 
 /// The configuration's file format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

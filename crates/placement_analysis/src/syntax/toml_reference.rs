@@ -1,5 +1,6 @@
-//! The former TOML lowering, on the `toml` crate's recoverable `DeTable` (tests only): the
-//! reference `toml.rs` is compared with, so that lowering from events changes nothing.
+//! The former TOML lowering, on the `toml` crate's recoverable `DeTable` (tests and the
+//! `toml_lowering` fuzz target only): the reference `toml.rs` is compared with, so that lowering
+//! from events changes nothing.
 
 use std::borrow::Cow;
 
@@ -45,6 +46,32 @@ pub(super) fn parse(text: &str) -> ParsedConfig {
         first_header,
         root_not_object: None,
     }
+}
+
+/// Where the event lowering (`toml.rs`) and this reference disagree on `text`, if anywhere:
+/// the tree, the errors or the first header.
+pub(super) fn disagreement(text: &str) -> Option<String> {
+    let lowered = super::toml::parse(text);
+    let reference = parse(text);
+    if lowered.root != reference.root {
+        return Some(format!(
+            "the trees differ:\n{:#?}\nreference:\n{:#?}",
+            lowered.root, reference.root
+        ));
+    }
+    if lowered.errors != reference.errors {
+        return Some(format!(
+            "the errors differ: {:?}\nreference: {:?}",
+            lowered.errors, reference.errors
+        ));
+    }
+    if lowered.first_header != reference.first_header {
+        return Some(format!(
+            "the first headers differ: {:?}, reference {:?}",
+            lowered.first_header, reference.first_header
+        ));
+    }
+    None
 }
 
 fn lower_table(
