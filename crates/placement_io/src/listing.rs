@@ -4,10 +4,10 @@
 //! listing proves absent costs no system call at all.
 
 use std::ffi::{OsStr, OsString};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
-use rustc_hash::FxHashMap;
+use placement_analysis::path_key::{self, PathMap};
 
 use crate::read::{ReadError, read_bytes, read_listed_file, text_of};
 
@@ -134,7 +134,9 @@ pub enum Presence {
 /// The listing of every folder the walk listed, shared by every thread of a run.
 #[derive(Debug, Default)]
 pub struct Listings {
-    by_folder: RwLock<FxHashMap<PathBuf, Arc<Listing>>>,
+    /// Keyed by each folder's path in normal form: hashed as bytes, asked about at every file
+    /// question of a run.
+    by_folder: RwLock<PathMap<Arc<Listing>>>,
 }
 
 impl Listings {
@@ -162,30 +164,35 @@ impl Listings {
 
     /// The listing of `folder`, if the walk listed it.
     pub fn get(&self, folder: &Path) -> Option<Arc<Listing>> {
+        self.read_lock().get(folder).cloned()
+    }
+
+    fn read_lock(&self) -> std::sync::RwLockReadGuard<'_, PathMap<Arc<Listing>>> {
         self.by_folder
             .read()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .get(folder)
-            .cloned()
     }
 
     /// What the listings say about `path`: from the nearest listed folder above it, the
     /// entry on the way to `path` must exist and be a folder for `path` to exist.
     pub fn presence(&self, path: &Path) -> Presence {
+        let plain = path_key::is_plain(path);
+        let path = path_key::normal_form(path);
         // `..` would make a listed folder's name mean something else: leave it to the disk.
-        if path.components().any(|c| matches!(c, Component::ParentDir)) {
+        if !plain && path_key::has_parent_dir(&path) {
             return Presence::Unknown;
         }
-        if let Some(listing) = self.get(path) {
-            return Presence::Listed(listing);
+        let by_folder = self.read_lock();
+        if let Some(listing) = by_folder.get_normal(&path) {
+            return Presence::Listed(Arc::clone(listing));
         }
-        let mut below = path;
-        for folder in path.ancestors().skip(1) {
-            if let Some(listing) = self.get(folder) {
-                let Some(name) = below.file_name() else {
+        let mut below: &OsStr = &path;
+        while let Some(folder) = path_key::parent(below) {
+            if let Some(listing) = by_folder.get_normal(folder) {
+                let Some(name) = path_key::file_name(below) else {
                     return Presence::Unknown;
                 };
-                return match (listing.get(name), below == path) {
+                return match (listing.get(name), below == &*path) {
                     (None, _) => Presence::Absent,
                     (Some(EntryKind::File), true) => Presence::File,
                     // Not a folder on the way: nothing can be below it.

@@ -16,10 +16,14 @@ pub mod pages;
 pub mod paths;
 pub mod source;
 
-use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
+use rustc_hash::{FxHashMap, FxHashSet};
+
 use crate::model::ConfigModel;
+use crate::path_key::{PathMap, normal_form};
 use crate::placement::PlacementSite;
 
 use deployments::{Deployment, pages_build_output_dir};
@@ -81,10 +85,10 @@ pub trait ProjectFiles: Sync {
     fn declared_wrangler(&self, folder: &Path) -> package::Lookup<Option<package::VersionSource>> {
         package::read_declared_wrangler(self, folder)
     }
-    /// The Workers of the monorepo under `root` (see [`monorepo::tree_workers`]). Every config
-    /// of a monorepo that needs them asks for the same tree: implementations on a disk may
-    /// scan it once.
-    fn tree_workers(&self, root: &Path) -> std::sync::Arc<Vec<monorepo::TreeWorker>> {
+    /// The Worker configs of the monorepo under `root` (see [`monorepo::tree_workers`]). Every
+    /// config of a monorepo that needs them asks for the same tree: implementations on a disk
+    /// may scan it once (and each config of it is then read once).
+    fn tree_workers(&self, root: &Path) -> std::sync::Arc<monorepo::Tree> {
         std::sync::Arc::new(monorepo::scan_tree(self, root))
     }
 }
@@ -181,12 +185,12 @@ pub struct Project {
     /// Every source file parsed, by path.
     pub sources: BTreeMap<PathBuf, SourceFile>,
     /// Where each module's relative imports lead: `(module, specifier) → file`.
-    links: HashMap<PathBuf, HashMap<String, PathBuf>>,
+    links: PathMap<FxHashMap<String, PathBuf>>,
     /// The Worker's module graph for each `main` path of an environment that is placed.
     pub workers: BTreeMap<PathBuf, ModuleGraph>,
     /// Each `main` as written in the config, resolved to its entry in `workers`: environments
     /// mostly share one `main`, so it is resolved once.
-    mains: HashMap<String, PathBuf>,
+    mains: FxHashMap<String, PathBuf>,
     /// Set for a Pages config (`pages_build_output_dir`) with a placement that moves it.
     pub pages: Option<PagesProject>,
     pub wrangler: WranglerVersion,
@@ -232,7 +236,7 @@ impl Project {
                 root: root.clone(),
                 ..Project::default()
             },
-            missing: HashSet::new(),
+            missing: PathMap::default(),
         };
         // The installed wrangler and runtime matter to placements (PL206) and to
         // compatibility dates (PL320).
@@ -335,7 +339,7 @@ impl Project {
     /// What `name` exported by `module` is, following `export ... from`, imported bindings
     /// exported again and `export *`, across files.
     pub fn resolve_export(&self, module: &Path, name: &str) -> Resolved<'_> {
-        let mut visited = HashSet::new();
+        let mut visited = FxHashSet::default();
         self.resolve_in(module, name, 0, &mut visited)
     }
 
@@ -344,9 +348,11 @@ impl Project {
         module: &Path,
         name: &str,
         depth: usize,
-        visited: &mut HashSet<(PathBuf, String)>,
+        visited: &mut FxHashSet<(OsString, String)>,
     ) -> Resolved<'p> {
-        if depth > MAX_IMPORT_DEPTH || !visited.insert((module.to_path_buf(), name.to_owned())) {
+        // Keyed by the module's normal form: hashed as bytes, equal as paths are.
+        let key = (normal_form(module).into_owned(), name.to_owned());
+        if depth > MAX_IMPORT_DEPTH || !visited.insert(key) {
             return Resolved::Unknown;
         }
         let Some(source) = self.source(module) else {
@@ -388,7 +394,7 @@ struct Loader<'f> {
     files: &'f dyn ProjectFiles,
     project: Project,
     /// Paths known not to be readable sources.
-    missing: HashSet<PathBuf>,
+    missing: PathMap<()>,
 }
 
 impl Loader<'_> {
@@ -409,7 +415,7 @@ impl Loader<'_> {
         if self.project.sources.contains_key(path) {
             return true;
         }
-        if self.missing.contains(path) || !is_source_path(path) {
+        if self.missing.contains_key(path) || !is_source_path(path) {
             return false;
         }
         match self.read(path) {
@@ -426,7 +432,7 @@ impl Loader<'_> {
                 true
             }
             None => {
-                self.missing.insert(path.to_path_buf());
+                self.missing.insert(path, ());
                 false
             }
         }
@@ -435,11 +441,11 @@ impl Loader<'_> {
     /// Walks the local imports from `entries`, breadth first, bounded in depth and size.
     fn graph(&mut self, entries: &[PathBuf]) -> ModuleGraph {
         let mut graph = ModuleGraph::default();
-        let mut seen: HashSet<PathBuf> = HashSet::new();
+        let mut seen: PathMap<()> = PathMap::default();
         let mut queue: VecDeque<(PathBuf, usize)> =
             entries.iter().map(|entry| (entry.clone(), 0)).collect();
         while let Some((module, depth)) = queue.pop_front() {
-            if graph.modules.len() >= MAX_MODULES || !seen.insert(module.clone()) {
+            if graph.modules.len() >= MAX_MODULES || seen.insert(module.as_path(), ()).is_some() {
                 continue;
             }
             if !self.load_source(&module) {
@@ -457,8 +463,7 @@ impl Loader<'_> {
                 if let Some(target) = target {
                     self.project
                         .links
-                        .entry(module.clone())
-                        .or_default()
+                        .get_or_insert(module.as_path(), FxHashMap::default())
                         .insert(specifier, target.clone());
                     queue.push_back((target, depth + 1));
                 }

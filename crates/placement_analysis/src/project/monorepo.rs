@@ -4,6 +4,7 @@
 
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use super::ProjectFiles;
 use crate::model::ConfigModel;
@@ -62,20 +63,55 @@ pub fn monorepo_root(files: &dyn ProjectFiles, folder: &Path) -> PathBuf {
 /// Every Worker config under `root` (one per folder, as wrangler picks it) but `own` (the
 /// config being checked), breadth first, skipping `node_modules`, `.wrangler` and hidden
 /// folders. The scan of a tree is [`ProjectFiles::tree_workers`], which every config of the
-/// tree may share.
+/// tree may share; each config of it is read and parsed the first time another config asks
+/// for it, so that `own`, already parsed by its check, is not parsed again.
 pub fn tree_workers(files: &dyn ProjectFiles, root: &Path, own: &Path) -> Vec<TreeWorker> {
     files
         .tree_workers(root)
+        .configs
         .iter()
-        .filter(|worker| worker.config != own)
-        .cloned()
+        .filter(|config| config.path != own)
+        .filter_map(|config| config.worker(files).cloned())
         .collect()
 }
 
+/// The Worker configs found under a root (see [`scan_tree`]), each read the first time it is
+/// asked for, once, whichever thread asks.
+#[derive(Debug, Default)]
+pub struct Tree {
+    configs: Vec<TreeConfig>,
+}
+
+#[derive(Debug)]
+struct TreeConfig {
+    path: PathBuf,
+    /// The Worker it describes, once read (`None`: unreadable, or it names none).
+    worker: OnceLock<Option<TreeWorker>>,
+}
+
+impl TreeConfig {
+    fn worker(&self, files: &dyn ProjectFiles) -> Option<&TreeWorker> {
+        self.worker
+            .get_or_init(|| {
+                files
+                    .read(&self.path)
+                    .and_then(|text| read_worker(&self.path, &text))
+            })
+            .as_ref()
+    }
+}
+
+impl Tree {
+    /// The paths of the configs found, in the order of the scan.
+    pub fn config_paths(&self) -> impl Iterator<Item = &Path> {
+        self.configs.iter().map(|config| config.path.as_path())
+    }
+}
+
 /// Every Worker config under `root`, as [`tree_workers`] lists them (for every config of the
-/// tree: none is left out).
-pub fn scan_tree<F: ProjectFiles + ?Sized>(files: &F, root: &Path) -> Vec<TreeWorker> {
-    let mut workers = Vec::new();
+/// tree: none is left out), found by listing folders only: each is read when asked for.
+pub fn scan_tree<F: ProjectFiles + ?Sized>(files: &F, root: &Path) -> Tree {
+    let mut configs = Vec::new();
     let mut queue: VecDeque<(PathBuf, usize)> = VecDeque::from([(root.to_path_buf(), 0)]);
     let mut listed = 0;
     while let Some((folder, depth)) = queue.pop_front() {
@@ -91,10 +127,10 @@ pub fn scan_tree<F: ProjectFiles + ?Sized>(files: &F, root: &Path) -> Vec<TreeWo
             .iter()
             .find(|name| entries.iter().any(|e| !e.is_dir && e.name == **name));
         if let Some(config) = config {
-            let path = folder.join(config);
-            if let Some(worker) = files.read(&path).and_then(|text| read_worker(&path, &text)) {
-                workers.push(worker);
-            }
+            configs.push(TreeConfig {
+                path: folder.join(config),
+                worker: OnceLock::new(),
+            });
         }
         if depth >= MAX_DEPTH {
             continue;
@@ -105,7 +141,7 @@ pub fn scan_tree<F: ProjectFiles + ?Sized>(files: &F, root: &Path) -> Vec<TreeWo
             }
         }
     }
-    workers
+    Tree { configs }
 }
 
 fn read_worker(path: &Path, text: &str) -> Option<TreeWorker> {
