@@ -14,6 +14,7 @@ pub mod monorepo;
 pub mod package;
 pub mod pages;
 pub mod paths;
+mod plain_json;
 pub mod source;
 
 use std::collections::{BTreeMap, VecDeque};

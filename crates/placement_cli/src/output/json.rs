@@ -76,7 +76,8 @@ pub fn write(out: &mut dyn Write, run: &CheckRun, sources: &Sources) -> std::io:
 /// One file's diagnostics as elements of the report's array, each preceded by `,` and a line
 /// break with the array's indentation.
 fn render_diagnostics(diagnostics: &[Diagnostic], sources: &Sources) -> Vec<u8> {
-    let mut rendered = Vec::new();
+    // About what a diagnostic with a fix takes, so that the buffer seldom grows.
+    let mut rendered = Vec::with_capacity(diagnostics.len() * 2048);
     for diagnostic in diagnostics {
         rendered.extend_from_slice(b",\n    ");
         let mut json = Pretty::at_depth(&mut rendered, 2);
@@ -253,20 +254,30 @@ impl<'o> Pretty<'o> {
     fn close(&mut self, bracket: u8) {
         self.depth -= 1;
         if !self.empty {
-            self.out.push(b'\n');
-            self.indent();
+            self.line_break(1);
         }
         self.out.push(bracket);
         // The container closed is a value of the one around it.
         self.empty = false;
     }
 
-    /// Starts the next element of an array.
+    /// Starts the next element of an array: the separator, a line break and the indentation,
+    /// written at once.
     fn element(&mut self) {
-        self.out
-            .extend_from_slice(if self.empty { b"\n" } else { b",\n" });
-        self.indent();
+        self.line_break(usize::from(self.empty));
         self.empty = false;
+    }
+
+    /// `,` (from `0`; from `1`, none), a line break and the indentation.
+    fn line_break(&mut self, from: usize) {
+        const LINE: &[u8] = b",\n                                ";
+        let end = 2 + self.depth * 2;
+        if end <= LINE.len() {
+            self.out.extend_from_slice(&LINE[from..end]);
+        } else {
+            self.out.extend_from_slice(&LINE[from..2]);
+            self.indent();
+        }
     }
 
     /// Starts the next member of an object; `key` needs no escaping.
@@ -405,6 +416,26 @@ mod tests {
             ],
             "last": "x",
         });
+        assert_eq!(
+            String::from_utf8(written).unwrap(),
+            serde_json::to_string_pretty(&expected).unwrap()
+        );
+    }
+
+    #[test]
+    fn deep_nesting_is_indented_too() {
+        let mut written = Vec::new();
+        let mut json = Pretty::at_depth(&mut written, 0);
+        let mut expected = serde_json::json!(7);
+        for _ in 0..24 {
+            expected = serde_json::json!([expected]);
+            json.open(b'[');
+            json.element();
+        }
+        json.number(7);
+        for _ in 0..24 {
+            json.close(b']');
+        }
         assert_eq!(
             String::from_utf8(written).unwrap(),
             serde_json::to_string_pretty(&expected).unwrap()
