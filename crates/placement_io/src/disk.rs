@@ -496,18 +496,19 @@ mod tests {
         );
         let web = root.join("apps/web/wrangler.toml");
         let api = root.join("apps/api/wrangler.jsonc");
-        let from_web: Vec<_> = tree_workers(&shared, root, &web)
+        let any = |_: &str| true;
+        let from_web: Vec<_> = tree_workers(&shared, root, &web, &any)
             .into_iter()
             .map(|worker| worker.name)
             .collect();
         assert_eq!(from_web, ["api"]);
         // The scan made for the first config serves the next one.
         write(root, "apps/new/wrangler.toml", "name = \"new\"\n");
-        let from_api: Vec<_> = tree_workers(&shared, root, &api)
+        let from_api: Vec<_> = tree_workers(&shared, root, &api, &any)
             .into_iter()
             .map(|worker| worker.name)
             .collect();
         assert_eq!(from_api, ["web"]);
-        assert_eq!(tree_workers(&DiskFiles, root, &api).len(), 2);
+        assert_eq!(tree_workers(&DiskFiles, root, &api, &any).len(), 2);
     }
 }

@@ -203,8 +203,8 @@ pub struct Project {
     /// like the context's deployments): `None` where no fetch handler was found, or the
     /// environment's placement is neither absent nor moving the Worker.
     pub round_trips: Vec<Option<std::sync::Arc<estimate::RoundTrips>>>,
-    /// The Workers of the monorepo around the config, read only when a placed front end calls
-    /// a Service Binding (PL212).
+    /// The Workers of the monorepo around the config that one of its Service Bindings names,
+    /// read only when a placed front end calls a Service Binding (PL212).
     pub tree: Vec<monorepo::TreeWorker>,
 }
 
@@ -299,7 +299,12 @@ impl Project {
         });
         if calls_a_service_from_a_placed_front_end {
             let tree_root = monorepo::monorepo_root(files, &root);
-            loader.project.tree = monorepo::tree_workers(files, &tree_root, config_path);
+            // Only the Workers its Service Bindings name can be called: a workspace's tree may
+            // hold thousands, and every placed front end of it asks.
+            let services = called_services(model);
+            loader.project.tree = monorepo::tree_workers(files, &tree_root, config_path, &|name| {
+                services.contains(&name)
+            });
         }
         loader.project
     }
@@ -388,6 +393,17 @@ impl Project {
         }
         Resolved::Missing
     }
+}
+
+/// The `service` of every Service Binding of every scope of the config.
+fn called_services<'m>(model: &ConfigModel<'m>) -> Vec<&'m str> {
+    model
+        .scopes
+        .iter()
+        .filter_map(|scope| scope.table.get("services")?.value.as_array())
+        .flatten()
+        .filter_map(|item| item.as_table()?.get("service")?.value.as_str())
+        .collect()
 }
 
 /// Reads files once each and parses sources once each.
