@@ -225,6 +225,10 @@ impl<V> PathMap<V> {
         self.by_normal_form.insert(owned_key(path), value)
     }
 
+    pub fn remove(&mut self, path: &Path) -> Option<V> {
+        self.by_normal_form.remove::<OsStr>(&normal_form(path))
+    }
+
     /// The value of `path`, `default` inserted first when there is none.
     pub fn get_or_insert(&mut self, path: impl Into<PathBuf> + AsRef<Path>, default: V) -> &mut V {
         self.by_normal_form

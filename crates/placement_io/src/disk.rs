@@ -73,8 +73,7 @@ impl ProjectFiles for ListedFiles<'_> {
             // Listed once here, and kept: the walk, which may not have reached it yet (a tree
             // scanned for PL212), and later questions about its files use the same listing.
             Presence::Unknown => {
-                let listing = Arc::new(Listing::read(path)?);
-                self.0.insert(path.to_path_buf(), Arc::clone(&listing));
+                let listing = self.0.list(path)?;
                 Some(entries_of(&listing))
             }
         }

@@ -5,7 +5,7 @@
 
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use placement_analysis::path_key::{self, PathMap};
 
@@ -137,6 +137,9 @@ pub struct Listings {
     /// Keyed by each folder's path in normal form: hashed as bytes, asked about at every file
     /// question of a run.
     by_folder: RwLock<PathMap<Arc<Listing>>>,
+    /// The folders being listed, so that threads asking for one folder at once (the walk,
+    /// and a tree scanned for PL212 ahead of it) list it once.
+    reading: Mutex<PathMap<Arc<OnceLock<Option<Arc<Listing>>>>>>,
 }
 
 impl Listings {
@@ -160,6 +163,38 @@ impl Listings {
                 self.insert(ancestor.to_path_buf(), Arc::new(listing));
             }
         }
+    }
+
+    /// The listing of `folder`: the one recorded, or else read now and recorded (once,
+    /// however many threads ask at the same time); `None` when it cannot be listed.
+    pub fn list(&self, folder: &Path) -> Option<Arc<Listing>> {
+        if let Some(listing) = self.get(folder) {
+            return Some(listing);
+        }
+        let slot = {
+            let mut reading = self
+                .reading
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            // Asked again under the lock: a thread that listed it records it before it lets
+            // its slot go.
+            if let Some(listing) = self.get(folder) {
+                return Some(listing);
+            }
+            Arc::clone(reading.get_or_insert(folder, Arc::default()))
+        };
+        let listing = slot
+            .get_or_init(|| Listing::read(folder).map(Arc::new))
+            .clone();
+        if let Some(listing) = &listing {
+            self.insert(folder.to_path_buf(), Arc::clone(listing));
+        }
+        // Recorded (or unreadable): later questions need no slot.
+        self.reading
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .remove(folder);
+        listing
     }
 
     /// The listing of `folder`, if the walk listed it.
@@ -237,6 +272,29 @@ impl Listings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn threads_listing_one_folder_at_once_share_one_listing() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["a", "b", "c"] {
+            std::fs::write(dir.path().join(name), "").unwrap();
+        }
+        let listings = Listings::default();
+        let listed: Vec<Arc<Listing>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..8)
+                .map(|_| scope.spawn(|| listings.list(dir.path()).unwrap()))
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        assert!(
+            listed
+                .iter()
+                .all(|listing| Arc::ptr_eq(listing, &listed[0]))
+        );
+        assert_eq!(listed[0].entries().count(), 3);
+        assert!(Arc::ptr_eq(&listings.get(dir.path()).unwrap(), &listed[0]));
+        assert!(listings.list(&dir.path().join("missing")).is_none());
+    }
 
     #[test]
     fn listings_prove_absence_only_where_they_can() {
