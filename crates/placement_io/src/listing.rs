@@ -139,8 +139,11 @@ pub struct Listings {
     by_folder: RwLock<PathMap<Arc<Listing>>>,
     /// The folders being listed, so that threads asking for one folder at once (the walk,
     /// and a tree scanned for PL212 ahead of it) list it once.
-    reading: Mutex<PathMap<Arc<OnceLock<Option<Arc<Listing>>>>>>,
+    reading: Mutex<PathMap<Arc<Reading>>>,
 }
+
+/// A folder's listing as one thread reads it for all that ask meanwhile (`None`: unreadable).
+type Reading = OnceLock<Option<Arc<Listing>>>;
 
 impl Listings {
     /// Records the complete listing of `folder`.
