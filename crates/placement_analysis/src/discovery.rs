@@ -2,8 +2,9 @@
 //! folder, then for `wrangler.jsonc` the same way, then for `wrangler.toml`. The file system is
 //! asked through a callback, so this stays free of I/O.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+
+use crate::path_key::PathMap;
 use std::sync::{Arc, Mutex};
 
 /// Config file names in wrangler's order of preference.
@@ -30,7 +31,7 @@ pub fn resolve_config(dir: &Path, exists: &dyn Fn(&Path) -> bool) -> Option<Path
 #[derive(Debug, Default)]
 pub struct ConfigResolver {
     /// For each folder seen, the nearest file of each of [`CONFIG_FILE_NAMES`] at or above it.
-    nearest: Mutex<HashMap<PathBuf, NearestConfigs>>,
+    nearest: Mutex<PathMap<NearestConfigs>>,
 }
 
 type NearestConfigs = [Option<Arc<Path>>; CONFIG_FILE_NAMES.len()];

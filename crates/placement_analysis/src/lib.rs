@@ -11,6 +11,7 @@ mod edits;
 mod env_edits;
 pub mod fix;
 pub mod model;
+pub mod path_key;
 pub mod placement;
 pub mod project;
 mod routes;

@@ -5,6 +5,7 @@ use std::sync::{Arc, Mutex};
 
 use placement_analysis::Diagnostic;
 use placement_analysis::fix::{FixedFile, fix_with, other_file_problem};
+use placement_analysis::path_key;
 use placement_analysis::project::{NoFiles, ProjectFiles, project_root};
 use placement_analysis::rules::invalid_utf8;
 use placement_analysis::rules::shadowed_config_file;
@@ -172,7 +173,7 @@ fn finish(
         }
     }
     // Files checked in parallel finish in any order; the report's order does not vary.
-    errors.sort_by(|a: &FileError, b| a.path.cmp(&b.path));
+    path_key::sort_by_path(&mut errors, |error: &FileError| error.path.as_path());
     for (shadowed, winner) in &discovery.shadowed {
         if settings_of(shadowed).is_enabled(&shadowed_config_file::SHADOWED_CONFIG_FILE)
             && !chosen_by_a_script(shadowed, winner)
@@ -200,7 +201,7 @@ fn finish(
             }
         }
     }
-    results.sort_by(|a, b| a.path.cmp(&b.path));
+    path_key::sort_by_path(&mut results, |result: &FileResult| result.path.as_path());
     for result in &mut results {
         placement_analysis::sort_diagnostics(&mut result.diagnostics);
     }

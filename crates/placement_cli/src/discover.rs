@@ -8,9 +8,9 @@ use std::sync::Mutex;
 
 use placement_analysis::discovery::{ConfigResolver, is_config_file_name};
 
+use placement_analysis::path_key::{self, PathMap};
 use placement_io::walk::walk;
 use placement_io::{EntryKind, Listings, Presence, describe_io};
-use rustc_hash::FxHashMap;
 
 use crate::CliError;
 
@@ -45,7 +45,7 @@ pub fn discover_streaming(
     on_config: &OnConfig<'_>,
 ) -> Result<Discovery, CliError> {
     let found = Found {
-        discovery: Mutex::default(),
+        found: Mutex::default(),
         winners: ConfigResolver::default(),
         listings,
         outside: Mutex::default(),
@@ -74,21 +74,60 @@ pub fn discover_streaming(
     }
     // A shadowed file given explicitly is still checked; a walked one only gets PL002.
     Ok(found
-        .discovery
+        .found
         .into_inner()
-        .unwrap_or_else(|poisoned| poisoned.into_inner()))
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .into_discovery())
+}
+
+/// The configs found so far, keyed by path as the walk meets them (sorted once at the end:
+/// thousands of sorted inserts would compare paths component by component).
+#[derive(Default)]
+struct FoundSoFar {
+    /// Each config to check, as first given.
+    configs: PathMap<PathBuf>,
+    /// Each shadowed config, as first given, with the config that wins over it.
+    shadowed: PathMap<(PathBuf, PathBuf)>,
+}
+
+impl FoundSoFar {
+    /// Adds a config to check; whether it is new.
+    fn add_config(&mut self, path: &Path) -> bool {
+        if self.configs.contains_key(path) {
+            return false;
+        }
+        self.configs.insert(path, path.to_path_buf());
+        true
+    }
+
+    fn add_shadowed(&mut self, path: &Path, winner: PathBuf) {
+        self.shadowed
+            .get_or_insert(path, (path.to_path_buf(), PathBuf::new()))
+            .1 = winner;
+    }
+
+    fn into_discovery(self) -> Discovery {
+        let mut configs: Vec<PathBuf> = self.configs.into_values().collect();
+        path_key::sort_by_path(&mut configs, PathBuf::as_path);
+        let mut shadowed: Vec<(PathBuf, PathBuf)> = self.shadowed.into_values().collect();
+        path_key::sort_by_path(&mut shadowed, |(path, _)| path.as_path());
+        Discovery {
+            configs: configs.into_iter().collect(),
+            shadowed: shadowed.into_iter().collect(),
+        }
+    }
 }
 
 /// What discovery found so far, shared by the walk's threads.
 struct Found<'a> {
-    discovery: Mutex<Discovery>,
+    found: Mutex<FoundSoFar>,
     /// Which config wrangler uses in each folder, worked out once a folder.
     winners: ConfigResolver,
     /// Which files exist, in the walked folders.
     listings: &'a Listings,
     /// Which files exist, asked once each, in folders the walk did not list (the parents of
     /// the folders given): sibling configs ask about the same parent folders.
-    outside: Mutex<FxHashMap<PathBuf, bool>>,
+    outside: Mutex<PathMap<bool>>,
     on_config: &'a OnConfig<'a>,
 }
 
@@ -97,11 +136,11 @@ impl Found<'_> {
     fn explicit(&self, path: PathBuf) {
         let winner = self.losing_to(&path);
         let new = {
-            let mut discovery = lock(&self.discovery);
+            let mut found = lock(&self.found);
             if let Some(winner) = winner {
-                discovery.shadowed.insert(path.clone(), winner);
+                found.add_shadowed(&path, winner);
             }
-            discovery.configs.insert(path.clone())
+            found.add_config(&path)
         };
         if new {
             (self.on_config)(&path);
@@ -112,15 +151,15 @@ impl Found<'_> {
     fn walked(&self, path: PathBuf) {
         let winner = self.losing_to(&path);
         let (checked, new) = {
-            let mut discovery = lock(&self.discovery);
+            let mut found = lock(&self.found);
             match winner {
                 Some(winner) => {
-                    discovery.shadowed.insert(path, winner.clone());
-                    let new = discovery.configs.insert(winner.clone());
+                    found.add_shadowed(&path, winner.clone());
+                    let new = found.add_config(&winner);
                     (winner, new)
                 }
                 None => {
-                    let new = discovery.configs.insert(path.clone());
+                    let new = found.add_config(&path);
                     (path, new)
                 }
             }

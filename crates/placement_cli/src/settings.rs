@@ -1,7 +1,7 @@
 //! placement-lint's settings files on the command line: `--config`, `--isolated`, and
 //! `show-settings`. Reading and merging them is `placement_io::settings`.
 
-use rustc_hash::FxHashMap;
+use placement_analysis::path_key::PathMap;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -28,7 +28,7 @@ pub fn resolver(args: &SettingsArgs, cwd: &Path, over: RuleSelection) -> Setting
 
 /// The settings of every file a run checks.
 pub struct ResolvedAll {
-    by_file: FxHashMap<PathBuf, Arc<ResolvedSettings>>,
+    by_file: PathMap<Arc<ResolvedSettings>>,
     defaults: ResolvedSettings,
 }
 
@@ -46,7 +46,7 @@ pub fn resolve_all(
     resolver: &SettingsResolver,
     discovery: &mut Discovery,
 ) -> Result<ResolvedAll, Vec<Arc<SettingsFailure>>> {
-    let mut by_file = FxHashMap::default();
+    let mut by_file = PathMap::default();
     let mut failures: Vec<Arc<SettingsFailure>> = Vec::new();
     let files: Vec<PathBuf> = discovery
         .configs

@@ -1,12 +1,10 @@
 //! The disk as the analysis sees it.
 
-use std::hash::Hash;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use rustc_hash::FxHashMap;
-
-use placement_analysis::project::monorepo::{TreeWorker, scan_tree};
+use placement_analysis::path_key::PathMap;
+use placement_analysis::project::monorepo::{Tree, scan_tree};
 use placement_analysis::project::package::{
     InstalledWrangler, Lookup, VersionSource, read_declared_wrangler, read_installed_wrangler,
 };
@@ -75,8 +73,7 @@ impl ProjectFiles for ListedFiles<'_> {
             // Listed once here, and kept: the walk, which may not have reached it yet (a tree
             // scanned for PL212), and later questions about its files use the same listing.
             Presence::Unknown => {
-                let listing = Arc::new(Listing::read(path)?);
-                self.0.insert(path.to_path_buf(), Arc::clone(&listing));
+                let listing = self.0.list(path)?;
                 Some(entries_of(&listing))
             }
         }
@@ -102,7 +99,7 @@ pub struct SharedDiskFiles {
     manifests: Arc<Manifests>,
     installed: Answers<Lookup<InstalledWrangler>>,
     declared: Answers<Lookup<Option<VersionSource>>>,
-    trees: Answers<Arc<Vec<TreeWorker>>>,
+    trees: Answers<Arc<Tree>>,
 }
 
 impl SharedDiskFiles {
@@ -168,7 +165,7 @@ impl ProjectFiles for SharedDiskFiles {
             .get_or_insert_with(folder, || read_declared_wrangler(self, folder))
     }
 
-    fn tree_workers(&self, root: &Path) -> Arc<Vec<TreeWorker>> {
+    fn tree_workers(&self, root: &Path) -> Arc<Tree> {
         self.trees
             .get_or_insert_with(root, || Arc::new(scan_tree(self, root)))
     }
@@ -230,7 +227,7 @@ impl Manifests {
 
 /// One answer per folder (or file), shared between threads.
 struct Answers<T> {
-    by_folder: Mutex<FxHashMap<PathBuf, T>>,
+    by_folder: Mutex<PathMap<T>>,
 }
 
 impl<T> Default for Answers<T> {
@@ -249,16 +246,11 @@ impl<T: Clone> Answers<T> {
             return known.clone();
         }
         let found = answer();
-        lock(&self.by_folder)
-            .entry(folder.to_path_buf())
-            .or_insert(found)
-            .clone()
+        lock(&self.by_folder).get_or_insert(folder, found).clone()
     }
 }
 
-fn lock<K: Eq + Hash, T>(
-    mutex: &Mutex<FxHashMap<K, T>>,
-) -> std::sync::MutexGuard<'_, FxHashMap<K, T>> {
+fn lock<T>(mutex: &Mutex<PathMap<T>>) -> std::sync::MutexGuard<'_, PathMap<T>> {
     mutex
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -488,26 +480,34 @@ mod tests {
     #[test]
     fn a_monorepo_is_scanned_once_for_all_its_configs() {
         use placement_analysis::project::monorepo::tree_workers;
+        use std::path::PathBuf;
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         write(root, "apps/web/wrangler.toml", "name = \"web\"\n");
         write(root, "apps/api/wrangler.jsonc", "{ \"name\": \"api\" }");
         let shared = SharedDiskFiles::default();
-        assert_eq!(shared.tree_workers(root), DiskFiles.tree_workers(root));
+        let paths = |tree: Arc<Tree>| -> Vec<PathBuf> {
+            tree.config_paths().map(Path::to_path_buf).collect()
+        };
+        assert_eq!(
+            paths(shared.tree_workers(root)),
+            paths(DiskFiles.tree_workers(root))
+        );
         let web = root.join("apps/web/wrangler.toml");
         let api = root.join("apps/api/wrangler.jsonc");
-        let from_web: Vec<_> = tree_workers(&shared, root, &web)
+        let any = |_: &str| true;
+        let from_web: Vec<_> = tree_workers(&shared, root, &web, &any)
             .into_iter()
             .map(|worker| worker.name)
             .collect();
         assert_eq!(from_web, ["api"]);
         // The scan made for the first config serves the next one.
         write(root, "apps/new/wrangler.toml", "name = \"new\"\n");
-        let from_api: Vec<_> = tree_workers(&shared, root, &api)
+        let from_api: Vec<_> = tree_workers(&shared, root, &api, &any)
             .into_iter()
             .map(|worker| worker.name)
             .collect();
         assert_eq!(from_api, ["web"]);
-        assert_eq!(tree_workers(&DiskFiles, root, &api).len(), 2);
+        assert_eq!(tree_workers(&DiskFiles, root, &api, &any).len(), 2);
     }
 }

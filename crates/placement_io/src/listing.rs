@@ -4,10 +4,10 @@
 //! listing proves absent costs no system call at all.
 
 use std::ffi::{OsStr, OsString};
-use std::path::{Component, Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
-use rustc_hash::FxHashMap;
+use placement_analysis::path_key::{self, PathMap};
 
 use crate::read::{ReadError, read_bytes, read_listed_file, text_of};
 
@@ -134,8 +134,16 @@ pub enum Presence {
 /// The listing of every folder the walk listed, shared by every thread of a run.
 #[derive(Debug, Default)]
 pub struct Listings {
-    by_folder: RwLock<FxHashMap<PathBuf, Arc<Listing>>>,
+    /// Keyed by each folder's path in normal form: hashed as bytes, asked about at every file
+    /// question of a run.
+    by_folder: RwLock<PathMap<Arc<Listing>>>,
+    /// The folders being listed, so that threads asking for one folder at once (the walk,
+    /// and a tree scanned for PL212 ahead of it) list it once.
+    reading: Mutex<PathMap<Arc<Reading>>>,
 }
+
+/// A folder's listing as one thread reads it for all that ask meanwhile (`None`: unreadable).
+type Reading = OnceLock<Option<Arc<Listing>>>;
 
 impl Listings {
     /// Records the complete listing of `folder`.
@@ -160,32 +168,69 @@ impl Listings {
         }
     }
 
+    /// The listing of `folder`: the one recorded, or else read now and recorded (once,
+    /// however many threads ask at the same time); `None` when it cannot be listed.
+    pub fn list(&self, folder: &Path) -> Option<Arc<Listing>> {
+        if let Some(listing) = self.get(folder) {
+            return Some(listing);
+        }
+        let slot = {
+            let mut reading = self
+                .reading
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            // Asked again under the lock: a thread that listed it records it before it lets
+            // its slot go.
+            if let Some(listing) = self.get(folder) {
+                return Some(listing);
+            }
+            Arc::clone(reading.get_or_insert(folder, Arc::default()))
+        };
+        let listing = slot
+            .get_or_init(|| Listing::read(folder).map(Arc::new))
+            .clone();
+        if let Some(listing) = &listing {
+            self.insert(folder.to_path_buf(), Arc::clone(listing));
+        }
+        // Recorded (or unreadable): later questions need no slot.
+        self.reading
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .remove(folder);
+        listing
+    }
+
     /// The listing of `folder`, if the walk listed it.
     pub fn get(&self, folder: &Path) -> Option<Arc<Listing>> {
+        self.read_lock().get(folder).cloned()
+    }
+
+    fn read_lock(&self) -> std::sync::RwLockReadGuard<'_, PathMap<Arc<Listing>>> {
         self.by_folder
             .read()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .get(folder)
-            .cloned()
     }
 
     /// What the listings say about `path`: from the nearest listed folder above it, the
     /// entry on the way to `path` must exist and be a folder for `path` to exist.
     pub fn presence(&self, path: &Path) -> Presence {
+        let plain = path_key::is_plain(path);
+        let path = path_key::normal_form(path);
         // `..` would make a listed folder's name mean something else: leave it to the disk.
-        if path.components().any(|c| matches!(c, Component::ParentDir)) {
+        if !plain && path_key::has_parent_dir(&path) {
             return Presence::Unknown;
         }
-        if let Some(listing) = self.get(path) {
-            return Presence::Listed(listing);
+        let by_folder = self.read_lock();
+        if let Some(listing) = by_folder.get_normal(&path) {
+            return Presence::Listed(Arc::clone(listing));
         }
-        let mut below = path;
-        for folder in path.ancestors().skip(1) {
-            if let Some(listing) = self.get(folder) {
-                let Some(name) = below.file_name() else {
+        let mut below: &OsStr = &path;
+        while let Some(folder) = path_key::parent(below) {
+            if let Some(listing) = by_folder.get_normal(folder) {
+                let Some(name) = path_key::file_name(below) else {
                     return Presence::Unknown;
                 };
-                return match (listing.get(name), below == path) {
+                return match (listing.get(name), below == &*path) {
                     (None, _) => Presence::Absent,
                     (Some(EntryKind::File), true) => Presence::File,
                     // Not a folder on the way: nothing can be below it.
@@ -230,6 +275,29 @@ impl Listings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn threads_listing_one_folder_at_once_share_one_listing() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["a", "b", "c"] {
+            std::fs::write(dir.path().join(name), "").unwrap();
+        }
+        let listings = Listings::default();
+        let listed: Vec<Arc<Listing>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..8)
+                .map(|_| scope.spawn(|| listings.list(dir.path()).unwrap()))
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        assert!(
+            listed
+                .iter()
+                .all(|listing| Arc::ptr_eq(listing, &listed[0]))
+        );
+        assert_eq!(listed[0].entries().count(), 3);
+        assert!(Arc::ptr_eq(&listings.get(dir.path()).unwrap(), &listed[0]));
+        assert!(listings.list(&dir.path().join("missing")).is_none());
+    }
 
     #[test]
     fn listings_prove_absence_only_where_they_can() {

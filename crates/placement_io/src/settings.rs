@@ -5,12 +5,12 @@
 
 use std::collections::HashMap;
 
-use rustc_hash::FxHashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use globset::{GlobBuilder, GlobMatcher};
-use placement_analysis::project::monorepo::TreeWorker;
+use placement_analysis::path_key::PathMap;
+use placement_analysis::project::monorepo::Tree;
 use placement_analysis::project::package::{InstalledWrangler, Lookup, VersionSource};
 use placement_analysis::project::{DirEntry, PathKind, ProjectFiles, Unread};
 use placement_analysis::selection::RuleSelection;
@@ -385,9 +385,11 @@ pub struct SettingsResolver {
     mode: SettingsMode,
     over: Option<RuleSelection>,
     /// For each folder looked at, the settings file that applies there (nearest mode).
-    nearest: Mutex<FxHashMap<PathBuf, Option<PathBuf>>>,
-    /// For each settings file (`None`: no file, the defaults), what it resolves to.
-    by_settings_file: Mutex<FxHashMap<Option<PathBuf>, Resolution>>,
+    nearest: Mutex<PathMap<Option<PathBuf>>>,
+    /// For each settings file, what it resolves to.
+    by_settings_file: Mutex<PathMap<Resolution>>,
+    /// What no settings file resolves to (the defaults, with `over`).
+    without_file: Mutex<Option<Resolution>>,
     /// The `package.json` files read, shared with the project reader of the same run.
     manifests: Option<Arc<Manifests>>,
 }
@@ -400,6 +402,7 @@ impl SettingsResolver {
             over,
             nearest: Mutex::default(),
             by_settings_file: Mutex::default(),
+            without_file: Mutex::default(),
             manifests: None,
         }
     }
@@ -422,8 +425,12 @@ impl SettingsResolver {
                 self.nearest_settings_file(&canonical(folder), Some(ceiling))
             }
         };
-        if let Some(found) = lock(&self.by_settings_file).get(&settings_file) {
-            return found.clone();
+        let known = match &settings_file {
+            Some(path) => lock(&self.by_settings_file).get(path).cloned(),
+            None => lock(&self.without_file).clone(),
+        };
+        if let Some(found) = known {
+            return found;
         }
         let resolved = self
             .resolve(settings_file.as_deref())
@@ -433,7 +440,12 @@ impl SettingsResolver {
             })
             .map(Arc::new)
             .map_err(Arc::new);
-        lock(&self.by_settings_file).insert(settings_file, resolved.clone());
+        match settings_file {
+            Some(path) => {
+                lock(&self.by_settings_file).insert(path, resolved.clone());
+            }
+            None => *lock(&self.without_file) = Some(resolved.clone()),
+        }
         resolved
     }
 
@@ -683,7 +695,7 @@ impl ProjectFiles for WithSettings<'_> {
         self.files.declared_wrangler(folder)
     }
 
-    fn tree_workers(&self, root: &Path) -> Arc<Vec<TreeWorker>> {
+    fn tree_workers(&self, root: &Path) -> Arc<Tree> {
         self.files.tree_workers(root)
     }
 }

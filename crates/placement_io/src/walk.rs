@@ -53,18 +53,10 @@ struct Walker<'a> {
 
 impl Walker<'_> {
     fn walk_folder(&self, folder: PathBuf, above: &Option<Arc<Rules>>) {
-        // A folder a check listed before the walk reached it (a tree scanned for PL212) is
-        // not listed again.
-        let listing = match self.listings.get(&folder) {
-            Some(listing) => listing,
-            None => {
-                let Some(listing) = Listing::read(&folder) else {
-                    return;
-                };
-                let listing = Arc::new(listing);
-                self.listings.insert(folder.clone(), Arc::clone(&listing));
-                listing
-            }
+        // A folder a check listed before the walk reached it (a tree scanned for PL212), or
+        // is listing now, is not listed again.
+        let Some(listing) = self.listings.list(&folder) else {
+            return;
         };
         let rules = Rules::of_folder(&folder, Some(&listing), false, above.clone());
         let rules = (!rules.is_empty())

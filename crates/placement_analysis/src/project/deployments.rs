@@ -90,7 +90,7 @@ pub fn deployments<'a>(
 ) -> Vec<Deployment<'a>> {
     // Entries are told apart by where their key starts: a map keeps this linear in the number
     // of environments.
-    let placement_index: std::collections::HashMap<usize, usize> = placements
+    let placement_index: rustc_hash::FxHashMap<usize, usize> = placements
         .iter()
         .enumerate()
         .map(|(index, site)| (site.entry.key_span.start, index))
@@ -143,7 +143,7 @@ pub fn placed_groups<'d, 'a>(
     placements: &[PlacementSite<'a>],
 ) -> Vec<(usize, Vec<&'d Deployment<'a>>)> {
     let mut groups: Vec<(usize, Vec<&'d Deployment<'a>>)> = Vec::new();
-    let mut group_of: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    let mut group_of: rustc_hash::FxHashMap<usize, usize> = rustc_hash::FxHashMap::default();
     for deployment in deployments {
         let Some(index) = deployment.placement else {
             continue;

@@ -30,7 +30,7 @@
 //!   the handler makes no back-end call. So does a call on `env.NAME` when the environment's
 //!   config declares no binding `NAME` (Pages projects often bind in the dashboard).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -334,7 +334,7 @@ pub enum BindingKind {
 /// The bindings an environment declares, by name (bindings are not inherited by environments).
 pub fn binding_kinds(deployment: &Deployment<'_>) -> HashMap<String, BindingKind> {
     let table = deployment.scope.table;
-    let mut kinds = HashMap::new();
+    let mut kinds = HashMap::default();
     let lists: &[(&[&str], &str, BindingKind)] = &[
         (&["d1_databases"], "binding", BindingKind::D1),
         (&["hyperdrive"], "binding", BindingKind::Hyperdrive),
@@ -499,7 +499,7 @@ pub fn estimate_all(
     // Environments with the same `main` and bindings share one estimate: a config can have
     // thousands of environments that differ only in their names.
     type Key<'d> = (Option<&'d str>, Vec<(String, BindingKind)>);
-    let mut known: HashMap<Key<'_>, Option<Arc<RoundTrips>>> = HashMap::new();
+    let mut known: HashMap<Key<'_>, Option<Arc<RoundTrips>>> = HashMap::default();
     deployments
         .iter()
         .zip(wanted)

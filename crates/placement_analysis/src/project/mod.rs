@@ -14,12 +14,17 @@ pub mod monorepo;
 pub mod package;
 pub mod pages;
 pub mod paths;
+mod plain_json;
 pub mod source;
 
-use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
+use rustc_hash::{FxHashMap, FxHashSet};
+
 use crate::model::ConfigModel;
+use crate::path_key::{PathMap, normal_form};
 use crate::placement::PlacementSite;
 
 use deployments::{Deployment, pages_build_output_dir};
@@ -81,10 +86,10 @@ pub trait ProjectFiles: Sync {
     fn declared_wrangler(&self, folder: &Path) -> package::Lookup<Option<package::VersionSource>> {
         package::read_declared_wrangler(self, folder)
     }
-    /// The Workers of the monorepo under `root` (see [`monorepo::tree_workers`]). Every config
-    /// of a monorepo that needs them asks for the same tree: implementations on a disk may
-    /// scan it once.
-    fn tree_workers(&self, root: &Path) -> std::sync::Arc<Vec<monorepo::TreeWorker>> {
+    /// The Worker configs of the monorepo under `root` (see [`monorepo::tree_workers`]). Every
+    /// config of a monorepo that needs them asks for the same tree: implementations on a disk
+    /// may scan it once (and each config of it is then read once).
+    fn tree_workers(&self, root: &Path) -> std::sync::Arc<monorepo::Tree> {
         std::sync::Arc::new(monorepo::scan_tree(self, root))
     }
 }
@@ -181,12 +186,12 @@ pub struct Project {
     /// Every source file parsed, by path.
     pub sources: BTreeMap<PathBuf, SourceFile>,
     /// Where each module's relative imports lead: `(module, specifier) → file`.
-    links: HashMap<PathBuf, HashMap<String, PathBuf>>,
+    links: PathMap<FxHashMap<String, PathBuf>>,
     /// The Worker's module graph for each `main` path of an environment that is placed.
     pub workers: BTreeMap<PathBuf, ModuleGraph>,
     /// Each `main` as written in the config, resolved to its entry in `workers`: environments
     /// mostly share one `main`, so it is resolved once.
-    mains: HashMap<String, PathBuf>,
+    mains: FxHashMap<String, PathBuf>,
     /// Set for a Pages config (`pages_build_output_dir`) with a placement that moves it.
     pub pages: Option<PagesProject>,
     pub wrangler: WranglerVersion,
@@ -198,8 +203,8 @@ pub struct Project {
     /// like the context's deployments): `None` where no fetch handler was found, or the
     /// environment's placement is neither absent nor moving the Worker.
     pub round_trips: Vec<Option<std::sync::Arc<estimate::RoundTrips>>>,
-    /// The Workers of the monorepo around the config, read only when a placed front end calls
-    /// a Service Binding (PL212).
+    /// The Workers of the monorepo around the config that one of its Service Bindings names,
+    /// read only when a placed front end calls a Service Binding (PL212).
     pub tree: Vec<monorepo::TreeWorker>,
 }
 
@@ -232,7 +237,7 @@ impl Project {
                 root: root.clone(),
                 ..Project::default()
             },
-            missing: HashSet::new(),
+            missing: PathMap::default(),
         };
         // The installed wrangler and runtime matter to placements (PL206) and to
         // compatibility dates (PL320).
@@ -294,7 +299,12 @@ impl Project {
         });
         if calls_a_service_from_a_placed_front_end {
             let tree_root = monorepo::monorepo_root(files, &root);
-            loader.project.tree = monorepo::tree_workers(files, &tree_root, config_path);
+            // Only the Workers its Service Bindings name can be called: a workspace's tree may
+            // hold thousands, and every placed front end of it asks.
+            let services = called_services(model);
+            loader.project.tree = monorepo::tree_workers(files, &tree_root, config_path, &|name| {
+                services.contains(&name)
+            });
         }
         loader.project
     }
@@ -335,7 +345,7 @@ impl Project {
     /// What `name` exported by `module` is, following `export ... from`, imported bindings
     /// exported again and `export *`, across files.
     pub fn resolve_export(&self, module: &Path, name: &str) -> Resolved<'_> {
-        let mut visited = HashSet::new();
+        let mut visited = FxHashSet::default();
         self.resolve_in(module, name, 0, &mut visited)
     }
 
@@ -344,9 +354,11 @@ impl Project {
         module: &Path,
         name: &str,
         depth: usize,
-        visited: &mut HashSet<(PathBuf, String)>,
+        visited: &mut FxHashSet<(OsString, String)>,
     ) -> Resolved<'p> {
-        if depth > MAX_IMPORT_DEPTH || !visited.insert((module.to_path_buf(), name.to_owned())) {
+        // Keyed by the module's normal form: hashed as bytes, equal as paths are.
+        let key = (normal_form(module).into_owned(), name.to_owned());
+        if depth > MAX_IMPORT_DEPTH || !visited.insert(key) {
             return Resolved::Unknown;
         }
         let Some(source) = self.source(module) else {
@@ -383,12 +395,23 @@ impl Project {
     }
 }
 
+/// The `service` of every Service Binding of every scope of the config.
+fn called_services<'m>(model: &ConfigModel<'m>) -> Vec<&'m str> {
+    model
+        .scopes
+        .iter()
+        .filter_map(|scope| scope.table.get("services")?.value.as_array())
+        .flatten()
+        .filter_map(|item| item.as_table()?.get("service")?.value.as_str())
+        .collect()
+}
+
 /// Reads files once each and parses sources once each.
 struct Loader<'f> {
     files: &'f dyn ProjectFiles,
     project: Project,
     /// Paths known not to be readable sources.
-    missing: HashSet<PathBuf>,
+    missing: PathMap<()>,
 }
 
 impl Loader<'_> {
@@ -409,7 +432,7 @@ impl Loader<'_> {
         if self.project.sources.contains_key(path) {
             return true;
         }
-        if self.missing.contains(path) || !is_source_path(path) {
+        if self.missing.contains_key(path) || !is_source_path(path) {
             return false;
         }
         match self.read(path) {
@@ -426,7 +449,7 @@ impl Loader<'_> {
                 true
             }
             None => {
-                self.missing.insert(path.to_path_buf());
+                self.missing.insert(path, ());
                 false
             }
         }
@@ -435,11 +458,11 @@ impl Loader<'_> {
     /// Walks the local imports from `entries`, breadth first, bounded in depth and size.
     fn graph(&mut self, entries: &[PathBuf]) -> ModuleGraph {
         let mut graph = ModuleGraph::default();
-        let mut seen: HashSet<PathBuf> = HashSet::new();
+        let mut seen: PathMap<()> = PathMap::default();
         let mut queue: VecDeque<(PathBuf, usize)> =
             entries.iter().map(|entry| (entry.clone(), 0)).collect();
         while let Some((module, depth)) = queue.pop_front() {
-            if graph.modules.len() >= MAX_MODULES || !seen.insert(module.clone()) {
+            if graph.modules.len() >= MAX_MODULES || seen.insert(module.as_path(), ()).is_some() {
                 continue;
             }
             if !self.load_source(&module) {
@@ -457,8 +480,7 @@ impl Loader<'_> {
                 if let Some(target) = target {
                     self.project
                         .links
-                        .entry(module.clone())
-                        .or_default()
+                        .get_or_insert(module.as_path(), FxHashMap::default())
                         .insert(specifier, target.clone());
                     queue.push_back((target, depth + 1));
                 }

@@ -3,10 +3,14 @@
 //! rule needs it (a placed front end calling a Service Binding), bounded in depth and size.
 
 use std::collections::VecDeque;
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::ProjectFiles;
 use crate::model::ConfigModel;
+use crate::path_key::normal_form;
 use crate::placement::PlacementSite;
 use crate::span::Span;
 use crate::syntax::{Format, parse};
@@ -60,22 +64,74 @@ pub fn monorepo_root(files: &dyn ProjectFiles, folder: &Path) -> PathBuf {
 }
 
 /// Every Worker config under `root` (one per folder, as wrangler picks it) but `own` (the
-/// config being checked), breadth first, skipping `node_modules`, `.wrangler` and hidden
-/// folders. The scan of a tree is [`ProjectFiles::tree_workers`], which every config of the
-/// tree may share.
-pub fn tree_workers(files: &dyn ProjectFiles, root: &Path, own: &Path) -> Vec<TreeWorker> {
-    files
-        .tree_workers(root)
-        .iter()
-        .filter(|worker| worker.config != own)
+/// config being checked) whose `name` is `named`, breadth first, skipping `node_modules`,
+/// `.wrangler` and hidden folders. The scan of a tree is [`ProjectFiles::tree_workers`], which
+/// every config of the tree may share; each config of it is read and parsed the first time
+/// another config asks for it, so that `own`, already parsed by its check, is not parsed again.
+pub fn tree_workers(
+    files: &dyn ProjectFiles,
+    root: &Path,
+    own: &Path,
+    named: &dyn Fn(&str) -> bool,
+) -> Vec<TreeWorker> {
+    let tree = files.tree_workers(root);
+    let own = normal_form(own);
+    let others = || tree.configs.iter().filter(|config| config.normal != *own);
+    // Configs no other thread has taken first, so that threads asking for one tree at once
+    // read different configs rather than wait on one another; then every one, in order.
+    for config in others() {
+        if !config.taken.swap(true, Ordering::Relaxed) {
+            config.worker(files);
+        }
+    }
+    others()
+        .filter_map(|config| config.worker(files))
+        .filter(|worker| named(&worker.name))
         .cloned()
         .collect()
 }
 
+/// The Worker configs found under a root (see [`scan_tree`]), each read the first time it is
+/// asked for, once, whichever thread asks.
+#[derive(Debug, Default)]
+pub struct Tree {
+    configs: Vec<TreeConfig>,
+}
+
+#[derive(Debug)]
+struct TreeConfig {
+    path: PathBuf,
+    /// Its path in normal form, to be told apart from the config asking cheaply.
+    normal: OsString,
+    /// A thread has started reading it.
+    taken: AtomicBool,
+    /// The Worker it describes, once read (`None`: unreadable, or it names none).
+    worker: OnceLock<Option<TreeWorker>>,
+}
+
+impl TreeConfig {
+    fn worker(&self, files: &dyn ProjectFiles) -> Option<&TreeWorker> {
+        self.worker
+            .get_or_init(|| {
+                files
+                    .read(&self.path)
+                    .and_then(|text| read_worker(&self.path, &text))
+            })
+            .as_ref()
+    }
+}
+
+impl Tree {
+    /// The paths of the configs found, in the order of the scan.
+    pub fn config_paths(&self) -> impl Iterator<Item = &Path> {
+        self.configs.iter().map(|config| config.path.as_path())
+    }
+}
+
 /// Every Worker config under `root`, as [`tree_workers`] lists them (for every config of the
-/// tree: none is left out).
-pub fn scan_tree<F: ProjectFiles + ?Sized>(files: &F, root: &Path) -> Vec<TreeWorker> {
-    let mut workers = Vec::new();
+/// tree: none is left out), found by listing folders only: each is read when asked for.
+pub fn scan_tree<F: ProjectFiles + ?Sized>(files: &F, root: &Path) -> Tree {
+    let mut configs = Vec::new();
     let mut queue: VecDeque<(PathBuf, usize)> = VecDeque::from([(root.to_path_buf(), 0)]);
     let mut listed = 0;
     while let Some((folder, depth)) = queue.pop_front() {
@@ -92,9 +148,12 @@ pub fn scan_tree<F: ProjectFiles + ?Sized>(files: &F, root: &Path) -> Vec<TreeWo
             .find(|name| entries.iter().any(|e| !e.is_dir && e.name == **name));
         if let Some(config) = config {
             let path = folder.join(config);
-            if let Some(worker) = files.read(&path).and_then(|text| read_worker(&path, &text)) {
-                workers.push(worker);
-            }
+            configs.push(TreeConfig {
+                normal: normal_form(&path).into_owned(),
+                path,
+                taken: AtomicBool::new(false),
+                worker: OnceLock::new(),
+            });
         }
         if depth >= MAX_DEPTH {
             continue;
@@ -105,7 +164,7 @@ pub fn scan_tree<F: ProjectFiles + ?Sized>(files: &F, root: &Path) -> Vec<TreeWo
             }
         }
     }
-    workers
+    Tree { configs }
 }
 
 fn read_worker(path: &Path, text: &str) -> Option<TreeWorker> {
@@ -168,12 +227,26 @@ mod tests {
         ]);
         let root = monorepo_root(&files, Path::new("repo/apps/web"));
         assert_eq!(root, PathBuf::from("repo"));
-        let workers = tree_workers(&files, &root, Path::new("repo/wrangler.toml"));
+        let any = |_: &str| true;
+        let workers = tree_workers(&files, &root, Path::new("repo/wrangler.toml"), &any);
         let names: Vec<_> = workers.iter().map(|w| w.name.as_str()).collect();
         assert_eq!(names, ["api", "web"]);
         assert!(workers[0].placement.is_some() && workers[1].placement.is_none());
         assert_eq!(workers[1].services, [("API".to_owned(), "api".to_owned())]);
-        let without_web = tree_workers(&files, &root, Path::new("repo/apps/web/wrangler.toml"));
+        let without_web = tree_workers(
+            &files,
+            &root,
+            Path::new("repo/apps/web/wrangler.toml"),
+            &any,
+        );
         assert_eq!(without_web.len(), 1);
+        let only_api = tree_workers(
+            &files,
+            &root,
+            Path::new("repo/other/wrangler.toml"),
+            &|name| name == "api",
+        );
+        assert_eq!(only_api.len(), 1);
+        assert_eq!(only_api[0].name, "api");
     }
 }

@@ -5,6 +5,7 @@ use std::cmp::Ordering;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use super::plain_json::{Quick, string_at};
 use crate::date::Date;
 use crate::span::Span;
 use crate::syntax::{Format, parse};
@@ -306,6 +307,27 @@ impl WranglerVersion {
 
 /// `dependencies.wrangler` (or `devDependencies.wrangler`) of a `package.json` text.
 pub fn declared_range(file: PathBuf, text: &str) -> Option<VersionSource> {
+    // Most files are plain JSON: read without building their tree.
+    let mut plain = true;
+    for section in ["dependencies", "devDependencies"] {
+        match string_at(text, section, "wrangler") {
+            Quick::Plain(Some((range, span))) => {
+                return Some(VersionSource {
+                    file,
+                    span,
+                    text: range.to_owned(),
+                });
+            }
+            Quick::Plain(None) => {}
+            Quick::NotPlain => {
+                plain = false;
+                break;
+            }
+        }
+    }
+    if plain {
+        return None;
+    }
     let parsed = parse(text, Format::Json);
     ["dependencies", "devDependencies"]
         .iter()

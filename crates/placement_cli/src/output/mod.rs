@@ -14,11 +14,11 @@ pub mod statistics;
 mod xml;
 
 use std::borrow::Cow;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
+use placement_analysis::path_key::PathMap;
 use placement_analysis::{Diagnostic, LineIndex, Severity, Span};
-use rustc_hash::FxHashMap;
 
 use crate::check::CheckRun;
 
@@ -44,8 +44,8 @@ impl<'t> Source<'t> {
 pub struct Sources<'r> {
     /// The checked configs' texts (clean files carry none: they are read from disk if a
     /// diagnostic ever points there).
-    checked: FxHashMap<&'r Path, &'r str>,
-    built: Mutex<FxHashMap<PathBuf, Arc<Source<'r>>>>,
+    checked: PathMap<&'r str>,
+    built: Mutex<PathMap<Arc<Source<'r>>>>,
 }
 
 impl<'r> Sources<'r> {
@@ -54,7 +54,7 @@ impl<'r> Sources<'r> {
             .results
             .iter()
             .filter(|result| !result.text.is_empty())
-            .map(|result| (result.path.as_path(), result.text.as_str()))
+            .map(|result| (result.path.clone(), result.text.as_str()))
             .collect();
         Self {
             checked,
@@ -62,7 +62,7 @@ impl<'r> Sources<'r> {
         }
     }
 
-    fn built(&self) -> MutexGuard<'_, FxHashMap<PathBuf, Arc<Source<'r>>>> {
+    fn built(&self) -> MutexGuard<'_, PathMap<Arc<Source<'r>>>> {
         self.built.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
@@ -76,10 +76,7 @@ impl<'r> Sources<'r> {
             Some(text) => Source::new(*text),
             None => Source::new(crate::check::read_lossy(path)),
         });
-        self.built()
-            .entry(path.to_path_buf())
-            .or_insert(source)
-            .clone()
+        self.built().get_or_insert(path, source).clone()
     }
 }
 
