@@ -20,7 +20,10 @@ const RECURSION_LIMIT: u32 = 80;
 
 pub(super) fn parse(text: &str) -> ParsedConfig {
     let source = Source::new(text);
-    let tokens = source.lex().into_vec();
+    // About one token for every two bytes of a config; `into_vec` reserves for one in 3.5, and
+    // growing the vector copies it.
+    let mut tokens = Vec::with_capacity(text.len() / 2 + 1);
+    tokens.extend(source.lex());
     let mut events = Vec::with_capacity(tokens.len());
     // Errors of the grammar come first, then those found while building the tree.
     let mut grammar_errors: Vec<ParseError> = Vec::new();
@@ -43,10 +46,7 @@ pub(super) fn parse(text: &str) -> ParsedConfig {
         first_header: None,
         refusals: Vec::new(),
     };
-    let root = lowering.table(&document, TableStyle::Root);
-    // Freed only now, so that the tree the rules walk many times lies together in memory
-    // rather than in the holes the building tables leave.
-    drop(document);
+    let root = lowering.table(document, TableStyle::Root);
     let mut errors: Vec<SyntaxError> = grammar_errors
         .iter()
         .chain(&build_errors)
@@ -180,7 +180,8 @@ struct Key {
 struct Building {
     entries: Vec<Built>,
     /// Positions by key, kept once the table is large (most tables are small enough to scan).
-    positions: Option<std::collections::HashMap<String, usize>>,
+    /// Boxed, as few tables have one and every entry holds a table's worth of space.
+    positions: Option<Box<rustc_hash::FxHashMap<String, usize>>>,
     /// Created by a dotted key or a header's path, not yet defined by a header of its own.
     implicit: bool,
     /// Created or extended by a dotted key.
@@ -292,14 +293,17 @@ impl Building {
     }
 
     fn index_keys(&mut self) {
-        let mut positions = std::collections::HashMap::with_capacity(self.entries.len() * 2);
+        let mut positions = rustc_hash::FxHashMap::with_capacity_and_hasher(
+            self.entries.len() * 2,
+            rustc_hash::FxBuildHasher,
+        );
         for (position, entry) in self.entries.iter().enumerate() {
             if entry.removed {
                 continue;
             }
             positions.entry(entry.key.name.clone()).or_insert(position);
         }
-        self.positions = Some(positions);
+        self.positions = Some(Box::new(positions));
     }
 
     /// The position of `key`'s entry, added first as an implicit table when there is none
@@ -819,17 +823,18 @@ struct Lowering<'t> {
 }
 
 impl Lowering<'_> {
-    fn table(&mut self, table: &Building, style: TableStyle) -> Table {
+    /// Consumes the built table: its keys and strings move into the tree, none is copied.
+    fn table(&mut self, table: Building, style: TableStyle) -> Table {
         Table {
             style,
             entries: table
                 .entries
-                .iter()
+                .into_iter()
                 .filter(|entry| !entry.removed)
                 .map(|entry| Entry {
-                    key: entry.key.name.clone(),
+                    key: entry.key.name,
                     key_span: entry.key.span,
-                    value: self.value(&entry.value),
+                    value: self.value(entry.value),
                 })
                 .collect(),
         }
@@ -842,18 +847,18 @@ impl Lowering<'_> {
         });
     }
 
-    fn value(&mut self, value: &Value) -> Node {
+    fn value(&mut self, value: Value) -> Node {
         let span = value.span;
-        let kind = match &value.kind {
-            ValueKind::String(text) => NodeKind::String(text.clone()),
+        let kind = match value.kind {
+            ValueKind::String(text) => NodeKind::String(text),
             ValueKind::Integer { digits, radix } => {
-                if let Some(message) = integer_wrangler_refuses(digits, *radix) {
+                if let Some(message) = integer_wrangler_refuses(&digits, radix) {
                     self.refuse(span, message);
                 }
-                NodeKind::Number(digits.clone())
+                NodeKind::Number(digits)
             }
-            ValueKind::Float(text) => NodeKind::Number(text.clone()),
-            ValueKind::Bool(value) => NodeKind::Bool(*value),
+            ValueKind::Float(text) => NodeKind::Number(text),
+            ValueKind::Bool(value) => NodeKind::Bool(value),
             ValueKind::Datetime(datetime) => {
                 if datetime.time.and_then(|time| time.second) == Some(60) {
                     self.refuse(span, LEAP_SECOND);
@@ -861,7 +866,7 @@ impl Lowering<'_> {
                 NodeKind::Datetime(datetime.to_string())
             }
             ValueKind::Array { items, .. } => {
-                NodeKind::Array(items.iter().map(|item| self.value(item)).collect())
+                NodeKind::Array(items.into_iter().map(|item| self.value(item)).collect())
             }
             ValueKind::Table(table) => {
                 // A header table has the header's span, an inline table its braces and an
