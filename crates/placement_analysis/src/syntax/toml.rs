@@ -8,7 +8,7 @@
 //! keeps the `DeTable` lowering, and the tests compare both on every corpus file and on every
 //! prefix of them (half-typed files).
 
-use toml_parser::decoder::ScalarKind;
+use toml_parser::decoder::{Encoding, ScalarKind};
 use toml_parser::parser::{Event, EventKind, RecursionGuard, ValidateWhitespace};
 use toml_parser::{ParseError, Source};
 
@@ -361,6 +361,32 @@ fn cannot_extend(type_name: &str, key: &Key) -> ParseError {
     )
 }
 
+/// A bare key as its text, when it is one the reader takes as written (not empty, only
+/// `A-Za-z0-9_-`): the decoder would copy it and report nothing. Most keys are.
+fn verbatim_key(encoding: Option<Encoding>, raw: &str) -> Option<&str> {
+    match encoding {
+        None => (!raw.is_empty()
+            && raw
+                .bytes()
+                .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_'))
+        .then_some(raw),
+        _ => verbatim_basic_string(encoding, raw),
+    }
+}
+
+/// A `"basic string"` as its text, when it has no escape and no character the reader refuses
+/// (the TOML grammar's `basic-unescaped`): the decoder would copy it and report nothing.
+fn verbatim_basic_string(encoding: Option<Encoding>, raw: &str) -> Option<&str> {
+    if encoding != Some(Encoding::BasicString) {
+        return None;
+    }
+    let inner = raw.strip_prefix('"')?.strip_suffix('"')?;
+    inner
+        .bytes()
+        .all(|byte| matches!(byte, b'\t' | b' ' | 0x21 | 0x23..=0x5B | 0x5D..=0x7E | 0x80..))
+        .then_some(inner)
+}
+
 /// Reads the events into tables, with the `toml` crate's rules for what may define or extend
 /// what.
 struct Builder<'e, 'i> {
@@ -437,7 +463,10 @@ impl<'e> Builder<'e, '_> {
     fn decode_key(&mut self, event: &Event) -> Key {
         let mut name = String::new();
         if let Some(raw) = self.source.get(event) {
-            raw.decode_key(&mut name, &mut self.errors);
+            match verbatim_key(event.encoding(), raw.as_str()) {
+                Some(text) => name.push_str(text),
+                None => raw.decode_key(&mut name, &mut self.errors),
+            }
         }
         Key {
             name,
@@ -509,7 +538,13 @@ impl<'e> Builder<'e, '_> {
     fn scalar(&mut self, event: &Event) -> Value {
         let mut decoded = String::new();
         let kind = match self.source.get(event) {
-            Some(raw) => raw.decode_scalar(&mut decoded, &mut self.errors),
+            Some(raw) => match verbatim_basic_string(event.encoding(), raw.as_str()) {
+                Some(text) => {
+                    decoded.push_str(text);
+                    ScalarKind::String
+                }
+                None => raw.decode_scalar(&mut decoded, &mut self.errors),
+            },
             None => ScalarKind::String,
         };
         let kind = match kind {
