@@ -464,7 +464,8 @@ impl<'e> Builder<'e, '_> {
         let mut name = String::new();
         if let Some(raw) = self.source.get(event) {
             match verbatim_key(event.encoding(), raw.as_str()) {
-                Some(text) => name.push_str(text),
+                // Allocated at its size at once (pushing onto an empty string grows it).
+                Some(text) => name = text.to_owned(),
                 None => raw.decode_key(&mut name, &mut self.errors),
             }
         }
@@ -540,7 +541,7 @@ impl<'e> Builder<'e, '_> {
         let kind = match self.source.get(event) {
             Some(raw) => match verbatim_basic_string(event.encoding(), raw.as_str()) {
                 Some(text) => {
-                    decoded.push_str(text);
+                    decoded = text.to_owned();
                     ScalarKind::String
                 }
                 None => raw.decode_scalar(&mut decoded, &mut self.errors),
