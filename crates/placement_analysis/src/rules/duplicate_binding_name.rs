@@ -132,12 +132,16 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     let mut findings: Vec<(Binding<'_>, Binding<'_>, Vec<Option<String>>)> = Vec::new();
     let mut finding_at: FxHashMap<(usize, usize), usize> = FxHashMap::default();
     let sources = sources();
+    // Both reused from scope to scope: a config may have thousands of environments.
+    let mut first: FxHashMap<&str, Binding<'_>> = FxHashMap::default();
+    let mut bindings = Vec::new();
     for scope in &ctx.model.scopes {
-        let mut first: FxHashMap<&str, Binding<'_>> = FxHashMap::default();
-        let mut bindings = scope_bindings(ctx, scope, sources);
+        first.clear();
+        bindings.clear();
+        push_scope_bindings(ctx, scope, sources, &mut bindings);
         // The first in the file is the one kept; the later ones are reported.
         bindings.sort_by_key(|binding| binding.span.start);
-        for binding in bindings {
+        for &binding in &bindings {
             match first.get(binding.name) {
                 None => {
                     first.insert(binding.name, binding);
@@ -303,6 +307,17 @@ fn entry_in<'a>(
 /// Every binding name that applies in `scope`.
 fn scope_bindings<'a>(ctx: &Context<'a>, scope: &Scope<'a>, sources: &Sources) -> Vec<Binding<'a>> {
     let mut bindings = Vec::new();
+    push_scope_bindings(ctx, scope, sources, &mut bindings);
+    bindings
+}
+
+/// [`scope_bindings`], added to `bindings`.
+fn push_scope_bindings<'a>(
+    ctx: &Context<'a>,
+    scope: &Scope<'a>,
+    sources: &Sources,
+    bindings: &mut Vec<Binding<'a>>,
+) {
     for &(key, kind, source) in &sources.kinds {
         let Some(entry) = entry_in(ctx, scope, key, source) else {
             continue;
@@ -344,7 +359,6 @@ fn scope_bindings<'a>(ctx: &Context<'a>, scope: &Scope<'a>, sources: &Sources) -
             }
         }
     }
-    bindings
 }
 
 /// The names a binding value declares, as wrangler reads them: `bindings[].name` of a table
