@@ -1011,6 +1011,25 @@ mod tests {
         }
     }
 
+    /// Keys and strings taken straight from the source (no escape, nothing refused) and those
+    /// next to them that the decoder must still read.
+    #[test]
+    fn keys_and_strings_read_as_written_match_the_detable_reader() {
+        for text in [
+            "a = \"plain\"\nb-c_9 = \"tab\\there\"\n",
+            "a = \"with\ttab and \u{e9}t\u{e9} \u{1f600}\"\n",
+            "a = \"del \u{7f} here\"\nb = \"control \u{1} here\"\n",
+            "a = \"\"\n\"\" = 1\n\"quoted key\" = 2\n'lit' = 'x\\y'\n",
+            "a = \"escaped \\\" quote\"\nb = \"\\u00e9\"\n",
+            "\u{e9} = 1\nk\u{e9}y = 2\n",
+            "a = \"unterminated\nb = \"\n",
+            "[\"env\".e1]\nname = \"\"\"multi\nline\"\"\"\n",
+            "t = { k = \"v\", \"q k\" = \"w\\n\" }\n",
+        ] {
+            assert_same(text, &text.escape_debug());
+        }
+    }
+
     #[test]
     fn redefinitions_and_moves_match_the_detable_reader() {
         for text in [
