@@ -89,7 +89,8 @@ impl Scope<'_> {
         }
     }
 
-    fn inherits(&self, key: &str) -> bool {
+    /// Whether this scope takes the top level's `key` when it does not set it.
+    pub(crate) fn inherits(&self, key: &str) -> bool {
         match self.kind {
             ScopeKind::TopLevel => false,
             ScopeKind::Env(_) => catalog_inherited().contains(key),
