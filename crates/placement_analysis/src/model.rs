@@ -40,6 +40,25 @@ impl ScopeKind {
 pub struct Scope<'a> {
     pub kind: ScopeKind,
     pub table: &'a Table,
+    /// The environments that use what this scope writes itself: its own name (none for the
+    /// top level, whose inheritors depend on the key). Made once, as rules ask for it for
+    /// every key of thousands of environments.
+    own_environments: Rc<[String]>,
+}
+
+impl<'a> Scope<'a> {
+    fn new(kind: ScopeKind, table: &'a Table) -> Self {
+        let own_environments = match &kind {
+            ScopeKind::TopLevel => Rc::from([]),
+            ScopeKind::Env(name) => Rc::from([name.clone()]),
+            ScopeKind::Previews => Rc::from(["previews".to_owned()]),
+        };
+        Self {
+            kind,
+            table,
+            own_environments,
+        }
+    }
 }
 
 impl Scope<'_> {
@@ -70,7 +89,8 @@ impl Scope<'_> {
         }
     }
 
-    fn inherits(&self, key: &str) -> bool {
+    /// Whether this scope takes the top level's `key` when it does not set it.
+    pub(crate) fn inherits(&self, key: &str) -> bool {
         match self.kind {
             ScopeKind::TopLevel => false,
             ScopeKind::Env(_) => catalog_inherited().contains(key),
@@ -103,25 +123,16 @@ pub struct ConfigModel<'a> {
 
 impl<'a> ConfigModel<'a> {
     pub fn new(root: &'a Table) -> Self {
-        let mut scopes = vec![Scope {
-            kind: ScopeKind::TopLevel,
-            table: root,
-        }];
+        let mut scopes = vec![Scope::new(ScopeKind::TopLevel, root)];
         if let Some(previews) = root.get_table("previews") {
-            scopes.push(Scope {
-                kind: ScopeKind::Previews,
-                table: previews,
-            });
+            scopes.push(Scope::new(ScopeKind::Previews, previews));
         }
         if let Some(envs) = root.get_table("env") {
             // A repeated JSON key: wrangler keeps the last one.
             let overridden = envs.overridden_entries();
             for (entry, overridden) in envs.entries.iter().zip(overridden) {
                 if let (false, Some(table)) = (overridden, entry.value.as_table()) {
-                    scopes.push(Scope {
-                        kind: ScopeKind::Env(entry.key.clone()),
-                        table,
-                    });
+                    scopes.push(Scope::new(ScopeKind::Env(entry.key.clone()), table));
                 }
             }
         }
@@ -160,7 +171,7 @@ impl<'a> ConfigModel<'a> {
                     .insert(key.to_owned(), inheritors.clone());
                 inheritors
             }
-            _ => scope.environment().map(str::to_owned).into_iter().collect(),
+            _ => scope.own_environments.clone(),
         }
     }
 }

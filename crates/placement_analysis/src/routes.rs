@@ -8,9 +8,20 @@ use crate::syntax::{Node, NodeKind, TableStyle};
 pub(crate) struct WrittenRoute<'a> {
     /// The key it is written under: `route` or `routes`.
     pub key: &'static str,
-    /// `route` or `routes[2]`, as wrangler names it, in the scope.
-    pub path: String,
+    /// The item's index in `routes`; `None` for `route`.
+    index: Option<usize>,
     pub node: &'a Node,
+}
+
+impl WrittenRoute<'_> {
+    /// `route` or `routes[2]`, as wrangler names it, in the scope. Built only for a message:
+    /// a config may write a route in each of thousands of environments.
+    pub fn path(&self, scope: &Scope<'_>) -> String {
+        match self.index {
+            None => scope.path(self.key),
+            Some(index) => format!("{}[{index}]", scope.path(self.key)),
+        }
+    }
 }
 
 /// The routes of a scope that takes them (the top level and each `[env.NAME]`), in order.
@@ -22,7 +33,7 @@ pub(crate) fn written_routes<'a>(scope: &Scope<'a>) -> Vec<WrittenRoute<'a>> {
     if let Some(route) = scope.table.get("route") {
         routes.push(WrittenRoute {
             key: "route",
-            path: scope.path("route"),
+            index: None,
             node: &route.value,
         });
     }
@@ -30,7 +41,7 @@ pub(crate) fn written_routes<'a>(scope: &Scope<'a>) -> Vec<WrittenRoute<'a>> {
         for (index, node) in items.iter().enumerate() {
             routes.push(WrittenRoute {
                 key: "routes",
-                path: format!("{}[{index}]", scope.path("routes")),
+                index: Some(index),
                 node,
             });
         }

@@ -106,21 +106,19 @@ const CLASHES: &[(&[&str], Clash)] = &[
 
 pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     for scope in &ctx.model.scopes {
-        let environments: Vec<String> =
-            scope.environment().map(str::to_owned).into_iter().collect();
         let shape = scope_shape(&scope.kind);
         // An environment's own `previews` is validated as the top level's is.
         let previews = match scope.kind {
-            ScopeKind::Env(_) => scope
-                .table
-                .get_table("previews")
-                .zip(shape.key("previews").and_then(|key| key.shape().object())),
+            ScopeKind::Env(_) => scope.table.get_table("previews").and_then(|previews| {
+                let shape = shape.key("previews")?.shape().object()?;
+                Some((previews, shape))
+            }),
             _ => None,
         };
         let roots = std::iter::once((scope.table, shape, String::new()))
             .chain(previews.map(|(table, shape)| (table, shape, ".previews".to_owned())));
         for (root, shape, prefix) in roots {
-            check_tables(ctx, sink, scope, (root, shape), &prefix, &environments);
+            check_tables(ctx, sink, scope, (root, shape), &prefix);
         }
     }
 }
@@ -133,9 +131,12 @@ fn check_tables(
     scope: &Scope<'_>,
     (root, shape): (&Table, Shape),
     prefix: &str,
-    environments: &[String],
 ) {
     for (path, clash) in CLASHES {
+        // Most tables have none of the keys: looked for before the catalog is asked.
+        if path.first().is_none_or(|first| root.get(first).is_none()) {
+            continue;
+        }
         // A key wrangler does not take here is ignored, whatever it holds (`previews` has no
         // `vpc_networks` for wrangler, though its schema lists them).
         let taken = path.first().and_then(|first| shape.key(first));
@@ -144,6 +145,8 @@ fn check_tables(
         }
         let mut tables = Vec::new();
         tables_at(root, path, prefix.to_owned(), &mut tables);
+        let environments: Vec<String> =
+            scope.environment().map(str::to_owned).into_iter().collect();
         for (at, table) in tables {
             let Some((first, second, why)) = clash_in(table, clash) else {
                 continue;
@@ -161,7 +164,7 @@ fn check_tables(
                 ),
             )
             .with_help(format!("keep one of `{one}` and `{other}`"))
-            .with_environments(environments)
+            .with_environments(&environments)
             .with_related([Related {
                 file: ctx.path.to_path_buf(),
                 span: first.key_span,

@@ -132,12 +132,17 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     let mut findings: Vec<(Binding<'_>, Binding<'_>, Vec<Option<String>>)> = Vec::new();
     let mut finding_at: FxHashMap<(usize, usize), usize> = FxHashMap::default();
     let sources = sources();
+    let root = entries_by_slot(ctx.model.root, sources);
+    // Both reused from scope to scope: a config may have thousands of environments.
+    let mut first: FxHashMap<&str, Binding<'_>> = FxHashMap::default();
+    let mut bindings = Vec::new();
     for scope in &ctx.model.scopes {
-        let mut first: FxHashMap<&str, Binding<'_>> = FxHashMap::default();
-        let mut bindings = scope_bindings(ctx, scope, sources);
+        first.clear();
+        bindings.clear();
+        push_scope_bindings(scope, (sources, &root), &mut bindings);
         // The first in the file is the one kept; the later ones are reported.
         bindings.sort_by_key(|binding| binding.span.start);
-        for binding in bindings {
+        for &binding in &bindings {
             match first.get(binding.name) {
                 None => {
                     first.insert(binding.name, binding);
@@ -240,17 +245,52 @@ enum Source {
 
 /// Where each scope takes the binding kinds and `secrets` from.
 struct Sources {
+    /// Each binding kind; its index is its slot in [`Slots`].
     kinds: Vec<(&'static str, &'static str, Source)>,
     secrets: Source,
+    /// The slots of each key bindings are written under.
+    slots_of_key: FxHashMap<&'static str, Vec<usize>>,
 }
 
 /// The sources of every binding kind, looked up once per process.
 fn sources() -> &'static Sources {
     static SOURCES: OnceLock<Sources> = OnceLock::new();
-    SOURCES.get_or_init(|| Sources {
-        kinds: binding_sources(),
-        secrets: source_of("secrets"),
+    SOURCES.get_or_init(|| {
+        let kinds = binding_sources();
+        let mut slots_of_key: FxHashMap<&'static str, Vec<usize>> = FxHashMap::default();
+        for (slot, key) in kinds.iter().map(|&(key, _, _)| key).enumerate() {
+            slots_of_key.entry(key).or_default().push(slot);
+        }
+        slots_of_key
+            .entry("secrets")
+            .or_default()
+            .push(SECRETS_SLOT);
+        Sources {
+            kinds,
+            secrets: source_of("secrets"),
+            slots_of_key,
+        }
     })
+}
+
+/// A table's entries under the keys bindings are written under: each binding kind's slot
+/// (its index in [`BINDING_KINDS`]), then `secrets`'s. Found in one pass over the table, as a
+/// config may have thousands of environments that each write few of the 30-odd keys.
+type Slots<'a> = [Option<&'a Entry>; BINDING_KINDS.len() + 1];
+
+const SECRETS_SLOT: usize = BINDING_KINDS.len();
+
+fn entries_by_slot<'a>(table: &'a Table, sources: &Sources) -> Slots<'a> {
+    let mut slots = [None; BINDING_KINDS.len() + 1];
+    // The last of a repeated JSON key is kept, as `Table::get` does.
+    for entry in &table.entries {
+        if let Some(found) = sources.slots_of_key.get(entry.key.as_str()) {
+            for &slot in found {
+                slots[slot] = Some(entry);
+            }
+        }
+    }
+    slots
 }
 
 /// Every binding name that applies in `scope`: the name, where it is written, its kind as
@@ -259,7 +299,9 @@ pub(crate) fn binding_names<'a>(
     ctx: &Context<'a>,
     scope: &Scope<'a>,
 ) -> Vec<(&'a str, Span, &'static str, &'static str)> {
-    scope_bindings(ctx, scope, sources())
+    let sources = sources();
+    let root = entries_by_slot(ctx.model.root, sources);
+    scope_bindings(scope, sources, &root)
         .into_iter()
         .map(|binding| (binding.name, binding.span, binding.kind, binding.key))
         .collect()
@@ -286,25 +328,37 @@ fn binding_sources() -> Vec<(&'static str, &'static str, Source)> {
         .collect()
 }
 
-/// The entry for `key` that applies in `scope`.
+/// The entry that applies in `scope` for the key in `slot`, from the scope's own entries and
+/// the top level's: as `ConfigModel::effective` for an inherited kind.
 fn entry_in<'a>(
-    ctx: &Context<'a>,
     scope: &Scope<'a>,
-    key: &str,
+    (own, root): (&Slots<'a>, &Slots<'a>),
+    (slot, key): (usize, &str),
     source: Source,
 ) -> Option<&'a Entry> {
     match source {
-        Source::TopLevel => ctx.model.root.get(key),
-        Source::Inherited => ctx.model.effective(scope, key),
-        Source::Own => scope.table.get(key),
+        Source::TopLevel => root[slot],
+        Source::Inherited => own[slot].or_else(|| root[slot].filter(|_| scope.inherits(key))),
+        Source::Own => own[slot],
     }
 }
 
-/// Every binding name that applies in `scope`.
-fn scope_bindings<'a>(ctx: &Context<'a>, scope: &Scope<'a>, sources: &Sources) -> Vec<Binding<'a>> {
+/// Every binding name that applies in `scope`; `root` holds the top level's entries.
+fn scope_bindings<'a>(scope: &Scope<'a>, sources: &Sources, root: &Slots<'a>) -> Vec<Binding<'a>> {
     let mut bindings = Vec::new();
-    for &(key, kind, source) in &sources.kinds {
-        let Some(entry) = entry_in(ctx, scope, key, source) else {
+    push_scope_bindings(scope, (sources, root), &mut bindings);
+    bindings
+}
+
+/// [`scope_bindings`], added to `bindings`.
+fn push_scope_bindings<'a>(
+    scope: &Scope<'a>,
+    (sources, root): (&Sources, &Slots<'a>),
+    bindings: &mut Vec<Binding<'a>>,
+) {
+    let own = entries_by_slot(scope.table, sources);
+    for (slot, &(key, kind, source)) in sources.kinds.iter().enumerate() {
+        let Some(entry) = entry_in(scope, (&own, root), (slot, key), source) else {
             continue;
         };
         let value = if key == "queues" {
@@ -328,10 +382,15 @@ fn scope_bindings<'a>(ctx: &Context<'a>, scope: &Scope<'a>, sources: &Sources) -
             });
         });
     }
-    if let Some(required) = entry_in(ctx, scope, "secrets", sources.secrets)
-        .and_then(|entry| entry.value.as_table())
-        .and_then(|secrets| secrets.get("required"))
-        .and_then(|required| required.value.as_array())
+    if let Some(required) = entry_in(
+        scope,
+        (&own, root),
+        (SECRETS_SLOT, "secrets"),
+        sources.secrets,
+    )
+    .and_then(|entry| entry.value.as_table())
+    .and_then(|secrets| secrets.get("required"))
+    .and_then(|required| required.value.as_array())
     {
         for item in required {
             if let Some(name) = item.as_str() {
@@ -344,7 +403,6 @@ fn scope_bindings<'a>(ctx: &Context<'a>, scope: &Scope<'a>, sources: &Sources) -
             }
         }
     }
-    bindings
 }
 
 /// The names a binding value declares, as wrangler reads them: `bindings[].name` of a table

@@ -72,7 +72,7 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
                 format!(
                     "the Custom Domain `{text}` in `{}`{} has {}: wrangler deploy refuses it, \
                      a Custom Domain is a whole host name",
-                    route.path,
+                    route.path(scope),
                     scope.inherited_suffix(&environments),
                     problems.join(" and "),
                 ),

@@ -64,8 +64,6 @@ const ROUTE_FIELDS: &[(&str, &str)] = &[
 pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     for scope in &ctx.model.scopes {
         for route in written_routes(scope) {
-            let environments = ctx.model.environments_using(scope, route.key);
-            let path = &route.path;
             let problems = match &route.node.kind {
                 // `route = ""` is ignored with a warning (PL313); in `routes` it is refused.
                 NodeKind::String(pattern) if pattern.is_empty() && route.key == "routes" => {
@@ -77,6 +75,11 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
                 // Other types are PL004's.
                 _ => Vec::new(),
             };
+            if problems.is_empty() {
+                continue;
+            }
+            let environments = ctx.model.environments_using(scope, route.key);
+            let path = route.path(scope);
             for (span, problem) in problems {
                 sink.report(
                     span,

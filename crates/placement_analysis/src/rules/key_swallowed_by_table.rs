@@ -99,8 +99,10 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     if ctx.format() != Format::Toml {
         return;
     }
-    let sections = Sections::new(ctx.source(), ctx.model.root);
-    let walk = Walk { ctx, sections };
+    let walk = Walk {
+        ctx,
+        sections: std::cell::OnceCell::new(),
+    };
     for entry in &ctx.model.root.entries {
         let shape = Shape::root().child(&entry.key);
         match entry.key.as_str() {
@@ -125,10 +127,11 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
 
 struct Walk<'c, 'a> {
     ctx: &'c Context<'a>,
-    sections: Sections<'a>,
+    /// Built for the first fix that needs it: most configs have nothing to report.
+    sections: std::cell::OnceCell<Sections<'a>>,
 }
 
-impl Walk<'_, '_> {
+impl<'a> Walk<'_, 'a> {
     /// `[env]`: a table of environments, which is itself a table of names.
     fn map_of_scopes(&self, sink: &mut Sink<'_>, env: &Entry, scope: impl Fn(&str) -> ScopeKind) {
         let shape = Shape::root().child("env");
@@ -283,6 +286,11 @@ impl Walk<'_, '_> {
         }
     }
 
+    fn sections(&self) -> &Sections<'a> {
+        self.sections
+            .get_or_init(|| Sections::new(self.ctx.source(), self.ctx.model.root))
+    }
+
     fn scope_table_of(&self, scope: &ScopeKind) -> &Table {
         self.ctx
             .model
@@ -303,7 +311,7 @@ impl Walk<'_, '_> {
             ScopeKind::Env(name) => {
                 let env = ctx.model.root.get_table("env")?.get(name)?;
                 (env.value.as_table()?.style == TableStyle::Header)
-                    .then(|| self.sections.end_of_section_at(env.value.span.start))?
+                    .then(|| self.sections().end_of_section_at(env.value.span.start))?
             }
             ScopeKind::Previews => return None,
         };

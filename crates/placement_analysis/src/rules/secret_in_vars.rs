@@ -160,6 +160,17 @@ fn words(name: &str) -> Vec<String> {
 }
 
 fn is_credential_name(name: &str) -> bool {
+    // The last word is the name's end: an ASCII name that does not end with a credential word
+    // or `KEY` is none, with no need to split it (most names are not; configs may hold
+    // thousands).
+    if name.is_ascii()
+        && !SECRET_WORDS
+            .iter()
+            .chain(&["KEY"])
+            .any(|word| ends_with_ignoring_case(name, word))
+    {
+        return false;
+    }
     let words = words(name);
     if words
         .iter()
@@ -172,6 +183,11 @@ fn is_credential_name(name: &str) -> bool {
         [.., qualifier, last] if last == "KEY" => KEY_QUALIFIERS.contains(&qualifier.as_str()),
         _ => false,
     }
+}
+
+fn ends_with_ignoring_case(name: &str, suffix: &str) -> bool {
+    name.len() >= suffix.len()
+        && name.as_bytes()[name.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
 }
 
 fn is_placeholder(value: &str) -> bool {

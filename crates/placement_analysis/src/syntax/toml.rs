@@ -8,7 +8,7 @@
 //! keeps the `DeTable` lowering, and the tests compare both on every corpus file and on every
 //! prefix of them (half-typed files).
 
-use toml_parser::decoder::ScalarKind;
+use toml_parser::decoder::{Encoding, ScalarKind};
 use toml_parser::parser::{Event, EventKind, RecursionGuard, ValidateWhitespace};
 use toml_parser::{ParseError, Source};
 
@@ -20,7 +20,10 @@ const RECURSION_LIMIT: u32 = 80;
 
 pub(super) fn parse(text: &str) -> ParsedConfig {
     let source = Source::new(text);
-    let tokens = source.lex().into_vec();
+    // About one token for every two bytes of a config; `into_vec` reserves for one in 3.5, and
+    // growing the vector copies it.
+    let mut tokens = Vec::with_capacity(text.len() / 2 + 1);
+    tokens.extend(source.lex());
     let mut events = Vec::with_capacity(tokens.len());
     // Errors of the grammar come first, then those found while building the tree.
     let mut grammar_errors: Vec<ParseError> = Vec::new();
@@ -43,10 +46,7 @@ pub(super) fn parse(text: &str) -> ParsedConfig {
         first_header: None,
         refusals: Vec::new(),
     };
-    let root = lowering.table(&document, TableStyle::Root);
-    // Freed only now, so that the tree the rules walk many times lies together in memory
-    // rather than in the holes the building tables leave.
-    drop(document);
+    let root = lowering.table(document, TableStyle::Root);
     let mut errors: Vec<SyntaxError> = grammar_errors
         .iter()
         .chain(&build_errors)
@@ -180,7 +180,8 @@ struct Key {
 struct Building {
     entries: Vec<Built>,
     /// Positions by key, kept once the table is large (most tables are small enough to scan).
-    positions: Option<std::collections::HashMap<String, usize>>,
+    /// Boxed, as few tables have one and every entry holds a table's worth of space.
+    positions: Option<Box<rustc_hash::FxHashMap<String, usize>>>,
     /// Created by a dotted key or a header's path, not yet defined by a header of its own.
     implicit: bool,
     /// Created or extended by a dotted key.
@@ -292,14 +293,17 @@ impl Building {
     }
 
     fn index_keys(&mut self) {
-        let mut positions = std::collections::HashMap::with_capacity(self.entries.len() * 2);
+        let mut positions = rustc_hash::FxHashMap::with_capacity_and_hasher(
+            self.entries.len() * 2,
+            rustc_hash::FxBuildHasher,
+        );
         for (position, entry) in self.entries.iter().enumerate() {
             if entry.removed {
                 continue;
             }
             positions.entry(entry.key.name.clone()).or_insert(position);
         }
-        self.positions = Some(positions);
+        self.positions = Some(Box::new(positions));
     }
 
     /// The position of `key`'s entry, added first as an implicit table when there is none
@@ -355,6 +359,32 @@ fn cannot_extend(type_name: &str, key: &Key) -> ParseError {
         format!("cannot extend value of type {type_name} with a dotted key"),
         key.span,
     )
+}
+
+/// A bare key as its text, when it is one the reader takes as written (not empty, only
+/// `A-Za-z0-9_-`): the decoder would copy it and report nothing. Most keys are.
+fn verbatim_key(encoding: Option<Encoding>, raw: &str) -> Option<&str> {
+    match encoding {
+        None => (!raw.is_empty()
+            && raw
+                .bytes()
+                .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_'))
+        .then_some(raw),
+        _ => verbatim_basic_string(encoding, raw),
+    }
+}
+
+/// A `"basic string"` as its text, when it has no escape and no character the reader refuses
+/// (the TOML grammar's `basic-unescaped`): the decoder would copy it and report nothing.
+fn verbatim_basic_string(encoding: Option<Encoding>, raw: &str) -> Option<&str> {
+    if encoding != Some(Encoding::BasicString) {
+        return None;
+    }
+    let inner = raw.strip_prefix('"')?.strip_suffix('"')?;
+    inner
+        .bytes()
+        .all(|byte| matches!(byte, b'\t' | b' ' | 0x21 | 0x23..=0x5B | 0x5D..=0x7E | 0x80..))
+        .then_some(inner)
 }
 
 /// Reads the events into tables, with the `toml` crate's rules for what may define or extend
@@ -433,7 +463,11 @@ impl<'e> Builder<'e, '_> {
     fn decode_key(&mut self, event: &Event) -> Key {
         let mut name = String::new();
         if let Some(raw) = self.source.get(event) {
-            raw.decode_key(&mut name, &mut self.errors);
+            match verbatim_key(event.encoding(), raw.as_str()) {
+                // Allocated at its size at once (pushing onto an empty string grows it).
+                Some(text) => name = text.to_owned(),
+                None => raw.decode_key(&mut name, &mut self.errors),
+            }
         }
         Key {
             name,
@@ -505,7 +539,13 @@ impl<'e> Builder<'e, '_> {
     fn scalar(&mut self, event: &Event) -> Value {
         let mut decoded = String::new();
         let kind = match self.source.get(event) {
-            Some(raw) => raw.decode_scalar(&mut decoded, &mut self.errors),
+            Some(raw) => match verbatim_basic_string(event.encoding(), raw.as_str()) {
+                Some(text) => {
+                    decoded = text.to_owned();
+                    ScalarKind::String
+                }
+                None => raw.decode_scalar(&mut decoded, &mut self.errors),
+            },
             None => ScalarKind::String,
         };
         let kind = match kind {
@@ -819,17 +859,18 @@ struct Lowering<'t> {
 }
 
 impl Lowering<'_> {
-    fn table(&mut self, table: &Building, style: TableStyle) -> Table {
+    /// Consumes the built table: its keys and strings move into the tree, none is copied.
+    fn table(&mut self, table: Building, style: TableStyle) -> Table {
         Table {
             style,
             entries: table
                 .entries
-                .iter()
+                .into_iter()
                 .filter(|entry| !entry.removed)
                 .map(|entry| Entry {
-                    key: entry.key.name.clone(),
+                    key: entry.key.name,
                     key_span: entry.key.span,
-                    value: self.value(&entry.value),
+                    value: self.value(entry.value),
                 })
                 .collect(),
         }
@@ -842,18 +883,18 @@ impl Lowering<'_> {
         });
     }
 
-    fn value(&mut self, value: &Value) -> Node {
+    fn value(&mut self, value: Value) -> Node {
         let span = value.span;
-        let kind = match &value.kind {
-            ValueKind::String(text) => NodeKind::String(text.clone()),
+        let kind = match value.kind {
+            ValueKind::String(text) => NodeKind::String(text),
             ValueKind::Integer { digits, radix } => {
-                if let Some(message) = integer_wrangler_refuses(digits, *radix) {
+                if let Some(message) = integer_wrangler_refuses(&digits, radix) {
                     self.refuse(span, message);
                 }
-                NodeKind::Number(digits.clone())
+                NodeKind::Number(digits)
             }
-            ValueKind::Float(text) => NodeKind::Number(text.clone()),
-            ValueKind::Bool(value) => NodeKind::Bool(*value),
+            ValueKind::Float(text) => NodeKind::Number(text),
+            ValueKind::Bool(value) => NodeKind::Bool(value),
             ValueKind::Datetime(datetime) => {
                 if datetime.time.and_then(|time| time.second) == Some(60) {
                     self.refuse(span, LEAP_SECOND);
@@ -861,7 +902,7 @@ impl Lowering<'_> {
                 NodeKind::Datetime(datetime.to_string())
             }
             ValueKind::Array { items, .. } => {
-                NodeKind::Array(items.iter().map(|item| self.value(item)).collect())
+                NodeKind::Array(items.into_iter().map(|item| self.value(item)).collect())
             }
             ValueKind::Table(table) => {
                 // A header table has the header's span, an inline table its braces and an
@@ -962,6 +1003,25 @@ mod tests {
                     assert_same(&text[..at], &format_args!("{} up to {at}", path.display()));
                 }
             }
+        }
+    }
+
+    /// Keys and strings taken straight from the source (no escape, nothing refused) and those
+    /// next to them that the decoder must still read.
+    #[test]
+    fn keys_and_strings_read_as_written_match_the_detable_reader() {
+        for text in [
+            "a = \"plain\"\nb-c_9 = \"tab\\there\"\n",
+            "a = \"with\ttab and \u{e9}t\u{e9} \u{1f600}\"\n",
+            "a = \"del \u{7f} here\"\nb = \"control \u{1} here\"\n",
+            "a = \"\"\n\"\" = 1\n\"quoted key\" = 2\n'lit' = 'x\\y'\n",
+            "a = \"escaped \\\" quote\"\nb = \"\\u00e9\"\n",
+            "\u{e9} = 1\nk\u{e9}y = 2\n",
+            "a = \"unterminated\nb = \"\n",
+            "[\"env\".e1]\nname = \"\"\"multi\nline\"\"\"\n",
+            "t = { k = \"v\", \"q k\" = \"w\\n\" }\n",
+        ] {
+            assert_same(text, &text.escape_debug());
         }
     }
 
