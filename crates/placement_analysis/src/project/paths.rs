@@ -2,10 +2,10 @@
 //! they lead, and what is there. The loader asks the disk once per path; PL325 reports the ones
 //! that lead nowhere.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::model::{ConfigModel, ScopeKind};
+use crate::path_key::PathMap;
 use crate::project::modules::normalize;
 use crate::project::{PathKind, ProjectFiles};
 use crate::syntax::{Entry, Node, Table};
@@ -193,7 +193,7 @@ pub fn resolve(root: &Path, text: &str) -> PathBuf {
 /// What each path of the config is on disk (`None`: nothing there).
 #[derive(Debug, Clone, Default)]
 pub struct PathsOnDisk {
-    kinds: HashMap<PathBuf, Option<PathKind>>,
+    kinds: PathMap<Option<PathKind>>,
 }
 
 impl PathsOnDisk {
@@ -210,12 +210,13 @@ impl PathsOnDisk {
 
 /// Looks up every path of the config once.
 pub fn load(root: &Path, model: &ConfigModel<'_>, files: &dyn ProjectFiles) -> PathsOnDisk {
-    let mut kinds = HashMap::new();
+    let mut kinds = PathMap::default();
     for path in config_paths(model) {
         let resolved = resolve(root, path.text);
-        kinds
-            .entry(resolved)
-            .or_insert_with_key(|resolved| files.kind(resolved));
+        if !kinds.contains_key(&resolved) {
+            let kind = files.kind(&resolved);
+            kinds.insert(resolved, kind);
+        }
     }
     PathsOnDisk { kinds }
 }
