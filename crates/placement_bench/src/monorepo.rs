@@ -18,7 +18,6 @@ use std::time::{Duration, Instant};
 
 use oxc_allocator::Allocator;
 use oxc_parser::Parser;
-use oxc_span::SourceType;
 use placement_analysis::Format;
 use placement_analysis::project::source;
 use placement_analysis::syntax;
@@ -134,9 +133,7 @@ fn parse_file(path: &Path, content: &[u8]) -> bool {
     if !source::is_source_path(path) {
         return false;
     }
-    let source_type = SourceType::from_path(path)
-        .unwrap_or_else(|_| SourceType::mjs())
-        .with_module(true);
+    let source_type = source::source_type_of(path);
     PARSE_ARENA.with(|arena| {
         let mut arena = arena.borrow_mut();
         arena.reset();

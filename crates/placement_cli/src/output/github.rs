@@ -1,10 +1,11 @@
 //! GitHub Actions workflow commands: one `::error`/`::warning`/`::notice` line per diagnostic.
 
 use std::io::Write;
+use std::path::Path;
 
 use placement_analysis::Severity;
 
-use super::{Source, Sources, all_diagnostics};
+use super::{Position, Source, Sources, all_diagnostics};
 use crate::check::CheckRun;
 use crate::paths::display;
 use placement_io::settings::SettingsFailure;
@@ -16,22 +17,16 @@ pub fn write(out: &mut dyn Write, run: &CheckRun, sources: &Sources) -> std::io:
             Severity::Warning => "warning",
             Severity::Info => "notice",
         };
-        let (start, end) = sources.get(&diagnostic.file).range(diagnostic.span);
-        let mut message = diagnostic.message.clone();
-        if let Some(help) = &diagnostic.help {
-            message.push_str("\nhelp: ");
-            message.push_str(help);
-        }
-        writeln!(
+        write_command(
             out,
-            "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",
-            escape_property(&display(&diagnostic.file)),
-            start.line,
-            start.column,
-            end.line,
-            end.column,
-            escape_property(diagnostic.rule.code),
-            escape_data(&message)
+            Annotation {
+                command,
+                file: &diagnostic.file,
+                range: sources.get(&diagnostic.file).range(diagnostic.span),
+                title: diagnostic.rule.code,
+                message: &diagnostic.message,
+                help: diagnostic.help.as_deref(),
+            },
         )?;
     }
     Ok(())
@@ -45,24 +40,51 @@ pub fn write_settings_failure(
 ) -> std::io::Result<()> {
     let source = Source::new(failure.text.as_str());
     for error in &failure.errors {
-        let (start, end) = source.range(error.span);
-        let mut message = error.message.clone();
-        if let Some(help) = &error.help {
-            message.push_str("\nhelp: ");
-            message.push_str(help);
-        }
-        writeln!(
+        write_command(
             out,
-            "::error file={},line={},col={},endLine={},endColumn={},title=placement-lint settings::{}",
-            escape_property(&display(&failure.path)),
-            start.line,
-            start.column,
-            end.line,
-            end.column,
-            escape_data(&message)
+            Annotation {
+                command: "error",
+                file: &failure.path,
+                range: source.range(error.span),
+                title: "placement-lint settings",
+                message: &error.message,
+                help: error.help.as_deref(),
+            },
         )?;
     }
     Ok(())
+}
+
+/// One workflow command's parts.
+struct Annotation<'a> {
+    command: &'static str,
+    file: &'a Path,
+    range: (Position, Position),
+    title: &'a str,
+    message: &'a str,
+    help: Option<&'a str>,
+}
+
+/// Writes `annotation` as one line, its help on a second line of the message.
+fn write_command(out: &mut dyn Write, annotation: Annotation<'_>) -> std::io::Result<()> {
+    let (start, end) = annotation.range;
+    let mut message = annotation.message.to_owned();
+    if let Some(help) = annotation.help {
+        message.push_str("\nhelp: ");
+        message.push_str(help);
+    }
+    writeln!(
+        out,
+        "::{} file={},line={},col={},endLine={},endColumn={},title={}::{}",
+        annotation.command,
+        escape_property(&display(annotation.file)),
+        start.line,
+        start.column,
+        end.line,
+        end.column,
+        escape_property(annotation.title),
+        escape_data(&message)
+    )
 }
 
 fn escape_data(text: &str) -> String {

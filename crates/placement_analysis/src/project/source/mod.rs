@@ -40,13 +40,18 @@ thread_local! {
     static ALLOCATOR: RefCell<Allocator> = RefCell::new(Allocator::default());
 }
 
+/// How oxc parses the source at `path`: its extension picks JavaScript, TypeScript or JSX, and
+/// it is a module (Workers are ES modules or service-worker scripts; both parse as modules).
+pub fn source_type_of(path: &Path) -> SourceType {
+    SourceType::from_path(path)
+        .unwrap_or_else(|_| SourceType::mjs())
+        .with_module(true)
+}
+
 /// Parses `text` (named `path`, whose extension picks JavaScript, TypeScript or JSX) and
 /// extracts its facts. Never fails: a syntax error is recorded in the facts.
 pub fn analyze(path: &Path, text: &str) -> SourceFacts {
-    let source_type = SourceType::from_path(path)
-        .unwrap_or_else(|_| SourceType::mjs())
-        // Workers are ES modules or service-worker scripts; both parse as modules.
-        .with_module(true);
+    let source_type = source_type_of(path);
     ALLOCATOR.with(|cell| {
         let mut allocator = cell.borrow_mut();
         allocator.reset();
