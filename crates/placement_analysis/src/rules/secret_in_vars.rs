@@ -160,14 +160,15 @@ fn words(name: &str) -> Vec<String> {
 }
 
 fn is_credential_name(name: &str) -> bool {
-    // The last word is the name's end: an ASCII name that does not end with a credential word
-    // or `KEY` is none, with no need to split it (most names are not; configs may hold
-    // thousands).
+    // The last word is the name's end, separators after it aside: an ASCII name that does not
+    // end with a credential word or `KEY` is none, with no need to split it (most names are
+    // not; configs may hold thousands).
+    let end = name.trim_end_matches(['_', '-', '.', ' ']);
     if name.is_ascii()
         && !SECRET_WORDS
             .iter()
             .chain(&["KEY"])
-            .any(|word| ends_with_ignoring_case(name, word))
+            .any(|word| ends_with_ignoring_case(end, word))
     {
         return false;
     }
@@ -252,6 +253,9 @@ mod tests {
             "OAUTH_CLIENT_SECRET",
             "SMTP_PASSWD",
             "GOOGLE_CREDENTIALS",
+            // Separators after the last word do not end it.
+            "DB_PASSWORD_",
+            "api.token.",
         ] {
             assert!(is_credential_name(name), "{name}");
         }
