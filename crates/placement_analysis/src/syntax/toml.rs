@@ -266,6 +266,16 @@ impl Building {
         position
     }
 
+    /// Adds `key = value` unless the table has `key` already: then it is a duplicate key, and
+    /// the first value stays.
+    fn push_new(&mut self, key: Key, value: Value, errors: &mut Vec<ParseError>) {
+        if self.position(&key.name).is_some() {
+            errors.push(duplicate_key(&key));
+        } else {
+            self.push(key, value);
+        }
+    }
+
     /// Takes an entry out, keeping the order of the others; in constant time, as a document may
     /// name thousands of tables this way (`[env.a.vars]` before `[env.a]`).
     fn remove(&mut self, position: usize) -> Built {
@@ -664,12 +674,7 @@ fn inline_key_value(
         errors.push(duplicate_key(&key));
         return;
     }
-    match parent.position(&key.name) {
-        Some(_) => errors.push(duplicate_key(&key)),
-        None => {
-            parent.push(key, value);
-        }
-    }
+    parent.push_new(key, value, errors);
 }
 
 /// The table a dotted key's path names inside an inline table, created as needed.
@@ -714,12 +719,7 @@ impl Document {
             errors.push(duplicate_key(&key));
             return;
         }
-        match parent.position(&key.name) {
-            Some(_) => errors.push(duplicate_key(&key)),
-            None => {
-                parent.push(key, value);
-            }
-        }
+        parent.push_new(key, value, errors);
     }
 
     /// Puts the table read under the current header into the tree.
