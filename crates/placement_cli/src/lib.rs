@@ -127,9 +127,16 @@ pub fn run_check(args: &CheckArgs) -> Result<u8, CliError> {
         mode,
         write: !args.diff && args.stdin_filename.is_none(),
     };
+    // With --fix on standard input, standard output carries the fixed text: nothing else may
+    // go there, not even GitHub annotations of settings errors.
+    let fixed_text_on_stdout = args.stdin_filename.is_some() && args.fix;
+    let settings_errors_format = match args.output_format {
+        OutputFormat::Github if fixed_text_on_stdout => OutputFormat::Concise,
+        format => format,
+    };
     let mut stdin_input = None;
     let run = match &args.stdin_filename {
-        Some(path) => match stdin::check(path, &cwd, &resolver, fix, args.output_format)? {
+        Some(path) => match stdin::check(path, &cwd, &resolver, fix, settings_errors_format)? {
             Ok(stdin::StdinRun { run, input }) => {
                 stdin_input = Some(input);
                 run
@@ -166,9 +173,7 @@ pub fn run_check(args: &CheckArgs) -> Result<u8, CliError> {
     if args.add_suppressions {
         return suppress::add(&run);
     }
-    // With --fix on standard input, standard output carries the fixed text: the report goes to
-    // standard error.
-    let fixed_text_on_stdout = args.stdin_filename.is_some() && args.fix;
+    // With --fix on standard input, the report goes to standard error.
     let mut out: Box<dyn Write> = if fixed_text_on_stdout {
         Box::new(std::io::stderr().lock())
     } else {

@@ -217,6 +217,27 @@ fn errors_in_settings_follow_the_output_format() {
          settings::unknown rule `selectt` (a `[rules]` key is one rule's code or name)%0Ahelp: run \
          `placement-lint rules` for the list\n"
     );
+    // With --fix on standard input, stdout is the fixed text's: the errors go to stderr.
+    let output = run_in(
+        root,
+        &[
+            "check",
+            "--output-format",
+            "github",
+            "--fix",
+            "--stdin-filename",
+            "api/wrangler.toml",
+        ],
+    );
+    assert_eq!(output.status, 2);
+    assert!(output.stdout.is_empty(), "{}", output.transcript());
+    assert!(
+        output
+            .stderr
+            .starts_with("placement-lint.toml:2:9: error[settings] the level of `PL003`"),
+        "{}",
+        output.transcript()
+    );
 }
 
 #[test]
