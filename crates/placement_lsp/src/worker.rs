@@ -94,8 +94,8 @@ struct Analysis {
 
 /// A config's text and its parse, kept by the project's worker between analyses: after an edit
 /// inside a string value the next parse is a patch of this one (`syntax::reparse`), not a parse
-/// of the whole file. Costs the text and its tree (about 11 MB for a 1.2 MB config of 10,000
-/// sections) for each project whose config is analysed.
+/// of the whole file. Costs the text and its tree for each project whose config is analysed:
+/// 1.2 MB and 9.5 MB for the 1.2 MB config of 10,000 `[env.*]` sections (`analysis_phases`).
 struct ParsedText {
     text: String,
     parsed: ParsedConfig,
@@ -357,6 +357,35 @@ fn relative_display(path: &Path, base: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Whatever the previous text was (another format, a text read from the disk since, an edit
+    /// outside any string), the parse is the text's own.
+    #[test]
+    fn a_kept_parse_gives_the_texts_own_parse() {
+        let toml = Path::new("/p/wrangler.toml");
+        let json = Path::new("/p/wrangler.json");
+        let kept = |text: &str, path: &Path| Some(ParsedText::parse(None, text.to_owned(), path));
+        for (previous, path, text) in [
+            (kept("name = \"a\"\n", toml), toml, "name = \"ab\"\n"),
+            (
+                kept("name = \"a\"\n", toml),
+                toml,
+                "name = \"a\"\nmain = 1\n",
+            ),
+            (kept("name = \"a\"\n", toml), toml, "name = \"a\"\n"),
+            (kept("{\"name\": \"a\"}", json), toml, "{\"name\": \"ab\"}"),
+            (kept("{\"name\": \"a\"}", json), json, "{\"name\": \"ab\"}"),
+            (None, json, "{\"name\": \"ab\"}"),
+        ] {
+            let parsed = ParsedText::parse(previous, text.to_owned(), path);
+            assert_eq!(parsed.text, text);
+            assert_eq!(
+                parsed.parsed,
+                syntax::parse(text, format_of(path)),
+                "{text}"
+            );
+        }
+    }
 
     #[test]
     fn relative_display_walks_up() {

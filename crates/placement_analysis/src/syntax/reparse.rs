@@ -661,7 +661,10 @@ mod tests {
                 }
             }
         }
-        eprintln!("{taken} taken, {expected_and_taken} expected and taken, {left} left");
+        eprintln!(
+            "{} files: {taken} taken, {expected_and_taken} expected and taken, {left} left",
+            files.len()
+        );
         assert!(
             expected_and_taken > 10_000,
             "{expected_and_taken} expected fast edits"
