@@ -97,6 +97,18 @@ pub fn check_project_with(
     analyze_config(path, text, Some(files), inputs)
 }
 
+/// [`check_project_with`] on a config already parsed (`parsed` must be `text`'s parse in the
+/// format of `path`): the server keeps the parse of the text it last analysed.
+pub fn check_project_parsed(
+    path: &Path,
+    text: &str,
+    parsed: &syntax::ParsedConfig,
+    files: &dyn ProjectFiles,
+    inputs: Inputs,
+) -> Vec<Diagnostic> {
+    analyze_parsed(path, text, parsed, Some(files), inputs)
+}
+
 /// What the analysis takes from outside the config and its files. The analysis reads no clock:
 /// the front ends pass today's date, tests a fixed one, so results are reproducible.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -115,6 +127,17 @@ fn analyze_config(
     inputs: Inputs,
 ) -> Vec<Diagnostic> {
     let parsed = syntax::parse(text, format_of(path));
+    analyze_parsed(path, text, &parsed, files, inputs)
+}
+
+/// Everything after the parse: model → project → context → rules → suppressions.
+fn analyze_parsed(
+    path: &Path,
+    text: &str,
+    parsed: &syntax::ParsedConfig,
+    files: Option<&dyn ProjectFiles>,
+    inputs: Inputs,
+) -> Vec<Diagnostic> {
     let lines = LineIndex::new(text);
 
     let model = ConfigModel::new(&parsed.root);
@@ -127,7 +150,7 @@ fn analyze_config(
         path,
         text,
         lines: &lines,
-        parsed: &parsed,
+        parsed,
         model: &model,
         placements: &placements,
         deployments: &deployments,

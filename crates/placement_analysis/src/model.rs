@@ -62,6 +62,12 @@ impl<'a> Scope<'a> {
 }
 
 impl Scope<'_> {
+    /// The environments that use what this scope writes itself: its own name (none for the
+    /// top level).
+    pub(crate) fn own_environments(&self) -> Rc<[String]> {
+        self.own_environments.clone()
+    }
+
     /// The environment name used in diagnostics (`None` for the top level).
     pub fn environment(&self) -> Option<&str> {
         match &self.kind {

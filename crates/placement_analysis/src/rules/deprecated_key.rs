@@ -96,7 +96,7 @@ impl<'a> Visitor<'a> for DeprecatedKeys<'_, '_, 'a> {
                 ),
             )
             .with_help(help)
-            .with_environments(at.environments);
+            .with_environments(&at.environments());
         // Exact: the replacement takes this value as it is, and is not written yet.
         let exact = replacement.filter(|new_name| {
             table.get(new_name).is_none()

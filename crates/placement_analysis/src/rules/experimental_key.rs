@@ -76,7 +76,7 @@ impl<'a> Visitor<'a> for ExperimentalKeys<'_, '_, 'a> {
                 ),
             )
             .with_help("expect it to change without notice in a wrangler release")
-            .with_environments(at.environments);
+            .with_environments(&at.environments());
     }
 }
 

@@ -85,7 +85,7 @@ impl<'a> Visitor<'a> for MissingKeys<'_> {
                 ),
             )
             .with_help("add at least one item")
-            .with_environments(at.environments);
+            .with_environments(&at.environments());
     }
 
     fn object(&mut self, at: &At<'_, 'a>, span: Option<Span>, table: &'a Table, shape: Shape) {
@@ -125,7 +125,7 @@ impl<'a> Visitor<'a> for MissingKeys<'_> {
                     ),
                 )
                 .with_help(format!("add `{name}`"))
-                .with_environments(at.environments);
+                .with_environments(&at.environments());
         }
     }
 }
@@ -173,7 +173,7 @@ fn check_choice(sink: &mut Sink<'_>, at: &At<'_, '_>, span: Span, table: &Table,
     };
     sink.report(span, message)
         .with_help(format!("set one of {listed}"))
-        .with_environments(at.environments);
+        .with_environments(&at.environments());
 }
 
 /// When `table` (of `shape`) has none of the fields of which wrangler requires one with its

@@ -75,7 +75,7 @@ impl<'a> Visitor<'a> for RemovedKeys<'_, '_, 'a> {
                 ),
             )
             .with_help(format!("remove `{}`", entry.key))
-            .with_environments(at.environments)
+            .with_environments(&at.environments())
             .with_fix(fix);
     }
 }

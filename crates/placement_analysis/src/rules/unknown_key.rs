@@ -98,7 +98,7 @@ impl<'a> Visitor<'a> for UnknownKeysVisitor<'_, '_, 'a> {
                 ),
             )
             .with_help("remove it, or set it where wrangler reads it")
-            .with_environments(at.environments);
+            .with_environments(&at.environments());
     }
 
     fn unknown_key(&mut self, at: &At<'_, 'a>, table: &'a Table, index: usize, shape: Shape) {
@@ -167,7 +167,7 @@ impl<'a> Visitor<'a> for UnknownKeysVisitor<'_, '_, 'a> {
             .sink
             .report(entry.key_span, message)
             .with_help(help)
-            .with_environments(at.environments);
+            .with_environments(&at.environments());
         if shape.unknown_keys() == UnknownKeys::Refused {
             diagnostic.severity = Severity::Error;
         }

@@ -217,7 +217,7 @@ impl<'a> Visitor<'a> for WrongTypes<'_> {
             .sink
             .report(node.span, message)
             .with_help(type_help(node, shape, &path))
-            .with_environments(at.environments);
+            .with_environments(&at.environments());
         if !refused {
             diagnostic.severity = Severity::Warning;
         }
@@ -250,7 +250,7 @@ fn check_enum(sink: &mut Sink<'_>, at: &At<'_, '_>, node: &Node, text: &str, sha
     let diagnostic = sink
         .report(node.span, message)
         .with_help(format!("use one of {expected}"))
-        .with_environments(at.environments);
+        .with_environments(&at.environments());
     if !shape.enum_is_checked() {
         diagnostic.severity = Severity::Warning;
     }
