@@ -2,6 +2,7 @@
 //! it reports ([`Sink`]).
 
 use std::path::Path;
+use std::sync::OnceLock;
 
 use crate::date::Date;
 use crate::diagnostic::{Applicability, Diagnostic, Fix};
@@ -13,6 +14,7 @@ use crate::project::deployments::Deployment;
 use crate::rule::Rule;
 use crate::span::{LineIndex, Span};
 use crate::syntax::{Format, ParsedConfig, Table};
+use crate::value_sites::ValueScope;
 
 /// Everything known about the config being checked, shared by every rule.
 pub struct Context<'a> {
@@ -30,6 +32,9 @@ pub struct Context<'a> {
     pub project: Option<&'a Project>,
     /// Today's UTC date, when the caller gave one ([`crate::Inputs`]).
     pub today: Option<Date>,
+    /// Facts several rules share, each listed on the first asking
+    /// (the scopes the value rules go through).
+    pub(crate) value_scopes: OnceLock<Vec<ValueScope<'a>>>,
 }
 
 impl<'a> Context<'a> {

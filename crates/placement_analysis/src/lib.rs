@@ -156,6 +156,7 @@ fn analyze_parsed(
         deployments: &deployments,
         project: project.as_ref(),
         today: inputs.today,
+        value_scopes: std::sync::OnceLock::new(),
     };
 
     let mut diagnostics = Vec::new();

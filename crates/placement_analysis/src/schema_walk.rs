@@ -4,7 +4,7 @@
 //! what is where; it runs once for all of them ([`walk_with_rules`]). The walk is linear in the
 //! size of the config.
 
-use std::rc::Rc;
+use std::sync::Arc;
 
 use crate::context::{Context, Sink};
 use crate::diagnostic::Diagnostic;
@@ -33,7 +33,7 @@ impl At<'_, '_> {
     /// environments that inherit its top-level key. Asked only when a rule reports: listing
     /// the inheritors of every top-level key of a config with thousands of environments costs
     /// more than the walk.
-    pub fn environments(&self) -> Rc<[String]> {
+    pub fn environments(&self) -> Arc<[String]> {
         match (&self.scope.kind, self.steps.first()) {
             (ScopeKind::TopLevel, Some(Step::Key(key))) => {
                 self.model.environments_using(self.scope, key)
