@@ -20,7 +20,9 @@ use crate::value_sites::ValueScope;
 pub struct Context<'a> {
     pub path: &'a Path,
     pub text: &'a str,
-    pub lines: &'a LineIndex,
+    /// The config's line index, built when first asked for (a fix's edit, a suppression
+    /// comment): most checks need none, and a large config takes a while to index.
+    pub(crate) lines: &'a OnceLock<LineIndex>,
     pub parsed: &'a ParsedConfig,
     pub model: &'a ConfigModel<'a>,
     /// Every `placement` written in the file, with the environments that use it.
@@ -42,10 +44,15 @@ impl<'a> Context<'a> {
         self.parsed.format
     }
 
+    /// The config's line index.
+    pub fn lines(&self) -> &'a LineIndex {
+        self.lines.get_or_init(|| LineIndex::new(self.text))
+    }
+
     pub fn source(&self) -> TextLines<'a> {
         TextLines {
             text: self.text,
-            lines: self.lines,
+            lines: self.lines(),
         }
     }
 

@@ -138,7 +138,7 @@ fn analyze_parsed(
     files: Option<&dyn ProjectFiles>,
     inputs: Inputs,
 ) -> Vec<Diagnostic> {
-    let lines = LineIndex::new(text);
+    let lines = std::sync::OnceLock::new();
 
     let model = ConfigModel::new(&parsed.root);
     let placements = PlacementSite::collect(&model);

@@ -152,7 +152,8 @@ impl<'a> ConfigModel<'a> {
         scope
             .table
             .get(key)
-            .or_else(|| scope.inherits(key).then(|| self.root.get(key)).flatten())
+            // The top level's few keys before the catalog's lookup.
+            .or_else(|| self.root.get(key).filter(|_| scope.inherits(key)))
     }
 
     /// The environments that use the `key` written in `scope`: the scope itself (unless it is

@@ -12,7 +12,7 @@ use crate::model::{ConfigModel, Scope, ScopeKind};
 use crate::rule::Rule;
 use crate::schema::{Key, Shape};
 use crate::span::Span;
-use crate::syntax::{Entry, Node, NodeKind, Table, TableStyle};
+use crate::syntax::{Entry, Node, NodeKind, Table};
 
 /// One step of a path below a scope's table.
 #[derive(Debug, Clone, Copy)]
@@ -262,17 +262,8 @@ impl<'a, V: Visitor<'a>> Walker<'_, 'a, V> {
             self.visitor.object(at!(self), span, table, shape);
         }
         let at_scope_root = self.steps.is_empty();
-        // A repeated JSON key: wrangler keeps the last one. Only a JSON object can repeat a
-        // key (TOML reports and drops a duplicate): no list is made for the others.
-        let overridden = (table.style == TableStyle::Object && table.entries.len() > 1)
-            .then(|| table.overridden_entries());
-        for (index, entry) in table.entries.iter().enumerate() {
-            if overridden
-                .as_ref()
-                .is_some_and(|overridden| overridden[index])
-            {
-                continue;
-            }
+        // A repeated JSON key: wrangler keeps the last one.
+        for (index, entry) in table.kept_entries() {
             self.steps.push(Step::Key(&entry.key));
             match shape.key(&entry.key) {
                 Some(key) => {
