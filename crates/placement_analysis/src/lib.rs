@@ -32,7 +32,6 @@ pub mod wording;
 pub mod workers;
 
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use model::ConfigModel;
 use placement::PlacementSite;
@@ -139,19 +138,6 @@ fn analyze_parsed(
     files: Option<&dyn ProjectFiles>,
     inputs: Inputs,
 ) -> Vec<Diagnostic> {
-    let two_threads = text.len() >= PARALLEL_RULES_FROM;
-    analyze_parsed_on(path, text, parsed, files, inputs, two_threads)
-}
-
-/// [`analyze_parsed`], with the rules on one thread or two (the same diagnostics either way).
-fn analyze_parsed_on(
-    path: &Path,
-    text: &str,
-    parsed: &syntax::ParsedConfig,
-    files: Option<&dyn ProjectFiles>,
-    inputs: Inputs,
-    two_threads: bool,
-) -> Vec<Diagnostic> {
     let lines = std::sync::OnceLock::new();
 
     let model = ConfigModel::new(&parsed.root);
@@ -173,67 +159,15 @@ fn analyze_parsed_on(
         value_scopes: std::sync::OnceLock::new(),
     };
 
-    let mut diagnostics = if !two_threads {
-        let mut diagnostics = Vec::new();
-        for (rule, check) in rules::alone() {
-            check(&context, &mut Sink::new(rule, path, &mut diagnostics));
-        }
-        schema_walk::walk_with_rules(&context, rules::schema_walk_visitors(), &mut diagnostics);
-        diagnostics
-    } else {
-        run_rules_on_two_threads(&context)
-    };
+    let mut diagnostics = Vec::new();
+    for (rule, check) in rules::alone() {
+        check(&context, &mut Sink::new(rule, path, &mut diagnostics));
+    }
+    schema_walk::walk_with_rules(&context, rules::schema_walk_visitors(), &mut diagnostics);
 
     suppression::apply(&mut diagnostics, &context);
     sort_diagnostics(&mut diagnostics);
     diagnostics
-}
-
-/// The size of config text from which its rules run on two threads. The rules go through
-/// every scope, each in turn: a config with thousands of environments takes milliseconds, which
-/// a language server spends on each edit. Smaller configs (nearly all) stay on one thread, so
-/// that the CLI, which checks configs in parallel already, pays no thread for them.
-const PARALLEL_RULES_FROM: usize = 128 * 1024;
-
-/// Runs the rules alone and the schema walk as tasks that two threads take in turn, then puts
-/// their diagnostics in the order one thread would have produced them.
-fn run_rules_on_two_threads(context: &Context<'_>) -> Vec<Diagnostic> {
-    let alone: Vec<_> = rules::alone().collect();
-    let tasks = alone.len() + 1;
-    // The schema walk, the longest task, is taken first, so that the threads end together.
-    let run = |task: usize, found: &mut Vec<Diagnostic>| match task.checked_sub(1) {
-        None => schema_walk::walk_with_rules(context, rules::schema_walk_visitors(), found),
-        Some(index) => {
-            let (rule, check) = alone[index];
-            check(context, &mut Sink::new(rule, context.path, found));
-        }
-    };
-    let next = AtomicUsize::new(0);
-    let work = || {
-        let mut done = Vec::new();
-        loop {
-            let task = next.fetch_add(1, Ordering::Relaxed);
-            if task >= tasks {
-                break done;
-            }
-            let mut found = Vec::new();
-            run(task, &mut found);
-            done.push((task, found));
-        }
-    };
-    let mut done = std::thread::scope(|threads| {
-        let helper = threads.spawn(work);
-        let mut done = work();
-        done.extend(
-            helper
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-        );
-        done
-    });
-    // One thread's order: the rules alone in code order, then the schema walk.
-    done.sort_by_key(|&(task, _)| if task == 0 { tasks } else { task });
-    done.into_iter().flat_map(|(_, found)| found).collect()
 }
 
 /// Orders diagnostics by file, position and code, the order every output uses.
@@ -246,42 +180,4 @@ pub fn sort_diagnostics(diagnostics: &mut [Diagnostic]) {
             b.rule.code,
         ))
     });
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::fmt::Write as _;
-
-    /// The rules on two threads give exactly what they give on one: the same diagnostics of
-    /// many rules, in the same order, on a config large enough to be checked on two.
-    #[test]
-    fn two_threads_report_what_one_thread_does() {
-        let mut text = String::from(
-            "name = \"api\"\nmain = \"src/index.js\"\ncompatibility_date = \"2025-13-01\"\n\
-             node_compat = true\n[vars]\nA = \"1\"\n",
-        );
-        for index in 0..1_500 {
-            let _ = write!(
-                text,
-                "[env.e{index}]\nname = \"api {index}\"\nroute = \"\"\nworkers_dev = \"no\"\n\
-                 unknown_field = 1\nkv_namespaces = [{{ binding = \"B\", id = \"1\" }}, \
-                 {{ binding = \"B\", id = \"2\" }}]\nvars = {{ ORIGIN = \"{index}\" }}\n\
-                 [env.e{index}.placement]\nmode = \"fast\"\n"
-            );
-        }
-        assert!(text.len() >= PARALLEL_RULES_FROM);
-        let path = Path::new("wrangler.toml");
-        let parsed = syntax::parse(&text, Format::Toml);
-        let check = |two_threads| {
-            analyze_parsed_on(path, &text, &parsed, None, Inputs::default(), two_threads)
-        };
-        let one = check(false);
-        let codes: std::collections::BTreeSet<_> = one.iter().map(|d| d.rule.code).collect();
-        assert!(
-            codes.len() >= 6,
-            "too few rules fired to compare: {codes:?}"
-        );
-        assert_eq!(check(true), one);
-    }
 }
