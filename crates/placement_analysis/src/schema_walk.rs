@@ -85,8 +85,28 @@ impl At<'_, '_> {
     }
 }
 
+/// Which [`Visitor`] methods a visitor does something in: the walk calls only those (it calls
+/// them for every value of every scope, tens of thousands of times in a large config).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Visits {
+    pub value: bool,
+    pub object: bool,
+    pub known_key: bool,
+    pub unknown_key: bool,
+}
+
 /// What a schema rule looks at; every method has a default that does nothing.
 pub(crate) trait Visitor<'a> {
+    /// The methods this visitor implements (all of them, unless it says otherwise).
+    fn visits(&self) -> Visits {
+        Visits {
+            value: true,
+            object: true,
+            known_key: true,
+            unknown_key: true,
+        }
+    }
+
     /// A value and the catalog's shape for its place (before its contents are walked).
     fn value(&mut self, _at: &At<'_, 'a>, _node: &'a Node, _shape: Shape) {}
     /// An object whose shape lists its keys (before its entries are walked), written at `span`
@@ -112,19 +132,44 @@ pub(crate) trait Visitor<'a> {
 pub(crate) type MakeVisitor =
     for<'c, 'a> fn(&'c Context<'a>, Sink<'c>) -> Box<dyn Visitor<'a> + 'c>;
 
-/// Every visitor of one walk, called in turn at each place.
-struct Visitors<'v, 'a>(Vec<Box<dyn Visitor<'a> + 'v>>);
+/// Every visitor of one walk, called in turn at each place, each only for the methods it
+/// implements.
+struct Visitors<'v, 'a> {
+    all: Vec<Box<dyn Visitor<'a> + 'v>>,
+    /// For each method, the indexes in `all` of the visitors implementing it, in order.
+    value: Vec<usize>,
+    object: Vec<usize>,
+    known_key: Vec<usize>,
+    unknown_key: Vec<usize>,
+}
+
+impl<'v, 'a> Visitors<'v, 'a> {
+    fn new(all: Vec<Box<dyn Visitor<'a> + 'v>>) -> Self {
+        let visiting = |method: fn(Visits) -> bool| -> Vec<usize> {
+            (0..all.len())
+                .filter(|&index| method(all[index].visits()))
+                .collect()
+        };
+        Self {
+            value: visiting(|visits| visits.value),
+            object: visiting(|visits| visits.object),
+            known_key: visiting(|visits| visits.known_key),
+            unknown_key: visiting(|visits| visits.unknown_key),
+            all,
+        }
+    }
+}
 
 impl<'a> Visitor<'a> for Visitors<'_, 'a> {
     fn value(&mut self, at: &At<'_, 'a>, node: &'a Node, shape: Shape) {
-        for visitor in &mut self.0 {
-            visitor.value(at, node, shape);
+        for &index in &self.value {
+            self.all[index].value(at, node, shape);
         }
     }
 
     fn object(&mut self, at: &At<'_, 'a>, span: Option<Span>, table: &'a Table, shape: Shape) {
-        for visitor in &mut self.0 {
-            visitor.object(at, span, table, shape);
+        for &index in &self.object {
+            self.all[index].object(at, span, table, shape);
         }
     }
 
@@ -136,14 +181,14 @@ impl<'a> Visitor<'a> for Visitors<'_, 'a> {
         key: Key,
         parent: Shape,
     ) {
-        for visitor in &mut self.0 {
-            visitor.known_key(at, table, index, key, parent);
+        for &visitor in &self.known_key {
+            self.all[visitor].known_key(at, table, index, key, parent);
         }
     }
 
     fn unknown_key(&mut self, at: &At<'_, 'a>, table: &'a Table, index: usize, shape: Shape) {
-        for visitor in &mut self.0 {
-            visitor.unknown_key(at, table, index, shape);
+        for &visitor in &self.unknown_key {
+            self.all[visitor].unknown_key(at, table, index, shape);
         }
     }
 }
@@ -161,7 +206,7 @@ pub(crate) fn walk_with_rules(
         .zip(&mut found)
         .map(|((rule, make), found)| make(ctx, Sink::new(rule, ctx.path, found)))
         .collect();
-    walk(ctx, &mut Visitors(visitors));
+    walk(ctx, &mut Visitors::new(visitors));
     diagnostics.extend(found.into_iter().flatten());
 }
 

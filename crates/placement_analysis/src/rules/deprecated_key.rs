@@ -3,7 +3,7 @@ use crate::diagnostic::{Applicability, Fix};
 use crate::edits::rename_key;
 use crate::rule::{FixAvailability, declare_rule};
 use crate::schema::{Key, Shape, Status, Types};
-use crate::schema_walk::{At, Visitor};
+use crate::schema_walk::{At, Visitor, Visits};
 use crate::syntax::Table;
 
 declare_rule! {
@@ -65,6 +65,13 @@ struct DeprecatedKeys<'c, 's, 'a> {
 }
 
 impl<'a> Visitor<'a> for DeprecatedKeys<'_, '_, 'a> {
+    fn visits(&self) -> Visits {
+        Visits {
+            known_key: true,
+            ..Visits::default()
+        }
+    }
+
     fn known_key(
         &mut self,
         at: &At<'_, 'a>,

@@ -1,7 +1,7 @@
 use crate::context::{Context, Sink};
 use crate::rule::{FixAvailability, declare_rule};
 use crate::schema::{Key, Shape, Status, Types};
-use crate::schema_walk::{At, Visitor};
+use crate::schema_walk::{At, Visitor, Visits};
 use crate::span::Span;
 use crate::syntax::{Node, NodeKind, Table};
 use crate::value_sites::is_durable_object_container;
@@ -66,6 +66,14 @@ struct MissingKeys<'s> {
 }
 
 impl<'a> Visitor<'a> for MissingKeys<'_> {
+    fn visits(&self) -> Visits {
+        Visits {
+            value: true,
+            object: true,
+            ..Visits::default()
+        }
+    }
+
     /// An empty array where wrangler requires items (`triggers.events[].targets = []`).
     fn value(&mut self, at: &At<'_, 'a>, node: &'a Node, shape: Shape) {
         let NodeKind::Array(items) = &node.kind else {

@@ -4,7 +4,7 @@ use crate::placement::{PlacementSite, Shape};
 use crate::rule::{FixAvailability, declare_rule};
 use crate::rules::missing_required_key;
 use crate::schema::{self, Types};
-use crate::schema_walk::{At, Visitor};
+use crate::schema_walk::{At, Visitor, Visits};
 use crate::span::Span;
 use crate::syntax::{Entry, Format, Node, NodeKind, Table};
 
@@ -162,6 +162,14 @@ struct WrongTypes<'s> {
 }
 
 impl<'a> Visitor<'a> for WrongTypes<'_> {
+    fn visits(&self) -> Visits {
+        Visits {
+            value: true,
+            object: true,
+            ..Visits::default()
+        }
+    }
+
     fn object(
         &mut self,
         _at: &At<'_, 'a>,
