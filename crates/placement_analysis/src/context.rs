@@ -2,6 +2,7 @@
 //! it reports ([`Sink`]).
 
 use std::path::Path;
+use std::sync::OnceLock;
 
 use crate::date::Date;
 use crate::diagnostic::{Applicability, Diagnostic, Fix};
@@ -13,12 +14,15 @@ use crate::project::deployments::Deployment;
 use crate::rule::Rule;
 use crate::span::{LineIndex, Span};
 use crate::syntax::{Format, ParsedConfig, Table};
+use crate::value_sites::ValueScope;
 
 /// Everything known about the config being checked, shared by every rule.
 pub struct Context<'a> {
     pub path: &'a Path,
     pub text: &'a str,
-    pub lines: &'a LineIndex,
+    /// The config's line index, built when first asked for (a fix's edit, a suppression
+    /// comment): most checks need none, and a large config takes a while to index.
+    pub(crate) lines: &'a OnceLock<LineIndex>,
     pub parsed: &'a ParsedConfig,
     pub model: &'a ConfigModel<'a>,
     /// Every `placement` written in the file, with the environments that use it.
@@ -30,6 +34,9 @@ pub struct Context<'a> {
     pub project: Option<&'a Project>,
     /// Today's UTC date, when the caller gave one ([`crate::Inputs`]).
     pub today: Option<Date>,
+    /// Facts several rules share, each listed on the first asking
+    /// (the scopes the value rules go through).
+    pub(crate) value_scopes: OnceLock<Vec<ValueScope<'a>>>,
 }
 
 impl<'a> Context<'a> {
@@ -37,10 +44,15 @@ impl<'a> Context<'a> {
         self.parsed.format
     }
 
+    /// The config's line index.
+    pub fn lines(&self) -> &'a LineIndex {
+        self.lines.get_or_init(|| LineIndex::new(self.text))
+    }
+
     pub fn source(&self) -> TextLines<'a> {
         TextLines {
             text: self.text,
-            lines: self.lines,
+            lines: self.lines(),
         }
     }
 

@@ -131,7 +131,7 @@ fn analyze_config(
     analyze_parsed(path, text, &parsed, files, inputs)
 }
 
-/// [`analyze_config`] from the parse on.
+/// Everything after the parse: model → project → context → rules → suppressions.
 fn analyze_parsed(
     path: &Path,
     text: &str,
@@ -140,7 +140,7 @@ fn analyze_parsed(
     inputs: Inputs,
 ) -> Vec<Diagnostic> {
     debug_assert_eq!(parsed.format, format_of(path));
-    let lines = LineIndex::new(text);
+    let lines = std::sync::OnceLock::new();
 
     let model = ConfigModel::new(&parsed.root);
     let placements = PlacementSite::collect(&model);
@@ -158,6 +158,7 @@ fn analyze_parsed(
         deployments: &deployments,
         project: project.as_ref(),
         today: inputs.today,
+        value_scopes: std::sync::OnceLock::new(),
     };
 
     let mut diagnostics = Vec::new();

@@ -1,9 +1,7 @@
 //! The config's scopes (top level, each `[env.NAME]`, `[previews]`) and inheritance between them.
 
 use rustc_hash::{FxHashMap, FxHashSet};
-use std::cell::RefCell;
-use std::rc::Rc;
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use crate::schema::{Inheritance, Shape, shape_at};
 use crate::syntax::{Entry, Table};
@@ -43,15 +41,15 @@ pub struct Scope<'a> {
     /// The environments that use what this scope writes itself: its own name (none for the
     /// top level, whose inheritors depend on the key). Made once, as rules ask for it for
     /// every key of thousands of environments.
-    own_environments: Rc<[String]>,
+    own_environments: Arc<[String]>,
 }
 
 impl<'a> Scope<'a> {
     fn new(kind: ScopeKind, table: &'a Table) -> Self {
         let own_environments = match &kind {
-            ScopeKind::TopLevel => Rc::from([]),
-            ScopeKind::Env(name) => Rc::from([name.clone()]),
-            ScopeKind::Previews => Rc::from(["previews".to_owned()]),
+            ScopeKind::TopLevel => Arc::from([]),
+            ScopeKind::Env(name) => Arc::from([name.clone()]),
+            ScopeKind::Previews => Arc::from(["previews".to_owned()]),
         };
         Self {
             kind,
@@ -62,6 +60,12 @@ impl<'a> Scope<'a> {
 }
 
 impl Scope<'_> {
+    /// The environments that use what this scope writes itself: its own name (none for the
+    /// top level).
+    pub(crate) fn own_environments(&self) -> Arc<[String]> {
+        self.own_environments.clone()
+    }
+
     /// The environment name used in diagnostics (`None` for the top level).
     pub fn environment(&self) -> Option<&str> {
         match &self.kind {
@@ -113,12 +117,12 @@ fn catalog_inherited() -> &'static FxHashSet<&'static str> {
 }
 
 /// All scopes of one config, the top level first.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct ConfigModel<'a> {
     pub root: &'a Table,
     pub scopes: Vec<Scope<'a>>,
     /// The environments inheriting each top-level key asked about so far.
-    inheritors: RefCell<FxHashMap<String, Rc<[String]>>>,
+    inheritors: Mutex<FxHashMap<String, Arc<[String]>>>,
 }
 
 impl<'a> ConfigModel<'a> {
@@ -139,7 +143,7 @@ impl<'a> ConfigModel<'a> {
         Self {
             root,
             scopes,
-            inheritors: RefCell::default(),
+            inheritors: Mutex::default(),
         }
     }
 
@@ -148,27 +152,31 @@ impl<'a> ConfigModel<'a> {
         scope
             .table
             .get(key)
-            .or_else(|| scope.inherits(key).then(|| self.root.get(key)).flatten())
+            // The top level's few keys before the catalog's lookup.
+            .or_else(|| self.root.get(key).filter(|_| scope.inherits(key)))
     }
 
     /// The environments that use the `key` written in `scope`: the scope itself (unless it is
     /// the top level) and, for a top-level key, every scope that inherits it.
     /// Computed once per top-level key: several rules ask, and a config can have thousands of
     /// environments.
-    pub fn environments_using(&self, scope: &Scope<'a>, key: &str) -> Rc<[String]> {
+    pub fn environments_using(&self, scope: &Scope<'a>, key: &str) -> Arc<[String]> {
         match scope.kind {
             ScopeKind::TopLevel => {
-                if let Some(known) = self.inheritors.borrow().get(key) {
-                    return known.clone();
+                // The rules may run on two threads (a large config): one lists, the other waits.
+                let mut known = self
+                    .inheritors
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner);
+                if let Some(inheritors) = known.get(key) {
+                    return inheritors.clone();
                 }
-                let inheritors: Rc<[String]> = self.scopes[1..]
+                let inheritors: Arc<[String]> = self.scopes[1..]
                     .iter()
                     .filter(|other| other.inherits(key) && other.table.get(key).is_none())
                     .filter_map(|other| other.environment().map(str::to_owned))
                     .collect();
-                self.inheritors
-                    .borrow_mut()
-                    .insert(key.to_owned(), inheritors.clone());
+                known.insert(key.to_owned(), inheritors.clone());
                 inheritors
             }
             _ => scope.own_environments.clone(),

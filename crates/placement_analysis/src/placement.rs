@@ -11,7 +11,7 @@ pub struct PlacementSite<'a> {
     /// The `placement` entry itself.
     pub entry: &'a Entry,
     /// Environments using it besides the top level (see [`ConfigModel::environments_using`]).
-    pub environments: std::rc::Rc<[String]>,
+    pub environments: std::sync::Arc<[String]>,
 }
 
 impl<'a> PlacementSite<'a> {

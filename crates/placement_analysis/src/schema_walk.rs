@@ -4,11 +4,11 @@
 //! what is where; it runs once for all of them ([`walk_with_rules`]). The walk is linear in the
 //! size of the config.
 
-use std::rc::Rc;
+use std::sync::Arc;
 
 use crate::context::{Context, Sink};
 use crate::diagnostic::Diagnostic;
-use crate::model::{Scope, ScopeKind};
+use crate::model::{ConfigModel, Scope, ScopeKind};
 use crate::rule::Rule;
 use crate::schema::{Key, Shape};
 use crate::span::Span;
@@ -21,15 +21,27 @@ pub(crate) enum Step<'a> {
     Index(usize),
 }
 
-/// Where a visited value is: its scope, its path below the scope's table, and the environments
-/// it applies to (for a top-level value, the environments that inherit it).
+/// Where a visited value is: its scope and its path below the scope's table.
 pub(crate) struct At<'w, 'a> {
     pub scope: &'w Scope<'a>,
     pub steps: &'w [Step<'a>],
-    pub environments: &'w Rc<[String]>,
+    model: &'w ConfigModel<'a>,
 }
 
 impl At<'_, '_> {
+    /// The environments the value applies to: its scope's own, or for a top-level value the
+    /// environments that inherit its top-level key. Asked only when a rule reports: listing
+    /// the inheritors of every top-level key of a config with thousands of environments costs
+    /// more than the walk.
+    pub fn environments(&self) -> Arc<[String]> {
+        match (&self.scope.kind, self.steps.first()) {
+            (ScopeKind::TopLevel, Some(Step::Key(key))) => {
+                self.model.environments_using(self.scope, key)
+            }
+            _ => self.scope.own_environments(),
+        }
+    }
+
     /// The value's path as wrangler names it: `env.staging.d1_databases[0].binding`.
     pub fn path(&self) -> String {
         let mut path = match &self.scope.kind {
@@ -57,7 +69,7 @@ impl At<'_, '_> {
         At {
             scope: self.scope,
             steps: &self.steps[..self.steps.len().saturating_sub(1)],
-            environments: self.environments,
+            model: self.model,
         }
         .path()
     }
@@ -69,12 +81,32 @@ impl At<'_, '_> {
 
     /// " (inherited by environments ...)" for a top-level value environments inherit.
     pub fn inherited_suffix(&self) -> String {
-        self.scope.inherited_suffix(self.environments)
+        self.scope.inherited_suffix(&self.environments())
     }
+}
+
+/// Which [`Visitor`] methods a visitor does something in: the walk calls only those (it calls
+/// them for every value of every scope, tens of thousands of times in a large config).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Visits {
+    pub value: bool,
+    pub object: bool,
+    pub known_key: bool,
+    pub unknown_key: bool,
 }
 
 /// What a schema rule looks at; every method has a default that does nothing.
 pub(crate) trait Visitor<'a> {
+    /// The methods this visitor implements (all of them, unless it says otherwise).
+    fn visits(&self) -> Visits {
+        Visits {
+            value: true,
+            object: true,
+            known_key: true,
+            unknown_key: true,
+        }
+    }
+
     /// A value and the catalog's shape for its place (before its contents are walked).
     fn value(&mut self, _at: &At<'_, 'a>, _node: &'a Node, _shape: Shape) {}
     /// An object whose shape lists its keys (before its entries are walked), written at `span`
@@ -100,19 +132,44 @@ pub(crate) trait Visitor<'a> {
 pub(crate) type MakeVisitor =
     for<'c, 'a> fn(&'c Context<'a>, Sink<'c>) -> Box<dyn Visitor<'a> + 'c>;
 
-/// Every visitor of one walk, called in turn at each place.
-struct Visitors<'v, 'a>(Vec<Box<dyn Visitor<'a> + 'v>>);
+/// Every visitor of one walk, called in turn at each place, each only for the methods it
+/// implements.
+struct Visitors<'v, 'a> {
+    all: Vec<Box<dyn Visitor<'a> + 'v>>,
+    /// For each method, the indexes in `all` of the visitors implementing it, in order.
+    value: Vec<usize>,
+    object: Vec<usize>,
+    known_key: Vec<usize>,
+    unknown_key: Vec<usize>,
+}
+
+impl<'v, 'a> Visitors<'v, 'a> {
+    fn new(all: Vec<Box<dyn Visitor<'a> + 'v>>) -> Self {
+        let visiting = |method: fn(Visits) -> bool| -> Vec<usize> {
+            (0..all.len())
+                .filter(|&index| method(all[index].visits()))
+                .collect()
+        };
+        Self {
+            value: visiting(|visits| visits.value),
+            object: visiting(|visits| visits.object),
+            known_key: visiting(|visits| visits.known_key),
+            unknown_key: visiting(|visits| visits.unknown_key),
+            all,
+        }
+    }
+}
 
 impl<'a> Visitor<'a> for Visitors<'_, 'a> {
     fn value(&mut self, at: &At<'_, 'a>, node: &'a Node, shape: Shape) {
-        for visitor in &mut self.0 {
-            visitor.value(at, node, shape);
+        for &index in &self.value {
+            self.all[index].value(at, node, shape);
         }
     }
 
     fn object(&mut self, at: &At<'_, 'a>, span: Option<Span>, table: &'a Table, shape: Shape) {
-        for visitor in &mut self.0 {
-            visitor.object(at, span, table, shape);
+        for &index in &self.object {
+            self.all[index].object(at, span, table, shape);
         }
     }
 
@@ -124,14 +181,14 @@ impl<'a> Visitor<'a> for Visitors<'_, 'a> {
         key: Key,
         parent: Shape,
     ) {
-        for visitor in &mut self.0 {
-            visitor.known_key(at, table, index, key, parent);
+        for &visitor in &self.known_key {
+            self.all[visitor].known_key(at, table, index, key, parent);
         }
     }
 
     fn unknown_key(&mut self, at: &At<'_, 'a>, table: &'a Table, index: usize, shape: Shape) {
-        for visitor in &mut self.0 {
-            visitor.unknown_key(at, table, index, shape);
+        for &visitor in &self.unknown_key {
+            self.all[visitor].unknown_key(at, table, index, shape);
         }
     }
 }
@@ -149,7 +206,7 @@ pub(crate) fn walk_with_rules(
         .zip(&mut found)
         .map(|((rule, make), found)| make(ctx, Sink::new(rule, ctx.path, found)))
         .collect();
-    walk(ctx, &mut Visitors(visitors));
+    walk(ctx, &mut Visitors::new(visitors));
     diagnostics.extend(found.into_iter().flatten());
 }
 
@@ -184,55 +241,53 @@ pub(crate) fn scope_shape(kind: &ScopeKind) -> Shape {
 
 /// Walks every scope of the config with `visitor`.
 fn walk<'a>(ctx: &Context<'a>, visitor: &mut impl Visitor<'a>) {
+    // One path buffer for every scope: a config can have thousands.
+    let mut steps = Vec::new();
     for scope in &ctx.model.scopes {
-        let own: Rc<[String]> = scope.environment().map(str::to_owned).into_iter().collect();
         let mut walker = Walker {
-            ctx,
+            model: ctx.model,
             scope,
-            steps: Vec::new(),
-            own,
+            steps,
             visitor,
         };
-        let shape = scope_shape(&scope.kind);
-        walker.object(None, scope.table, shape, &walker.own.clone());
+        walker.object(None, scope.table, scope_shape(&scope.kind));
+        steps = walker.steps;
     }
 }
 
 struct Walker<'w, 'a, V> {
-    ctx: &'w Context<'a>,
+    model: &'w ConfigModel<'a>,
     scope: &'w Scope<'a>,
     steps: Vec<Step<'a>>,
-    /// The scope's own environments (none for the top level).
-    own: Rc<[String]>,
     visitor: &'w mut V,
 }
 
 /// The place the walker is at (a macro, not a method: the visitor is borrowed beside it).
 macro_rules! at {
-    ($walker:expr, $environments:expr) => {
+    ($walker:expr) => {
         &At {
             scope: $walker.scope,
             steps: &$walker.steps,
-            environments: $environments,
+            model: $walker.model,
         }
     };
 }
 
 impl<'a, V: Visitor<'a>> Walker<'_, 'a, V> {
-    fn node(&mut self, node: &'a Node, shape: Shape, environments: &Rc<[String]>) {
-        self.visitor.value(at!(self, environments), node, shape);
+    fn node(&mut self, node: &'a Node, shape: Shape) {
+        self.visitor.value(at!(self), node, shape);
         if shape.types().is_any() {
             return;
         }
         match &node.kind {
             NodeKind::Table(table) if shape.types().contains(crate::schema::Types::OBJECT) => {
-                self.object(Some(node.span), table, shape, environments);
+                self.object(Some(node.span), table, shape);
             }
             NodeKind::Array(items) => {
                 if let Some(item_shape) = shape.items().or_else(|| indexed_map_values(shape)) {
                     for (index, item) in items.iter().enumerate() {
                         self.steps.push(Step::Index(index));
-                        self.node(item, item_shape, environments);
+                        self.node(item, item_shape);
                         self.steps.pop();
                     }
                 }
@@ -241,13 +296,7 @@ impl<'a, V: Visitor<'a>> Walker<'_, 'a, V> {
         }
     }
 
-    fn object(
-        &mut self,
-        span: Option<Span>,
-        table: &'a Table,
-        shape: Shape,
-        environments: &Rc<[String]>,
-    ) {
+    fn object(&mut self, span: Option<Span>, table: &'a Table, shape: Shape) {
         let in_route =
             matches!(self.steps.first(), Some(Step::Key(key)) if ROUTE_KEYS.contains(key));
         if span.is_some() && in_route {
@@ -255,44 +304,25 @@ impl<'a, V: Visitor<'a>> Walker<'_, 'a, V> {
         }
         let lists_keys = shape.keys().len() > 0;
         if lists_keys {
-            self.visitor
-                .object(at!(self, environments), span, table, shape);
+            self.visitor.object(at!(self), span, table, shape);
         }
         let at_scope_root = self.steps.is_empty();
         // A repeated JSON key: wrangler keeps the last one.
-        let overridden = if table.entries.len() > 1 {
-            table.overridden_entries()
-        } else {
-            vec![false; table.entries.len()]
-        };
-        for (index, (entry, overridden)) in table.entries.iter().zip(overridden).enumerate() {
-            if overridden {
-                continue;
-            }
-            // Below a scope's root a value's environments are its top-level key's.
-            let inherited;
-            let environments = if at_scope_root && self.scope.kind == ScopeKind::TopLevel {
-                inherited = self.ctx.model.environments_using(self.scope, &entry.key);
-                &inherited
-            } else {
-                environments
-            };
+        for (index, entry) in table.kept_entries() {
             self.steps.push(Step::Key(&entry.key));
             match shape.key(&entry.key) {
                 Some(key) => {
-                    self.visitor
-                        .known_key(at!(self, environments), table, index, key, shape);
+                    self.visitor.known_key(at!(self), table, index, key, shape);
                     if at_scope_root && entry.key == "exports" {
-                        self.exports(&entry.value, key.shape(), environments);
+                        self.exports(&entry.value, key.shape());
                     } else if !(at_scope_root && self.is_walked_as_a_scope(entry)) {
-                        self.node(&entry.value, key.shape(), environments);
+                        self.node(&entry.value, key.shape());
                     }
                 }
                 None => match shape.values() {
-                    Some(values) => self.node(&entry.value, values, environments),
+                    Some(values) => self.node(&entry.value, values),
                     None if lists_keys => {
-                        self.visitor
-                            .unknown_key(at!(self, environments), table, index, shape);
+                        self.visitor.unknown_key(at!(self), table, index, shape);
                     }
                     None => {}
                 },
@@ -304,15 +334,14 @@ impl<'a, V: Visitor<'a>> Walker<'_, 'a, V> {
     /// `exports` and each of its entries are visited as values (their types), not walked
     /// into: what an export may hold depends on its `type` and `state`, which the catalog's
     /// one shape for every export cannot say; PL330 checks them.
-    fn exports(&mut self, node: &'a Node, shape: Shape, environments: &Rc<[String]>) {
-        self.visitor.value(at!(self, environments), node, shape);
+    fn exports(&mut self, node: &'a Node, shape: Shape) {
+        self.visitor.value(at!(self), node, shape);
         let (NodeKind::Table(exports), Some(values)) = (&node.kind, shape.values()) else {
             return;
         };
         for export in &exports.entries {
             self.steps.push(Step::Key(&export.key));
-            self.visitor
-                .value(at!(self, environments), &export.value, values);
+            self.visitor.value(at!(self), &export.value, values);
             self.steps.pop();
         }
     }
@@ -329,19 +358,15 @@ impl<'a, V: Visitor<'a>> Walker<'_, 'a, V> {
                 let Some(environments) = entry.value.as_table() else {
                     return false;
                 };
-                let own = self.own.clone();
                 let shape = Shape::root()
                     .key("env")
                     .map_or(Shape::environment(), Key::shape);
-                self.visitor.value(at!(self, &own), &entry.value, shape);
+                self.visitor.value(at!(self), &entry.value, shape);
                 for environment in &environments.entries {
                     if environment.value.as_table().is_none() {
                         self.steps.push(Step::Key(&environment.key));
-                        self.visitor.value(
-                            at!(self, &own),
-                            &environment.value,
-                            Shape::environment(),
-                        );
+                        self.visitor
+                            .value(at!(self), &environment.value, Shape::environment());
                         self.steps.pop();
                     }
                 }

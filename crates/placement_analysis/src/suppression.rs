@@ -23,7 +23,7 @@ pub(crate) fn apply(diagnostics: &mut Vec<Diagnostic>, context: &Context<'_>) {
     diagnostics.retain(|diagnostic| {
         if diagnostic.file == context.path {
             return !(config_has_directives
-                && is_suppressed(diagnostic, context.text, context.lines, context.format()));
+                && is_suppressed(diagnostic, context.text, context.lines(), context.format()));
         }
         let Some(source) = context
             .project

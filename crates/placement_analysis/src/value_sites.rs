@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use crate::context::Context;
-use crate::model::ScopeKind;
+use crate::model::{ConfigModel, ScopeKind};
 use crate::schema_walk::Step;
 use crate::syntax::{Entry, Node, NodeKind, Table};
 
@@ -61,10 +61,16 @@ impl ValueScope<'_> {
     }
 }
 
-/// Every table wrangler validates as a scope, the top level first.
-pub(crate) fn value_scopes<'c>(ctx: &'c Context<'_>) -> Vec<ValueScope<'c>> {
-    let mut scopes = Vec::with_capacity(ctx.model.scopes.len());
-    for scope in &ctx.model.scopes {
+/// Every table wrangler validates as a scope, the top level first. Listed once per check,
+/// on the first rule's asking: a dozen rules go through them, and a config can have thousands.
+pub(crate) fn value_scopes<'c>(ctx: &'c Context<'_>) -> &'c [ValueScope<'c>] {
+    ctx.value_scopes
+        .get_or_init(|| list_value_scopes(ctx.model))
+}
+
+pub(crate) fn list_value_scopes<'a>(model: &'a ConfigModel<'_>) -> Vec<ValueScope<'a>> {
+    let mut scopes = Vec::with_capacity(model.scopes.len());
+    for scope in &model.scopes {
         scopes.push(ValueScope {
             place: match &scope.kind {
                 ScopeKind::TopLevel => Place::TopLevel,

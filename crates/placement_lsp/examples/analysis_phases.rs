@@ -6,14 +6,18 @@
 //! parse after an edit inside the config's first string value (`syntax::reparse`, the patch of
 //! the previous parse), and the memory a parse keeps (what the server holds per project).
 //!
-//! cargo run --release -p placement_lsp --example analysis_phases -- [--runs N] CONFIG...
+//! `--only TEXT` runs only the phases whose name contains TEXT (to profile one of them).
+//!
+//! cargo run --release -p placement_lsp --example analysis_phases -- [--runs N] [--only TEXT] CONFIG...
 
 use std::cell::RefCell;
 use std::hint::black_box;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use placement_analysis::{check_config_with, check_project_with, format_of, syntax};
+use placement_analysis::{
+    check_config_with, check_parsed_project_with, check_project_with, format_of, syntax,
+};
 use placement_io::DiskFiles;
 
 /// The allocator `placement-lint` ships with, so that the figures are the binary's.
@@ -78,7 +82,7 @@ fn time(runs: usize, mut phase: impl FnMut() -> usize) -> (Duration, Duration, u
 
 fn report(name: &str, (best, median, found): (Duration, Duration, usize)) {
     println!(
-        "  {name:<40} best {:>8.2} ms  median {:>8.2} ms  ({found})",
+        "  {name:<46} best {:>8.2} ms  median {:>8.2} ms  ({found})",
         best.as_secs_f64() * 1e3,
         median.as_secs_f64() * 1e3
     );
@@ -86,6 +90,7 @@ fn report(name: &str, (best, median, found): (Duration, Duration, usize)) {
 
 fn main() {
     let mut runs = 20;
+    let mut only: Option<String> = None;
     let mut configs = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -95,20 +100,26 @@ fn main() {
                 .and_then(|value| value.parse().ok())
                 .filter(|runs| *runs > 0)
                 .expect("--runs needs a positive number");
+        } else if arg == "--only" {
+            only = Some(
+                args.next()
+                    .expect("--only needs a phase name (a part of it)"),
+            );
         } else {
             configs.push(PathBuf::from(arg));
         }
     }
     assert!(
         !configs.is_empty(),
-        "usage: analysis_phases [--runs N] CONFIG..."
+        "usage: analysis_phases [--runs N] [--only TEXT] CONFIG..."
     );
     let inputs = placement_io::inputs_now();
     for config in configs {
         let text = std::fs::read_to_string(&config)
             .unwrap_or_else(|error| panic!("cannot read {}: {error}", config.display()));
         println!("{} ({} bytes, {runs} runs)", config.display(), text.len());
-        let phases: [(&str, &dyn Fn() -> usize); 3] = [
+        let parsed = syntax::parse(&text, format_of(&config));
+        let phases: [(&str, &dyn Fn() -> usize); 4] = [
             ("parse", &|| {
                 syntax::parse(&text, format_of(&config)).root.entries.len()
             }),
@@ -118,12 +129,20 @@ fn main() {
             ("check_project (the server's analysis)", &|| {
                 check_project_with(&config, &text, &DiskFiles, inputs).len()
             }),
+            ("check_project, parsed once (after the parse)", &|| {
+                check_parsed_project_with(&config, &text, &parsed, &DiskFiles, inputs).len()
+            }),
         ];
         for (name, phase) in phases {
+            if only
+                .as_ref()
+                .is_some_and(|only| !name.contains(only.as_str()))
+            {
+                continue;
+            }
             report(name, time(runs, phase));
         }
         let format = format_of(&config);
-        let parsed = syntax::parse(&text, format);
         println!(
             "  a parse holds {:.1} MB on the heap (the text {:.1} MB)",
             heap_bytes(&parsed) as f64 / 1e6,

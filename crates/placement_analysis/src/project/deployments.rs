@@ -12,7 +12,8 @@ use crate::wording::{Reach, environments_suffix};
 /// One deployable configuration: the top level, an `[env.NAME]` or `[previews]`.
 #[derive(Debug, Clone)]
 pub struct Deployment<'a> {
-    pub scope: Scope<'a>,
+    /// The model's scope (borrowed: a config can have thousands).
+    pub scope: &'a Scope<'a>,
     /// Index into the placements of the context: the `placement` this environment uses.
     pub placement: Option<usize>,
     /// `main`, own or inherited.
@@ -85,7 +86,7 @@ fn binding_names<'a>(table: &'a Table, key: &str) -> Vec<&'a str> {
 
 /// Every environment of the config, the top level first.
 pub fn deployments<'a>(
-    model: &ConfigModel<'a>,
+    model: &'a ConfigModel<'a>,
     placements: &[PlacementSite<'a>],
 ) -> Vec<Deployment<'a>> {
     // Entries are told apart by where their key starts: a map keeps this linear in the number
@@ -103,7 +104,7 @@ pub fn deployments<'a>(
                 .effective(scope, "placement")
                 .and_then(|entry| placement_index.get(&entry.key_span.start).copied());
             Deployment {
-                scope: scope.clone(),
+                scope,
                 placement,
                 main: model.effective(scope, "main"),
                 assets: model.effective(scope, "assets"),

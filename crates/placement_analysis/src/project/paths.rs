@@ -52,6 +52,9 @@ const TABLE_PATHS: &[(&str, &str, Expected, bool)] = &[
     ("build", "cwd", Expected::Folder, true),
 ];
 
+/// Top-level tables of service-worker modules, each entry a path.
+const SERVICE_WORKER_MODULES: [&str; 3] = ["wasm_modules", "text_blobs", "data_blobs"];
+
 /// Every path the config names, in document order within each scope.
 pub fn config_paths<'a>(model: &ConfigModel<'a>) -> Vec<ConfigPath<'a>> {
     let mut paths = Vec::new();
@@ -79,6 +82,11 @@ pub fn config_paths<'a>(model: &ConfigModel<'a>) -> Vec<ConfigPath<'a>> {
             }
         };
         let table: &'a Table = scope.table;
+        // One pass over the scope's keys, before a lookup per path key: most scopes of a config
+        // with thousands of environments name no path.
+        if !table.entries.iter().any(|entry| may_hold_paths(&entry.key)) {
+            continue;
+        }
         for &(key, expected, required) in SCOPE_PATHS {
             if let Some(entry) = table.get(key) {
                 push(key.to_owned(), key, &entry.value, expected, required);
@@ -139,7 +147,7 @@ pub fn config_paths<'a>(model: &ConfigModel<'a>) -> Vec<ConfigPath<'a>> {
         }
         // Service-worker modules: top level only, as wrangler reads them.
         if index == 0 {
-            for key in ["wasm_modules", "text_blobs", "data_blobs"] {
+            for key in SERVICE_WORKER_MODULES {
                 if let Some(modules) = table.get_table(key) {
                     for entry in &modules.entries {
                         push(
@@ -155,6 +163,14 @@ pub fn config_paths<'a>(model: &ConfigModel<'a>) -> Vec<ConfigPath<'a>> {
         }
     }
     paths
+}
+
+/// The keys of a scope under which [`config_paths`] looks for paths.
+fn may_hold_paths(key: &str) -> bool {
+    SCOPE_PATHS.iter().any(|&(path_key, _, _)| path_key == key)
+        || TABLE_PATHS.iter().any(|&(table, _, _, _)| table == key)
+        || SERVICE_WORKER_MODULES.contains(&key)
+        || matches!(key, "build" | "containers" | "d1_databases")
 }
 
 /// A string (suffix "") or each string of an array (suffix "[i]").

@@ -3,7 +3,7 @@ use crate::diagnostic::{Applicability, Fix};
 use crate::edits::rename_key;
 use crate::rule::{FixAvailability, declare_rule};
 use crate::schema::{Key, Shape, Status, Types};
-use crate::schema_walk::{At, Visitor};
+use crate::schema_walk::{At, Visitor, Visits};
 use crate::syntax::Table;
 
 declare_rule! {
@@ -65,6 +65,13 @@ struct DeprecatedKeys<'c, 's, 'a> {
 }
 
 impl<'a> Visitor<'a> for DeprecatedKeys<'_, '_, 'a> {
+    fn visits(&self) -> Visits {
+        Visits {
+            known_key: true,
+            ..Visits::default()
+        }
+    }
+
     fn known_key(
         &mut self,
         at: &At<'_, 'a>,
@@ -96,7 +103,7 @@ impl<'a> Visitor<'a> for DeprecatedKeys<'_, '_, 'a> {
                 ),
             )
             .with_help(help)
-            .with_environments(at.environments);
+            .with_environments(&at.environments());
         // Exact: the replacement takes this value as it is, and is not written yet.
         let exact = replacement.filter(|new_name| {
             table.get(new_name).is_none()

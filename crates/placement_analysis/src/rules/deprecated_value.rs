@@ -61,7 +61,7 @@ fn renamed_instance_types() -> &'static [(&'static str, &'static str)] {
 }
 
 pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    for scope in &value_scopes(ctx) {
+    for scope in value_scopes(ctx) {
         for site in tables_at(scope.table, &["containers", "[]"]) {
             // wrangler checks the instance type of the containers it schedules itself only.
             if site

@@ -421,8 +421,8 @@ fn names<'a>(value: &'a Node, out: &mut dyn FnMut(&'a str, Span)) {
                 }
             } else {
                 // A repeated JSON key is one binding: wrangler keeps the last.
-                for (entry, overridden) in table.entries.iter().zip(table.overridden_entries()) {
-                    if !overridden && !matches!(entry.value.kind, NodeKind::Null) {
+                for (_, entry) in table.kept_entries() {
+                    if !matches!(entry.value.kind, NodeKind::Null) {
                         out(&entry.key, entry.key_span);
                     }
                 }

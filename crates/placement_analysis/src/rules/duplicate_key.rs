@@ -65,7 +65,7 @@ fn visit_table(ctx: &Context<'_>, sink: &mut Sink<'_>, table: &Table, path: &mut
         path.push_str(&entry.key);
         if overridden[index] {
             let last = table.get(&entry.key).expect("the key itself");
-            let line = ctx.lines.line_column(ctx.text, last.key_span.start).line;
+            let line = ctx.lines().line_column(ctx.text, last.key_span.start).line;
             let message = format!(
                 "`{path}` is written again on line {line}; wrangler silently keeps only the \
                  last value, so this one is ignored"

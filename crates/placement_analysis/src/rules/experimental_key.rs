@@ -2,7 +2,7 @@ use crate::context::{Context, Sink};
 use crate::model::ScopeKind;
 use crate::rule::{FixAvailability, declare_rule};
 use crate::schema::{Key, Shape};
-use crate::schema_walk::{At, Visitor};
+use crate::schema_walk::{At, Visitor, Visits};
 use crate::syntax::Table;
 
 declare_rule! {
@@ -56,6 +56,13 @@ struct ExperimentalKeys<'c, 's, 'a> {
 }
 
 impl<'a> Visitor<'a> for ExperimentalKeys<'_, '_, 'a> {
+    fn visits(&self) -> Visits {
+        Visits {
+            known_key: true,
+            ..Visits::default()
+        }
+    }
+
     fn known_key(&mut self, at: &At<'_, 'a>, table: &'a Table, index: usize, key: Key, _: Shape) {
         if !key.is_experimental() {
             return;
@@ -76,7 +83,7 @@ impl<'a> Visitor<'a> for ExperimentalKeys<'_, '_, 'a> {
                 ),
             )
             .with_help("expect it to change without notice in a wrangler release")
-            .with_environments(at.environments);
+            .with_environments(&at.environments());
     }
 }
 

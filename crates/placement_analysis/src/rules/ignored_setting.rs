@@ -53,7 +53,7 @@ declare_rule! {
 }
 
 pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    for scope in &value_scopes(ctx) {
+    for scope in value_scopes(ctx) {
         if !scope.is_previews()
             && let Some(index) = scope
                 .table

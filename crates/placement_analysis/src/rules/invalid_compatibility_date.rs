@@ -256,7 +256,7 @@ fn report_missing(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     {
         let (Some(main), None) = (
             deployment.main.filter(|_| deployment.main_path().is_some()),
-            ctx.model.effective(&deployment.scope, "compatibility_date"),
+            ctx.model.effective(deployment.scope, "compatibility_date"),
         ) else {
             continue;
         };

@@ -75,7 +75,7 @@ const MAX_IMAGES: usize = 100;
 const MAX_IMAGE_NAME_LENGTH: usize = 128;
 
 pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    for scope in &value_scopes(ctx) {
+    for scope in value_scopes(ctx) {
         let fedramp = scope
             .table
             .get("compliance_region")

@@ -63,7 +63,7 @@ const WORKFLOW_NAME_RULE: &str =
     "a Workflow name is 1 to 64 letters, digits, `_` and `-`, and may not start with `-`";
 
 pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    for scope in &value_scopes(ctx) {
+    for scope in value_scopes(ctx) {
         let mut report = |entry: &Entry, path: String, rule: &str| {
             sink.report(
                 entry.value.span,

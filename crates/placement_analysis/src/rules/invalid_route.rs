@@ -70,7 +70,7 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
                     vec![(route.node.span, "an empty pattern".to_owned())]
                 }
                 NodeKind::Table(table) => {
-                    object_problems(table, route_location(route.node, ctx.lines))
+                    object_problems(table, route_location(route.node, ctx.lines()))
                 }
                 // Other types are PL004's.
                 _ => Vec::new(),

@@ -62,7 +62,7 @@ declare_rule! {
 const PRODUCTION_MAX_STEPS: f64 = 25_000.0;
 
 pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    for scope in &value_scopes(ctx) {
+    for scope in value_scopes(ctx) {
         for site in tables_at(scope.table, &["workflows", "[]"]) {
             let mut refuse = |node: &Node, key: &str, why: &str| {
                 sink.report(

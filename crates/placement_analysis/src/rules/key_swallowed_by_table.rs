@@ -110,7 +110,7 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
             "previews" => walk.scope_table(
                 sink,
                 entry,
-                ScopeKind::Previews,
+                || ScopeKind::Previews,
                 &KeyPath::root(&entry.key),
                 shape,
             ),
@@ -144,7 +144,7 @@ impl<'a> Walk<'_, 'a> {
             self.scope_table(
                 sink,
                 entry,
-                scope(&entry.key),
+                || scope(&entry.key),
                 &env_path.child(&entry.key),
                 Some(Shape::environment()),
             );
@@ -157,7 +157,7 @@ impl<'a> Walk<'_, 'a> {
         &self,
         sink: &mut Sink<'_>,
         entry: &Entry,
-        scope: ScopeKind,
+        scope: impl FnOnce() -> ScopeKind,
         path: &KeyPath<'_>,
         shape: Option<Shape>,
     ) {
@@ -165,11 +165,17 @@ impl<'a> Walk<'_, 'a> {
         let Some(table) = entry.value.as_table() else {
             return;
         };
-        for field in table
+        let mut fields = table
             .entries
             .iter()
             .filter(|field| may_hold_headers(&field.value))
-        {
+            .peekable();
+        // The scope (an environment's name, copied) only for a table holding tables.
+        if fields.peek().is_none() {
+            return;
+        }
+        let scope = scope();
+        for field in fields {
             let child = shape.and_then(|shape| shape.child(&field.key));
             self.node(sink, &field.value, child, &scope, &path.child(&field.key));
         }
@@ -235,14 +241,13 @@ impl<'a> Walk<'_, 'a> {
         let header = &ctx.text[node.span.start..node.span.end];
         for field in &table.entries {
             let key = field.key.as_str();
-            if !reports(ctx.format(), table, field, scope) {
+            // The table's own keys first: most fields are, and it is one lookup.
+            if !is_map && shape.key(key).is_some() {
                 continue;
             }
-            if is_map {
-                if !fits_scope_key(scope, key, &field.value) {
-                    continue;
-                }
-            } else if shape.key(key).is_some() {
+            if !reports(ctx.format(), table, field, scope)
+                || (is_map && !fits_scope_key(scope, key, &field.value))
+            {
                 continue;
             }
             let (meant, target) = match scope {

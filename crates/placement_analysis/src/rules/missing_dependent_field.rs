@@ -60,7 +60,7 @@ declare_rule! {
 const TARGETS: [&str; 2] = ["target_instance_percentage", "target_instance_count"];
 
 pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    for scope in &value_scopes(ctx) {
+    for scope in value_scopes(ctx) {
         for site in tables_at(scope.table, &["durable_objects", "bindings", "[]"]) {
             if let Some(environment) = site.table.get("environment")
                 && site.table.get("script_name").is_none()

@@ -1,7 +1,7 @@
 use crate::context::{Context, Sink};
 use crate::rule::{FixAvailability, declare_rule};
 use crate::schema::{Key, Shape, Status, Types};
-use crate::schema_walk::{At, Visitor};
+use crate::schema_walk::{At, Visitor, Visits};
 use crate::span::Span;
 use crate::syntax::{Node, NodeKind, Table};
 use crate::value_sites::is_durable_object_container;
@@ -66,6 +66,14 @@ struct MissingKeys<'s> {
 }
 
 impl<'a> Visitor<'a> for MissingKeys<'_> {
+    fn visits(&self) -> Visits {
+        Visits {
+            value: true,
+            object: true,
+            ..Visits::default()
+        }
+    }
+
     /// An empty array where wrangler requires items (`triggers.events[].targets = []`).
     fn value(&mut self, at: &At<'_, 'a>, node: &'a Node, shape: Shape) {
         let NodeKind::Array(items) = &node.kind else {
@@ -85,7 +93,7 @@ impl<'a> Visitor<'a> for MissingKeys<'_> {
                 ),
             )
             .with_help("add at least one item")
-            .with_environments(at.environments);
+            .with_environments(&at.environments());
     }
 
     fn object(&mut self, at: &At<'_, 'a>, span: Option<Span>, table: &'a Table, shape: Shape) {
@@ -125,7 +133,7 @@ impl<'a> Visitor<'a> for MissingKeys<'_> {
                     ),
                 )
                 .with_help(format!("add `{name}`"))
-                .with_environments(at.environments);
+                .with_environments(&at.environments());
         }
     }
 }
@@ -173,7 +181,7 @@ fn check_choice(sink: &mut Sink<'_>, at: &At<'_, '_>, span: Span, table: &Table,
     };
     sink.report(span, message)
         .with_help(format!("set one of {listed}"))
-        .with_environments(at.environments);
+        .with_environments(&at.environments());
 }
 
 /// When `table` (of `shape`) has none of the fields of which wrangler requires one with its

@@ -95,9 +95,20 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     let Some(environments) = root.get_table("env") else {
         return;
     };
+    let overridden = root.overridden_entries();
+    let not_inherited: Vec<&Entry> = root
+        .entries
+        .iter()
+        .zip(overridden)
+        .filter(|(entry, overridden)| !overridden && is_not_inherited(&entry.key))
+        .map(|(entry, _)| entry)
+        .collect();
+    // Most configs set only inherited keys: the sections (and the line index) are not built.
+    if not_inherited.is_empty() {
+        return;
+    }
     let source = ctx.source();
     let sections = Sections::new(ctx.source(), root);
-    let overridden = root.overridden_entries();
     let swallowed_vars: FxHashSet<String> = root
         .get_table("vars")
         .map(|vars| {
@@ -109,12 +120,9 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
         })
         .unwrap_or_default();
     // Computed once per key, not once per environment: a config may have thousands.
-    let keys: Vec<TopLevelKey<'_>> = root
-        .entries
-        .iter()
-        .zip(overridden)
-        .filter(|(entry, overridden)| !overridden && is_not_inherited(&entry.key))
-        .map(|(entry, _)| TopLevelKey {
+    let keys: Vec<TopLevelKey<'_>> = not_inherited
+        .into_iter()
+        .map(|entry| TopLevelKey {
             entry,
             names: declared_names(entry)
                 .into_iter()
@@ -223,14 +231,10 @@ impl<'a> TopLevelVars<'a> {
             .and_then(|entry| entry.value.as_table())
             .map(|table| {
                 table
-                    .entries
-                    .iter()
-                    .zip(table.overridden_entries())
-                    .filter(|(var, overridden)| {
-                        // A key swallowed by `[vars]` is PL108's, not a var to copy.
-                        !overridden && !is_swallowed_var(ctx.format(), table, var)
-                    })
-                    .map(|(var, _)| var)
+                    .kept_entries()
+                    .map(|(_, var)| var)
+                    // A key swallowed by `[vars]` is PL108's, not a var to copy.
+                    .filter(|var| !is_swallowed_var(ctx.format(), table, var))
                     .collect()
             })
             .unwrap_or_default();

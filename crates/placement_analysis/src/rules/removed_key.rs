@@ -2,7 +2,7 @@ use crate::context::{Context, Sink};
 use crate::diagnostic::Applicability;
 use crate::rule::{FixAvailability, declare_rule};
 use crate::schema::{Key, Shape, Status};
-use crate::schema_walk::{At, Visitor};
+use crate::schema_walk::{At, Visitor, Visits};
 use crate::syntax::Table;
 
 declare_rule! {
@@ -57,6 +57,13 @@ struct RemovedKeys<'c, 's, 'a> {
 }
 
 impl<'a> Visitor<'a> for RemovedKeys<'_, '_, 'a> {
+    fn visits(&self) -> Visits {
+        Visits {
+            known_key: true,
+            ..Visits::default()
+        }
+    }
+
     fn known_key(&mut self, at: &At<'_, 'a>, table: &'a Table, index: usize, key: Key, _: Shape) {
         let Status::Removed { message } = key.status() else {
             return;
@@ -75,7 +82,7 @@ impl<'a> Visitor<'a> for RemovedKeys<'_, '_, 'a> {
                 ),
             )
             .with_help(format!("remove `{}`", entry.key))
-            .with_environments(at.environments)
+            .with_environments(&at.environments())
             .with_fix(fix);
     }
 }

@@ -5,7 +5,7 @@ use crate::model::ScopeKind;
 use crate::rule::{FixAvailability, declare_rule};
 use crate::rules::key_swallowed_by_table::reports;
 use crate::schema::{Key, Shape, UnknownKeys};
-use crate::schema_walk::{At, Visitor};
+use crate::schema_walk::{At, Visitor, Visits};
 use crate::syntax::Table;
 use crate::wording::first_names;
 
@@ -69,6 +69,14 @@ struct UnknownKeysVisitor<'c, 's, 'a> {
 }
 
 impl<'a> Visitor<'a> for UnknownKeysVisitor<'_, '_, 'a> {
+    fn visits(&self) -> Visits {
+        Visits {
+            known_key: true,
+            unknown_key: true,
+            ..Visits::default()
+        }
+    }
+
     /// A key of the schema that wrangler's validation does not take there: it warns about it
     /// as about an unknown key.
     fn known_key(&mut self, at: &At<'_, 'a>, table: &'a Table, index: usize, key: Key, _: Shape) {
@@ -98,7 +106,7 @@ impl<'a> Visitor<'a> for UnknownKeysVisitor<'_, '_, 'a> {
                 ),
             )
             .with_help("remove it, or set it where wrangler reads it")
-            .with_environments(at.environments);
+            .with_environments(&at.environments());
     }
 
     fn unknown_key(&mut self, at: &At<'_, 'a>, table: &'a Table, index: usize, shape: Shape) {
@@ -167,7 +175,7 @@ impl<'a> Visitor<'a> for UnknownKeysVisitor<'_, '_, 'a> {
             .sink
             .report(entry.key_span, message)
             .with_help(help)
-            .with_environments(at.environments);
+            .with_environments(&at.environments());
         if shape.unknown_keys() == UnknownKeys::Refused {
             diagnostic.severity = Severity::Error;
         }

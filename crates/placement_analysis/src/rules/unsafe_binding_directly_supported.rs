@@ -80,7 +80,7 @@ const SUPPORTED_TYPES: &[&str] = &[
 ];
 
 pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    for scope in &value_scopes(ctx) {
+    for scope in value_scopes(ctx) {
         for site in tables_at(scope.table, &["unsafe", "bindings", "[]"]) {
             let Some(kind) = site.table.get("type") else {
                 continue;

@@ -50,7 +50,7 @@ declare_rule! {
 }
 
 pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    for scope in &value_scopes(ctx) {
+    for scope in value_scopes(ctx) {
         for site in tables_at(scope.table, &["k2", "[]"]) {
             if let Some(remote) = site.table.get("remote")
                 && remote.value.as_bool() == Some(false)

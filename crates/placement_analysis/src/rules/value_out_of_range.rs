@@ -62,7 +62,7 @@ const ROLLOUT_STEPS: [f64; 6] = [5.0, 10.0, 20.0, 25.0, 50.0, 100.0];
 const MAX_DELAY_SECONDS: f64 = 86_400.0;
 
 pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    for scope in &value_scopes(ctx) {
+    for scope in value_scopes(ctx) {
         let mut reporter = Reporter {
             sink: &mut *sink,
             scope,

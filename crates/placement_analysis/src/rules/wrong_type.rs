@@ -4,7 +4,7 @@ use crate::placement::{PlacementSite, Shape};
 use crate::rule::{FixAvailability, declare_rule};
 use crate::rules::missing_required_key;
 use crate::schema::{self, Types};
-use crate::schema_walk::{At, Visitor};
+use crate::schema_walk::{At, Visitor, Visits};
 use crate::span::Span;
 use crate::syntax::{Entry, Format, Node, NodeKind, Table};
 
@@ -162,6 +162,14 @@ struct WrongTypes<'s> {
 }
 
 impl<'a> Visitor<'a> for WrongTypes<'_> {
+    fn visits(&self) -> Visits {
+        Visits {
+            value: true,
+            object: true,
+            ..Visits::default()
+        }
+    }
+
     fn object(
         &mut self,
         _at: &At<'_, 'a>,
@@ -217,7 +225,7 @@ impl<'a> Visitor<'a> for WrongTypes<'_> {
             .sink
             .report(node.span, message)
             .with_help(type_help(node, shape, &path))
-            .with_environments(at.environments);
+            .with_environments(&at.environments());
         if !refused {
             diagnostic.severity = Severity::Warning;
         }
@@ -250,7 +258,7 @@ fn check_enum(sink: &mut Sink<'_>, at: &At<'_, '_>, node: &Node, text: &str, sha
     let diagnostic = sink
         .report(node.span, message)
         .with_help(format!("use one of {expected}"))
-        .with_environments(at.environments);
+        .with_environments(&at.environments());
     if !shape.enum_is_checked() {
         diagnostic.severity = Severity::Warning;
     }

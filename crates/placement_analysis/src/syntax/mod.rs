@@ -130,6 +130,18 @@ impl Table {
         overridden
     }
 
+    /// The entries wrangler reads, in order, with their indexes: every entry but those a later
+    /// one repeats. Only a JSON object can repeat a key: for the other tables (thousands of
+    /// them in a large TOML config) no list of repeats is made.
+    pub fn kept_entries(&self) -> impl Iterator<Item = (usize, &Entry)> {
+        let overridden = (self.style == TableStyle::Object && self.entries.len() > 1)
+            .then(|| self.overridden_entries());
+        self.entries
+            .iter()
+            .enumerate()
+            .filter(move |(index, _)| !overridden.as_ref().is_some_and(|o| o[*index]))
+    }
+
     pub fn get_table(&self, key: &str) -> Option<&Table> {
         self.get(key).and_then(|entry| entry.value.as_table())
     }
