@@ -8,9 +8,12 @@
 //! keeps the `DeTable` lowering, and the tests compare both on every corpus file and on every
 //! prefix of them (half-typed files).
 
+use std::borrow::Cow;
+use std::hash::BuildHasher;
+
 use toml_parser::decoder::{Encoding, ScalarKind};
 use toml_parser::parser::{Event, EventKind, RecursionGuard, ValidateWhitespace};
-use toml_parser::{ParseError, Source};
+use toml_parser::{ParseError, Raw, Source};
 
 use super::{Entry, Format, Node, NodeKind, ParsedConfig, SyntaxError, Table, TableStyle};
 use crate::span::Span;
@@ -33,10 +36,11 @@ pub(super) fn parse(text: &str) -> ParsedConfig {
         toml_parser::parser::parse_document(&tokens, &mut receiver, &mut grammar_errors);
     }
     let mut builder = Builder {
-        source,
+        text,
         events: &events,
         next: 0,
         errors: Vec::new(),
+        spare_path: Vec::new(),
     };
     let document = builder.document();
     let build_errors = builder.errors;
@@ -168,9 +172,10 @@ const LOSSY: &str = "integer value cannot be represented losslessly: wrangler re
 pub(super) const LEAP_SECOND: &str =
     "invalid time: second 60 (a leap second) is not read by wrangler";
 
-/// A key as written: decoded, and the span of its last part.
-struct Key {
-    name: String,
+/// A key as written: decoded (borrowed from the source when it is taken as written, so that
+/// the parts of a path cost no allocation), and its span.
+struct Key<'i> {
+    name: Cow<'i, str>,
     span: Span,
 }
 
@@ -181,7 +186,7 @@ struct Building {
     entries: Vec<Built>,
     /// Positions by key, kept once the table is large (most tables are small enough to scan).
     /// Boxed, as few tables have one and every entry holds a table's worth of space.
-    positions: Option<Box<rustc_hash::FxHashMap<String, usize>>>,
+    positions: Option<Box<KeyIndex>>,
     /// Created by a dotted key or a header's path, not yet defined by a header of its own.
     implicit: bool,
     /// Created or extended by a dotted key.
@@ -192,7 +197,8 @@ struct Building {
 
 /// An entry of a table being built.
 struct Built {
-    key: Key,
+    key: String,
+    key_span: Span,
     value: Value,
     /// Taken out by a later header (`[a]` after `[a.b]` moves `a` to the end): left in place
     /// so that taking it out costs nothing, and skipped when the table is looked up or lowered.
@@ -239,24 +245,43 @@ impl ValueKind {
 /// Above this many entries a table keeps a hash index of its keys.
 const SCANNED_ENTRIES: usize = 12;
 
+/// The positions of a large table's entries by the hash of their key, so that the keys are not
+/// copied into the index: a hash maps to its entry, or to [`COLLIDED`] once two keys share it
+/// (then the table is scanned for those keys).
+type KeyIndex = rustc_hash::FxHashMap<u64, usize>;
+
+const COLLIDED: usize = usize::MAX;
+
+fn key_hash(key: &str) -> u64 {
+    rustc_hash::FxBuildHasher.hash_one(key)
+}
+
 impl Building {
     fn position(&self, key: &str) -> Option<usize> {
-        match &self.positions {
-            Some(positions) => positions.get(key).copied(),
-            None => self
-                .entries
+        let scan = || {
+            self.entries
                 .iter()
-                .position(|entry| !entry.removed && entry.key.name == key),
+                .position(|entry| !entry.removed && entry.key == key)
+        };
+        match &self.positions {
+            Some(positions) => match positions.get(&key_hash(key)) {
+                None => None,
+                Some(&COLLIDED) => scan(),
+                Some(&position) => (self.entries[position].key == key).then_some(position),
+            },
+            None => scan(),
         }
     }
 
-    fn push(&mut self, key: Key, value: Value) -> usize {
+    /// Adds an entry whose key the table does not have.
+    fn push(&mut self, key: String, key_span: Span, value: Value) -> usize {
         let position = self.entries.len();
         if let Some(positions) = &mut self.positions {
-            positions.insert(key.name.clone(), position);
+            index_key(positions, &key, position);
         }
         self.entries.push(Built {
             key,
+            key_span,
             value,
             removed: false,
         });
@@ -268,11 +293,11 @@ impl Building {
 
     /// Adds `key = value` unless the table has `key` already: then it is a duplicate key, and
     /// the first value stays.
-    fn push_new(&mut self, key: Key, value: Value, errors: &mut Vec<ParseError>) {
+    fn push_new(&mut self, key: Key<'_>, value: Value, errors: &mut Vec<ParseError>) {
         if self.position(&key.name).is_some() {
             errors.push(duplicate_key(&key));
         } else {
-            self.push(key, value);
+            self.push(key.name.into_owned(), key.span, value);
         }
     }
 
@@ -282,10 +307,8 @@ impl Building {
         let entry = &mut self.entries[position];
         let span = entry.value.span;
         let taken = Built {
-            key: Key {
-                name: std::mem::take(&mut entry.key.name),
-                span: entry.key.span,
-            },
+            key: std::mem::take(&mut entry.key),
+            key_span: entry.key_span,
             value: std::mem::replace(
                 &mut entry.value,
                 Value {
@@ -296,36 +319,35 @@ impl Building {
             removed: false,
         };
         entry.removed = true;
-        if let Some(positions) = &mut self.positions {
-            positions.remove(&taken.key.name);
+        if let Some(positions) = &mut self.positions
+            && let std::collections::hash_map::Entry::Occupied(indexed) =
+                positions.entry(key_hash(&taken.key))
+            && *indexed.get() == position
+        {
+            indexed.remove();
         }
         taken
     }
 
     fn index_keys(&mut self) {
-        let mut positions = rustc_hash::FxHashMap::with_capacity_and_hasher(
-            self.entries.len() * 2,
-            rustc_hash::FxBuildHasher,
-        );
+        let mut positions =
+            KeyIndex::with_capacity_and_hasher(self.entries.len() * 2, rustc_hash::FxBuildHasher);
         for (position, entry) in self.entries.iter().enumerate() {
-            if entry.removed {
-                continue;
+            if !entry.removed {
+                index_key(&mut positions, &entry.key, position);
             }
-            positions.entry(entry.key.name.clone()).or_insert(position);
         }
         self.positions = Some(Box::new(positions));
     }
 
     /// The position of `key`'s entry, added first as an implicit table when there is none
     /// (`[a.b]` and `a.b = 1` define `a` without a header of its own).
-    fn position_or_implicit(&mut self, key: &Key, dotted: bool, inline: bool) -> usize {
+    fn position_or_implicit(&mut self, key: &Key<'_>, dotted: bool, inline: bool) -> usize {
         match self.position(&key.name) {
             Some(position) => position,
             None => self.push(
-                Key {
-                    name: key.name.clone(),
-                    span: key.span,
-                },
+                key.name.clone().into_owned(),
+                key.span,
                 Value {
                     span: key.span,
                     kind: ValueKind::Table(Building::implicit(dotted, inline)),
@@ -344,10 +366,18 @@ impl Building {
     }
 }
 
+/// Notes a key the table does not have yet at `position`.
+fn index_key(positions: &mut KeyIndex, key: &str, position: usize) {
+    positions
+        .entry(key_hash(key))
+        .and_modify(|indexed| *indexed = COLLIDED)
+        .or_insert(position);
+}
+
 /// A `[name]` or `[[name]]` header: the path to its parent, its own key and its span.
-struct Header {
-    path: Vec<Key>,
-    key: Option<Key>,
+struct Header<'i> {
+    path: Vec<Key<'i>>,
+    key: Option<Key<'i>>,
     span: Span,
     is_array: bool,
 }
@@ -360,11 +390,11 @@ fn error_at(message: impl Into<std::borrow::Cow<'static, str>>, span: Span) -> P
     ParseError::new(message).with_unexpected(toml_parser::Span::new_unchecked(span.start, span.end))
 }
 
-fn duplicate_key(key: &Key) -> ParseError {
+fn duplicate_key(key: &Key<'_>) -> ParseError {
     error_at("duplicate key", key.span)
 }
 
-fn cannot_extend(type_name: &str, key: &Key) -> ParseError {
+fn cannot_extend(type_name: &str, key: &Key<'_>) -> ParseError {
     error_at(
         format!("cannot extend value of type {type_name} with a dotted key"),
         key.span,
@@ -400,13 +430,15 @@ fn verbatim_basic_string(encoding: Option<Encoding>, raw: &str) -> Option<&str> 
 /// Reads the events into tables, with the `toml` crate's rules for what may define or extend
 /// what.
 struct Builder<'e, 'i> {
-    source: Source<'i>,
+    text: &'i str,
     events: &'e [Event],
     next: usize,
     errors: Vec<ParseError>,
+    /// The vector of a dotted key's path once read, kept for the next one.
+    spare_path: Vec<Key<'i>>,
 }
 
-impl<'e> Builder<'e, '_> {
+impl<'e, 'i> Builder<'e, 'i> {
     fn next_event(&mut self) -> Option<&'e Event> {
         let event = self.events.get(self.next)?;
         self.next += 1;
@@ -417,12 +449,21 @@ impl<'e> Builder<'e, '_> {
         self.events.get(self.next + ahead).map(Event::kind)
     }
 
+    fn recycle(&mut self, mut path: Vec<Key<'i>>) {
+        if path.capacity() > self.spare_path.capacity() {
+            path.clear();
+            self.spare_path = path;
+        }
+    }
+
     fn document(&mut self) -> Building {
         let mut document = Document::default();
         while let Some(event) = self.next_event() {
             match event.kind() {
                 EventKind::StdTableOpen | EventKind::ArrayTableOpen => {
-                    document.finish_table(&mut self.errors);
+                    if let Some(path) = document.finish_table(&mut self.errors) {
+                        self.recycle(path);
+                    }
                     let header = self.header(event);
                     document.start_table(header, &mut self.errors);
                 }
@@ -440,17 +481,20 @@ impl<'e> Builder<'e, '_> {
                         self.next += 1;
                     }
                     let value = self.value();
-                    document.key_value(path, key, value, &mut self.errors);
+                    document.key_value(&path, key, value, &mut self.errors);
+                    self.recycle(path);
                 }
                 // Everything else is either layout or was reported by the grammar.
                 _ => {}
             }
         }
-        document.finish_table(&mut self.errors);
+        if let Some(path) = document.finish_table(&mut self.errors) {
+            self.recycle(path);
+        }
         document.root
     }
 
-    fn header(&mut self, open: &Event) -> Header {
+    fn header(&mut self, open: &Event) -> Header<'i> {
         let mut header = Header {
             path: Vec::new(),
             key: None,
@@ -470,19 +514,17 @@ impl<'e> Builder<'e, '_> {
         header
     }
 
-    fn decode_key(&mut self, event: &Event) -> Key {
-        let mut name = String::new();
-        if let Some(raw) = self.source.get(event) {
-            match verbatim_key(event.encoding(), raw.as_str()) {
-                // Allocated at its size at once (pushing onto an empty string grows it).
-                Some(text) => name = text.to_owned(),
-                None => raw.decode_key(&mut name, &mut self.errors),
+    fn decode_key(&mut self, event: &Event) -> Key<'i> {
+        let span = span_of(event);
+        let mut name = Cow::Borrowed("");
+        if let Some(raw) = self.text.get(span.start..span.end) {
+            match verbatim_key(event.encoding(), raw) {
+                Some(verbatim) => name = Cow::Borrowed(verbatim),
+                None => Raw::new_unchecked(raw, event.encoding(), event.span())
+                    .decode_key(&mut name, &mut self.errors),
             }
         }
-        Key {
-            name,
-            span: span_of(event),
-        }
+        Key { name, span }
     }
 
     /// Whether a key continues with a `.`.
@@ -496,27 +538,28 @@ impl<'e> Builder<'e, '_> {
 
     /// A simple or dotted key: the path of the parts before the last, and the last part (none
     /// when the key is too deep).
-    fn key(&mut self, first: &'e Event) -> (Vec<Key>, Option<Key>) {
-        let mut path = Vec::new();
+    fn key(&mut self, first: &'e Event) -> (Vec<Key<'i>>, Option<Key<'i>>) {
+        if !self.key_continues() {
+            return (Vec::new(), Some(self.decode_key(first)));
+        }
+        let mut path = std::mem::take(&mut self.spare_path);
         let mut last: Option<Key> = None;
         let mut pending = Some(first);
-        if self.key_continues() {
-            while let Some(event) = self.next_event() {
-                match event.kind() {
-                    EventKind::SimpleKey => {
-                        pending = Some(event);
-                        if !self.key_continues() {
-                            break;
-                        }
+        while let Some(event) = self.next_event() {
+            match event.kind() {
+                EventKind::SimpleKey => {
+                    pending = Some(event);
+                    if !self.key_continues() {
+                        break;
                     }
-                    EventKind::KeySep => {
-                        if let Some(part) = pending.take() {
-                            let part = self.decode_key(part);
-                            path.extend(last.replace(part));
-                        }
-                    }
-                    _ => {}
                 }
+                EventKind::KeySep => {
+                    if let Some(part) = pending.take() {
+                        let part = self.decode_key(part);
+                        path.extend(last.replace(part));
+                    }
+                }
+                _ => {}
             }
         }
         if let Some(part) = pending.take() {
@@ -548,13 +591,15 @@ impl<'e> Builder<'e, '_> {
 
     fn scalar(&mut self, event: &Event) -> Value {
         let mut decoded = String::new();
-        let kind = match self.source.get(event) {
-            Some(raw) => match verbatim_basic_string(event.encoding(), raw.as_str()) {
+        let span = span_of(event);
+        let kind = match self.text.get(span.start..span.end) {
+            Some(raw) => match verbatim_basic_string(event.encoding(), raw) {
                 Some(text) => {
                     decoded = text.to_owned();
                     ScalarKind::String
                 }
-                None => raw.decode_scalar(&mut decoded, &mut self.errors),
+                None => Raw::new_unchecked(raw, event.encoding(), event.span())
+                    .decode_scalar(&mut decoded, &mut self.errors),
             },
             None => ScalarKind::String,
         };
@@ -576,10 +621,7 @@ impl<'e> Builder<'e, '_> {
                 radix: radix.value(),
             },
         };
-        Value {
-            span: span_of(event),
-            kind,
-        }
+        Value { span, kind }
     }
 
     fn array(&mut self, open: &Event) -> Value {
@@ -637,7 +679,8 @@ impl<'e> Builder<'e, '_> {
                     let key = pending_key.take();
                     let value = pending_value.take();
                     if let (Some((path, key)), Some(value)) = (key, value) {
-                        inline_key_value(&mut table, path, key, value, &mut self.errors);
+                        inline_key_value(&mut table, &path, key, value, &mut self.errors);
+                        self.recycle(path);
                     }
                     if event.kind() == EventKind::InlineTableClose {
                         break;
@@ -662,12 +705,12 @@ impl<'e> Builder<'e, '_> {
 /// `key = value` inside an inline table.
 fn inline_key_value(
     table: &mut Building,
-    path: Vec<Key>,
-    key: Key,
+    path: &[Key<'_>],
+    key: Key<'_>,
     value: Value,
     errors: &mut Vec<ParseError>,
 ) {
-    let Some(parent) = descend_inline(table, &path, errors) else {
+    let Some(parent) = descend_inline(table, path, errors) else {
         return;
     };
     if parent.dotted == path.is_empty() {
@@ -680,7 +723,7 @@ fn inline_key_value(
 /// The table a dotted key's path names inside an inline table, created as needed.
 fn descend_inline<'t>(
     mut table: &'t mut Building,
-    path: &[Key],
+    path: &[Key<'_>],
     errors: &mut Vec<ParseError>,
 ) -> Option<&'t mut Building> {
     for part in path {
@@ -702,16 +745,22 @@ fn descend_inline<'t>(
 
 /// The document-level state: the root, and the table of the header being read.
 #[derive(Default)]
-struct Document {
+struct Document<'i> {
     root: Building,
     current: Building,
-    header: Option<Header>,
+    header: Option<Header<'i>>,
 }
 
-impl Document {
-    fn key_value(&mut self, path: Vec<Key>, key: Key, value: Value, errors: &mut Vec<ParseError>) {
+impl<'i> Document<'i> {
+    fn key_value(
+        &mut self,
+        path: &[Key<'_>],
+        key: Key<'_>,
+        value: Value,
+        errors: &mut Vec<ParseError>,
+    ) {
         let dotted = !path.is_empty();
-        let Some(parent) = descend(&mut self.current, &path, dotted, errors) else {
+        let Some(parent) = descend(&mut self.current, path, dotted, errors) else {
             return;
         };
         // A dotted key may not add to a table a header defined.
@@ -722,38 +771,40 @@ impl Document {
         parent.push_new(key, value, errors);
     }
 
-    /// Puts the table read under the current header into the tree.
-    fn finish_table(&mut self, errors: &mut Vec<ParseError>) {
+    /// Puts the table read under the current header into the tree; gives back the vector of
+    /// the header's path, for reuse.
+    fn finish_table(&mut self, errors: &mut Vec<ParseError>) -> Option<Vec<Key<'i>>> {
         let table = std::mem::take(&mut self.current);
         let Some(header) = self.header.take() else {
             // The keys before the first header are the root.
             self.root = table;
-            return;
+            return None;
         };
-        let Some(key) = header.key else { return };
+        let Some(key) = header.key else {
+            return Some(header.path);
+        };
         let table = Value {
             span: header.span,
             kind: ValueKind::Table(table),
         };
         let Some(parent) = descend(&mut self.root, &header.path, false, errors) else {
-            return;
+            return Some(header.path);
         };
         if !header.is_array {
             // Usually new: `start_table` took any table of that name out of the parent.
             match parent.position(&key.name) {
                 Some(position) => parent.entries[position].value = table,
                 None => {
-                    parent.push(key, table);
+                    parent.push(key.name.into_owned(), key.span, table);
                 }
             }
-            return;
+            return Some(header.path);
         }
-        let position = parent.position(&key.name).unwrap_or_else(|| {
-            parent.push(
-                Key {
-                    name: key.name.clone(),
-                    span: key.span,
-                },
+        let position = match parent.position(&key.name) {
+            Some(position) => position,
+            None => parent.push(
+                key.name.clone().into_owned(),
+                key.span,
                 Value {
                     span: header.span,
                     kind: ValueKind::Array {
@@ -761,8 +812,8 @@ impl Document {
                         of_tables: true,
                     },
                 },
-            )
-        });
+            ),
+        };
         match &mut parent.entries[position].value.kind {
             ValueKind::Array {
                 items,
@@ -770,9 +821,10 @@ impl Document {
             } => items.push(table),
             _ => errors.push(duplicate_key(&key)),
         }
+        Some(header.path)
     }
 
-    fn start_table(&mut self, header: Header, errors: &mut Vec<ParseError>) {
+    fn start_table(&mut self, header: Header<'i>, errors: &mut Vec<ParseError>) {
         if !header.is_array {
             // A table the header names already: an implicit one (created by `[a.b]` before
             // `[a]`) is taken over; anything else is a redefinition, reported here, and its
@@ -868,8 +920,8 @@ impl Lowering<'_> {
                 .into_iter()
                 .filter(|entry| !entry.removed)
                 .map(|entry| Entry {
-                    key: entry.key.name,
-                    key_span: entry.key.span,
+                    key: entry.key,
+                    key_span: entry.key_span,
                     value: self.value(entry.value),
                 })
                 .collect(),
