@@ -13,8 +13,8 @@ use std::hash::BuildHasher;
 
 use toml_parser::decoder::{Encoding, ScalarKind};
 use toml_parser::lexer::Token;
-use toml_parser::parser::{Event, EventKind, RecursionGuard, ValidateWhitespace};
-use toml_parser::{ParseError, Raw, Source};
+use toml_parser::parser::{Event, EventKind, EventReceiver};
+use toml_parser::{ErrorSink, ParseError, Raw, Source};
 
 use super::{Entry, Format, Node, NodeKind, ParsedConfig, SyntaxError, Table, TableStyle};
 use crate::span::Span;
@@ -54,9 +54,12 @@ fn parse_with(text: &str, tokens: &mut Vec<Token>, events: &mut Vec<Event>) -> P
     // Errors of the grammar come first, then those found while building the tree.
     let mut grammar_errors: Vec<ParseError> = Vec::new();
     {
-        let mut whitespace = ValidateWhitespace::new(events, source);
-        let mut receiver = RecursionGuard::new(&mut whitespace, RECURSION_LIMIT);
-        toml_parser::parser::parse_document(tokens, &mut receiver, &mut grammar_errors);
+        let mut recorder = Recorder {
+            source,
+            events,
+            depth: 0,
+        };
+        toml_parser::parser::parse_document(tokens, &mut recorder, &mut grammar_errors);
     }
     let mut builder = Builder {
         text,
@@ -93,6 +96,104 @@ fn parse_with(text: &str, tokens: &mut Vec<Token>, events: &mut Vec<Event>) -> P
         errors,
         first_header: lowering.first_header,
         root_not_object: None,
+    }
+}
+
+/// Records the grammar's events for the builder, as `toml_parser`'s `RecursionGuard` around its
+/// `ValidateWhitespace` around a vector would, in one receiver: it refuses arrays and inline
+/// tables nested deeper than [`RECURSION_LIMIT`] and checks comments and line breaks. It leaves
+/// out whitespace, which only separates what the other events already tell apart (a third of
+/// the events of a config).
+struct Recorder<'r, 'i> {
+    source: Source<'i>,
+    events: &'r mut Vec<Event>,
+    /// Arrays and inline tables open (signed, as in `RecursionGuard`).
+    depth: i64,
+}
+
+impl Recorder<'_, '_> {
+    /// Whether one more array or inline table may open; reports it when not.
+    fn enter(&mut self, span: toml_parser::Span, error: &mut dyn ErrorSink) -> bool {
+        self.depth += 1;
+        let within_limit = self.depth <= i64::from(RECURSION_LIMIT);
+        if !within_limit {
+            error.report_error(
+                ParseError::new("cannot recurse further; max recursion depth met")
+                    .with_unexpected(span),
+            );
+        }
+        within_limit
+    }
+}
+
+impl EventReceiver for Recorder<'_, '_> {
+    fn std_table_open(&mut self, span: toml_parser::Span, error: &mut dyn ErrorSink) {
+        self.events.std_table_open(span, error);
+    }
+    fn std_table_close(&mut self, span: toml_parser::Span, error: &mut dyn ErrorSink) {
+        self.events.std_table_close(span, error);
+    }
+    fn array_table_open(&mut self, span: toml_parser::Span, error: &mut dyn ErrorSink) {
+        self.events.array_table_open(span, error);
+    }
+    fn array_table_close(&mut self, span: toml_parser::Span, error: &mut dyn ErrorSink) {
+        self.events.array_table_close(span, error);
+    }
+    fn inline_table_open(&mut self, span: toml_parser::Span, error: &mut dyn ErrorSink) -> bool {
+        let _ = self.events.inline_table_open(span, error);
+        self.enter(span, error)
+    }
+    fn inline_table_close(&mut self, span: toml_parser::Span, error: &mut dyn ErrorSink) {
+        self.depth -= 1;
+        self.events.inline_table_close(span, error);
+    }
+    fn array_open(&mut self, span: toml_parser::Span, error: &mut dyn ErrorSink) -> bool {
+        let _ = self.events.array_open(span, error);
+        self.enter(span, error)
+    }
+    fn array_close(&mut self, span: toml_parser::Span, error: &mut dyn ErrorSink) {
+        self.depth -= 1;
+        self.events.array_close(span, error);
+    }
+    fn simple_key(
+        &mut self,
+        span: toml_parser::Span,
+        encoding: Option<Encoding>,
+        error: &mut dyn ErrorSink,
+    ) {
+        self.events.simple_key(span, encoding, error);
+    }
+    fn key_sep(&mut self, span: toml_parser::Span, error: &mut dyn ErrorSink) {
+        self.events.key_sep(span, error);
+    }
+    fn key_val_sep(&mut self, span: toml_parser::Span, error: &mut dyn ErrorSink) {
+        self.events.key_val_sep(span, error);
+    }
+    fn scalar(
+        &mut self,
+        span: toml_parser::Span,
+        encoding: Option<Encoding>,
+        error: &mut dyn ErrorSink,
+    ) {
+        self.events.scalar(span, encoding, error);
+    }
+    fn value_sep(&mut self, span: toml_parser::Span, error: &mut dyn ErrorSink) {
+        self.events.value_sep(span, error);
+    }
+    fn comment(&mut self, span: toml_parser::Span, error: &mut dyn ErrorSink) {
+        if let Some(raw) = self.source.get(span) {
+            raw.decode_comment(error);
+        }
+        self.events.comment(span, error);
+    }
+    fn newline(&mut self, span: toml_parser::Span, error: &mut dyn ErrorSink) {
+        if let Some(raw) = self.source.get(span) {
+            raw.decode_newline(error);
+        }
+        self.events.newline(span, error);
+    }
+    fn error(&mut self, span: toml_parser::Span, error: &mut dyn ErrorSink) {
+        self.events.error(span, error);
     }
 }
 
@@ -428,14 +529,34 @@ fn cannot_extend(type_name: &str, key: &Key<'_>) -> ParseError {
 /// `A-Za-z0-9_-`): the decoder would copy it and report nothing. Most keys are.
 fn verbatim_key(encoding: Option<Encoding>, raw: &str) -> Option<&str> {
     match encoding {
-        None => (!raw.is_empty()
-            && raw
-                .bytes()
-                .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_'))
-        .then_some(raw),
+        None => {
+            (!raw.is_empty() && raw.bytes().all(|byte| BARE_KEY[usize::from(byte)])).then_some(raw)
+        }
         _ => verbatim_basic_string(encoding, raw),
     }
 }
+
+/// A table of the bytes for which `$member` holds: a lookup costs less than the comparisons.
+macro_rules! byte_set {
+    (|$byte:ident| $member:expr) => {{
+        let mut set = [false; 256];
+        let mut index = 0;
+        while index < set.len() {
+            let $byte = index as u8;
+            set[index] = $member;
+            index += 1;
+        }
+        set
+    }};
+}
+
+/// Whether each byte may be part of a bare key.
+const BARE_KEY: [bool; 256] =
+    byte_set!(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_'));
+
+/// Whether each byte stands for itself in a basic string (the TOML grammar's `basic-unescaped`).
+const BASIC_UNESCAPED: [bool; 256] =
+    byte_set!(|byte| matches!(byte, b'\t' | b' ' | 0x21 | 0x23..=0x5B | 0x5D..=0x7E | 0x80..));
 
 /// A `"basic string"` as its text, when it has no escape and no character the reader refuses
 /// (the TOML grammar's `basic-unescaped`): the decoder would copy it and report nothing.
@@ -446,7 +567,7 @@ fn verbatim_basic_string(encoding: Option<Encoding>, raw: &str) -> Option<&str> 
     let inner = raw.strip_prefix('"')?.strip_suffix('"')?;
     inner
         .bytes()
-        .all(|byte| matches!(byte, b'\t' | b' ' | 0x21 | 0x23..=0x5B | 0x5D..=0x7E | 0x80..))
+        .all(|byte| BASIC_UNESCAPED[usize::from(byte)])
         .then_some(inner)
 }
 
@@ -468,8 +589,8 @@ impl<'e, 'i> Builder<'e, 'i> {
         Some(event)
     }
 
-    fn peek_kind(&self, ahead: usize) -> Option<EventKind> {
-        self.events.get(self.next + ahead).map(Event::kind)
+    fn peek_kind(&self) -> Option<EventKind> {
+        self.events.get(self.next).map(Event::kind)
     }
 
     fn recycle(&mut self, mut path: Vec<Key<'i>>) {
@@ -493,15 +614,11 @@ impl<'e, 'i> Builder<'e, 'i> {
                 EventKind::SimpleKey => {
                     let (path, key) = self.key(event);
                     let Some(key) = key else { break };
-                    let mut separator = self.next_event();
-                    if separator.is_some_and(|event| event.kind() == EventKind::Whitespace) {
-                        separator = self.next_event();
-                    }
-                    if separator.is_none_or(|event| event.kind() != EventKind::KeyValSep) {
+                    if self
+                        .next_event()
+                        .is_none_or(|event| event.kind() != EventKind::KeyValSep)
+                    {
                         break;
-                    }
-                    if self.peek_kind(0) == Some(EventKind::Whitespace) {
-                        self.next += 1;
                     }
                     let value = self.value();
                     document.key_value(&path, key, value, &mut self.errors);
@@ -552,11 +669,7 @@ impl<'e, 'i> Builder<'e, 'i> {
 
     /// Whether a key continues with a `.`.
     fn key_continues(&self) -> bool {
-        match self.peek_kind(0) {
-            Some(EventKind::KeySep) => true,
-            Some(EventKind::Whitespace) => self.peek_kind(1) == Some(EventKind::KeySep),
-            _ => false,
-        }
+        self.peek_kind() == Some(EventKind::KeySep)
     }
 
     /// A simple or dotted key: the path of the parts before the last, and the last part (none
@@ -662,10 +775,7 @@ impl<'e, 'i> Builder<'e, 'i> {
                     items.extend(pending.take());
                     break;
                 }
-                EventKind::Error
-                | EventKind::Whitespace
-                | EventKind::Comment
-                | EventKind::Newline => {}
+                EventKind::Error | EventKind::Comment | EventKind::Newline => {}
                 // Anything else ends the array (and a value not yet followed by `,` is lost).
                 _ => break,
             }
@@ -1114,11 +1224,25 @@ mod tests {
             "x = 1979-02-30\ny = 1979-13-01\nz = 00:00:60\nn = 0x\nm = 9007199254740993\n",
             "a =\nb = \"\\q\"\n[c\nd = 1\n",
             "[[e]]\n[e.f]\n[[e.f.g]]\nh.i = 1\n[e]\n",
+            // Whitespace around every separator, and where none is allowed.
+            "a . b\t=\t1\n[ c . d ]\n[[ e ]]\nf = [ 1 , { g . h = 2 } , ]\n",
+            "a .\n b = 1\n[c\n.d]\ne = { f =\n1 }\n",
         ] {
             assert_same(text, &text.escape_debug());
         }
         let deep = format!("{} = 1\n", vec!["k"; 90].join("."));
         assert_same(&deep, &"90 dotted parts");
+        // Arrays and inline tables nested past the recursion limit, and back within it.
+        for depth in [79, 80, 81, 90] {
+            let arrays = format!("a = {}1{}\nb = 2\n", "[".repeat(depth), "]".repeat(depth));
+            assert_same(&arrays, &format_args!("arrays {depth} deep"));
+            let tables = format!(
+                "a = {}1{}\nb = 2\n",
+                "{ k = ".repeat(depth),
+                " }".repeat(depth)
+            );
+            assert_same(&tables, &format_args!("inline tables {depth} deep"));
+        }
         let many: String = (0..40).map(|i| format!("[env.e{i}]\nx = {i}\n")).collect();
         assert_same(
             &format!("{many}[env.e3]\n[env]\nname = 1\n"),
@@ -1133,5 +1257,39 @@ mod tests {
             &format!("{children_first}[env.e7]\n[env.e7.vars]\n"),
             &"children first",
         );
+    }
+
+    /// Two keys with one hash (too rare to find by chance): the index sends both to a scan.
+    #[test]
+    fn keys_sharing_a_hash_are_found_by_scanning() {
+        let mut table = Building::default();
+        let value = || Value {
+            span: Span::empty(0),
+            kind: ValueKind::Bool(true),
+        };
+        for index in 0..=SCANNED_ENTRIES {
+            table.push(format!("k{index}"), Span::empty(0), value());
+        }
+        assert!(table.positions.is_some(), "a large table keeps an index");
+        // As if `k3` and `shared` had one hash: both are marked collided.
+        let positions = table.positions.as_mut().unwrap();
+        positions.insert(key_hash("k3"), COLLIDED);
+        positions.insert(key_hash("shared"), COLLIDED);
+        assert_eq!(table.position("k3"), Some(3));
+        assert_eq!(table.position("shared"), None);
+        let shared = table.push("shared".to_owned(), Span::empty(0), value());
+        assert_eq!(table.position("shared"), Some(shared));
+        assert_eq!(table.remove(3).key, "k3");
+        assert_eq!(table.position("k3"), None);
+        assert_eq!(table.position("shared"), Some(shared));
+        assert_eq!(table.position("k4"), Some(4));
+        // A key whose hash leads to another key's entry is absent.
+        let k5 = table.position("k5").unwrap();
+        table
+            .positions
+            .as_mut()
+            .unwrap()
+            .insert(key_hash("absent"), k5);
+        assert_eq!(table.position("absent"), None);
     }
 }
