@@ -187,7 +187,9 @@ impl EventReceiver for Recorder<'_, '_> {
         self.events.comment(span, error);
     }
     fn newline(&mut self, span: toml_parser::Span, error: &mut dyn ErrorSink) {
-        if let Some(raw) = self.source.get(span) {
+        // Only a carriage return can be wrong (when no line feed follows it).
+        let line_feed = self.source.input().as_bytes().get(span.start()) == Some(&b'\n');
+        if !line_feed && let Some(raw) = self.source.get(span) {
             raw.decode_newline(error);
         }
         self.events.newline(span, error);
@@ -593,6 +595,7 @@ impl<'e, 'i> Builder<'e, 'i> {
         self.events.get(self.next).map(Event::kind)
     }
 
+    #[inline]
     fn recycle(&mut self, mut path: Vec<Key<'i>>) {
         if path.capacity() > self.spare_path.capacity() {
             path.clear();
@@ -1227,6 +1230,8 @@ mod tests {
             // Whitespace around every separator, and where none is allowed.
             "a . b\t=\t1\n[ c . d ]\n[[ e ]]\nf = [ 1 , { g . h = 2 } , ]\n",
             "a .\n b = 1\n[c\n.d]\ne = { f =\n1 }\n",
+            // Line breaks: CRLF, and a carriage return alone (an error).
+            "a = 1\r\n[b]\r\nc = [\r\n2,\r\n]\rd = 3\r",
         ] {
             assert_same(text, &text.escape_debug());
         }
