@@ -12,7 +12,6 @@ use std::borrow::Cow;
 use std::hash::BuildHasher;
 
 use toml_parser::decoder::{Encoding, ScalarKind};
-use toml_parser::lexer::Token;
 use toml_parser::parser::{Event, EventKind, EventReceiver};
 use toml_parser::{ErrorSink, ParseError, Raw, Source};
 
@@ -22,48 +21,26 @@ use crate::span::Span;
 /// How deep keys and values may nest, as in the `toml` crate.
 const RECURSION_LIMIT: u32 = 80;
 
-/// The most tokens (and events) whose vectors a thread keeps between parses: 24 bytes each.
-const KEPT_TOKENS: usize = 1 << 20;
-
-thread_local! {
-    /// The token and event vectors of the thread's last parse, emptied, for the next one: those
-    /// of a large config are megabytes, and memory fresh from the system costs a page fault for
-    /// every page written (the language server parses the same document on every edit).
-    static SCRATCH: std::cell::Cell<(Vec<Token>, Vec<Event>)> =
-        const { std::cell::Cell::new((Vec::new(), Vec::new())) };
-}
-
 pub(super) fn parse(text: &str) -> ParsedConfig {
-    let (mut tokens, mut events) = SCRATCH.take();
-    let parsed = parse_with(text, &mut tokens, &mut events);
-    if tokens.capacity() <= KEPT_TOKENS && events.capacity() <= KEPT_TOKENS {
-        tokens.clear();
-        events.clear();
-        SCRATCH.set((tokens, events));
-    }
-    parsed
-}
-
-fn parse_with(text: &str, tokens: &mut Vec<Token>, events: &mut Vec<Event>) -> ParsedConfig {
     let source = Source::new(text);
     // About one token for every two bytes of a config; `into_vec` reserves for one in 3.5, and
     // growing the vector copies it.
-    tokens.reserve(text.len() / 2 + 1);
+    let mut tokens = Vec::with_capacity(text.len() / 2 + 1);
     tokens.extend(source.lex());
-    events.reserve(tokens.len());
+    let mut events = Vec::with_capacity(tokens.len());
     // Errors of the grammar come first, then those found while building the tree.
     let mut grammar_errors: Vec<ParseError> = Vec::new();
     {
         let mut recorder = Recorder {
             source,
-            events,
+            events: &mut events,
             depth: 0,
         };
-        toml_parser::parser::parse_document(tokens, &mut recorder, &mut grammar_errors);
+        toml_parser::parser::parse_document(&tokens, &mut recorder, &mut grammar_errors);
     }
     let mut builder = Builder {
         text,
-        events,
+        events: &events,
         next: 0,
         errors: Vec::new(),
         spare_path: Vec::new(),
