@@ -97,6 +97,19 @@ pub fn check_project_with(
     analyze_config(path, text, Some(files), inputs)
 }
 
+/// [`check_project_with`] of a config parsed already: `parsed` must be what
+/// [`syntax::parse`] gives for `text` in [`format_of`]`(path)`, as [`syntax::reparse`] does
+/// after an edit inside a string (the language server keeps the previous parse).
+pub fn check_parsed_project_with(
+    path: &Path,
+    text: &str,
+    parsed: &syntax::ParsedConfig,
+    files: &dyn ProjectFiles,
+    inputs: Inputs,
+) -> Vec<Diagnostic> {
+    analyze_parsed(path, text, parsed, Some(files), inputs)
+}
+
 /// What the analysis takes from outside the config and its files. The analysis reads no clock:
 /// the front ends pass today's date, tests a fixed one, so results are reproducible.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -115,6 +128,18 @@ fn analyze_config(
     inputs: Inputs,
 ) -> Vec<Diagnostic> {
     let parsed = syntax::parse(text, format_of(path));
+    analyze_parsed(path, text, &parsed, files, inputs)
+}
+
+/// [`analyze_config`] from the parse on.
+fn analyze_parsed(
+    path: &Path,
+    text: &str,
+    parsed: &syntax::ParsedConfig,
+    files: Option<&dyn ProjectFiles>,
+    inputs: Inputs,
+) -> Vec<Diagnostic> {
+    debug_assert_eq!(parsed.format, format_of(path));
     let lines = LineIndex::new(text);
 
     let model = ConfigModel::new(&parsed.root);
@@ -127,7 +152,7 @@ fn analyze_config(
         path,
         text,
         lines: &lines,
-        parsed: &parsed,
+        parsed,
         model: &model,
         placements: &placements,
         deployments: &deployments,

@@ -2,10 +2,13 @@
 //! process (no LSP framing): the parse alone, the config rules (`check_config`) and the whole
 //! project check the server runs on each edit (`check_project_with`, reading the files around
 //! the config from the disk). Each phase runs `--runs` times; the best and the median are
-//! printed, so that a busy machine can be told apart from a slow analysis.
+//! printed, so that a busy machine can be told apart from a slow analysis. Then the server's
+//! parse after an edit inside the config's first string value (`syntax::reparse`, the patch of
+//! the previous parse), and the memory a parse keeps (what the server holds per project).
 //!
 //! cargo run --release -p placement_lsp --example analysis_phases -- [--runs N] CONFIG...
 
+use std::cell::RefCell;
 use std::hint::black_box;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -17,6 +20,50 @@ use placement_io::DiskFiles;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// The bytes a parse holds on the heap: its vectors and strings at their capacity (the
+/// allocator's own overhead left out).
+fn heap_bytes(parsed: &syntax::ParsedConfig) -> usize {
+    use std::mem::size_of;
+    use syntax::{Entry, Node, NodeKind, SyntaxError, Table};
+    fn table(table: &Table) -> usize {
+        table.entries.capacity() * size_of::<Entry>()
+            + table
+                .entries
+                .iter()
+                .map(|entry| entry.key.capacity() + node(&entry.value))
+                .sum::<usize>()
+    }
+    fn node(value: &Node) -> usize {
+        match &value.kind {
+            NodeKind::Table(inner) => table(inner),
+            NodeKind::Array(items) => {
+                items.capacity() * size_of::<Node>() + items.iter().map(node).sum::<usize>()
+            }
+            NodeKind::String(text) | NodeKind::Number(text) | NodeKind::Datetime(text) => {
+                text.capacity()
+            }
+            NodeKind::Bool(_) | NodeKind::Null => 0,
+        }
+    }
+    table(&parsed.root)
+        + parsed.errors.capacity() * size_of::<SyntaxError>()
+        + parsed
+            .errors
+            .iter()
+            .map(|error| error.message.capacity())
+            .sum::<usize>()
+}
+
+/// `text` with an `x` typed after the first `"` (the language server bench's edit), or taken
+/// out again when it is there.
+fn toggle_edit(text: &str) -> Option<String> {
+    let at = text.find('"')? + 1;
+    Some(match text[at..].strip_prefix('x') {
+        Some(rest) => format!("{}{rest}", &text[..at]),
+        None => format!("{}x{}", &text[..at], &text[at..]),
+    })
+}
+
 fn time(runs: usize, mut phase: impl FnMut() -> usize) -> (Duration, Duration, usize) {
     let mut samples = Vec::with_capacity(runs);
     let mut found = 0;
@@ -27,6 +74,14 @@ fn time(runs: usize, mut phase: impl FnMut() -> usize) -> (Duration, Duration, u
     }
     samples.sort();
     (samples[0], samples[samples.len() / 2], found)
+}
+
+fn report(name: &str, (best, median, found): (Duration, Duration, usize)) {
+    println!(
+        "  {name:<40} best {:>8.2} ms  median {:>8.2} ms  ({found})",
+        best.as_secs_f64() * 1e3,
+        median.as_secs_f64() * 1e3
+    );
 }
 
 fn main() {
@@ -65,12 +120,41 @@ fn main() {
             }),
         ];
         for (name, phase) in phases {
-            let (best, median, found) = time(runs, phase);
-            println!(
-                "  {name:<40} best {:>8.2} ms  median {:>8.2} ms  ({found})",
-                best.as_secs_f64() * 1e3,
-                median.as_secs_f64() * 1e3
-            );
+            report(name, time(runs, phase));
         }
+        let format = format_of(&config);
+        let parsed = syntax::parse(&text, format);
+        println!(
+            "  a parse holds {:.1} MB on the heap (the text {:.1} MB)",
+            heap_bytes(&parsed) as f64 / 1e6,
+            text.len() as f64 / 1e6
+        );
+        // Each run types or deletes the `x`, patching the previous run's parse.
+        let Some(edited) = toggle_edit(&text) else {
+            continue;
+        };
+        let state = RefCell::new(Some((text.clone(), parsed)));
+        let reparse = || {
+            let (previous_text, previous) = state.take().expect("the previous parse");
+            let next_text = if previous_text == text {
+                edited.clone()
+            } else {
+                text.clone()
+            };
+            let parsed = syntax::reparse(&previous_text, previous, &next_text)
+                .unwrap_or_else(|| syntax::parse(&next_text, format));
+            let entries = parsed.root.entries.len();
+            state.replace(Some((next_text, parsed)));
+            entries
+        };
+        let patched = syntax::reparse(&text, syntax::parse(&text, format), &edited).is_some();
+        report(
+            if patched {
+                "reparse (an edit in the first string)"
+            } else {
+                "parse after an edit (no reparse there)"
+            },
+            time(runs, reparse),
+        );
     }
 }

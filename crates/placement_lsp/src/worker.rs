@@ -7,11 +7,12 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use placement_analysis::check_project_with;
 use placement_analysis::discovery::resolve_config;
 use placement_analysis::project::ProjectFiles;
 use placement_analysis::rules::shadowed_config_file;
 use placement_analysis::selection::RuleSelection;
+use placement_analysis::syntax::{self, ParsedConfig};
+use placement_analysis::{check_parsed_project_with, format_of};
 use placement_io::settings::{
     ResolvedSettings, SettingsFailure, SettingsMode, SettingsResolver, WithSettings,
 };
@@ -87,10 +88,36 @@ struct Analysis {
     /// The open documents it read, at their versions.
     read_versions: HashMap<Uri, i32>,
     files: Vec<FileDiagnostics>,
+    /// The config it analysed, for the next analysis to start from.
+    config: Option<ParsedText>,
+}
+
+/// A config's text and its parse, kept by the project's worker between analyses: after an edit
+/// inside a string value the next parse is a patch of this one (`syntax::reparse`), not a parse
+/// of the whole file. Costs the text and its tree for each project whose config is analysed:
+/// 1.2 MB and 9.5 MB for the 1.2 MB config of 10,000 `[env.*]` sections (`analysis_phases`).
+struct ParsedText {
+    text: String,
+    parsed: ParsedConfig,
+}
+
+impl ParsedText {
+    /// The parse of `text`: from `previous` when the edit since is one `reparse` can patch,
+    /// else parsed afresh. `previous` is always right for its own text, whatever read it (a
+    /// buffer or the disk): `reparse` compares the two texts, so nothing else needs to track it.
+    fn parse(previous: Option<ParsedText>, text: String, path: &Path) -> ParsedText {
+        let format = format_of(path);
+        let parsed = previous
+            .filter(|previous| previous.parsed.format == format)
+            .and_then(|previous| syntax::reparse(&previous.text, previous.parsed, &text))
+            .unwrap_or_else(|| syntax::parse(&text, format));
+        ParsedText { text, parsed }
+    }
 }
 
 /// Analyses one project whenever its trigger moves; exits when the project is retired.
 async fn project_worker(shared: Arc<Shared>, config: PathBuf, mut trigger: watch::Receiver<u64>) {
+    let mut last_config: Option<ParsedText> = None;
     while trigger.changed().await.is_ok() {
         let debounce = shared.state().settings.debounce;
         if !debounce.is_zero() {
@@ -107,13 +134,22 @@ async fn project_worker(shared: Arc<Shared>, config: PathBuf, mut trigger: watch
             )
         };
         let analysed_config = config.clone();
-        let Some(analysis) = run_blocking("analysis", move || {
-            analyse(&analysed_config, &members, &overlay, encoding, &selection)
+        let previous = last_config.take();
+        let Some(mut analysis) = run_blocking("analysis", move || {
+            analyse(
+                &analysed_config,
+                &members,
+                &overlay,
+                encoding,
+                &selection,
+                previous,
+            )
         })
         .await
         else {
             continue;
         };
+        last_config = analysis.config.take();
         let _order = shared.publish_lock.lock().await;
         let publications = match accept(&shared, &config, generation, &trigger, analysis) {
             Accepted::Publish(publications) => publications,
@@ -192,16 +228,19 @@ fn accept(
     Accepted::Publish(publications)
 }
 
-/// Checks one project: the config (from its buffer or the disk) with the files around it.
+/// Checks one project: the config (from its buffer or the disk) with the files around it,
+/// parsed from `previous` (the config the last analysis read) when it can be.
 fn analyse(
     config: &Path,
     members: &[PathBuf],
     overlay: &Overlay,
     encoding: PositionEncoding,
     selection: &RuleSelection,
+    previous: Option<ParsedText>,
 ) -> Analysis {
     let mut always = vec![config.to_path_buf()];
     let mut diagnostics = Vec::new();
+    let mut analysed = None;
     let (settings, settings_failure) = project_settings(config, selection);
     match overlay.read(config) {
         Some(text) if text.len() > MAX_ANALYZED_BYTES => {
@@ -216,7 +255,15 @@ fn analyse(
                 files: overlay,
                 settings: &settings,
             };
-            diagnostics = check_project_with(config, &text, &files, placement_io::inputs_now());
+            let current = ParsedText::parse(previous, text, config);
+            let text = &current.text;
+            diagnostics = check_parsed_project_with(
+                config,
+                text,
+                &current.parsed,
+                &files,
+                placement_io::inputs_now(),
+            );
             if let Some(dir) = config.parent() {
                 let winner = resolve_config(dir, &|candidate| overlay.exists(candidate));
                 let chosen_by_a_script = |winner: &Path| {
@@ -233,15 +280,16 @@ fn analyse(
                 {
                     let display = relative_display(&winner, dir);
                     diagnostics.push(shadowed_config_file::shadowed(
-                        config, &text, &winner, &display,
+                        config, text, &winner, &display,
                     ));
                 }
             }
-            settings.apply(config, &text, &mut diagnostics);
+            settings.apply(config, text, &mut diagnostics);
             if settings.is_excluded(config) {
                 debug!("{} is excluded by its settings", config.display());
                 diagnostics.clear();
             }
+            analysed = Some(current);
         }
         None => debug!("{} is gone", config.display()),
     }
@@ -265,6 +313,7 @@ fn analyse(
     Analysis {
         read_versions,
         files,
+        config: analysed,
     }
 }
 
@@ -308,6 +357,35 @@ fn relative_display(path: &Path, base: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Whatever the previous text was (another format, a text read from the disk since, an edit
+    /// outside any string), the parse is the text's own.
+    #[test]
+    fn a_kept_parse_gives_the_texts_own_parse() {
+        let toml = Path::new("/p/wrangler.toml");
+        let json = Path::new("/p/wrangler.json");
+        let kept = |text: &str, path: &Path| Some(ParsedText::parse(None, text.to_owned(), path));
+        for (previous, path, text) in [
+            (kept("name = \"a\"\n", toml), toml, "name = \"ab\"\n"),
+            (
+                kept("name = \"a\"\n", toml),
+                toml,
+                "name = \"a\"\nmain = 1\n",
+            ),
+            (kept("name = \"a\"\n", toml), toml, "name = \"a\"\n"),
+            (kept("{\"name\": \"a\"}", json), toml, "{\"name\": \"ab\"}"),
+            (kept("{\"name\": \"a\"}", json), json, "{\"name\": \"ab\"}"),
+            (None, json, "{\"name\": \"ab\"}"),
+        ] {
+            let parsed = ParsedText::parse(previous, text.to_owned(), path);
+            assert_eq!(parsed.text, text);
+            assert_eq!(
+                parsed.parsed,
+                syntax::parse(text, format_of(path)),
+                "{text}"
+            );
+        }
+    }
 
     #[test]
     fn relative_display_walks_up() {

@@ -1118,3 +1118,102 @@ async fn quick_fix_creating_routes_json() {
     assert!(!codes(&params).contains(&"PL201".to_owned()), "{params}");
     assert!(client.shutdown().await);
 }
+
+/// The diagnostics a fresh server publishes for `text` opened at `version` as the config at
+/// `path`, whose project is on the disk in `dir`.
+async fn fresh_diagnostics(dir: &Path, path: &Path, text: &str, version: i32) -> Value {
+    let uri = file_uri(path);
+    let mut client = TestClient::initialized(capabilities(false), json!({}), &[dir]).await;
+    let language = path.extension().unwrap().to_str().unwrap();
+    client.open(&uri, language, version, text);
+    let params = client
+        .diagnostics_where(&uri, has_version(version.into()))
+        .await;
+    assert!(client.shutdown().await);
+    params["diagnostics"].clone()
+}
+
+/// Edits inside string values (which the server patches into its previous parse instead of
+/// parsing the config again) publish what a fresh server publishes for the same text, as
+/// diagnostics come and go: a date made invalid and valid again, a placement mode misspelt, a
+/// route given a scheme. Then edits that leave a string (a quote, a line break) and back.
+#[tokio::test]
+async fn edits_inside_strings_publish_what_a_fresh_open_does() {
+    let toml = "name = \"api\"\nmain = \"src/index.js\"\ncompatibility_date = \"2025-01-15\"\n\
+                routes = [\"api.example.com/*\", { pattern = \"shop.example.com/*\", zone_name = \"example.com\" }]\n\
+                [placement]\nmode = \"smart\"\n\n[env.staging]\nname = \"api-staging\"\nvars = { ORIGIN = \"https://staging.example.com\" }\n";
+    let jsonc = "{\n  // the API\n  \"name\": \"api\",\n  \"main\": \"src/index.js\",\n  \"compatibility_date\": \"2025-01-15\",\n  \"routes\": [{ \"pattern\": \"api.example.com/*\", \"zone_name\": \"example.com\" }],\n  \"placement\": { \"mode\": \"smart\" },\n}\n";
+    // (text to find, offset in it, characters deleted, text inserted): one edit each.
+    let toml_edits: &[(&str, usize, usize, &str)] = &[
+        ("\"api\"", 1, 0, "x"),
+        ("2025-01-15", 9, 1, ""),
+        ("2025-01-1\"", 9, 0, "9"),
+        ("2025-01-19", 5, 2, "13"),
+        ("2025-13-19", 5, 2, "02"),
+        ("\"smart\"", 6, 0, "er"),
+        ("\"smarter\"", 6, 2, ""),
+        ("\"shop.example.com", 1, 0, "https://"),
+        ("api-staging", 3, 1, "_"),
+        ("staging.example.com\" }", 19, 0, "/"),
+        ("\"api.example.com/*\"", 5, 0, "\u{e9}\u{1f600}"),
+        ("\"xapi\"", 2, 0, "\""),
+        ("\"x\"api\"", 2, 1, ""),
+        ("\"xapi\"", 5, 0, "\n"),
+        ("\"xapi\n\"", 5, 1, ""),
+    ];
+    let jsonc_edits: &[(&str, usize, usize, &str)] = &[
+        ("\"api\"", 4, 0, "-v2"),
+        ("2025-01-15", 8, 2, "32"),
+        ("2025-01-32", 8, 2, "31"),
+        ("api.example.com/*", 0, 0, "http://"),
+        ("\"smart\"", 1, 5, "off"),
+        ("\"off\"", 1, 3, "smart"),
+        ("the API", 4, 3, "\"API\""),
+    ];
+    for (name, text, edits) in [
+        ("wrangler.toml", toml, toml_edits),
+        ("wrangler.jsonc", jsonc, jsonc_edits),
+    ] {
+        let OpenConfig {
+            dir,
+            path,
+            uri,
+            mut client,
+            params,
+        } = OpenConfig::new(name, text, 0, false).await;
+        let mut text = text.to_owned();
+        let mut counts = vec![params["diagnostics"].as_array().unwrap().len()];
+        for (version, (needle, offset, deleted, inserted)) in (1..).zip(edits) {
+            let at = text
+                .find(needle)
+                .unwrap_or_else(|| panic!("{needle} in {text}"))
+                + offset;
+            let end = at + deleted;
+            client.change(
+                &uri,
+                version,
+                json!([{
+                    "range": {"start": position(&text, at, false), "end": position(&text, end, false)},
+                    "text": inserted,
+                }]),
+            );
+            text.replace_range(at..end, inserted);
+            let params = client
+                .diagnostics_where(&uri, has_version(version.into()))
+                .await;
+            assert_eq!(
+                params["diagnostics"],
+                fresh_diagnostics(dir.path(), &path, &text, version).await,
+                "{name} after edit {version}: {text}"
+            );
+            counts.push(params["diagnostics"].as_array().unwrap().len());
+        }
+        // Diagnostics came and went along the way.
+        assert!(
+            counts.windows(2).any(|pair| pair[1] > pair[0])
+                && counts.windows(2).any(|pair| pair[1] < pair[0]),
+            "{name}: {counts:?}"
+        );
+        assert!(client.shutdown().await);
+    }
+}

@@ -4,9 +4,12 @@
 //! fails: it returns whatever could be read together with the syntax errors found.
 
 mod json;
+mod reparse;
 mod toml;
 #[cfg(any(test, feature = "toml-reference"))]
 mod toml_reference;
+
+pub use reparse::reparse;
 
 use crate::span::Span;
 
@@ -195,7 +198,7 @@ pub struct SyntaxError {
 }
 
 /// The result of parsing: a root table (empty when nothing could be read) and the errors.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ParsedConfig {
     pub format: Format,
     pub root: Table,

@@ -544,10 +544,14 @@ fn verbatim_basic_string(encoding: Option<Encoding>, raw: &str) -> Option<&str> 
         return None;
     }
     let inner = raw.strip_prefix('"')?.strip_suffix('"')?;
-    inner
-        .bytes()
-        .all(|byte| BASIC_UNESCAPED[usize::from(byte)])
-        .then_some(inner)
+    inner.bytes().all(is_basic_unescaped).then_some(inner)
+}
+
+/// A byte a `"basic string"` holds as itself: the TOML grammar's `basic-unescaped` (no quote,
+/// no backslash, no control character but tab), or part of a non-ASCII character.
+#[inline]
+pub(super) fn is_basic_unescaped(byte: u8) -> bool {
+    BASIC_UNESCAPED[usize::from(byte)]
 }
 
 /// Reads the events into tables, with the `toml` crate's rules for what may define or extend
