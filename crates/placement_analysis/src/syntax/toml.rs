@@ -8,9 +8,12 @@
 //! keeps the `DeTable` lowering, and the tests compare both on every corpus file and on every
 //! prefix of them (half-typed files).
 
+use std::borrow::Cow;
+use std::hash::BuildHasher;
+
 use toml_parser::decoder::{Encoding, ScalarKind};
-use toml_parser::parser::{Event, EventKind, RecursionGuard, ValidateWhitespace};
-use toml_parser::{ParseError, Source};
+use toml_parser::parser::{Event, EventKind, EventReceiver};
+use toml_parser::{ErrorSink, ParseError, Raw, Source};
 
 use super::{Entry, Format, Node, NodeKind, ParsedConfig, SyntaxError, Table, TableStyle};
 use crate::span::Span;
@@ -28,15 +31,19 @@ pub(super) fn parse(text: &str) -> ParsedConfig {
     // Errors of the grammar come first, then those found while building the tree.
     let mut grammar_errors: Vec<ParseError> = Vec::new();
     {
-        let mut whitespace = ValidateWhitespace::new(&mut events, source);
-        let mut receiver = RecursionGuard::new(&mut whitespace, RECURSION_LIMIT);
-        toml_parser::parser::parse_document(&tokens, &mut receiver, &mut grammar_errors);
+        let mut recorder = Recorder {
+            source,
+            events: &mut events,
+            depth: 0,
+        };
+        toml_parser::parser::parse_document(&tokens, &mut recorder, &mut grammar_errors);
     }
     let mut builder = Builder {
-        source,
+        text,
         events: &events,
         next: 0,
         errors: Vec::new(),
+        spare_path: Vec::new(),
     };
     let document = builder.document();
     let build_errors = builder.errors;
@@ -66,6 +73,106 @@ pub(super) fn parse(text: &str) -> ParsedConfig {
         errors,
         first_header: lowering.first_header,
         root_not_object: None,
+    }
+}
+
+/// Records the grammar's events for the builder, as `toml_parser`'s `RecursionGuard` around its
+/// `ValidateWhitespace` around a vector would, in one receiver: it refuses arrays and inline
+/// tables nested deeper than [`RECURSION_LIMIT`] and checks comments and line breaks. It leaves
+/// out whitespace, which only separates what the other events already tell apart (a third of
+/// the events of a config).
+struct Recorder<'r, 'i> {
+    source: Source<'i>,
+    events: &'r mut Vec<Event>,
+    /// Arrays and inline tables open (signed, as in `RecursionGuard`).
+    depth: i64,
+}
+
+impl Recorder<'_, '_> {
+    /// Whether one more array or inline table may open; reports it when not.
+    fn enter(&mut self, span: toml_parser::Span, error: &mut dyn ErrorSink) -> bool {
+        self.depth += 1;
+        let within_limit = self.depth <= i64::from(RECURSION_LIMIT);
+        if !within_limit {
+            error.report_error(
+                ParseError::new("cannot recurse further; max recursion depth met")
+                    .with_unexpected(span),
+            );
+        }
+        within_limit
+    }
+}
+
+impl EventReceiver for Recorder<'_, '_> {
+    fn std_table_open(&mut self, span: toml_parser::Span, error: &mut dyn ErrorSink) {
+        self.events.std_table_open(span, error);
+    }
+    fn std_table_close(&mut self, span: toml_parser::Span, error: &mut dyn ErrorSink) {
+        self.events.std_table_close(span, error);
+    }
+    fn array_table_open(&mut self, span: toml_parser::Span, error: &mut dyn ErrorSink) {
+        self.events.array_table_open(span, error);
+    }
+    fn array_table_close(&mut self, span: toml_parser::Span, error: &mut dyn ErrorSink) {
+        self.events.array_table_close(span, error);
+    }
+    fn inline_table_open(&mut self, span: toml_parser::Span, error: &mut dyn ErrorSink) -> bool {
+        let _ = self.events.inline_table_open(span, error);
+        self.enter(span, error)
+    }
+    fn inline_table_close(&mut self, span: toml_parser::Span, error: &mut dyn ErrorSink) {
+        self.depth -= 1;
+        self.events.inline_table_close(span, error);
+    }
+    fn array_open(&mut self, span: toml_parser::Span, error: &mut dyn ErrorSink) -> bool {
+        let _ = self.events.array_open(span, error);
+        self.enter(span, error)
+    }
+    fn array_close(&mut self, span: toml_parser::Span, error: &mut dyn ErrorSink) {
+        self.depth -= 1;
+        self.events.array_close(span, error);
+    }
+    fn simple_key(
+        &mut self,
+        span: toml_parser::Span,
+        encoding: Option<Encoding>,
+        error: &mut dyn ErrorSink,
+    ) {
+        self.events.simple_key(span, encoding, error);
+    }
+    fn key_sep(&mut self, span: toml_parser::Span, error: &mut dyn ErrorSink) {
+        self.events.key_sep(span, error);
+    }
+    fn key_val_sep(&mut self, span: toml_parser::Span, error: &mut dyn ErrorSink) {
+        self.events.key_val_sep(span, error);
+    }
+    fn scalar(
+        &mut self,
+        span: toml_parser::Span,
+        encoding: Option<Encoding>,
+        error: &mut dyn ErrorSink,
+    ) {
+        self.events.scalar(span, encoding, error);
+    }
+    fn value_sep(&mut self, span: toml_parser::Span, error: &mut dyn ErrorSink) {
+        self.events.value_sep(span, error);
+    }
+    fn comment(&mut self, span: toml_parser::Span, error: &mut dyn ErrorSink) {
+        if let Some(raw) = self.source.get(span) {
+            raw.decode_comment(error);
+        }
+        self.events.comment(span, error);
+    }
+    fn newline(&mut self, span: toml_parser::Span, error: &mut dyn ErrorSink) {
+        // Only a carriage return can be wrong (when no line feed follows it).
+        let line_feed = self.source.input().as_bytes().get(span.start()) == Some(&b'\n');
+        if !line_feed && let Some(raw) = self.source.get(span) {
+            raw.decode_newline(error);
+        }
+        self.events.newline(span, error);
+    }
+    fn error(&mut self, span: toml_parser::Span, error: &mut dyn ErrorSink) {
+        self.events.error(span, error);
     }
 }
 
@@ -168,9 +275,10 @@ const LOSSY: &str = "integer value cannot be represented losslessly: wrangler re
 pub(super) const LEAP_SECOND: &str =
     "invalid time: second 60 (a leap second) is not read by wrangler";
 
-/// A key as written: decoded, and the span of its last part.
-struct Key {
-    name: String,
+/// A key as written: decoded (borrowed from the source when it is taken as written, so that
+/// the parts of a path cost no allocation), and its span.
+struct Key<'i> {
+    name: Cow<'i, str>,
     span: Span,
 }
 
@@ -181,7 +289,7 @@ struct Building {
     entries: Vec<Built>,
     /// Positions by key, kept once the table is large (most tables are small enough to scan).
     /// Boxed, as few tables have one and every entry holds a table's worth of space.
-    positions: Option<Box<rustc_hash::FxHashMap<String, usize>>>,
+    positions: Option<Box<KeyIndex>>,
     /// Created by a dotted key or a header's path, not yet defined by a header of its own.
     implicit: bool,
     /// Created or extended by a dotted key.
@@ -192,7 +300,8 @@ struct Building {
 
 /// An entry of a table being built.
 struct Built {
-    key: Key,
+    key: String,
+    key_span: Span,
     value: Value,
     /// Taken out by a later header (`[a]` after `[a.b]` moves `a` to the end): left in place
     /// so that taking it out costs nothing, and skipped when the table is looked up or lowered.
@@ -239,24 +348,43 @@ impl ValueKind {
 /// Above this many entries a table keeps a hash index of its keys.
 const SCANNED_ENTRIES: usize = 12;
 
+/// The positions of a large table's entries by the hash of their key, so that the keys are not
+/// copied into the index: a hash maps to its entry, or to [`COLLIDED`] once two keys share it
+/// (then the table is scanned for those keys).
+type KeyIndex = rustc_hash::FxHashMap<u64, usize>;
+
+const COLLIDED: usize = usize::MAX;
+
+fn key_hash(key: &str) -> u64 {
+    rustc_hash::FxBuildHasher.hash_one(key)
+}
+
 impl Building {
     fn position(&self, key: &str) -> Option<usize> {
-        match &self.positions {
-            Some(positions) => positions.get(key).copied(),
-            None => self
-                .entries
+        let scan = || {
+            self.entries
                 .iter()
-                .position(|entry| !entry.removed && entry.key.name == key),
+                .position(|entry| !entry.removed && entry.key == key)
+        };
+        match &self.positions {
+            Some(positions) => match positions.get(&key_hash(key)) {
+                None => None,
+                Some(&COLLIDED) => scan(),
+                Some(&position) => (self.entries[position].key == key).then_some(position),
+            },
+            None => scan(),
         }
     }
 
-    fn push(&mut self, key: Key, value: Value) -> usize {
+    /// Adds an entry whose key the table does not have.
+    fn push(&mut self, key: String, key_span: Span, value: Value) -> usize {
         let position = self.entries.len();
         if let Some(positions) = &mut self.positions {
-            positions.insert(key.name.clone(), position);
+            index_key(positions, &key, position);
         }
         self.entries.push(Built {
             key,
+            key_span,
             value,
             removed: false,
         });
@@ -268,11 +396,11 @@ impl Building {
 
     /// Adds `key = value` unless the table has `key` already: then it is a duplicate key, and
     /// the first value stays.
-    fn push_new(&mut self, key: Key, value: Value, errors: &mut Vec<ParseError>) {
+    fn push_new(&mut self, key: Key<'_>, value: Value, errors: &mut Vec<ParseError>) {
         if self.position(&key.name).is_some() {
             errors.push(duplicate_key(&key));
         } else {
-            self.push(key, value);
+            self.push(key.name.into_owned(), key.span, value);
         }
     }
 
@@ -282,10 +410,8 @@ impl Building {
         let entry = &mut self.entries[position];
         let span = entry.value.span;
         let taken = Built {
-            key: Key {
-                name: std::mem::take(&mut entry.key.name),
-                span: entry.key.span,
-            },
+            key: std::mem::take(&mut entry.key),
+            key_span: entry.key_span,
             value: std::mem::replace(
                 &mut entry.value,
                 Value {
@@ -296,36 +422,35 @@ impl Building {
             removed: false,
         };
         entry.removed = true;
-        if let Some(positions) = &mut self.positions {
-            positions.remove(&taken.key.name);
+        if let Some(positions) = &mut self.positions
+            && let std::collections::hash_map::Entry::Occupied(indexed) =
+                positions.entry(key_hash(&taken.key))
+            && *indexed.get() == position
+        {
+            indexed.remove();
         }
         taken
     }
 
     fn index_keys(&mut self) {
-        let mut positions = rustc_hash::FxHashMap::with_capacity_and_hasher(
-            self.entries.len() * 2,
-            rustc_hash::FxBuildHasher,
-        );
+        let mut positions =
+            KeyIndex::with_capacity_and_hasher(self.entries.len() * 2, rustc_hash::FxBuildHasher);
         for (position, entry) in self.entries.iter().enumerate() {
-            if entry.removed {
-                continue;
+            if !entry.removed {
+                index_key(&mut positions, &entry.key, position);
             }
-            positions.entry(entry.key.name.clone()).or_insert(position);
         }
         self.positions = Some(Box::new(positions));
     }
 
     /// The position of `key`'s entry, added first as an implicit table when there is none
     /// (`[a.b]` and `a.b = 1` define `a` without a header of its own).
-    fn position_or_implicit(&mut self, key: &Key, dotted: bool, inline: bool) -> usize {
+    fn position_or_implicit(&mut self, key: &Key<'_>, dotted: bool, inline: bool) -> usize {
         match self.position(&key.name) {
             Some(position) => position,
             None => self.push(
-                Key {
-                    name: key.name.clone(),
-                    span: key.span,
-                },
+                key.name.clone().into_owned(),
+                key.span,
                 Value {
                     span: key.span,
                     kind: ValueKind::Table(Building::implicit(dotted, inline)),
@@ -344,10 +469,18 @@ impl Building {
     }
 }
 
+/// Notes a key the table does not have yet at `position`.
+fn index_key(positions: &mut KeyIndex, key: &str, position: usize) {
+    positions
+        .entry(key_hash(key))
+        .and_modify(|indexed| *indexed = COLLIDED)
+        .or_insert(position);
+}
+
 /// A `[name]` or `[[name]]` header: the path to its parent, its own key and its span.
-struct Header {
-    path: Vec<Key>,
-    key: Option<Key>,
+struct Header<'i> {
+    path: Vec<Key<'i>>,
+    key: Option<Key<'i>>,
     span: Span,
     is_array: bool,
 }
@@ -360,11 +493,11 @@ fn error_at(message: impl Into<std::borrow::Cow<'static, str>>, span: Span) -> P
     ParseError::new(message).with_unexpected(toml_parser::Span::new_unchecked(span.start, span.end))
 }
 
-fn duplicate_key(key: &Key) -> ParseError {
+fn duplicate_key(key: &Key<'_>) -> ParseError {
     error_at("duplicate key", key.span)
 }
 
-fn cannot_extend(type_name: &str, key: &Key) -> ParseError {
+fn cannot_extend(type_name: &str, key: &Key<'_>) -> ParseError {
     error_at(
         format!("cannot extend value of type {type_name} with a dotted key"),
         key.span,
@@ -375,14 +508,34 @@ fn cannot_extend(type_name: &str, key: &Key) -> ParseError {
 /// `A-Za-z0-9_-`): the decoder would copy it and report nothing. Most keys are.
 fn verbatim_key(encoding: Option<Encoding>, raw: &str) -> Option<&str> {
     match encoding {
-        None => (!raw.is_empty()
-            && raw
-                .bytes()
-                .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_'))
-        .then_some(raw),
+        None => {
+            (!raw.is_empty() && raw.bytes().all(|byte| BARE_KEY[usize::from(byte)])).then_some(raw)
+        }
         _ => verbatim_basic_string(encoding, raw),
     }
 }
+
+/// A table of the bytes for which `$member` holds: a lookup costs less than the comparisons.
+macro_rules! byte_set {
+    (|$byte:ident| $member:expr) => {{
+        let mut set = [false; 256];
+        let mut index = 0;
+        while index < set.len() {
+            let $byte = index as u8;
+            set[index] = $member;
+            index += 1;
+        }
+        set
+    }};
+}
+
+/// Whether each byte may be part of a bare key.
+const BARE_KEY: [bool; 256] =
+    byte_set!(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_'));
+
+/// Whether each byte stands for itself in a basic string (the TOML grammar's `basic-unescaped`).
+const BASIC_UNESCAPED: [bool; 256] =
+    byte_set!(|byte| matches!(byte, b'\t' | b' ' | 0x21 | 0x23..=0x5B | 0x5D..=0x7E | 0x80..));
 
 /// A `"basic string"` as its text, when it has no escape and no character the reader refuses
 /// (the TOML grammar's `basic-unescaped`): the decoder would copy it and report nothing.
@@ -396,28 +549,39 @@ fn verbatim_basic_string(encoding: Option<Encoding>, raw: &str) -> Option<&str> 
 
 /// A byte a `"basic string"` holds as itself: the TOML grammar's `basic-unescaped` (no quote,
 /// no backslash, no control character but tab), or part of a non-ASCII character.
+#[inline]
 pub(super) fn is_basic_unescaped(byte: u8) -> bool {
-    matches!(byte, b'\t' | b' ' | 0x21 | 0x23..=0x5B | 0x5D..=0x7E | 0x80..)
+    BASIC_UNESCAPED[usize::from(byte)]
 }
 
 /// Reads the events into tables, with the `toml` crate's rules for what may define or extend
 /// what.
 struct Builder<'e, 'i> {
-    source: Source<'i>,
+    text: &'i str,
     events: &'e [Event],
     next: usize,
     errors: Vec<ParseError>,
+    /// The vector of a dotted key's path once read, kept for the next one.
+    spare_path: Vec<Key<'i>>,
 }
 
-impl<'e> Builder<'e, '_> {
+impl<'e, 'i> Builder<'e, 'i> {
     fn next_event(&mut self) -> Option<&'e Event> {
         let event = self.events.get(self.next)?;
         self.next += 1;
         Some(event)
     }
 
-    fn peek_kind(&self, ahead: usize) -> Option<EventKind> {
-        self.events.get(self.next + ahead).map(Event::kind)
+    fn peek_kind(&self) -> Option<EventKind> {
+        self.events.get(self.next).map(Event::kind)
+    }
+
+    #[inline]
+    fn recycle(&mut self, mut path: Vec<Key<'i>>) {
+        if path.capacity() > self.spare_path.capacity() {
+            path.clear();
+            self.spare_path = path;
+        }
     }
 
     fn document(&mut self) -> Building {
@@ -425,35 +589,36 @@ impl<'e> Builder<'e, '_> {
         while let Some(event) = self.next_event() {
             match event.kind() {
                 EventKind::StdTableOpen | EventKind::ArrayTableOpen => {
-                    document.finish_table(&mut self.errors);
+                    if let Some(path) = document.finish_table(&mut self.errors) {
+                        self.recycle(path);
+                    }
                     let header = self.header(event);
                     document.start_table(header, &mut self.errors);
                 }
                 EventKind::SimpleKey => {
                     let (path, key) = self.key(event);
                     let Some(key) = key else { break };
-                    let mut separator = self.next_event();
-                    if separator.is_some_and(|event| event.kind() == EventKind::Whitespace) {
-                        separator = self.next_event();
-                    }
-                    if separator.is_none_or(|event| event.kind() != EventKind::KeyValSep) {
+                    if self
+                        .next_event()
+                        .is_none_or(|event| event.kind() != EventKind::KeyValSep)
+                    {
                         break;
                     }
-                    if self.peek_kind(0) == Some(EventKind::Whitespace) {
-                        self.next += 1;
-                    }
                     let value = self.value();
-                    document.key_value(path, key, value, &mut self.errors);
+                    document.key_value(&path, key, value, &mut self.errors);
+                    self.recycle(path);
                 }
                 // Everything else is either layout or was reported by the grammar.
                 _ => {}
             }
         }
-        document.finish_table(&mut self.errors);
+        if let Some(path) = document.finish_table(&mut self.errors) {
+            self.recycle(path);
+        }
         document.root
     }
 
-    fn header(&mut self, open: &Event) -> Header {
+    fn header(&mut self, open: &Event) -> Header<'i> {
         let mut header = Header {
             path: Vec::new(),
             key: None,
@@ -473,53 +638,48 @@ impl<'e> Builder<'e, '_> {
         header
     }
 
-    fn decode_key(&mut self, event: &Event) -> Key {
-        let mut name = String::new();
-        if let Some(raw) = self.source.get(event) {
-            match verbatim_key(event.encoding(), raw.as_str()) {
-                // Allocated at its size at once (pushing onto an empty string grows it).
-                Some(text) => name = text.to_owned(),
-                None => raw.decode_key(&mut name, &mut self.errors),
+    fn decode_key(&mut self, event: &Event) -> Key<'i> {
+        let span = span_of(event);
+        let mut name = Cow::Borrowed("");
+        if let Some(raw) = self.text.get(span.start..span.end) {
+            match verbatim_key(event.encoding(), raw) {
+                Some(verbatim) => name = Cow::Borrowed(verbatim),
+                None => Raw::new_unchecked(raw, event.encoding(), event.span())
+                    .decode_key(&mut name, &mut self.errors),
             }
         }
-        Key {
-            name,
-            span: span_of(event),
-        }
+        Key { name, span }
     }
 
     /// Whether a key continues with a `.`.
     fn key_continues(&self) -> bool {
-        match self.peek_kind(0) {
-            Some(EventKind::KeySep) => true,
-            Some(EventKind::Whitespace) => self.peek_kind(1) == Some(EventKind::KeySep),
-            _ => false,
-        }
+        self.peek_kind() == Some(EventKind::KeySep)
     }
 
     /// A simple or dotted key: the path of the parts before the last, and the last part (none
     /// when the key is too deep).
-    fn key(&mut self, first: &'e Event) -> (Vec<Key>, Option<Key>) {
-        let mut path = Vec::new();
+    fn key(&mut self, first: &'e Event) -> (Vec<Key<'i>>, Option<Key<'i>>) {
+        if !self.key_continues() {
+            return (Vec::new(), Some(self.decode_key(first)));
+        }
+        let mut path = std::mem::take(&mut self.spare_path);
         let mut last: Option<Key> = None;
         let mut pending = Some(first);
-        if self.key_continues() {
-            while let Some(event) = self.next_event() {
-                match event.kind() {
-                    EventKind::SimpleKey => {
-                        pending = Some(event);
-                        if !self.key_continues() {
-                            break;
-                        }
+        while let Some(event) = self.next_event() {
+            match event.kind() {
+                EventKind::SimpleKey => {
+                    pending = Some(event);
+                    if !self.key_continues() {
+                        break;
                     }
-                    EventKind::KeySep => {
-                        if let Some(part) = pending.take() {
-                            let part = self.decode_key(part);
-                            path.extend(last.replace(part));
-                        }
-                    }
-                    _ => {}
                 }
+                EventKind::KeySep => {
+                    if let Some(part) = pending.take() {
+                        let part = self.decode_key(part);
+                        path.extend(last.replace(part));
+                    }
+                }
+                _ => {}
             }
         }
         if let Some(part) = pending.take() {
@@ -551,13 +711,15 @@ impl<'e> Builder<'e, '_> {
 
     fn scalar(&mut self, event: &Event) -> Value {
         let mut decoded = String::new();
-        let kind = match self.source.get(event) {
-            Some(raw) => match verbatim_basic_string(event.encoding(), raw.as_str()) {
+        let span = span_of(event);
+        let kind = match self.text.get(span.start..span.end) {
+            Some(raw) => match verbatim_basic_string(event.encoding(), raw) {
                 Some(text) => {
                     decoded = text.to_owned();
                     ScalarKind::String
                 }
-                None => raw.decode_scalar(&mut decoded, &mut self.errors),
+                None => Raw::new_unchecked(raw, event.encoding(), event.span())
+                    .decode_scalar(&mut decoded, &mut self.errors),
             },
             None => ScalarKind::String,
         };
@@ -579,10 +741,7 @@ impl<'e> Builder<'e, '_> {
                 radix: radix.value(),
             },
         };
-        Value {
-            span: span_of(event),
-            kind,
-        }
+        Value { span, kind }
     }
 
     fn array(&mut self, open: &Event) -> Value {
@@ -600,10 +759,7 @@ impl<'e> Builder<'e, '_> {
                     items.extend(pending.take());
                     break;
                 }
-                EventKind::Error
-                | EventKind::Whitespace
-                | EventKind::Comment
-                | EventKind::Newline => {}
+                EventKind::Error | EventKind::Comment | EventKind::Newline => {}
                 // Anything else ends the array (and a value not yet followed by `,` is lost).
                 _ => break,
             }
@@ -640,7 +796,8 @@ impl<'e> Builder<'e, '_> {
                     let key = pending_key.take();
                     let value = pending_value.take();
                     if let (Some((path, key)), Some(value)) = (key, value) {
-                        inline_key_value(&mut table, path, key, value, &mut self.errors);
+                        inline_key_value(&mut table, &path, key, value, &mut self.errors);
+                        self.recycle(path);
                     }
                     if event.kind() == EventKind::InlineTableClose {
                         break;
@@ -665,12 +822,12 @@ impl<'e> Builder<'e, '_> {
 /// `key = value` inside an inline table.
 fn inline_key_value(
     table: &mut Building,
-    path: Vec<Key>,
-    key: Key,
+    path: &[Key<'_>],
+    key: Key<'_>,
     value: Value,
     errors: &mut Vec<ParseError>,
 ) {
-    let Some(parent) = descend_inline(table, &path, errors) else {
+    let Some(parent) = descend_inline(table, path, errors) else {
         return;
     };
     if parent.dotted == path.is_empty() {
@@ -683,7 +840,7 @@ fn inline_key_value(
 /// The table a dotted key's path names inside an inline table, created as needed.
 fn descend_inline<'t>(
     mut table: &'t mut Building,
-    path: &[Key],
+    path: &[Key<'_>],
     errors: &mut Vec<ParseError>,
 ) -> Option<&'t mut Building> {
     for part in path {
@@ -705,16 +862,22 @@ fn descend_inline<'t>(
 
 /// The document-level state: the root, and the table of the header being read.
 #[derive(Default)]
-struct Document {
+struct Document<'i> {
     root: Building,
     current: Building,
-    header: Option<Header>,
+    header: Option<Header<'i>>,
 }
 
-impl Document {
-    fn key_value(&mut self, path: Vec<Key>, key: Key, value: Value, errors: &mut Vec<ParseError>) {
+impl<'i> Document<'i> {
+    fn key_value(
+        &mut self,
+        path: &[Key<'_>],
+        key: Key<'_>,
+        value: Value,
+        errors: &mut Vec<ParseError>,
+    ) {
         let dotted = !path.is_empty();
-        let Some(parent) = descend(&mut self.current, &path, dotted, errors) else {
+        let Some(parent) = descend(&mut self.current, path, dotted, errors) else {
             return;
         };
         // A dotted key may not add to a table a header defined.
@@ -725,38 +888,40 @@ impl Document {
         parent.push_new(key, value, errors);
     }
 
-    /// Puts the table read under the current header into the tree.
-    fn finish_table(&mut self, errors: &mut Vec<ParseError>) {
+    /// Puts the table read under the current header into the tree; gives back the vector of
+    /// the header's path, for reuse.
+    fn finish_table(&mut self, errors: &mut Vec<ParseError>) -> Option<Vec<Key<'i>>> {
         let table = std::mem::take(&mut self.current);
         let Some(header) = self.header.take() else {
             // The keys before the first header are the root.
             self.root = table;
-            return;
+            return None;
         };
-        let Some(key) = header.key else { return };
+        let Some(key) = header.key else {
+            return Some(header.path);
+        };
         let table = Value {
             span: header.span,
             kind: ValueKind::Table(table),
         };
         let Some(parent) = descend(&mut self.root, &header.path, false, errors) else {
-            return;
+            return Some(header.path);
         };
         if !header.is_array {
             // Usually new: `start_table` took any table of that name out of the parent.
             match parent.position(&key.name) {
                 Some(position) => parent.entries[position].value = table,
                 None => {
-                    parent.push(key, table);
+                    parent.push(key.name.into_owned(), key.span, table);
                 }
             }
-            return;
+            return Some(header.path);
         }
-        let position = parent.position(&key.name).unwrap_or_else(|| {
-            parent.push(
-                Key {
-                    name: key.name.clone(),
-                    span: key.span,
-                },
+        let position = match parent.position(&key.name) {
+            Some(position) => position,
+            None => parent.push(
+                key.name.clone().into_owned(),
+                key.span,
                 Value {
                     span: header.span,
                     kind: ValueKind::Array {
@@ -764,8 +929,8 @@ impl Document {
                         of_tables: true,
                     },
                 },
-            )
-        });
+            ),
+        };
         match &mut parent.entries[position].value.kind {
             ValueKind::Array {
                 items,
@@ -773,9 +938,10 @@ impl Document {
             } => items.push(table),
             _ => errors.push(duplicate_key(&key)),
         }
+        Some(header.path)
     }
 
-    fn start_table(&mut self, header: Header, errors: &mut Vec<ParseError>) {
+    fn start_table(&mut self, header: Header<'i>, errors: &mut Vec<ParseError>) {
         if !header.is_array {
             // A table the header names already: an implicit one (created by `[a.b]` before
             // `[a]`) is taken over; anything else is a redefinition, reported here, and its
@@ -871,8 +1037,8 @@ impl Lowering<'_> {
                 .into_iter()
                 .filter(|entry| !entry.removed)
                 .map(|entry| Entry {
-                    key: entry.key.name,
-                    key_span: entry.key.span,
+                    key: entry.key,
+                    key_span: entry.key_span,
                     value: self.value(entry.value),
                 })
                 .collect(),
@@ -1042,11 +1208,27 @@ mod tests {
             "x = 1979-02-30\ny = 1979-13-01\nz = 00:00:60\nn = 0x\nm = 9007199254740993\n",
             "a =\nb = \"\\q\"\n[c\nd = 1\n",
             "[[e]]\n[e.f]\n[[e.f.g]]\nh.i = 1\n[e]\n",
+            // Whitespace around every separator, and where none is allowed.
+            "a . b\t=\t1\n[ c . d ]\n[[ e ]]\nf = [ 1 , { g . h = 2 } , ]\n",
+            "a .\n b = 1\n[c\n.d]\ne = { f =\n1 }\n",
+            // Line breaks: CRLF, and a carriage return alone (an error).
+            "a = 1\r\n[b]\r\nc = [\r\n2,\r\n]\rd = 3\r",
         ] {
             assert_same(text, &text.escape_debug());
         }
         let deep = format!("{} = 1\n", vec!["k"; 90].join("."));
         assert_same(&deep, &"90 dotted parts");
+        // Arrays and inline tables nested past the recursion limit, and back within it.
+        for depth in [79, 80, 81, 90] {
+            let arrays = format!("a = {}1{}\nb = 2\n", "[".repeat(depth), "]".repeat(depth));
+            assert_same(&arrays, &format_args!("arrays {depth} deep"));
+            let tables = format!(
+                "a = {}1{}\nb = 2\n",
+                "{ k = ".repeat(depth),
+                " }".repeat(depth)
+            );
+            assert_same(&tables, &format_args!("inline tables {depth} deep"));
+        }
         let many: String = (0..40).map(|i| format!("[env.e{i}]\nx = {i}\n")).collect();
         assert_same(
             &format!("{many}[env.e3]\n[env]\nname = 1\n"),
@@ -1061,5 +1243,39 @@ mod tests {
             &format!("{children_first}[env.e7]\n[env.e7.vars]\n"),
             &"children first",
         );
+    }
+
+    /// Two keys with one hash (too rare to find by chance): the index sends both to a scan.
+    #[test]
+    fn keys_sharing_a_hash_are_found_by_scanning() {
+        let mut table = Building::default();
+        let value = || Value {
+            span: Span::empty(0),
+            kind: ValueKind::Bool(true),
+        };
+        for index in 0..=SCANNED_ENTRIES {
+            table.push(format!("k{index}"), Span::empty(0), value());
+        }
+        assert!(table.positions.is_some(), "a large table keeps an index");
+        // As if `k3` and `shared` had one hash: both are marked collided.
+        let positions = table.positions.as_mut().unwrap();
+        positions.insert(key_hash("k3"), COLLIDED);
+        positions.insert(key_hash("shared"), COLLIDED);
+        assert_eq!(table.position("k3"), Some(3));
+        assert_eq!(table.position("shared"), None);
+        let shared = table.push("shared".to_owned(), Span::empty(0), value());
+        assert_eq!(table.position("shared"), Some(shared));
+        assert_eq!(table.remove(3).key, "k3");
+        assert_eq!(table.position("k3"), None);
+        assert_eq!(table.position("shared"), Some(shared));
+        assert_eq!(table.position("k4"), Some(4));
+        // A key whose hash leads to another key's entry is absent.
+        let k5 = table.position("k5").unwrap();
+        table
+            .positions
+            .as_mut()
+            .unwrap()
+            .insert(key_hash("absent"), k5);
+        assert_eq!(table.position("absent"), None);
     }
 }
