@@ -351,30 +351,7 @@ mod tests {
 
     /// Every `.json` and `.jsonc` file of the repository's tests and fixtures.
     fn corpus() -> Vec<(std::path::PathBuf, String)> {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-        let mut files = Vec::new();
-        let mut folders = vec![root.join("tests"), root.join("fixtures")];
-        while let Some(folder) = folders.pop() {
-            let Ok(entries) = std::fs::read_dir(&folder) else {
-                continue;
-            };
-            for entry in entries.flatten() {
-                let path = entry.path();
-                if path.is_dir() {
-                    if !path.ends_with("node_modules") {
-                        folders.push(path);
-                    }
-                } else if path
-                    .extension()
-                    .is_some_and(|e| e == "json" || e == "jsonc")
-                    && let Ok(bytes) = std::fs::read(&path)
-                {
-                    files.push((path, String::from_utf8_lossy(&bytes).into_owned()));
-                }
-            }
-        }
-        files.sort();
-        files
+        super::super::repository_files(&["tests", "fixtures"], &["json", "jsonc"])
     }
 
     /// What the lowering's control character check, the single scan of the text and its quick

@@ -230,6 +230,41 @@ pub fn parse(text: &str, format: Format) -> ParsedConfig {
     }
 }
 
+/// Every file under the repository's `folders` (relative to its root) whose extension is one of
+/// `extensions`, read as UTF-8 (lossily), sorted by path; `node_modules` folders are skipped.
+/// The parsers' corpus tests run over these.
+#[cfg(test)]
+pub(crate) fn repository_files(
+    folders: &[&str],
+    extensions: &[&str],
+) -> Vec<(std::path::PathBuf, String)> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut files = Vec::new();
+    let mut pending: Vec<_> = folders.iter().map(|folder| root.join(folder)).collect();
+    while let Some(folder) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&folder) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                if !path.ends_with("node_modules") {
+                    pending.push(path);
+                }
+            } else if path
+                .extension()
+                .and_then(|extension| extension.to_str())
+                .is_some_and(|extension| extensions.contains(&extension))
+                && let Ok(bytes) = std::fs::read(&path)
+            {
+                files.push((path, String::from_utf8_lossy(&bytes).into_owned()));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -486,33 +486,18 @@ mod tests {
     /// Every `.toml`, `.json` and `.jsonc` file of the repository's corpora and fixtures, with
     /// its format; files over 32 KB (data, not configs) left out to keep the test quick.
     fn corpus() -> Vec<(std::path::PathBuf, String, Format)> {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-        let mut files = Vec::new();
-        let mut folders = vec![root.join("tests/corpora"), root.join("fixtures")];
-        while let Some(folder) = folders.pop() {
-            let Ok(entries) = std::fs::read_dir(&folder) else {
-                continue;
-            };
-            for entry in entries.flatten() {
-                let path = entry.path();
-                if path.is_dir() {
-                    folders.push(path);
-                    continue;
-                }
-                let format = match path.extension().and_then(|e| e.to_str()) {
-                    Some("toml") => Format::Toml,
-                    Some("json" | "jsonc") => Format::Json,
-                    _ => continue,
+        super::super::repository_files(&["tests/corpora", "fixtures"], &["toml", "json", "jsonc"])
+            .into_iter()
+            .filter(|(_, text)| text.len() <= 32 * 1024)
+            .map(|(path, text)| {
+                let format = if path.extension().is_some_and(|e| e == "toml") {
+                    Format::Toml
+                } else {
+                    Format::Json
                 };
-                if let Ok(bytes) = std::fs::read(&path)
-                    && bytes.len() <= 32 * 1024
-                {
-                    files.push((path, String::from_utf8_lossy(&bytes).into_owned(), format));
-                }
-            }
-        }
-        files.sort_by(|a, b| a.0.cmp(&b.0));
-        files
+                (path, text, format)
+            })
+            .collect()
     }
 
     /// The spans of the tree's string values and of its keys.

@@ -1101,26 +1101,7 @@ mod tests {
 
     /// Every `.toml` file of the repository's corpora and fixtures.
     fn corpus() -> Vec<(std::path::PathBuf, String)> {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-        let mut files = Vec::new();
-        let mut folders = vec![root.join("tests/corpora"), root.join("fixtures")];
-        while let Some(folder) = folders.pop() {
-            let Ok(entries) = std::fs::read_dir(&folder) else {
-                continue;
-            };
-            for entry in entries.flatten() {
-                let path = entry.path();
-                if path.is_dir() {
-                    folders.push(path);
-                } else if path.extension().is_some_and(|e| e == "toml")
-                    && let Ok(bytes) = std::fs::read(&path)
-                {
-                    files.push((path, String::from_utf8_lossy(&bytes).into_owned()));
-                }
-            }
-        }
-        files.sort();
-        files
+        super::super::repository_files(&["tests/corpora", "fixtures"], &["toml"])
     }
 
     /// `Table::overridden_entries` relies on a TOML table never repeating a key.
