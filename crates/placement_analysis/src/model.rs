@@ -163,7 +163,8 @@ impl<'a> ConfigModel<'a> {
     pub fn environments_using(&self, scope: &Scope<'a>, key: &str) -> Arc<[String]> {
         match scope.kind {
             ScopeKind::TopLevel => {
-                // The rules may run on two threads (a large config): one lists, the other waits.
+                // Behind a lock so that the model is `Sync` and can be shared with threads
+                // (uncontended, as the rules run on one thread, it costs next to nothing).
                 let mut known = self
                     .inheritors
                     .lock()
