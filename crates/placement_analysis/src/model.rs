@@ -133,9 +133,9 @@ impl<'a> ConfigModel<'a> {
         }
         if let Some(envs) = root.get_table("env") {
             // A repeated JSON key: wrangler keeps the last one.
-            let overridden = envs.overridden_entries();
-            for (entry, overridden) in envs.entries.iter().zip(overridden) {
-                if let (false, Some(table)) = (overridden, entry.value.as_table()) {
+            // A repeated JSON key: wrangler keeps the last one.
+            for (_, entry) in envs.kept_entries() {
+                if let Some(table) = entry.value.as_table() {
                     scopes.push(Scope::new(ScopeKind::Env(entry.key.clone()), table));
                 }
             }

@@ -216,13 +216,9 @@ fn containers_of<'a>(
 
 /// The `durable-object` exports, in order (`getDurableObjectExports`).
 fn durable_object_exports(exports: &Table) -> Vec<Export<'_>> {
-    let overridden = exports.overridden_entries();
     exports
-        .entries
-        .iter()
-        .zip(overridden)
-        .filter(|(_, overridden)| !overridden)
-        .filter_map(|(entry, _)| {
+        .kept_entries()
+        .filter_map(|(_, entry)| {
             let fields = entry.value.as_table()?;
             if fields.get("type")?.value.as_str()? != "durable-object" {
                 return None;

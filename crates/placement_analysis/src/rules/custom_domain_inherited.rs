@@ -79,9 +79,8 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     let sections = Sections::new(ctx.source(), root);
     let source = ctx.source();
     let listed = first_names(&domains, |more| format!(" and {more} more"));
-    let overridden = environments.overridden_entries();
-    for (env, overridden) in environments.entries.iter().zip(overridden) {
-        let Some(table) = env.value.as_table().filter(|_| !overridden) else {
+    for (_, env) in environments.kept_entries() {
+        let Some(table) = env.value.as_table() else {
             continue;
         };
         if table.get("routes").is_some() {

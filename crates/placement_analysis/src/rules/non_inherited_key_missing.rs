@@ -95,13 +95,10 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     let Some(environments) = root.get_table("env") else {
         return;
     };
-    let overridden = root.overridden_entries();
     let not_inherited: Vec<&Entry> = root
-        .entries
-        .iter()
-        .zip(overridden)
-        .filter(|(entry, overridden)| !overridden && is_not_inherited(&entry.key))
-        .map(|(entry, _)| entry)
+        .kept_entries()
+        .map(|(_, entry)| entry)
+        .filter(|entry| is_not_inherited(&entry.key))
         .collect();
     // Most configs set only inherited keys: the sections (and the line index) are not built.
     if not_inherited.is_empty() {
@@ -140,9 +137,8 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
         return;
     }
     let top_level_vars = TopLevelVars::new(ctx, root);
-    let overridden = environments.overridden_entries();
-    for (env, overridden) in environments.entries.iter().zip(overridden) {
-        let Some(table) = env.value.as_table().filter(|_| !overridden) else {
+    for (_, env) in environments.kept_entries() {
+        let Some(table) = env.value.as_table() else {
             continue;
         };
         for key in &keys {
