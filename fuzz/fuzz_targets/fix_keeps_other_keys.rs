@@ -33,7 +33,7 @@ fn collect(
     edits: &[Span],
     out: &mut BTreeMap<Vec<String>, String>,
 ) {
-    for entry in &table.entries {
+    for entry in table.entries() {
         path.push(entry.key.clone());
         // A repeated JSON key replaces the whole earlier value, as wrangler reads it.
         out.retain(|key, _| !key.starts_with(path.as_slice()));

@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use libfuzzer_sys::fuzz_target;
-use placement_analysis::project::{DirEntry, ProjectFiles, check_project};
+use placement_analysis::check_project;
+use placement_analysis::project::{DirEntry, ProjectFiles};
 
 struct Files(BTreeMap<PathBuf, String>);
 

@@ -65,7 +65,7 @@ impl<'a> Context<'a> {
         applicability: Applicability,
     ) -> Fix {
         Fix::new(
-            format!("Remove `{}`", table.entries[index].key),
+            format!("Remove `{}`", table.entries()[index].key),
             applicability,
             vec![remove_entry(&self.source(), self.format(), table, index)],
         )

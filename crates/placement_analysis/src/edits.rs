@@ -45,7 +45,7 @@ pub(crate) fn entry_end(entry: &Entry) -> usize {
     let own = entry.key_span.end.max(entry.value.span.end);
     match &entry.value.kind {
         crate::syntax::NodeKind::Table(table) => {
-            table.entries.iter().map(entry_end).fold(own, usize::max)
+            table.entries().iter().map(entry_end).fold(own, usize::max)
         }
         _ => own,
     }
@@ -104,7 +104,7 @@ pub(crate) fn insert_lines_before(text: &str, at: usize, lines: &str) -> Edit {
 
 /// An edit removing `table.entries[index]` with its separator, leaving valid syntax behind.
 pub fn remove_entry(source: &TextLines<'_>, format: Format, table: &Table, index: usize) -> Edit {
-    let entry = &table.entries[index];
+    let entry = &table.entries()[index];
     let whole = Span::new(entry.key_span.start, entry_end(entry));
     let line_based = match table.style {
         // TOML key/value pairs outside inline tables always own their lines.
@@ -118,16 +118,16 @@ pub fn remove_entry(source: &TextLines<'_>, format: Format, table: &Table, index
     // behind by removing the entry's lines: remove up to the next key instead.
     let separated_by_commas = matches!(table.style, TableStyle::Inline | TableStyle::Object);
     let separator_left_behind = separated_by_commas
-        && table.entries.get(index + 1).is_some_and(|next| {
+        && table.entries().get(index + 1).is_some_and(|next| {
             next.key_span.start > lines.end
                 && source.text[lines.end..next.key_span.start].contains(',')
         });
     if line_based && !separator_left_behind {
         return Edit::delete(lines);
     }
-    let span = if let Some(next) = table.entries.get(index + 1) {
+    let span = if let Some(next) = table.entries().get(index + 1) {
         Span::new(whole.start, next.key_span.start)
-    } else if let Some(previous) = index.checked_sub(1).map(|i| &table.entries[i]) {
+    } else if let Some(previous) = index.checked_sub(1).map(|i| &table.entries()[i]) {
         Span::new(entry_end(previous), whole.end)
     } else {
         // The only entry: take a trailing comma with it.
@@ -182,7 +182,7 @@ mod tests {
         for part in path {
             table = table.get_table(part).unwrap();
         }
-        let index = table.entries.iter().position(|e| e.key == key).unwrap();
+        let index = table.entries().iter().position(|e| e.key == key).unwrap();
         let lines = LineIndex::new(text);
         let source = TextLines {
             text,

@@ -42,7 +42,7 @@ impl<'a> Sections<'a> {
 }
 
 fn collect_headers(table: &Table, headers: &mut Vec<usize>) {
-    for entry in &table.entries {
+    for entry in table.entries() {
         collect_node_headers(&entry.value, headers);
     }
 }
@@ -101,7 +101,7 @@ impl TomlCopy {
                 return None;
             }
             let mut body = format!("{}]\n", entry.key);
-            for field in &table.entries {
+            for field in table.entries() {
                 if field
                     .value
                     .as_table()
@@ -248,7 +248,7 @@ pub(crate) fn add_lines_to_toml_table(
                 return None;
             }
             let joined = lines.join(", ");
-            match table.entries.last() {
+            match table.entries().last() {
                 Some(last) => Some(vec![Edit::insert(entry_end(last), format!(", {joined}"))]),
                 None => {
                     let braces = entry.value.span;
@@ -328,7 +328,7 @@ fn json_object_edits(
         .filter(|unit| !unit.is_empty())
         .unwrap_or("  ");
     let indent = match object
-        .entries
+        .entries()
         .first()
         .and_then(|first| indent_of(first.key_span.start))
     {
@@ -356,7 +356,7 @@ fn json_object_edits(
         })
         .collect();
     let on_lines = rendered.join(&format!(",\n{indent}"));
-    let Some(last) = object.entries.last() else {
+    let Some(last) = object.entries().last() else {
         // `{}`: the properties on their own lines between the braces.
         let open = entry.value.span.start;
         if text.as_bytes().get(open) != Some(&b'{') {

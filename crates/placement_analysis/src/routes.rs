@@ -69,7 +69,7 @@ pub(crate) fn route_location(node: &Node, lines: &LineIndex) -> Span {
     }
     table
         .get("pattern")
-        .or(table.entries.first())
+        .or(table.entries().first())
         .map_or(node.span, |entry| entry.key_span)
 }
 

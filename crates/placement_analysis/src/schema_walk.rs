@@ -339,7 +339,7 @@ impl<'a, V: Visitor<'a>> Walker<'_, 'a, V> {
         let (NodeKind::Table(exports), Some(values)) = (&node.kind, shape.values()) else {
             return;
         };
-        for export in &exports.entries {
+        for export in exports.entries() {
             self.steps.push(Step::Key(&export.key));
             self.visitor.value(at!(self), &export.value, values);
             self.steps.pop();
@@ -362,7 +362,7 @@ impl<'a, V: Visitor<'a>> Walker<'_, 'a, V> {
                     .key("env")
                     .map_or(Shape::environment(), Key::shape);
                 self.visitor.value(at!(self), &entry.value, shape);
-                for environment in &environments.entries {
+                for environment in environments.entries() {
                     if environment.value.as_table().is_none() {
                         self.steps.push(Step::Key(&environment.key));
                         self.visitor

@@ -131,7 +131,7 @@ pub fn parse_layer(
         }
     };
     let mut layer = SettingsLayer::default();
-    for entry in &table.entries {
+    for entry in table.entries() {
         read_setting(entry, &mut layer, &mut errors);
     }
     Some((layer, errors))
@@ -315,7 +315,7 @@ fn rule_levels(
         return Vec::new();
     };
     let mut out = Vec::new();
-    for entry in &table.entries {
+    for entry in table.entries() {
         let Some(rule) = find_rule(&entry.key) else {
             let error = SettingsError::new(
                 entry.key_span,
@@ -398,7 +398,7 @@ fn per_file_ignores(
         return Vec::new();
     };
     let mut out = Vec::new();
-    for entry in &table.entries {
+    for entry in table.entries() {
         let glob = Located {
             value: entry.key.clone(),
             span: entry.key_span,
@@ -426,7 +426,7 @@ pub fn skip_environments(
     let parsed = syntax::parse(text, crate::format_of(config));
     let mut skipped_ranges = Vec::new();
     if let Some(environments) = parsed.root.get_table("env") {
-        for environment in &environments.entries {
+        for environment in environments.entries() {
             if skipped.contains(&environment.key) {
                 collect_ranges(environment, &mut skipped_ranges);
             }
@@ -474,7 +474,7 @@ fn collect_ranges(entry: &Entry, out: &mut Vec<Span>) {
 }
 
 fn collect_table(table: &Table, out: &mut Vec<Span>) {
-    for entry in &table.entries {
+    for entry in table.entries() {
         collect_ranges(entry, out);
     }
 }

@@ -111,7 +111,7 @@ pub fn estimate_at(
             || on(site.entry.value.span)
             || site.table().is_some_and(|table| {
                 table
-                    .entries
+                    .entries()
                     .iter()
                     .any(|entry| on(entry.key_span) || on(entry.value.span))
             })

@@ -63,7 +63,7 @@ fn configs() -> Vec<Config> {
             .get("env")
             .and_then(|entry| entry.value.as_table())
             .map(|envs| {
-                envs.entries
+                envs.entries()
                     .iter()
                     .filter(|entry| matches!(entry.value.kind, NodeKind::Table(_)))
                     .map(|entry| entry.key.clone())

@@ -605,7 +605,7 @@ fn to_jsonc(toml_text: &str) -> String {
 
 fn write_table(table: &Table, out: &mut String) {
     out.push('{');
-    for (index, entry) in table.entries.iter().enumerate() {
+    for (index, entry) in table.entries().iter().enumerate() {
         if index > 0 {
             out.push_str(", ");
         }

@@ -67,7 +67,7 @@ enum Hit<'a> {
 /// Walks every entry (a `[header]` table's entries lie outside its node's span, so spans cannot
 /// prune the walk) and returns the key or scalar value holding `offset`.
 fn find<'a>(table: &'a Table, offset: usize, path: &mut Vec<&'a str>) -> Option<Hit<'a>> {
-    for entry in &table.entries {
+    for entry in table.entries() {
         path.push(&entry.key);
         if entry.key_span.contains(offset) {
             return Some(Hit::Key {

@@ -499,7 +499,7 @@ fn inheritance_note(
     let environments: Vec<(&str, &Table)> = root
         .get_table("env")
         .map(|envs| {
-            envs.entries
+            envs.entries()
                 .iter()
                 .filter_map(|entry| Some((entry.key.as_str(), entry.value.as_table()?)))
                 .collect()
@@ -569,7 +569,7 @@ pub fn environment_markdown(root: &Table, env: &str, text: &str) -> String {
     };
     let mut inherited = Vec::new();
     let mut lacking = Vec::new();
-    for entry in &root.entries {
+    for entry in root.entries() {
         if table.get(&entry.key).is_some() {
             continue;
         }
@@ -608,12 +608,16 @@ pub fn value_preview(node: &Node, text: &str) -> String {
     match &node.kind {
         NodeKind::Table(table) => {
             let keys: Vec<String> = table
-                .entries
+                .entries()
                 .iter()
                 .take(4)
                 .map(|entry| entry.key.clone())
                 .collect();
-            let more = if table.entries.len() > 4 { ", …" } else { "" };
+            let more = if table.entries().len() > 4 {
+                ", …"
+            } else {
+                ""
+            };
             format!("{{ {}{more} }}", keys.join(", "))
         }
         NodeKind::Array(items) => match written {

@@ -84,7 +84,11 @@ pub fn config_paths<'a>(model: &ConfigModel<'a>) -> Vec<ConfigPath<'a>> {
         let table: &'a Table = scope.table;
         // One pass over the scope's keys, before a lookup per path key: most scopes of a config
         // with thousands of environments name no path.
-        if !table.entries.iter().any(|entry| may_hold_paths(&entry.key)) {
+        if !table
+            .entries()
+            .iter()
+            .any(|entry| may_hold_paths(&entry.key))
+        {
             continue;
         }
         for &(key, expected, required) in SCOPE_PATHS {
@@ -149,7 +153,7 @@ pub fn config_paths<'a>(model: &ConfigModel<'a>) -> Vec<ConfigPath<'a>> {
         if index == 0 {
             for key in SERVICE_WORKER_MODULES {
                 if let Some(modules) = table.get_table(key) {
-                    for entry in &modules.entries {
+                    for entry in modules.entries() {
                         push(
                             format!("{key}.{}", entry.key),
                             key,

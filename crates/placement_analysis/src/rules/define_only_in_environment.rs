@@ -57,7 +57,7 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
         .model
         .root
         .get_table("define")
-        .filter(|define| !define.entries.is_empty())
+        .filter(|define| !define.entries().is_empty())
     else {
         return;
     };
@@ -68,7 +68,7 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
         let Some(define) = scope.table.get_table("define") else {
             continue;
         };
-        for entry in &define.entries {
+        for entry in define.entries() {
             if top_level.get(&entry.key).is_some() {
                 continue;
             }

@@ -87,7 +87,7 @@ impl<'a> Visitor<'a> for DeprecatedKeys<'_, '_, 'a> {
         else {
             return;
         };
-        let entry = &table.entries[index];
+        let entry = &table.entries()[index];
         let help = match replacement {
             Some(new_name) => format!("use `{new_name}` instead"),
             None => "follow wrangler's message".to_owned(),

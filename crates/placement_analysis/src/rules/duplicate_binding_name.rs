@@ -283,7 +283,7 @@ const SECRETS_SLOT: usize = BINDING_KINDS.len();
 fn entries_by_slot<'a>(table: &'a Table, sources: &Sources) -> Slots<'a> {
     let mut slots = [None; BINDING_KINDS.len() + 1];
     // The last of a repeated JSON key is kept, as `Table::get` does.
-    for entry in &table.entries {
+    for entry in table.entries() {
         if let Some(found) = sources.slots_of_key.get(entry.key.as_str()) {
             for &slot in found {
                 slots[slot] = Some(entry);

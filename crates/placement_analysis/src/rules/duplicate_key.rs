@@ -57,7 +57,7 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
 /// and cut back on the way: most entries are no duplicates and need no path of their own.
 fn visit_table(ctx: &Context<'_>, sink: &mut Sink<'_>, table: &Table, path: &mut String) {
     let overridden = table.overridden_entries();
-    for (index, entry) in table.entries.iter().enumerate() {
+    for (index, entry) in table.entries().iter().enumerate() {
         let parent_length = path.len();
         if !path.is_empty() {
             path.push('.');

@@ -46,10 +46,10 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
         if scope.kind == ScopeKind::Previews {
             continue;
         }
-        let Some(index) = scope.table.entries.iter().rposition(|e| e.key == "route") else {
+        let Some(index) = scope.table.entries().iter().rposition(|e| e.key == "route") else {
             continue;
         };
-        let route = &scope.table.entries[index];
+        let route = &scope.table.entries()[index];
         if route.value.as_str() != Some("") {
             continue;
         }

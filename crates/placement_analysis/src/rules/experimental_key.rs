@@ -67,7 +67,7 @@ impl<'a> Visitor<'a> for ExperimentalKeys<'_, '_, 'a> {
         if !key.is_experimental() {
             return;
         }
-        let entry = &table.entries[index];
+        let entry = &table.entries()[index];
         let is_environment_key = at.steps.len() == 1 && matches!(at.scope.kind, ScopeKind::Env(_));
         if is_environment_key && self.ctx.model.root.get(&entry.key).is_some() {
             return;

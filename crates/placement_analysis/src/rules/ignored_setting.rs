@@ -57,12 +57,12 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
         if !scope.is_previews()
             && let Some(index) = scope
                 .table
-                .entries
+                .entries()
                 .iter()
                 .rposition(|entry| entry.key == "account_id")
-            && scope.table.entries[index].value.as_str() == Some("")
+            && scope.table.entries()[index].value.as_str() == Some("")
         {
-            let entry = &scope.table.entries[index];
+            let entry = &scope.table.entries()[index];
             sink.report(
                 entry.value.span,
                 format!(
@@ -78,19 +78,19 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
         for site in tables_at(scope.table, &["services", "[]"]) {
             let Some(index) = site
                 .table
-                .entries
+                .entries()
                 .iter()
                 .rposition(|entry| entry.key == "remote")
             else {
                 continue;
             };
             if site.table.get("dev").is_none()
-                || site.table.entries[index].value.as_bool() != Some(true)
+                || site.table.entries()[index].value.as_bool() != Some(true)
             {
                 continue;
             }
             sink.report(
-                site.table.entries[index].key_span,
+                site.table.entries()[index].key_span,
                 format!(
                     "`{}` sets both `dev` and `remote`: wrangler ignores `remote` (and warns), \
                      since `dev` routes the binding through a local Miniflare plugin",

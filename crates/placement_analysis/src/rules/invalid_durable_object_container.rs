@@ -106,7 +106,7 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
                     .with_environments(&scope.environments());
             };
             let at = site.path(scope, "");
-            for entry in &container.entries {
+            for entry in container.entries() {
                 if !SUPPORTED_FIELDS.contains(&entry.key.as_str()) {
                     refuse(
                         entry.key_span,
@@ -157,23 +157,26 @@ fn images_problems(
     registry: &str,
     refuse: &mut dyn FnMut(Span, String),
 ) {
-    let Some(table) = images.as_table().filter(|table| !table.entries.is_empty()) else {
+    let Some(table) = images
+        .as_table()
+        .filter(|table| !table.entries().is_empty())
+    else {
         refuse(
             images.span,
             format!("`{at}.images` must be a table of images, and not empty"),
         );
         return;
     };
-    if table.entries.len() > MAX_IMAGES {
+    if table.entries().len() > MAX_IMAGES {
         refuse(
             images.span,
             format!(
                 "`{at}.images` holds {} images, more than the {MAX_IMAGES} allowed",
-                table.entries.len()
+                table.entries().len()
             ),
         );
     }
-    for entry in &table.entries {
+    for entry in table.entries() {
         let path = format!("{at}.images.{}", entry.key);
         if entry.key.is_empty() || entry.key.encode_utf16().count() > MAX_IMAGE_NAME_LENGTH {
             refuse(
@@ -248,7 +251,7 @@ fn image_problems(
         }
         if let Some(entry) = image.get("build_vars") {
             let strings = entry.value.as_table().is_some_and(|vars| {
-                vars.entries
+                vars.entries()
                     .iter()
                     .all(|var| matches!(var.value.kind, NodeKind::String(_)))
             });
@@ -260,7 +263,7 @@ fn image_problems(
             }
         }
     }
-    for entry in &image.entries {
+    for entry in image.entries() {
         let supported = match entry.key.as_str() {
             "dockerfile" | "image" => true,
             "build_context" | "build_vars" => dockerfile_build,
@@ -316,14 +319,14 @@ fn unsafe_problems(at: &str, entry: &crate::syntax::Entry, refuse: &mut dyn FnMu
     };
     let configuration = settings.get("configuration");
     let other = settings
-        .entries
+        .entries()
         .iter()
         .find(|field| field.key != "configuration")
         .or_else(|| {
             configuration
                 .and_then(|c| c.value.as_table())
                 .and_then(|c| {
-                    c.entries
+                    c.entries()
                         .iter()
                         .find(|field| field.key != "experimental_flags")
                 })

@@ -148,7 +148,7 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
             suffix: scope.inherited_suffix(&environments),
             prefix: scope.path("exports"),
         };
-        for entry in &exports_table.entries {
+        for entry in exports_table.entries() {
             checker.export(entry);
         }
         checker.workflow_names(exports_table);
@@ -246,7 +246,7 @@ impl Checker<'_, '_, '_> {
             },
         };
         let state = rules.state;
-        for field in &fields.entries {
+        for field in fields.entries() {
             if !rules.allowed.contains(&field.key.as_str()) {
                 let allowed: Vec<String> = rules
                     .allowed
@@ -543,7 +543,7 @@ impl Checker<'_, '_, '_> {
 
     /// wrangler's "Unexpected fields found" warnings inside Worker and Workflow exports.
     fn unexpected_fields(&mut self, path: &str, fields: &Table, known: &[&str]) {
-        for field in &fields.entries {
+        for field in fields.entries() {
             if !known.contains(&field.key.as_str()) {
                 let expected: Vec<String> = known.iter().map(|name| format!("`{name}`")).collect();
                 self.warn(
@@ -563,7 +563,7 @@ impl Checker<'_, '_, '_> {
     /// Two Workflow exports with one `name`: the second is reported, related to the first.
     fn workflow_names(&mut self, exports: &Table) {
         let mut seen: Vec<(&str, &Entry)> = Vec::new();
-        for entry in &exports.entries {
+        for entry in exports.entries() {
             let Some(fields) = entry.value.as_table() else {
                 continue;
             };

@@ -180,7 +180,7 @@ fn invalid_bucket_names(binding: &Table) -> Vec<(&'static str, &Entry)> {
 fn empty_queue(producer: &Table) -> Option<&Entry> {
     const KNOWN: &[&str] = &["binding", "queue", "delivery_delay", "remote"];
     if producer
-        .entries
+        .entries()
         .iter()
         .any(|entry| !KNOWN.contains(&entry.key.as_str()))
     {

@@ -104,8 +104,12 @@ fn check_containers(
         let class_name = table
             .get("class_name")
             .and_then(|entry| entry.value.as_str().map(|name| (name, entry)));
-        if let Some(position) = table.entries.iter().rposition(|entry| entry.key == "name") {
-            let name = &table.entries[position];
+        if let Some(position) = table
+            .entries()
+            .iter()
+            .rposition(|entry| entry.key == "name")
+        {
+            let name = &table.entries()[position];
             let diagnostic = sink
                 .report(
                     name.key_span,
@@ -118,7 +122,7 @@ fn check_containers(
                 .with_help("remove `name`; `class_name` identifies the container")
                 .with_environments(environments);
             if class_name.is_some_and(|(class, _)| !class.is_empty())
-                && table.entries.iter().filter(|e| e.key == "name").count() == 1
+                && table.entries().iter().filter(|e| e.key == "name").count() == 1
             {
                 diagnostic.with_fix(ctx.remove_entry_fix(table, position, Applicability::Safe));
             }

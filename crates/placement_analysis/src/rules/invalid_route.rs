@@ -125,7 +125,7 @@ fn object_problems(table: &Table, at: Span) -> Vec<(Span, String)> {
     let zone_id = present("zone_id");
     let zone_name = present("zone_name");
     let custom_domain = present("custom_domain");
-    for field in &table.entries {
+    for field in table.entries() {
         let name = field.key.as_str();
         if name == "pattern" {
             continue;
@@ -150,7 +150,7 @@ fn object_problems(table: &Table, at: Span) -> Vec<(Span, String)> {
     }
     if zone_id && zone_name {
         let second = table
-            .entries
+            .entries()
             .iter()
             .rfind(|field| field.key == "zone_id" || field.key == "zone_name")
             .map_or(at, |field| field.key_span);

@@ -103,7 +103,7 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
         ctx,
         sections: std::cell::OnceCell::new(),
     };
-    for entry in &ctx.model.root.entries {
+    for entry in ctx.model.root.entries() {
         let shape = Shape::root().child(&entry.key);
         match entry.key.as_str() {
             "env" => walk.map_of_scopes(sink, entry, |name| ScopeKind::Env(name.to_owned())),
@@ -140,7 +140,7 @@ impl<'a> Walk<'_, 'a> {
         let Some(table) = env.value.as_table() else {
             return;
         };
-        for entry in &table.entries {
+        for entry in table.entries() {
             self.scope_table(
                 sink,
                 entry,
@@ -166,7 +166,7 @@ impl<'a> Walk<'_, 'a> {
             return;
         };
         let mut fields = table
-            .entries
+            .entries()
             .iter()
             .filter(|field| may_hold_headers(&field.value))
             .peekable();
@@ -194,7 +194,7 @@ impl<'a> Walk<'_, 'a> {
             NodeKind::Table(table) if table.style != TableStyle::Inline => {
                 self.header_table(sink, node, shape, scope, path);
                 for field in table
-                    .entries
+                    .entries()
                     .iter()
                     .filter(|field| may_hold_headers(&field.value))
                 {
@@ -239,7 +239,7 @@ impl<'a> Walk<'_, 'a> {
             return;
         }
         let header = &ctx.text[node.span.start..node.span.end];
-        for field in &table.entries {
+        for field in table.entries() {
             let key = field.key.as_str();
             // The table's own keys first: most fields are, and it is one lookup.
             if !is_map && shape.key(key).is_some() {

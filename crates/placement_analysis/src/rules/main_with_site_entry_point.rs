@@ -54,10 +54,10 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     let Some(site) = ctx.model.root.get_table("site") else {
         return;
     };
-    let Some(index) = site.entries.iter().rposition(|e| e.key == "entry-point") else {
+    let Some(index) = site.entries().iter().rposition(|e| e.key == "entry-point") else {
         return;
     };
-    let entry_point = &site.entries[index];
+    let entry_point = &site.entries()[index];
     if !is_truthy(&entry_point.value) {
         return;
     }

@@ -116,7 +116,7 @@ fn declares_lifecycle(migrations: &Entry, exports: &Entry) -> bool {
         .as_array()
         .is_some_and(|items| !items.is_empty());
     let has_durable_object = exports.value.as_table().is_some_and(|exports| {
-        exports.entries.iter().any(|export| {
+        exports.entries().iter().any(|export| {
             export
                 .value
                 .as_table()

@@ -111,7 +111,7 @@ impl<'a> Visitor<'a> for MissingKeys<'_> {
                 continue;
             }
             // A deprecated field this one replaces still counts (`pipeline` for `stream`).
-            let replaced_by_deprecated = table.entries.iter().any(|entry| {
+            let replaced_by_deprecated = table.entries().iter().any(|entry| {
                 shape.key(&entry.key).is_some_and(|written| {
                     matches!(
                         written.status(),

@@ -109,7 +109,7 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     let swallowed_vars: FxHashSet<String> = root
         .get_table("vars")
         .map(|vars| {
-            vars.entries
+            vars.entries()
                 .iter()
                 .filter(|var| is_swallowed_var(ctx.format(), vars, var))
                 .map(|var| var.key.clone())
@@ -248,7 +248,7 @@ impl<'a> TopLevelVars<'a> {
         let (Some(entry), Some(own)) = (self.entry, env_vars.value.as_table()) else {
             return;
         };
-        let own: FxHashSet<&str> = own.entries.iter().map(|var| var.key.as_str()).collect();
+        let own: FxHashSet<&str> = own.entries().iter().map(|var| var.key.as_str()).collect();
         let missing: Vec<&Entry> = self
             .vars
             .iter()
@@ -418,14 +418,14 @@ fn declared_names(entry: &Entry) -> Vec<String> {
         .is_some_and(|key| key.shape().values().is_some());
     match &entry.value.kind {
         NodeKind::Table(table) if is_map => {
-            table.entries.iter().map(|var| var.key.clone()).collect()
+            table.entries().iter().map(|var| var.key.clone()).collect()
         }
         NodeKind::Array(items) => items.iter().filter_map(binding_name).collect(),
         NodeKind::Table(table) => match binding_name(&entry.value) {
             Some(name) => vec![name],
             // `durable_objects.bindings`, `queues.producers`, `secrets.required`, ...
             None => table
-                .entries
+                .entries()
                 .iter()
                 .filter_map(|field| field.value.as_array())
                 .flatten()

@@ -267,7 +267,7 @@ fn add_placement(
             if deployment.scope.kind == ScopeKind::Previews {
                 return None;
             }
-            let first = deployment.scope.table.entries.first()?;
+            let first = deployment.scope.table.entries().first()?;
             let start = first.key_span.start;
             let line_start = ctx.text[..start].rfind(['\n', '\r']).map_or(0, |i| i + 1);
             let before = &ctx.text[line_start..start];

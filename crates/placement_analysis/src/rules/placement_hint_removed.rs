@@ -56,10 +56,14 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
         let (Shape::Hint(table), Some("smart")) = (site.shape(), site.mode()) else {
             continue;
         };
-        let Some(index) = table.entries.iter().rposition(|entry| entry.key == "hint") else {
+        let Some(index) = table
+            .entries()
+            .iter()
+            .rposition(|entry| entry.key == "hint")
+        else {
             continue;
         };
-        let hint = &table.entries[index];
+        let hint = &table.entries()[index];
         let message = format!(
             "`{}` is a legacy field that Cloudflare's placement docs mark removed{}: Smart \
              Placement decides by measured request duration, and this hint is not documented to \

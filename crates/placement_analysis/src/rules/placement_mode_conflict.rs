@@ -142,10 +142,10 @@ fn report_removing(
     message: String,
     help: &str,
 ) {
-    let Some(index) = table.entries.iter().rposition(|entry| entry.key == key) else {
+    let Some(index) = table.entries().iter().rposition(|entry| entry.key == key) else {
         return;
     };
-    let entry = &table.entries[index];
+    let entry = &table.entries()[index];
     let span = if key == "mode" {
         entry.value.span
     } else {

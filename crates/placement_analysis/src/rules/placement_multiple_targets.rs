@@ -54,7 +54,7 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
         };
         // The targets after the first, with their place in the table (for the fix).
         let extra = table
-            .entries
+            .entries()
             .iter()
             .enumerate()
             .filter(|(_, entry)| extra.iter().any(|target| std::ptr::eq(*target, *entry)));

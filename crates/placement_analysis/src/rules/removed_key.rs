@@ -68,7 +68,7 @@ impl<'a> Visitor<'a> for RemovedKeys<'_, '_, 'a> {
         let Status::Removed { message } = key.status() else {
             return;
         };
-        let entry = &table.entries[index];
+        let entry = &table.entries()[index];
         let fix = self
             .ctx
             .remove_entry_fix(table, index, Applicability::Unsafe);

@@ -90,7 +90,7 @@ fn visit(
     path: &str,
     report: &mut dyn FnMut(String, crate::span::Span, f64),
 ) {
-    for entry in &table.entries {
+    for entry in table.entries() {
         let Some(key) = shape.key(&entry.key) else {
             continue;
         };

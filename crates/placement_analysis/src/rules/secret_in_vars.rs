@@ -102,7 +102,7 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
         let Some(vars) = scope.table.get_table("vars") else {
             continue;
         };
-        for entry in &vars.entries {
+        for entry in vars.entries() {
             let NodeKind::String(value) = &entry.value.kind else {
                 continue;
             };

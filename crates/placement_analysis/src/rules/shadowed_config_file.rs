@@ -101,7 +101,7 @@ pub fn chosen_by_script(folder: &Path, manifest: &str, config: &Path) -> bool {
     };
     let wanted = normalized(config);
     scripts
-        .entries
+        .entries()
         .iter()
         .filter_map(|entry| entry.value.as_str())
         .flat_map(wrangler_config_arguments)

@@ -83,7 +83,7 @@ impl<'a> Visitor<'a> for UnknownKeysVisitor<'_, '_, 'a> {
         if !key.is_unexpected_to_wrangler() || in_durable_object_container(at, table) {
             return;
         }
-        let entry = &table.entries[index];
+        let entry = &table.entries()[index];
         let parent = at.parent_path();
         let field = if parent.is_empty() {
             "top-level"
@@ -113,7 +113,7 @@ impl<'a> Visitor<'a> for UnknownKeysVisitor<'_, '_, 'a> {
         if in_durable_object_container(at, table) {
             return;
         }
-        let entry = &table.entries[index];
+        let entry = &table.entries()[index];
         // In TOML, a line meant for the scope (or, under `[env.NAME]` and `[previews]`, for the
         // top level) written below another table's header is PL108's to report.
         let enclosing = match (at.steps.len(), &at.scope.kind) {

@@ -111,7 +111,7 @@ fn check_placements(ctx: &Context<'_>, sink: &mut Sink<'_>) {
         if hint_is_read {
             string_keys.push("hint");
         }
-        for entry in &table.entries {
+        for entry in table.entries() {
             if string_keys.contains(&entry.key.as_str()) && entry.value.as_str().is_none() {
                 let key_path = site.path(&entry.key);
                 report_not_string(sink, entry, &key_path, &suffix, &site.environments);

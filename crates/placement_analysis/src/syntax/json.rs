@@ -6,7 +6,9 @@ use std::borrow::Cow;
 use jsonc_parser::ast::{ObjectPropName, Value};
 use jsonc_parser::{CollectOptions, CommentCollectionStrategy, ParseOptions, parse_to_ast};
 
-use super::{Entry, Format, Node, NodeKind, ParsedConfig, SyntaxError, Table, TableStyle};
+use super::{
+    Entry, Format, Node, NodeKind, ParsedConfig, SyntaxError, Table, TableStyle, map_exact,
+};
 use crate::span::Span;
 
 fn strict_jsonc() -> ParseOptions {
@@ -33,10 +35,7 @@ pub(super) fn parse(text: &str) -> ParsedConfig {
         comments: CommentCollectionStrategy::Off,
         tokens: false,
     };
-    let empty = || Table {
-        style: TableStyle::Object,
-        entries: Vec::new(),
-    };
+    let empty = || Table::new(TableStyle::Object, Vec::new());
     let (root, errors) = match parse_to_ast(text, &collect, &strict_jsonc()) {
         Ok(result) => {
             match result.value {
@@ -259,44 +258,31 @@ impl Lowering<'_> {
             },
             Value::Array(array) => Node {
                 span: Span::new(array.range.start, array.range.end),
-                kind: NodeKind::Array(
-                    array
-                        .elements
-                        .into_iter()
-                        .map(|element| self.value(element))
-                        .collect(),
-                ),
+                kind: NodeKind::Array(map_exact(array.elements, |element| self.value(element))),
             },
             Value::Object(object) => {
-                let entries = object
-                    .properties
-                    .into_iter()
-                    .map(|property| {
-                        let (key, key_span) = match property.name {
-                            ObjectPropName::String(lit) => (
-                                lit.value.into_owned(),
-                                Span::new(lit.range.start, lit.range.end),
-                            ),
-                            ObjectPropName::Word(lit) => (
-                                lit.value.to_owned(),
-                                Span::new(lit.range.start, lit.range.end),
-                            ),
-                        };
-                        // The key first: errors come in document order.
-                        self.check_string(key_span);
-                        Entry {
-                            key,
-                            key_span,
-                            value: self.value(property.value),
-                        }
-                    })
-                    .collect();
+                let entries = map_exact(object.properties, |property| {
+                    let (key, key_span) = match property.name {
+                        ObjectPropName::String(lit) => (
+                            lit.value.into_owned(),
+                            Span::new(lit.range.start, lit.range.end),
+                        ),
+                        ObjectPropName::Word(lit) => (
+                            lit.value.to_owned(),
+                            Span::new(lit.range.start, lit.range.end),
+                        ),
+                    };
+                    // The key first: errors come in document order.
+                    self.check_string(key_span);
+                    Entry {
+                        key,
+                        key_span,
+                        value: self.value(property.value),
+                    }
+                });
                 Node {
                     span: Span::new(object.range.start, object.range.end),
-                    kind: NodeKind::Table(Table {
-                        style: TableStyle::Object,
-                        entries,
-                    }),
+                    kind: NodeKind::Table(Table::new(TableStyle::Object, entries)),
                 }
             }
         }

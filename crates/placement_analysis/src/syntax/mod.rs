@@ -68,7 +68,11 @@ pub enum TableStyle {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Table {
     pub style: TableStyle,
-    pub entries: Vec<Entry>,
+    entries: Vec<Entry>,
+    /// One bit per key, from [`key_bit`]: [`Table::get`] of a key whose bit is clear returns
+    /// at once. The rules ask every scope for dozens of keys it does not have, and a config can
+    /// have thousands of scopes. The keys are fixed at construction so the bits stay true.
+    key_bits: u64,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -97,9 +101,62 @@ pub enum NodeKind {
     Null,
 }
 
+/// `items` mapped into a vector of exactly their number. `collect` would reuse the larger
+/// source allocation in place, and the tree (which the language server keeps for each large
+/// config) would hold the difference as spare capacity: a third of it once.
+pub(crate) fn map_exact<T, U>(items: Vec<T>, mut map: impl FnMut(T) -> U) -> Vec<U> {
+    let mut mapped = Vec::with_capacity(items.len());
+    for item in items {
+        mapped.push(map(item));
+    }
+    mapped
+}
+
+/// The bit a key sets in [`Table`]'s `key_bits`: a hash of its length and three of its bytes,
+/// cheap enough to compute on every lookup.
+fn key_bit(key: &str) -> u64 {
+    let bytes = key.as_bytes();
+    let byte_at = |index: usize| bytes.get(index).copied().map_or(0, u64::from);
+    let mixed = bytes.len() as u64
+        ^ (byte_at(0) << 8)
+        ^ (byte_at(bytes.len() / 2) << 16)
+        ^ (byte_at(bytes.len().wrapping_sub(1)) << 24);
+    // Fibonacci hashing: the top six bits of the product pick one of 64 bits.
+    1 << (mixed.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58)
+}
+
 impl Table {
+    pub fn new(style: TableStyle, entries: Vec<Entry>) -> Table {
+        let key_bits = entries
+            .iter()
+            .fold(0, |bits, entry| bits | key_bit(&entry.key));
+        Table {
+            style,
+            entries,
+            key_bits,
+        }
+    }
+
+    /// The entries in document order, repeated JSON keys included.
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// Each entry's key span and value, to move spans and replace values in place. The keys
+    /// themselves cannot change, so `key_bits` stays true.
+    pub(crate) fn key_spans_and_values_mut(
+        &mut self,
+    ) -> impl Iterator<Item = (&mut Span, &mut Node)> {
+        self.entries
+            .iter_mut()
+            .map(|entry| (&mut entry.key_span, &mut entry.value))
+    }
+
     /// The entry wrangler would read for `key`: the last one, as JSON keeps the last duplicate.
     pub fn get(&self, key: &str) -> Option<&Entry> {
+        if self.key_bits & key_bit(key) == 0 {
+            return None;
+        }
         self.entries.iter().rev().find(|entry| entry.key == key)
     }
 
@@ -294,5 +351,79 @@ mod tests {
                 .overridden_entries()
                 .contains(&true)
         );
+    }
+
+    #[test]
+    fn get_finds_each_key_the_table_has_and_no_other() {
+        let written = [
+            "name",
+            "main",
+            "",
+            "é",
+            "env",
+            "k",
+            "compatibility_date",
+            "vars",
+        ];
+        let probes = [
+            "nam",
+            "mains",
+            "routes",
+            "route",
+            "é ",
+            "ka",
+            "E",
+            "d1_databases",
+        ];
+        for extra in [0, 5, 60, 300] {
+            let mut keys: Vec<String> = written.iter().map(|key| key.to_string()).collect();
+            keys.extend((0..extra).map(|i| format!("key_{i}")));
+            let table = object_with_keys(&keys);
+            for key in &keys {
+                let found = table.get(key).map(|entry| entry.key.as_str());
+                assert_eq!(found, Some(key.as_str()), "{key:?} among {extra} more keys");
+            }
+            for probe in probes {
+                let scanned = table
+                    .entries()
+                    .iter()
+                    .rev()
+                    .find(|entry| entry.key == probe);
+                assert_eq!(
+                    table.get(probe),
+                    scanned,
+                    "{probe:?} among {extra} more keys"
+                );
+                assert!(scanned.is_none());
+            }
+        }
+    }
+
+    /// The tree's vectors have no spare capacity: a large config keeps its parse in the
+    /// language server, and reused allocations once held a third of it as spare room.
+    #[test]
+    fn parsers_allocate_entries_and_items_exactly() {
+        fn check_table(table: &Table, what: &str) {
+            assert_eq!(table.entries.capacity(), table.entries.len(), "{what}");
+            for entry in &table.entries {
+                check_node(&entry.value, what);
+            }
+        }
+        fn check_node(node: &Node, what: &str) {
+            match &node.kind {
+                NodeKind::Table(table) => check_table(table, what),
+                NodeKind::Array(items) => {
+                    assert_eq!(items.capacity(), items.len(), "{what}");
+                    items.iter().for_each(|item| check_node(item, what));
+                }
+                _ => {}
+            }
+        }
+        let toml = "name = \"w\"\nroutes = [\"a\", \"b\", { pattern = \"c\" }]\n\
+                    [vars]\nA = 1\nB.c = 2\n[[d1_databases]]\nbinding = \"DB\"\n\
+                    [[d1_databases]]\nbinding = \"DB2\"\n[env.x.vars]\nA = [1, [2, 3]]\n[env.x]\nname = \"x\"\n";
+        check_table(&parse(toml, Format::Toml).root, "TOML");
+        let json = r#"{ "name": "w", "routes": ["a", { "pattern": "c" }], "env": { "x": { "vars": { "A": [1, [2]] } } } }"#;
+        check_table(&parse(json, Format::Json).root, "JSON");
     }
 }

@@ -268,12 +268,12 @@ fn patch_tree(
 ) -> bool {
     let mut replaced = 0;
     let mut pending: Vec<&mut Node> = Vec::with_capacity(64);
-    for entry in &mut root.entries {
-        let Some(key_span) = shift.span(entry.key_span) else {
+    for (key_span, value) in root.key_spans_and_values_mut() {
+        let Some(shifted) = shift.span(*key_span) else {
             return false;
         };
-        entry.key_span = key_span;
-        pending.push(&mut entry.value);
+        *key_span = shifted;
+        pending.push(value);
     }
     while let Some(node) = pending.pop() {
         let is_token = node.span == token;
@@ -293,12 +293,12 @@ fn patch_tree(
             }
             _ if is_token => return false,
             NodeKind::Table(table) => {
-                for entry in &mut table.entries {
-                    let Some(key_span) = shift.span(entry.key_span) else {
+                for (key_span, value) in table.key_spans_and_values_mut() {
+                    let Some(shifted) = shift.span(*key_span) else {
                         return false;
                     };
-                    entry.key_span = key_span;
-                    pending.push(&mut entry.value);
+                    *key_span = shifted;
+                    pending.push(value);
                 }
             }
             NodeKind::Array(items) => pending.extend(items.iter_mut()),

@@ -15,7 +15,9 @@ use toml_parser::decoder::{Encoding, ScalarKind};
 use toml_parser::parser::{Event, EventKind, EventReceiver};
 use toml_parser::{ErrorSink, ParseError, Raw, Source};
 
-use super::{Entry, Format, Node, NodeKind, ParsedConfig, SyntaxError, Table, TableStyle};
+use super::{
+    Entry, Format, Node, NodeKind, ParsedConfig, SyntaxError, Table, TableStyle, map_exact,
+};
 use crate::span::Span;
 
 /// How deep keys and values may nest, as in the `toml` crate.
@@ -1030,19 +1032,19 @@ struct Lowering<'t> {
 impl Lowering<'_> {
     /// Consumes the built table: its keys and strings move into the tree, none is copied.
     fn table(&mut self, table: Building, style: TableStyle) -> Table {
-        Table {
-            style,
-            entries: table
-                .entries
-                .into_iter()
-                .filter(|entry| !entry.removed)
-                .map(|entry| Entry {
+        // Into an exact allocation, as `map_exact` (the removed entries are few, when any).
+        let kept = table.entries.iter().filter(|entry| !entry.removed).count();
+        let mut entries = Vec::with_capacity(kept);
+        for entry in table.entries {
+            if !entry.removed {
+                entries.push(Entry {
                     key: entry.key,
                     key_span: entry.key_span,
                     value: self.value(entry.value),
-                })
-                .collect(),
+                });
+            }
         }
+        Table::new(style, entries)
     }
 
     fn refuse(&mut self, span: Span, message: &str) {
@@ -1071,7 +1073,7 @@ impl Lowering<'_> {
                 NodeKind::Datetime(datetime.to_string())
             }
             ValueKind::Array { items, .. } => {
-                NodeKind::Array(items.into_iter().map(|item| self.value(item)).collect())
+                NodeKind::Array(map_exact(items, |item| self.value(item)))
             }
             ValueKind::Table(table) => {
                 // A header table has the header's span, an inline table its braces and an

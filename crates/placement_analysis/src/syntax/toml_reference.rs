@@ -89,7 +89,7 @@ fn lower_table(
             value: lower_value(value, text, first_header, errors),
         })
         .collect();
-    Table { style, entries }
+    Table::new(style, entries)
 }
 
 fn lower_value(

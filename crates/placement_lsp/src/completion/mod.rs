@@ -58,7 +58,7 @@ fn present_keys(root: &Table, path: &[&str], typed: Span) -> Vec<String> {
         };
     }
     table
-        .entries
+        .entries()
         .iter()
         .filter(|entry| !(entry.key_span.start <= typed.end && typed.start <= entry.key_span.end))
         .map(|entry| entry.key.clone())
