@@ -139,6 +139,19 @@ fn analyze_parsed(
     files: Option<&dyn ProjectFiles>,
     inputs: Inputs,
 ) -> Vec<Diagnostic> {
+    let threads = rule_threads(text.len());
+    analyze_parsed_on(path, text, parsed, files, inputs, threads)
+}
+
+/// [`analyze_parsed`] with the rules run on `threads` threads.
+fn analyze_parsed_on(
+    path: &Path,
+    text: &str,
+    parsed: &syntax::ParsedConfig,
+    files: Option<&dyn ProjectFiles>,
+    inputs: Inputs,
+    threads: usize,
+) -> Vec<Diagnostic> {
     debug_assert_eq!(parsed.format, format_of(path));
     let lines = std::sync::OnceLock::new();
 
@@ -161,15 +174,98 @@ fn analyze_parsed(
         value_scopes: std::sync::OnceLock::new(),
     };
 
-    let mut diagnostics = Vec::new();
-    for (rule, check) in rules::alone() {
-        check(&context, &mut Sink::new(rule, path, &mut diagnostics));
-    }
-    schema_walk::walk_with_rules(&context, rules::schema_walk_visitors(), &mut diagnostics);
-
+    let mut diagnostics = run_rules(&context, threads);
     suppression::apply(&mut diagnostics, &context);
     sort_diagnostics(&mut diagnostics);
     diagnostics
+}
+
+/// A config of at least this many bytes has its rules run on several threads: below it the
+/// rules take under a millisecond, less than a thread's start costs to win back. Many small
+/// configs (a monorepo) are already checked on several threads, one config each.
+const RULE_THREADS_FROM_BYTES: usize = 64 * 1024;
+
+/// At most this many threads for one config's rules: the schema walk alone is a fifth of
+/// the work, so more threads would mostly wait for it.
+const MAX_RULE_THREADS: usize = 4;
+
+/// The threads a config of `bytes` has its rules run on: several when it is large.
+fn rule_threads(bytes: usize) -> usize {
+    if bytes >= RULE_THREADS_FROM_BYTES {
+        available_threads().min(MAX_RULE_THREADS)
+    } else {
+        1
+    }
+}
+
+/// Runs every rule on `threads` threads, returning their diagnostics in the same order
+/// whatever the number (rule after rule, the schema walk's last), so that the output never
+/// depends on the machine.
+fn run_rules(context: &Context<'_>, threads: usize) -> Vec<Diagnostic> {
+    // The schema walk is the largest task: first, so that no thread takes it last.
+    let tasks: Vec<RuleTask> = std::iter::once(RuleTask::SchemaWalk)
+        .chain(rules::alone().map(|(rule, check)| RuleTask::Alone(rule, check)))
+        .collect();
+    let mut found: Vec<Vec<Diagnostic>> = if threads <= 1 {
+        tasks.iter().map(|task| task.run(context)).collect()
+    } else {
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let take_tasks = || {
+            let mut done = Vec::new();
+            loop {
+                let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(task) = tasks.get(index) else {
+                    return done;
+                };
+                done.push((index, task.run(context)));
+            }
+        };
+        let mut done = std::thread::scope(|scope| {
+            let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(take_tasks)).collect();
+            let mut done = take_tasks();
+            for helper in helpers {
+                // A rule that panics panics the check, as it does on one thread.
+                done.extend(
+                    helper
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                );
+            }
+            done
+        });
+        done.sort_unstable_by_key(|(index, _)| *index);
+        done.into_iter().map(|(_, found)| found).collect()
+    };
+    // Back to the order of one thread: the rules checked alone, then the schema walk.
+    found.rotate_left(1);
+    found.into_iter().flatten().collect()
+}
+
+/// One unit of a config's check that a thread takes whole.
+enum RuleTask {
+    SchemaWalk,
+    Alone(&'static Rule, fn(&Context<'_>, &mut Sink<'_>)),
+}
+
+impl RuleTask {
+    fn run(&self, context: &Context<'_>) -> Vec<Diagnostic> {
+        let mut found = Vec::new();
+        match self {
+            RuleTask::SchemaWalk => {
+                schema_walk::walk_with_rules(context, rules::schema_walk_visitors(), &mut found)
+            }
+            RuleTask::Alone(rule, check) => {
+                check(context, &mut Sink::new(rule, context.path, &mut found))
+            }
+        }
+        found
+    }
+}
+
+/// The threads this process may run at once, asked once: the answer reads cgroup files.
+fn available_threads() -> usize {
+    static THREADS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *THREADS.get_or_init(|| std::thread::available_parallelism().map_or(1, usize::from))
 }
 
 /// Orders diagnostics by file, position and code, the order every output uses.
@@ -182,4 +278,70 @@ pub fn sort_diagnostics(diagnostics: &mut [Diagnostic]) {
             b.rule.code,
         ))
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A large config with something for many rules to report in each environment: the rules
+    /// run on several threads give the diagnostics they give on one, in the same order.
+    #[test]
+    fn rules_on_several_threads_report_what_one_thread_does() {
+        let mut toml = String::from(
+            "name = \"api\"\nmain = \"src/index.ts\"\ncompatibility_date = \"2025-13-01\"\n\
+             unknown_top = 1\n[placement]\nmode = \"smart\"\nhint = \"wnam\"\n",
+        );
+        let mut json = String::from("{ \"name\": \"api\", \"env\": {");
+        for i in 0..600 {
+            toml.push_str(&format!(
+                "[env.e{i}]\nname = \"Bad Name {i}\"\nroute = \"https://e{i}.example.com/*\"\n\
+                 workers_dev = \"yes\"\ncompatibility_date = \"2025–01–0{}\"\n\
+                 vars = {{ API_TOKEN = \"sk_live_{i}\", ORIGIN = \"e{i}\" }}\n\
+                 kv_namespaces = [{{ binding = \"KV\", id = \"a\" }}, {{ binding = \"KV\" }}]\n\
+                 limits = {{ cpu_ms = -{i} }}\nplacement = {{ mode = \"fast\" }}\n",
+                i % 9 + 1
+            ));
+            json.push_str(&format!(
+                "{}\"e{i}\": {{ \"name\": \"Bad_{i}\", \"routes\": [\"e{i}.example.com\", \"\"], \
+                 \"main\": 7, \"vars\": {{ \"PASSWORD\": \"hunter{i}\" }}, \"unknown\": true, \
+                 \"placement\": {{ \"mode\": \"smart\", \"region\": \"x\", \"host\": \"y\" }} }}",
+                if i == 0 { "" } else { ", " }
+            ));
+        }
+        json.push_str("} }");
+        // A Worker with Smart Placement and no backend call, and a Pages project: the project
+        // rules report too.
+        let files = testing::MemoryFiles::new(&[
+            (
+                "src/index.ts",
+                "export default { async fetch() { return new Response('hi') } }",
+            ),
+            (
+                "functions/_middleware.ts",
+                "export const onRequest = () => new Response('x')",
+            ),
+        ]);
+        for (name, text) in [("wrangler.toml", toml), ("wrangler.jsonc", json)] {
+            assert!(text.len() >= RULE_THREADS_FROM_BYTES, "{name} is large");
+            let path = Path::new(name);
+            let parsed = syntax::parse(&text, format_of(path));
+            let inputs = testing::inputs();
+            let alone = analyze_parsed_on(path, &text, &parsed, Some(&files), inputs, 1);
+            let codes: std::collections::BTreeSet<_> = alone
+                .iter()
+                .map(|diagnostic| diagnostic.rule.code)
+                .collect();
+            assert!(alone.len() > 3_000, "{name}: {} diagnostics", alone.len());
+            assert!(codes.len() >= 8, "{name}: {codes:?}");
+            assert!(
+                codes.iter().any(|code| code.starts_with("PL2")),
+                "{name}: {codes:?}"
+            );
+            for threads in [2, 3, 8] {
+                let shared = analyze_parsed_on(path, &text, &parsed, Some(&files), inputs, threads);
+                assert!(shared == alone, "{name} on {threads} threads");
+            }
+        }
+    }
 }
