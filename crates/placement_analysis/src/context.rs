@@ -9,8 +9,8 @@ use crate::diagnostic::{Applicability, Diagnostic, Fix};
 use crate::edits::{TextLines, remove_entry};
 use crate::model::ConfigModel;
 use crate::placement::PlacementSite;
-use crate::project::Project;
 use crate::project::deployments::Deployment;
+use crate::project::{Project, ProjectFiles};
 use crate::rule::Rule;
 use crate::span::{LineIndex, Span};
 use crate::syntax::{Format, ParsedConfig, Table};
@@ -30,8 +30,11 @@ pub struct Context<'a> {
     /// Every environment as it deploys (effective placement, `main`, `assets`), top level first.
     pub deployments: &'a [Deployment<'a>],
     /// The files around the config, when checking a project (`None` for the config alone:
-    /// the project rules then do nothing).
-    pub project: Option<&'a Project>,
+    /// the project rules then do nothing), loaded on the first asking ([`Context::project`]).
+    pub(crate) files: Option<&'a dyn ProjectFiles>,
+    /// The project loaded from `files`: a large config's rules start on other threads while
+    /// one thread loads it.
+    pub(crate) project: OnceLock<Option<Project>>,
     /// Today's UTC date, when the caller gave one ([`crate::Inputs`]).
     pub today: Option<Date>,
     /// Facts several rules share, each listed on the first asking
@@ -42,6 +45,24 @@ pub struct Context<'a> {
 impl<'a> Context<'a> {
     pub fn format(&self) -> Format {
         self.parsed.format
+    }
+
+    /// The project around the config: its sources, paths and Pages layout (`None` when only
+    /// the config is checked). Loaded on the first asking, once.
+    pub fn project(&self) -> Option<&Project> {
+        self.project
+            .get_or_init(|| {
+                self.files.map(|files| {
+                    Project::load(
+                        self.path,
+                        self.model,
+                        self.placements,
+                        self.deployments,
+                        files,
+                    )
+                })
+            })
+            .as_ref()
     }
 
     /// The config's line index.

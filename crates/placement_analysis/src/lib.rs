@@ -35,8 +35,8 @@ use std::path::Path;
 
 use model::ConfigModel;
 use placement::PlacementSite;
+use project::ProjectFiles;
 use project::deployments::deployments;
-use project::{Project, ProjectFiles};
 
 pub use context::{Context, Sink};
 pub use diagnostic::{Applicability, Diagnostic, Edit, FileChange, Fix, Related, Severity};
@@ -159,8 +159,6 @@ fn analyze_parsed_on(
     let placements = PlacementSite::collect(&model);
     let deployments = deployments(&model, &placements);
 
-    let project = files.map(|files| Project::load(path, &model, &placements, &deployments, files));
-
     let context = Context {
         path,
         text,
@@ -169,7 +167,8 @@ fn analyze_parsed_on(
         model: &model,
         placements: &placements,
         deployments: &deployments,
-        project: project.as_ref(),
+        files,
+        project: std::sync::OnceLock::new(),
         today: inputs.today,
         value_scopes: std::sync::OnceLock::new(),
     };
@@ -202,8 +201,10 @@ fn rule_threads(bytes: usize) -> usize {
 /// whatever the number (rule after rule, the schema walk's last), so that the output never
 /// depends on the machine.
 fn run_rules(context: &Context<'_>, threads: usize) -> Vec<Diagnostic> {
-    // The schema walk is the largest task: first, so that no thread takes it last.
-    let tasks: Vec<RuleTask> = std::iter::once(RuleTask::SchemaWalk)
+    // The schema walk is the largest task: first, so that no thread takes it last. Then the
+    // project's loading, which the project rules wait for: the config rules go on meanwhile.
+    let tasks: Vec<RuleTask> = [RuleTask::SchemaWalk, RuleTask::LoadProject]
+        .into_iter()
         .chain(rules::alone().map(|(rule, check)| RuleTask::Alone(rule, check)))
         .collect();
     let mut found: Vec<Vec<Diagnostic>> = if threads <= 1 {
@@ -236,7 +237,8 @@ fn run_rules(context: &Context<'_>, threads: usize) -> Vec<Diagnostic> {
         done.sort_unstable_by_key(|(index, _)| *index);
         done.into_iter().map(|(_, found)| found).collect()
     };
-    // Back to the order of one thread: the rules checked alone, then the schema walk.
+    // Back to the order of one thread: the rules checked alone, then the schema walk (the
+    // project's loading reports nothing).
     found.rotate_left(1);
     found.into_iter().flatten().collect()
 }
@@ -244,6 +246,7 @@ fn run_rules(context: &Context<'_>, threads: usize) -> Vec<Diagnostic> {
 /// One unit of a config's check that a thread takes whole.
 enum RuleTask {
     SchemaWalk,
+    LoadProject,
     Alone(&'static Rule, fn(&Context<'_>, &mut Sink<'_>)),
 }
 
@@ -253,6 +256,9 @@ impl RuleTask {
         match self {
             RuleTask::SchemaWalk => {
                 schema_walk::walk_with_rules(context, rules::schema_walk_visitors(), &mut found)
+            }
+            RuleTask::LoadProject => {
+                context.project();
             }
             RuleTask::Alone(rule, check) => {
                 check(context, &mut Sink::new(rule, context.path, &mut found))

@@ -26,7 +26,7 @@ pub(crate) fn apply(diagnostics: &mut Vec<Diagnostic>, context: &Context<'_>) {
                 && is_suppressed(diagnostic, context.text, context.lines(), context.format()));
         }
         let Some(source) = context
-            .project
+            .project()
             .and_then(|project| project.source(&diagnostic.file))
         else {
             return true;

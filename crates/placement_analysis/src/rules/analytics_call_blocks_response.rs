@@ -67,7 +67,7 @@ declare_rule! {
 }
 
 pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    let Some(project) = ctx.project else {
+    let Some(project) = ctx.project() else {
         return;
     };
     // What a deployment runs depends only on its `main` (or the Pages project): find once each.

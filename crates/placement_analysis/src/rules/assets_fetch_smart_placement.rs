@@ -73,7 +73,7 @@ declare_rule! {
 type CallSites = Vec<(PathBuf, Span)>;
 
 pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    let Some(project) = ctx.project else {
+    let Some(project) = ctx.project() else {
         return;
     };
     // The calls depend only on the module graph and the binding name: find once each.

@@ -211,7 +211,7 @@ fn check_date(ctx: &Context<'_>, sink: &mut Sink<'_>, scope: &Scope<'_>, entry: 
                 return;
             }
             let runtime = ctx
-                .project
+                .project()
                 .and_then(|project| project.wrangler.runtime_date());
             if let Some((supported, source)) = runtime.filter(|(supported, _)| date > *supported) {
                 sink.report(

@@ -143,7 +143,7 @@ pub(crate) static REGISTRY: &[(&Rule, Check)] = &[
         &key_swallowed_by_table::KEY_SWALLOWED_BY_TABLE,
         Check::Alone(key_swallowed_by_table::check),
     ),
-    // Project rules: they read `ctx.project` (the config alone for PL203 and PL205).
+    // Project rules: they read `ctx.project()` (the config alone for PL203 and PL205).
     (
         &source_parse_error::SOURCE_PARSE_ERROR,
         Check::Alone(source_parse_error::check),

@@ -92,7 +92,7 @@ const BUILD_OUTPUT_FOLDERS: &[&str] = &[
 ];
 
 pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    let Some(project) = ctx.project else {
+    let Some(project) = ctx.project() else {
         return;
     };
     for path in config_paths(ctx.model) {

@@ -120,7 +120,7 @@ fn suggestion(handler: &HandlerEstimate, busiest: &BackEndCalls) -> Option<Strin
 }
 
 pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    let Some(project) = ctx.project else {
+    let Some(project) = ctx.project() else {
         return;
     };
     let candidates: Vec<(&Deployment<'_>, &HandlerEstimate, &BackEndCalls)> = ctx

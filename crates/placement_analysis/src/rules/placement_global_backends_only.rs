@@ -80,7 +80,7 @@ fn global_only(trips: &RoundTrips) -> Option<Vec<String>> {
 }
 
 pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    let Some(project) = ctx.project else {
+    let Some(project) = ctx.project() else {
         return;
     };
     for (site_index, group) in placed_groups(ctx.deployments, ctx.placements) {

@@ -122,7 +122,7 @@ fn front_end_split<'p>(
 }
 
 pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    let Some(project) = ctx.project else {
+    let Some(project) = ctx.project() else {
         return;
     };
     if project.tree.is_empty() {

@@ -53,7 +53,7 @@ declare_rule! {
 
 pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     // Reads only the config, but belongs to the project checks (`check_project`).
-    if ctx.project.is_none() {
+    if ctx.project().is_none() {
         return;
     }
     if pages_build_output_dir(ctx.model).is_some() {

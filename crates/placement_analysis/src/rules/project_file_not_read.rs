@@ -45,7 +45,7 @@ declare_rule! {
 }
 
 pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    let Some(project) = ctx.project else {
+    let Some(project) = ctx.project() else {
         return;
     };
     for (path, reason) in &project.skipped {

@@ -58,7 +58,7 @@ declare_rule! {
 
 pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     // Reads only the config, but belongs to the project checks (`check_project`).
-    if ctx.project.is_none() {
+    if ctx.project().is_none() {
         return;
     }
     let findings = findings_by_location(ctx.deployments, ctx.placements, |deployment| {
