@@ -107,7 +107,8 @@ pub fn check_parsed_project_with(
     files: &dyn ProjectFiles,
     inputs: Inputs,
 ) -> Vec<Diagnostic> {
-    analyze_parsed(path, text, parsed, Some(files), inputs)
+    let threads = rule_threads(text.len());
+    analyze_parsed(path, text, parsed, Some(files), inputs, threads)
 }
 
 /// What the analysis takes from outside the config and its files. The analysis reads no clock:
@@ -120,7 +121,7 @@ pub struct Inputs {
 }
 
 /// The whole analysis of one config, each stage built once and handed down:
-/// parse → model → project → context → rules → suppressions.
+/// parse → model → context → rules → suppressions.
 fn analyze_config(
     path: &Path,
     text: &str,
@@ -128,23 +129,12 @@ fn analyze_config(
     inputs: Inputs,
 ) -> Vec<Diagnostic> {
     let parsed = syntax::parse(text, format_of(path));
-    analyze_parsed(path, text, &parsed, files, inputs)
+    analyze_parsed(path, text, &parsed, files, inputs, rule_threads(text.len()))
 }
 
-/// Everything after the parse: model → project → context → rules → suppressions.
+/// Everything after the parse: model → context → rules (the project loaded among them, on
+/// `threads` threads) → suppressions.
 fn analyze_parsed(
-    path: &Path,
-    text: &str,
-    parsed: &syntax::ParsedConfig,
-    files: Option<&dyn ProjectFiles>,
-    inputs: Inputs,
-) -> Vec<Diagnostic> {
-    let threads = rule_threads(text.len());
-    analyze_parsed_on(path, text, parsed, files, inputs, threads)
-}
-
-/// [`analyze_parsed`] with the rules run on `threads` threads.
-fn analyze_parsed_on(
     path: &Path,
     text: &str,
     parsed: &syntax::ParsedConfig,
@@ -333,7 +323,7 @@ mod tests {
             let path = Path::new(name);
             let parsed = syntax::parse(&text, format_of(path));
             let inputs = testing::inputs();
-            let alone = analyze_parsed_on(path, &text, &parsed, Some(&files), inputs, 1);
+            let alone = analyze_parsed(path, &text, &parsed, Some(&files), inputs, 1);
             let codes: std::collections::BTreeSet<_> = alone
                 .iter()
                 .map(|diagnostic| diagnostic.rule.code)
@@ -345,7 +335,7 @@ mod tests {
                 "{name}: {codes:?}"
             );
             for threads in [2, 3, 8] {
-                let shared = analyze_parsed_on(path, &text, &parsed, Some(&files), inputs, threads);
+                let shared = analyze_parsed(path, &text, &parsed, Some(&files), inputs, threads);
                 assert!(shared == alone, "{name} on {threads} threads");
             }
         }
