@@ -191,15 +191,26 @@ fn rule_threads(bytes: usize) -> usize {
 /// whatever the number (rule after rule, the schema walk's last), so that the output never
 /// depends on the machine.
 fn run_rules(context: &Context<'_>, threads: usize) -> Vec<Diagnostic> {
+    if threads <= 1 {
+        // Into one list, in that order, with no task list: most configs are small, and a
+        // monorepo checks thousands of them (the project loads when a rule first asks).
+        let mut diagnostics = Vec::new();
+        for (rule, check) in rules::alone() {
+            check(
+                context,
+                &mut Sink::new(rule, context.path, &mut diagnostics),
+            );
+        }
+        schema_walk::walk_with_rules(context, rules::schema_walk_visitors(), &mut diagnostics);
+        return diagnostics;
+    }
     // The schema walk is the largest task: first, so that no thread takes it last. Then the
     // project's loading, which the project rules wait for: the config rules go on meanwhile.
     let tasks: Vec<RuleTask> = [RuleTask::SchemaWalk, RuleTask::LoadProject]
         .into_iter()
         .chain(rules::alone().map(|(rule, check)| RuleTask::Alone(rule, check)))
         .collect();
-    let mut found: Vec<Vec<Diagnostic>> = if threads <= 1 {
-        tasks.iter().map(|task| task.run(context)).collect()
-    } else {
+    let mut found: Vec<Vec<Diagnostic>> = {
         let next = std::sync::atomic::AtomicUsize::new(0);
         let take_tasks = || {
             let mut done = Vec::new();
