@@ -126,6 +126,7 @@ fn key_bit(key: &str) -> u64 {
 }
 
 impl Table {
+    /// A table of `entries` in document order; its key bits are computed here, once.
     pub fn new(style: TableStyle, entries: Vec<Entry>) -> Table {
         let key_bits = entries
             .iter()
