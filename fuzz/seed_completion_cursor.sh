@@ -4,17 +4,16 @@
 # then the text: the target's input format).
 set -eu
 cd "$(dirname "$0")"
+. ./seed_common.sh
 out=corpus/completion_cursor
 mkdir -p "$out"
-find ../fixtures -name 'wrangler.toml' -o -name 'wrangler.json' -o -name 'wrangler.jsonc' |
-  sort | nl -w1 -s' ' |
+fixture_configs |
 while read -r number config; do
   size=$(wc -c < "$config")
-  [ "$size" -le 60000 ] || continue
   for quarter in 1 2 3 4; do
     offset=$((size * quarter / 4))
     seed="$out/fixture-$number-$(basename "$config")-$quarter"
-    printf "\\x$(printf %02x $((offset & 255)))\\x$(printf %02x $((offset >> 8 & 255)))" > "$seed"
+    printf "$(offset_header "$offset")" > "$seed"
     cat "$config" >> "$seed"
   done
 done

@@ -5,13 +5,11 @@
 # inserted length, the inserted bytes, then the text).
 set -eu
 cd "$(dirname "$0")"
+. ./seed_common.sh
 out=corpus/reparse
 mkdir -p "$out"
-find ../fixtures -name 'wrangler.toml' -o -name 'wrangler.json' -o -name 'wrangler.jsonc' |
-  sort | nl -w1 -s' ' |
+fixture_configs |
 while read -r number config; do
-  size=$(wc -c < "$config")
-  [ "$size" -le 60000 ] || continue
   quotes=$(grep -bo "[\"']" "$config" | cut -d: -f1 || true)
   count=$(echo "$quotes" | grep -c . || true)
   [ "$count" -gt 0 ] || continue
@@ -19,7 +17,7 @@ while read -r number config; do
   echo "$quotes" | awk -v step="$step" 'NR % step == 1 || step == 1' |
   while read -r quote; do
     offset=$((quote + 1))
-    header="\\x$(printf %02x $((offset & 255)))\\x$(printf %02x $((offset >> 8 & 255)))"
+    header=$(offset_header "$offset")
     for edit in "\\x00\\x01x" "\\x01\\x00" "\\x01\\x01\\x22"; do
       seed="$out/fixture-$number-$(basename "$config")-$offset-${#edit}"
       printf "$header$edit" > "$seed"
